@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { PoisonMessageError, type ValidationIssue } from './errors.js';
+
+/** Task type names: lowercase, start with a letter, at most 64 characters. */
+export const TASK_TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
+/** Task ids: sortable ULIDs, or ids derived from an idempotency key or a schedule. */
+export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export const ENVELOPE_VERSION = 1;
+
+export const taskTypeSchema = z
+  .string()
+  .regex(TASK_TYPE_PATTERN, 'must match ^[a-z][a-z0-9_.-]{0,63}$');
+export const taskIdSchema = z
+  .string()
+  .regex(TASK_ID_PATTERN, 'must be 1–128 of A-Z a-z 0-9 . _ : - and start alphanumeric');
+export const prioritySchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a queue priority name such as high, default or low');
+
+/** The message body on every taskpipe queue (DESIGN §3). */
+export const envelopeSchema = z.object({
+  v: z.literal(ENVELOPE_VERSION),
+  id: taskIdSchema,
+  type: taskTypeSchema,
+  payload: z.unknown(),
+  priority: prioritySchema,
+  enqueuedAt: z.iso.datetime({ offset: true }),
+  idempotencyKey: z.string().min(1).max(256).optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  traceId: z.string().min(1).max(256).optional(),
+});
+
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+/** Parses a raw queue body. Anything that is not a valid envelope is a poison message. */
+export function parseEnvelope(body: string): Envelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (cause) {
+    throw new PoisonMessageError(
+      'not_json',
+      `message body is not JSON (${(cause as Error).message}); expected a taskpipe envelope`,
+    );
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = toValidationIssues(parsed.error);
+    throw new PoisonMessageError(
+      'not_envelope',
+      `message body is not a taskpipe envelope v${ENVELOPE_VERSION}: ${issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+      { issues },
+    );
+  }
+  return parsed.data;
+}
+
+/** Serialises an envelope for the queue. */
+export function serializeEnvelope(envelope: Envelope): string {
+  return JSON.stringify(envelope);
+}

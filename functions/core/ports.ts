@@ -1,0 +1,102 @@
+import type { TaskErrorInfo, TaskRecord, TaskStatus } from './status.js';
+
+/** Structured logger; Powertools Logger satisfies it. */
+export interface Logger {
+  debug(message: string, ...extra: object[]): void;
+  info(message: string, ...extra: object[]): void;
+  warn(message: string, ...extra: object[]): void;
+  error(message: string, ...extra: object[]): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface NewTask {
+  id: string;
+  type: string;
+  priority: string;
+  maxAttempts: number;
+  idempotencyKey?: string;
+  enqueuedAt: number;
+}
+
+/** What a delivery knows when it claims a task; used to create the item if it is absent. */
+export interface ClaimRequest extends NewTask {
+  /** The lease ends here (the invocation deadline). */
+  leaseUntil: number;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed'; record: TaskRecord }
+  | { kind: 'finished'; record: TaskRecord }
+  | { kind: 'leased'; record: TaskRecord; leaseRemainingMs: number };
+
+export type FinishOutcome =
+  | { status: 'SUCCEEDED'; result: unknown }
+  | { status: 'FAILED'; error: TaskErrorInfo };
+
+export type FenceResult<T = TaskRecord> =
+  | { ok: true; record: T }
+  /** The task moved on (a newer attempt, or another state): this worker lost its lease. */
+  | { ok: false; current?: TaskRecord };
+
+export type TransitionResult = { ok: true; record: TaskRecord } | { ok: false; current?: TaskRecord };
+
+/** Task-status persistence. Every method is one conditional single-item write or one read. */
+export interface TaskStore {
+  /** Creates a QUEUED task only if the id is unused; otherwise returns the existing one. */
+  create(task: NewTask): Promise<{ created: boolean; record: TaskRecord }>;
+  /** Starts an attempt: absent, QUEUED, RETRYING, or RUNNING with an expired lease. */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** Records the end of attempt `attempt`, only if that attempt still holds the task. */
+  finish(id: string, attempt: number, outcome: FinishOutcome): Promise<FenceResult>;
+  /** RUNNING → RETRYING for attempt `attempt`, with the error and the next attempt's time. */
+  markRetrying(
+    id: string,
+    attempt: number,
+    error: TaskErrorInfo,
+    nextAttemptAt: number,
+  ): Promise<FenceResult>;
+  /** QUEUED or RETRYING → CANCELLED. */
+  cancel(id: string): Promise<TransitionResult>;
+  get(id: string): Promise<TaskRecord | undefined>;
+}
+
+/** Message attributes as plain strings (SQS String attributes). */
+export type MessageAttributes = Record<string, string>;
+
+/** The queue operations the consumer needs. */
+export interface QueuePort {
+  /** Sets when a received message becomes visible again. */
+  changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void>;
+  /** Sends a message body (a copy to a DLQ, or a new task). */
+  send(
+    queueUrl: string,
+    body: string,
+    options?: { delaySeconds?: number; attributes?: MessageAttributes; groupId?: string },
+  ): Promise<{ messageId: string }>;
+}
+
+/** A queue the consumer reads, with its dead-letter queue. */
+export interface QueueRoute {
+  priority: string;
+  name: string;
+  url: string;
+  dlqUrl: string;
+  fifo: boolean;
+}
+
+/** Per-task-type measurements; the Lambda adapter writes them as EMF. */
+export interface TaskMetrics {
+  record(event: {
+    type: string;
+    outcome: 'succeeded' | 'failed' | 'retried' | 'duplicate' | 'poison' | 'deferred';
+    durationMs?: number;
+    queueWaitMs?: number;
+  }): void;
+}
+
+export type { TaskStatus };

@@ -1,0 +1,53 @@
+/** Task status values (DESIGN §4). */
+export const TASK_STATUSES = [
+  'QUEUED',
+  'RUNNING',
+  'RETRYING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+] as const;
+
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** States after which a delivery is a duplicate and is acknowledged without running. */
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+]);
+
+/** States a claim may start from (besides an absent item or an expired RUNNING lease). */
+export const CLAIMABLE_STATUSES: ReadonlySet<TaskStatus> = new Set(['QUEUED', 'RETRYING']);
+
+export interface TaskErrorInfo {
+  code: string;
+  message: string;
+  /** Poison reason, zod issues and the like. */
+  details?: unknown;
+}
+
+/** The stored state of one task. Times are epoch milliseconds. */
+export interface TaskRecord {
+  id: string;
+  type: string;
+  status: TaskStatus;
+  priority: string;
+  attempts: number;
+  maxAttempts: number;
+  createdAt: number;
+  enqueuedAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  leaseUntil?: number;
+  nextAttemptAt?: number;
+  durationMs?: number;
+  queueWaitMs?: number;
+  idempotencyKey?: string;
+  result?: unknown;
+  /** Set when the result was larger than the store keeps. */
+  resultTruncated?: { bytes: number; limitBytes: number };
+  lastError?: TaskErrorInfo;
+  /** Epoch seconds after which the store may delete the item (TTL). */
+  expiresAt: number;
+}

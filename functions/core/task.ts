@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
+import type { Logger } from './ports.js';
+
+/** Options for a follow-up task enqueued from inside a handler. */
+export interface EnqueueOptions {
+  priority?: string;
+  idempotencyKey?: string;
+  delaySeconds?: number;
+  maxAttempts?: number;
+}
+
+/** What a handler receives besides its payload. */
+export interface TaskContext {
+  readonly taskId: string;
+  readonly type: string;
+  /** 1-based attempt number; also the fencing token of this run. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Pass downstream (an `Idempotency-Key` header, say) so a retried side effect is not repeated. */
+  readonly idempotencyKey: string;
+  /** Fires at the task timeout or shortly before the invocation deadline, whichever is first. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  /** Enqueues a follow-up task; resolves to its id. */
+  enqueue(type: string, payload: unknown, options?: EnqueueOptions): Promise<string>;
+}
+
+export interface TaskPolicy {
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  timeoutMs: number;
+}
+
+export const DEFAULT_POLICY: TaskPolicy = {
+  maxAttempts: 5,
+  backoff: DEFAULT_BACKOFF,
+  timeoutMs: 30_000,
+};
+
+/** A task type: its name, payload schema, handler and retry policy. */
+export interface TaskDefinition<
+  TType extends string = string,
+  TSchema extends z.ZodType = z.ZodType,
+  TResult = unknown,
+> extends TaskPolicy {
+  readonly type: TType;
+  readonly schema: TSchema;
+  readonly handler: (payload: z.output<TSchema>, ctx: TaskContext) => Promise<TResult> | TResult;
+}
+
+export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType, TResult> {
+  type: TType;
+  schema: TSchema;
+  handler: (payload: z.output<TSchema>, ctx: TaskContext) => Promise<TResult> | TResult;
+  maxAttempts?: number;
+  backoff?: Partial<BackoffPolicy>;
+  timeoutMs?: number;
+}
+
+/**
+ * Declares a task type. The handler's payload type is inferred from `schema`; the policy
+ * falls back to {@link DEFAULT_POLICY}. Names and policy are checked by the registry.
+ */
+export function defineTask<TType extends string, TSchema extends z.ZodType, TResult>(
+  input: DefineTaskInput<TType, TSchema, TResult>,
+): TaskDefinition<TType, TSchema, TResult> {
+  return {
+    type: input.type,
+    schema: input.schema,
+    handler: input.handler,
+    maxAttempts: input.maxAttempts ?? DEFAULT_POLICY.maxAttempts,
+    backoff: { ...DEFAULT_POLICY.backoff, ...input.backoff },
+    timeoutMs: input.timeoutMs ?? DEFAULT_POLICY.timeoutMs,
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of any payload and result
+export type AnyTaskDefinition = TaskDefinition<string, z.ZodType, any>;
+
+/** The payload type accepted by a task type, from its schema's input side. */
+export type PayloadOf<T extends AnyTaskDefinition> = z.input<T['schema']>;
