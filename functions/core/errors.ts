@@ -61,7 +61,7 @@ export class TaskTimeoutError extends TaskpipeError {
   ) {
     super(
       reason === 'deadline'
-        ? `task aborted ${timeoutMs} ms before the invocation deadline`
+        ? `task aborted after ${timeoutMs} ms to stop before the invocation deadline`
         : `task exceeded its timeout of ${timeoutMs} ms`,
     );
   }
@@ -105,6 +105,18 @@ export class PoisonMessageError extends TaskpipeError {
     details?: unknown,
   ) {
     super(message, { details });
+  }
+}
+
+/** An attempt began after the task had used all of its attempts (an earlier run crashed). */
+export class AttemptsExhaustedError extends TaskpipeError {
+  readonly code = 'attempts_exhausted';
+  readonly retryable = false;
+
+  constructor(attemptsMade: number, maxAttempts: number) {
+    super(
+      `all ${maxAttempts} attempts used (${attemptsMade} started; the last one ended without a result, likely a crash or timeout of the invocation)`,
+    );
   }
 }
 

@@ -43,7 +43,9 @@ export type FenceResult<T = TaskRecord> =
   /** The task moved on (a newer attempt, or another state): this worker lost its lease. */
   | { ok: false; current?: TaskRecord };
 
-export type TransitionResult = { ok: true; record: TaskRecord } | { ok: false; current?: TaskRecord };
+export type TransitionResult =
+  | { ok: true; record: TaskRecord }
+  | { ok: false; current?: TaskRecord };
 
 /** Task-status persistence. Every method is one conditional single-item write or one read. */
 export interface TaskStore {
@@ -76,7 +78,13 @@ export interface QueuePort {
   send(
     queueUrl: string,
     body: string,
-    options?: { delaySeconds?: number; attributes?: MessageAttributes; groupId?: string },
+    options?: {
+      delaySeconds?: number;
+      attributes?: MessageAttributes;
+      /** FIFO queues only. */
+      groupId?: string;
+      deduplicationId?: string;
+    },
   ): Promise<{ messageId: string }>;
 }
 
@@ -93,7 +101,8 @@ export interface QueueRoute {
 export interface TaskMetrics {
   record(event: {
     type: string;
-    outcome: 'succeeded' | 'failed' | 'retried' | 'duplicate' | 'poison' | 'deferred';
+    /** `started` carries the queue wait; the others count outcomes. */
+    outcome: 'started' | 'succeeded' | 'failed' | 'retried' | 'duplicate' | 'poison' | 'deferred';
     durationMs?: number;
     queueWaitMs?: number;
   }): void;

@@ -2,7 +2,8 @@ import { TASK_TYPE_PATTERN, toValidationIssues } from './envelope.js';
 import { ConfigError, InvalidPayloadError, PoisonMessageError } from './errors.js';
 import type { AnyTaskDefinition, PayloadOf } from './task.js';
 
-type ByType<T extends AnyTaskDefinition> = { [D in T as D['type']]: D };
+/** The definition in `T` whose type name is `K`. */
+export type DefinitionOf<T extends AnyTaskDefinition, K extends string> = Extract<T, { type: K }>;
 
 /** The known task types, checked once at load time. */
 export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
@@ -21,7 +22,9 @@ export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
         continue;
       }
       if (!Number.isInteger(def.maxAttempts) || def.maxAttempts < 1 || def.maxAttempts > 100) {
-        problems.push(`task type ${label}: maxAttempts ${def.maxAttempts} must be an integer 1–100`);
+        problems.push(
+          `task type ${label}: maxAttempts ${def.maxAttempts} must be an integer 1–100`,
+        );
       }
       if (!(def.timeoutMs > 0)) {
         problems.push(`task type ${label}: timeoutMs ${def.timeoutMs} must be positive`);
@@ -49,7 +52,7 @@ export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
   }
 
   /** The definition for `type`, or a poison error naming the known types. */
-  get<K extends T['type']>(type: K): ByType<T>[K];
+  get<K extends T['type']>(type: K): DefinitionOf<T, K>;
   get(type: string): AnyTaskDefinition;
   get(type: string): AnyTaskDefinition {
     const def = this.#byType.get(type);
@@ -64,7 +67,7 @@ export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
   }
 
   /** Validates a payload against its task's schema and returns the parsed value. */
-  parsePayload<K extends T['type']>(type: K, payload: unknown): PayloadOf<ByType<T>[K]>;
+  parsePayload<K extends T['type']>(type: K, payload: unknown): PayloadOf<DefinitionOf<T, K>>;
   parsePayload(type: string, payload: unknown): unknown;
   parsePayload(type: string, payload: unknown): unknown {
     const def = this.get(type);

@@ -1,0 +1,51 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { TaskMetrics } from '../../core/ports.js';
+
+const COUNTERS = {
+  succeeded: 'TasksSucceeded',
+  failed: 'TasksFailed',
+  retried: 'TasksRetried',
+  duplicate: 'TasksDuplicate',
+  poison: 'TasksPoison',
+  deferred: 'TasksDeferred',
+} as const;
+
+/**
+ * Task metrics as CloudWatch EMF, one Powertools Metrics per task type so each type gets
+ * its own `TaskType` dimension; flushed once per batch rather than per record.
+ */
+export class PowertoolsTaskMetrics implements TaskMetrics {
+  readonly #byType = new Map<string, Metrics>();
+
+  constructor(private readonly options: { namespace: string; serviceName: string }) {}
+
+  record(event: Parameters<TaskMetrics['record']>[0]): void {
+    const metrics = this.forType(event.type);
+    if (event.outcome !== 'started')
+      metrics.addMetric(COUNTERS[event.outcome], MetricUnit.Count, 1);
+    if (event.durationMs !== undefined) {
+      metrics.addMetric('TaskDuration', MetricUnit.Milliseconds, event.durationMs);
+    }
+    if (event.queueWaitMs !== undefined) {
+      metrics.addMetric('QueueWait', MetricUnit.Milliseconds, event.queueWaitMs);
+    }
+  }
+
+  /** Writes the stored metrics to stdout as EMF. */
+  flush(): void {
+    for (const metrics of this.#byType.values()) metrics.publishStoredMetrics();
+  }
+
+  private forType(type: string): Metrics {
+    let metrics = this.#byType.get(type);
+    if (!metrics) {
+      metrics = new Metrics({
+        namespace: this.options.namespace,
+        serviceName: this.options.serviceName,
+        defaultDimensions: { TaskType: type },
+      });
+      this.#byType.set(type, metrics);
+    }
+    return metrics;
+  }
+}

@@ -1,0 +1,123 @@
+import {
+  BatchProcessor,
+  EventType,
+  processPartialResponse,
+  SqsFifoPartialProcessorAsync,
+} from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import pLimit from 'p-limit';
+import { Enqueuer } from '../core/consumer/Enqueuer.js';
+import { TaskProcessor } from '../core/consumer/TaskProcessor.js';
+import type { RecordOutcome } from '../core/consumer/types.js';
+import { TaskpipeError } from '../core/errors.js';
+import {
+  type Clock,
+  type Logger,
+  type QueuePort,
+  systemClock,
+  type TaskMetrics,
+  type TaskStore,
+} from '../core/ports.js';
+import type { TaskRegistry } from '../core/registry.js';
+import type { ConsumerConfig } from './config.js';
+import { toQueueMessage } from './toQueueMessage.js';
+
+export interface ConsumerDeps {
+  config: ConsumerConfig;
+  registry: TaskRegistry;
+  store: TaskStore;
+  queue: QueuePort;
+  logger: Logger;
+  metrics: TaskMetrics & { flush(): void };
+  clock?: Clock;
+  random?: () => number;
+}
+
+/** A record left for SQS to deliver again (retry, deferral, lost lease, deadline). */
+export class RecordNotAcknowledged extends TaskpipeError {
+  readonly code = 'retryable';
+  readonly retryable = true;
+  constructor(readonly outcome: RecordOutcome) {
+    super(`record not acknowledged: ${outcome.kind}`);
+  }
+}
+
+/** Every record of the batch hit an infrastructure error: fail the invocation so it shows. */
+export class BatchFailedError extends TaskpipeError {
+  readonly code = 'retryable';
+  readonly retryable = true;
+}
+
+export type SqsConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/**
+ * Builds the SQS → task consumer. Powertools' batch utility builds the partial-batch
+ * response; records run through the core's TaskProcessor, at most `recordConcurrency` at a
+ * time, and FIFO batches run in order with a group skipped after its first failure.
+ */
+export function createConsumer(deps: ConsumerDeps): SqsConsumer {
+  const clock = deps.clock ?? systemClock;
+  const routesByName = new Map(deps.config.queues.map((q) => [q.name, q]));
+  const enqueuer = new Enqueuer({
+    registry: deps.registry,
+    queue: deps.queue,
+    routes: deps.config.queues,
+    clock,
+  });
+  const processor = new TaskProcessor({
+    registry: deps.registry,
+    store: deps.store,
+    queue: deps.queue,
+    enqueuer,
+    clock,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    safetyMarginMs: deps.config.safetyMarginMs,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  const limit = pLimit(deps.config.recordConcurrency);
+
+  return async (event, context) => {
+    const invocation = { deadline: clock.now() + context.getRemainingTimeInMillis() };
+    let infrastructureFailures = 0;
+    const handleRecord = async (record: SQSRecord): Promise<RecordOutcome> => {
+      let outcome: RecordOutcome;
+      try {
+        outcome = await limit(() =>
+          processor.process(toQueueMessage(record, routesByName), invocation),
+        );
+      } catch (error) {
+        infrastructureFailures++;
+        deps.logger.error('record not processed; SQS will deliver it again', {
+          messageId: record.messageId,
+          error,
+        });
+        throw error;
+      }
+      if (!outcome.ack) throw new RecordNotAcknowledged(outcome);
+      return outcome;
+    };
+
+    const fifo = event.Records[0]?.eventSourceARN.endsWith('.fifo') ?? false;
+    try {
+      const response = fifo
+        ? await processPartialResponse(event, handleRecord, new SqsFifoPartialProcessorAsync(), {
+            context,
+            skipGroupOnError: true,
+            throwOnFullBatchFailure: false,
+          })
+        : await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+            context,
+            throwOnFullBatchFailure: false,
+          });
+      if (event.Records.length > 0 && infrastructureFailures === event.Records.length) {
+        throw new BatchFailedError(
+          `all ${event.Records.length} records failed on infrastructure errors; the batch returns to the queue`,
+        );
+      }
+      return response;
+    } finally {
+      deps.metrics.flush();
+    }
+  };
+}

@@ -1,0 +1,30 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
+import { PowertoolsTaskMetrics } from '../adapters/metrics/PowertoolsTaskMetrics.js';
+import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
+import { registry } from '../tasks/index.js';
+import { parseConsumerConfig } from './config.js';
+import { createConsumer } from './createConsumer.js';
+
+// Lambda entry point: parse config and build clients once per cold start, then delegate.
+const config = parseConsumerConfig(process.env);
+const logger = new Logger({ serviceName: config.serviceName });
+
+export const handler = createConsumer({
+  config,
+  registry,
+  logger,
+  store: new DynamoTaskStore({
+    client: new DynamoDBClient({}),
+    tableName: config.tableName,
+    retentionDays: config.retentionDays,
+    maxResultBytes: config.maxResultBytes,
+  }),
+  queue: new SqsQueue(new SQSClient({})),
+  metrics: new PowertoolsTaskMetrics({
+    namespace: config.metricsNamespace,
+    serviceName: config.serviceName,
+  }),
+});
