@@ -1,0 +1,133 @@
+import {
+  PermanentError,
+  RetryableError,
+  type TaskpipeError,
+  TaskTimeoutError,
+} from '../core/errors.js';
+import { defineTask, type TaskContext } from '../core/task.js';
+import { errorFromAbort } from './abortError.js';
+import {
+  HTTP_POST_TIMEOUT_MS,
+  type HttpPostPayload,
+  httpPostPayloadSchema,
+} from './httpPostPayload.js';
+import { type ResponseBody, readResponseBody } from './responseBody.js';
+import { parseRetryAfter } from './retryAfter.js';
+
+/** What a 2xx answer becomes: its status and, when there was one, its (bounded) body. */
+export interface HttpPostResult extends ResponseBody {
+  status: number;
+}
+
+/** `details` of the errors `http.post` throws. Never holds the request's body or headers. */
+export interface HttpPostErrorDetails {
+  host: string;
+  status?: number;
+  /** The start of the response body, to tell the failure apart without storing it all. */
+  bodySnippet?: string;
+  /** System error code of a network failure (`ECONNREFUSED`, `ECONNRESET`…). */
+  code?: string;
+}
+
+const SNIPPET_CHARS = 256;
+
+function snippet(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  return (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, SNIPPET_CHARS);
+}
+
+// fetch reports a failed connection as a TypeError whose cause carries the system code.
+function systemErrorCode(thrown: unknown): string | undefined {
+  const cause: unknown = thrown instanceof Error ? thrown.cause : undefined;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause) {
+    return typeof cause.code === 'string' ? cause.code : undefined;
+  }
+  return undefined;
+}
+
+/** Why no response arrived: the task was stopped, the request timed out, or the network failed. */
+function requestFailure(
+  thrown: unknown,
+  ctx: TaskContext,
+  timeout: AbortSignal,
+  timeoutMs: number,
+  host: string,
+): TaskpipeError {
+  if (ctx.signal.aborted) return errorFromAbort(ctx.signal, `POST to ${host}`);
+  if (timeout.aborted) return new TaskTimeoutError(timeoutMs);
+  const code = systemErrorCode(thrown);
+  const details: HttpPostErrorDetails = { host, code };
+  return new RetryableError(`POST to ${host} failed${code ? ` (${code})` : ''}`, {
+    cause: thrown,
+    details,
+  });
+}
+
+/** Turns a non-2xx answer into the error that decides whether the task retries. */
+function statusFailure(response: Response, body: ResponseBody, host: string): TaskpipeError {
+  const { status } = response;
+  const details: HttpPostErrorDetails = { host, status, bodySnippet: snippet(body.body) };
+  if (status >= 500 || status === 408 || status === 429) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    return new RetryableError(`POST to ${host} answered ${status}`, { details, retryAfterMs });
+  }
+  if (status >= 300 && status < 400) {
+    return new PermanentError(`POST to ${host} answered ${status}; redirects are not followed`, {
+      details,
+    });
+  }
+  return new PermanentError(`POST to ${host} answered ${status}`, { details });
+}
+
+async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<HttpPostResult> {
+  const url = new URL(payload.url);
+  // Only the host is ever logged or recorded: paths and queries may carry tokens.
+  const host = url.host;
+  const timeoutMs = Math.min(payload.timeoutMs ?? HTTP_POST_TIMEOUT_MS, HTTP_POST_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const headers = new Headers(payload.headers);
+  headers.set('content-type', 'application/json');
+  headers.set('idempotency-key', ctx.idempotencyKey);
+
+  let response: Response;
+  let body: ResponseBody;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(payload.body),
+      signal: AbortSignal.any([ctx.signal, timeout]),
+      // Following a redirect would turn the POST into a GET, or send it somewhere unvetted.
+      redirect: 'manual',
+    });
+    body = await readResponseBody(response);
+  } catch (thrown) {
+    const error = requestFailure(thrown, ctx, timeout, timeoutMs, host);
+    ctx.logger.warn('http.post got no response', { host, error: error.code });
+    throw error;
+  }
+
+  const { status } = response;
+  if (status >= 200 && status < 300) {
+    ctx.logger.info('http.post answered', { host, status });
+    return { status, ...body };
+  }
+  ctx.logger.warn('http.post answered with a failure', { host, status });
+  throw statusFailure(response, body, host);
+}
+
+/**
+ * `http.post`: POSTs a JSON body to an http(s) URL with an `Idempotency-Key` header taken
+ * from the task, so a retried call is not applied twice downstream.
+ *
+ * A 2xx answer is the result; 408, 429 and 5xx retry (honouring `Retry-After`); other
+ * statuses fail for good. Timeouts and network errors retry.
+ */
+export const httpPost = defineTask({
+  type: 'http.post',
+  schema: httpPostPayloadSchema,
+  handler: postJson,
+  maxAttempts: 5,
+  backoff: { baseMs: 2_000, capMs: 5 * 60_000 },
+  timeoutMs: HTTP_POST_TIMEOUT_MS,
+});
