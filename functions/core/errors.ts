@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'handler_error'
   | 'deadline'
   | 'lease_lost'
-  | 'config';
+  | 'config'
+  | 'store';
 
 /** Base class of every error taskpipe raises on purpose. */
 export abstract class TaskpipeError extends Error {

@@ -1,11 +1,14 @@
 import type { TaskErrorInfo, TaskRecord, TaskStatus } from './status.js';
 
+/** Structured fields attached to a log line. */
+export type LogFields = Record<string, unknown>;
+
 /** Structured logger; Powertools Logger satisfies it. */
 export interface Logger {
-  debug(message: string, ...extra: object[]): void;
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
+  debug(message: string, ...extra: LogFields[]): void;
+  info(message: string, ...extra: LogFields[]): void;
+  warn(message: string, ...extra: LogFields[]): void;
+  error(message: string, ...extra: LogFields[]): void;
 }
 
 export interface Clock {

@@ -7,7 +7,7 @@ import {
   type TaskpipeError,
   toTaskpipeError,
 } from '../errors.js';
-import type { Clock, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
+import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
 import type { TaskRecord } from '../status.js';
 import type { AnyTaskDefinition, TaskContext } from '../task.js';
@@ -155,7 +155,7 @@ export class TaskProcessor {
     definition: AnyTaskDefinition,
     record: TaskRecord,
     error: TaskpipeError,
-    log: object,
+    log: LogFields,
   ): Promise<RecordOutcome> {
     const attempt = record.attempts;
     const requested =
@@ -234,7 +234,7 @@ export class TaskProcessor {
   }
 
   /** A newer attempt owns the task; leave the message to be redelivered and resolved then. */
-  private leaseLost(record: TaskRecord, log: object): RecordOutcome {
+  private leaseLost(record: TaskRecord, log: LogFields): RecordOutcome {
     this.deps.logger.warn('lease lost to a newer attempt; result not recorded', log);
     return { kind: 'lease_lost', ack: false, taskId: record.id, attempt: record.attempts };
   }

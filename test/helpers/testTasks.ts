@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { PermanentError, RetryableError } from '../../functions/core/errors.js';
+import { createRegistry } from '../../functions/core/registry.js';
+import { defineTask } from '../../functions/core/task.js';
+
+/** Counts handler runs per task id, so tests can prove a task ran once. */
+export const runs = new Map<string, number>();
+function count(id: string): number {
+  const n = (runs.get(id) ?? 0) + 1;
+  runs.set(id, n);
+  return n;
+}
+
+/** A handler run that waits until the test releases it, for interleaving workers. */
+export interface Gate {
+  started: Promise<void>;
+  release(value: unknown): void;
+  markStarted(): void;
+  released: Promise<unknown>;
+}
+
+/** Gates keyed by `${taskId}#${attempt}`. */
+export const gates = new Map<string, Gate>();
+
+/** `Promise.withResolvers`, which Node 20 lacks. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+export function openGate(taskId: string, attempt: number): Gate {
+  const started = deferred<void>();
+  const released = deferred<unknown>();
+  const gate: Gate = {
+    started: started.promise,
+    markStarted: () => started.resolve(),
+    released: released.promise,
+    release: (value) => released.resolve(value),
+  };
+  gates.set(`${taskId}#${attempt}`, gate);
+  return gate;
+}
+
+const backoff = { baseMs: 2_000, capMs: 60_000 };
+
+export const testRegistry = createRegistry([
+  defineTask({
+    type: 'test.ok',
+    schema: z.object({ n: z.number() }),
+    handler: (payload, ctx) => {
+      count(ctx.taskId);
+      return { doubled: payload.n * 2, attempt: ctx.attempt };
+    },
+  }),
+  defineTask({
+    type: 'test.flaky',
+    schema: z.object({ failTimes: z.number().int() }),
+    backoff,
+    handler: async (payload, ctx) => {
+      count(ctx.taskId);
+      if (ctx.attempt <= payload.failTimes) throw new Error(`flaky failure ${ctx.attempt}`);
+      return { attempt: ctx.attempt };
+    },
+  }),
+  defineTask({
+    type: 'test.always',
+    schema: z.object({}),
+    maxAttempts: 2,
+    backoff,
+    handler: async (_payload, ctx) => {
+      count(ctx.taskId);
+      throw new RetryableError('downstream still down');
+    },
+  }),
+  defineTask({
+    type: 'test.permanent',
+    schema: z.object({}),
+    handler: async (_payload, ctx) => {
+      count(ctx.taskId);
+      throw new PermanentError('recipient does not exist');
+    },
+  }),
+  defineTask({
+    type: 'test.sync-throw',
+    schema: z.object({}),
+    backoff,
+    handler: (_payload, ctx) => {
+      count(ctx.taskId);
+      throw new TypeError('synchronous bug');
+    },
+  }),
+  defineTask({
+    type: 'test.wait-abort',
+    schema: z.object({}),
+    backoff,
+    timeoutMs: 60_000,
+    handler: (_payload, ctx) =>
+      new Promise((_resolve, reject) => {
+        count(ctx.taskId);
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+      }),
+  }),
+  defineTask({
+    type: 'test.gate',
+    schema: z.object({}),
+    handler: async (_payload, ctx) => {
+      count(ctx.taskId);
+      const gate = gates.get(`${ctx.taskId}#${ctx.attempt}`);
+      if (!gate) return { attempt: ctx.attempt, gated: false };
+      gate.markStarted();
+      return gate.released;
+    },
+  }),
+]);
