@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DLQ_ATTRIBUTE,
+  deadLetterAttributes,
+} from '../../../functions/core/consumer/deadLetterAttributes.js';
+
+const facts = {
+  reason: 'permanent' as const,
+  code: 'permanent',
+  message: 'x'.repeat(5_000),
+  taskId: 't1',
+  attempts: 3,
+  sourceQueue: 'q',
+  failedAt: 0,
+};
+
+describe('deadLetterAttributes', () => {
+  it('stays within the SQS limit of 10 attributes, keeping ours', () => {
+    const original = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`a${i}`, 'v']));
+    const attrs = deadLetterAttributes(facts, original);
+    expect(Object.keys(attrs)).toHaveLength(10);
+    expect(attrs[DLQ_ATTRIBUTE.reason]).toBe('permanent');
+    expect(attrs[DLQ_ATTRIBUTE.attempts]).toBe('3');
+    expect(attrs[DLQ_ATTRIBUTE.failedAt]).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('cuts a long error message and replaces stale taskpipe attributes', () => {
+    const attrs = deadLetterAttributes(facts, { 'taskpipe.error-code': 'old', keep: 'me' });
+    expect(attrs[DLQ_ATTRIBUTE.message]?.length).toBe(1024);
+    expect(attrs[DLQ_ATTRIBUTE.code]).toBe('permanent');
+    expect(attrs.keep).toBe('me');
+  });
+});
