@@ -1,0 +1,158 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type ClaimRequest,
+  type ClaimResult,
+  type Clock,
+  type FenceResult,
+  type FinishOutcome,
+  type NewTask,
+  systemClock,
+  type TaskStore,
+  type TransitionResult,
+} from '../../core/ports.js';
+import { type TaskErrorInfo, type TaskRecord, TERMINAL_STATUSES } from '../../core/status.js';
+import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
+import { TaskTable, type WriteOutcome } from './TaskTable.js';
+import { ATTR, newTaskItem, num } from './taskItem.js';
+import { cancelWrite, claimWrite, finishWrite, retryWrite, type TaskWrite } from './taskWrites.js';
+
+export interface DynamoTaskStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Days an item is kept after its last write (the TTL attribute). @default 30 */
+  retentionDays?: number;
+  /** Results (and error details) whose JSON is larger are not stored. @default 32768 */
+  maxResultBytes?: number;
+}
+
+/** Reported when a failed claim's re-read finds the task claimable again (a raced writer). */
+const RACED_CLAIM_RETRY_MS = 1_000;
+const DAY_SECONDS = 86_400;
+
+/**
+ * {@link TaskStore} on one DynamoDB table (key `id`, see `tableSchema.ts`).
+ *
+ * Every state change is a single-item conditional write, so concurrent deliveries of one
+ * task serialise on DynamoDB's condition check: no transactions, no read-modify-write. The
+ * attempt counter is the fencing token: a worker can finish or retry only the attempt it
+ * claimed. A failed condition is an answer and is returned; any other DynamoDB error is
+ * thrown as a {@link TaskStoreError} naming the operation and the task.
+ */
+export class DynamoTaskStore implements TaskStore {
+  private readonly table: TaskTable;
+  private readonly clock: Clock;
+  private readonly retentionSeconds: number;
+  private readonly maxResultBytes: number;
+
+  constructor(options: DynamoTaskStoreOptions) {
+    this.table = new TaskTable(options.client, options.tableName);
+    this.clock = options.clock ?? systemClock;
+    this.retentionSeconds = (options.retentionDays ?? 30) * DAY_SECONDS;
+    this.maxResultBytes = options.maxResultBytes ?? 32_768;
+  }
+
+  async create(task: NewTask): Promise<{ created: boolean; record: TaskRecord }> {
+    const now = this.clock.now();
+    const e = new ExpressionBuilder();
+    const item = newTaskItem(task, now, this.expiresAt(now));
+    // An item past its expiry counts as absent (TTL deletes lazily), so an id can be reused.
+    const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
+    const condition = `attribute_not_exists(${e.name(ATTR.id)}) OR ${expired}`;
+    const outcome = await this.table.put('create', item, e, condition);
+    if (outcome.applied) return { created: true, record: outcome.record };
+    return { created: false, record: present('create', task.id, outcome.current) };
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const now = this.clock.now();
+    const outcome = await this.write('claim', request.id, () =>
+      claimWrite(request, now, this.expiresAt(now)),
+    );
+    if (outcome.applied) return { kind: 'claimed', record: outcome.record };
+    const current = present('claim', request.id, outcome.current);
+    if (TERMINAL_STATUSES.has(current.status)) return { kind: 'finished', record: current };
+    const leaseUntil = current.status === 'RUNNING' ? current.leaseUntil : undefined;
+    if (leaseUntil !== undefined && leaseUntil >= now) {
+      return { kind: 'leased', record: current, leaseRemainingMs: leaseUntil - now };
+    }
+    // Claimable by the time we read it: another writer moved it. Defer rather than loop.
+    return { kind: 'leased', record: current, leaseRemainingMs: RACED_CLAIM_RETRY_MS };
+  }
+
+  async finish(id: string, attempt: number, outcome: FinishOutcome): Promise<FenceResult> {
+    const now = this.clock.now();
+    return toTransition(
+      await this.write('finish', id, () =>
+        finishWrite(attempt, outcome, now, this.expiresAt(now), this.maxResultBytes),
+      ),
+    );
+  }
+
+  async markRetrying(
+    id: string,
+    attempt: number,
+    error: TaskErrorInfo,
+    nextAttemptAt: number,
+  ): Promise<FenceResult> {
+    const expiresAt = this.expiresAt(this.clock.now());
+    return toTransition(
+      await this.write('markRetrying', id, () =>
+        retryWrite(attempt, error, nextAttemptAt, expiresAt, this.maxResultBytes),
+      ),
+    );
+  }
+
+  async cancel(id: string): Promise<TransitionResult> {
+    const now = this.clock.now();
+    return toTransition(
+      await this.write('cancel', id, () => cancelWrite(now, this.expiresAt(now))),
+    );
+  }
+
+  async get(id: string): Promise<TaskRecord | undefined> {
+    const record = await this.table.read('get', id);
+    // TTL deletes lazily (up to days later), so readers hide expired items themselves.
+    if (record && record.expiresAt * 1000 <= this.clock.now()) return undefined;
+    return record;
+  }
+
+  private async write(
+    operation: TaskStoreOperation,
+    id: string,
+    build: () => TaskWrite,
+  ): Promise<WriteOutcome> {
+    let write: TaskWrite;
+    try {
+      write = build();
+    } catch (error) {
+      // A result or error that is not JSON (BigInt, a cycle): retrying will not help.
+      throw new TaskStoreError(operation, id, error, {
+        reason: (error as Error).message,
+        retryable: false,
+      });
+    }
+    return this.table.update(operation, id, write.expression, write.condition);
+  }
+
+  private expiresAt(now: number): number {
+    return Math.floor(now / 1000) + this.retentionSeconds;
+  }
+}
+
+function toTransition(outcome: WriteOutcome): TransitionResult {
+  return outcome.applied
+    ? { ok: true, record: outcome.record }
+    : { ok: false, current: outcome.current };
+}
+
+/** The condition failed, so the item existed; it can vanish before the re-read (TTL, delete). */
+function present(operation: TaskStoreOperation, id: string, current?: TaskRecord): TaskRecord {
+  if (current) return current;
+  throw new TaskStoreError(operation, id, undefined, {
+    reason: 'the condition failed but the item was gone on re-read; try again',
+    retryable: true,
+  });
+}

@@ -1,0 +1,122 @@
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { TaskRecord } from '../../core/status.js';
+import type { ExpressionBuilder } from './ExpressionBuilder.js';
+import { TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
+import { ATTR, type Item, itemToRecord, MalformedItemError, str } from './taskItem.js';
+
+/** A conditional write either applied (the item after it) or not (the item as it is now). */
+export type WriteOutcome =
+  | { applied: true; record: TaskRecord }
+  | { applied: false; current?: TaskRecord };
+
+function isConditionFailure(error: unknown): error is Error & { Item?: Item } {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The DynamoDB calls behind the task store: one conditional put or update, or one
+ * consistent read. Failed conditions become outcomes; every other error a TaskStoreError.
+ */
+export class TaskTable {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Puts `item` if `condition` holds. */
+  async put(
+    operation: TaskStoreOperation,
+    item: Item,
+    e: ExpressionBuilder,
+    condition: string,
+  ): Promise<WriteOutcome> {
+    const id = item[ATTR.id]?.S ?? '';
+    return this.conditional(operation, id, async () => {
+      const command = new PutItemCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: condition,
+        ...e.attributes(),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      await this.client.send(command);
+      return item;
+    });
+  }
+
+  /** Applies the builder's update to item `id` if `condition` holds. */
+  async update(
+    operation: TaskStoreOperation,
+    id: string,
+    e: ExpressionBuilder,
+    condition: string,
+  ): Promise<WriteOutcome> {
+    return this.conditional(operation, id, async () => {
+      const command = new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [ATTR.id]: str(id) },
+        UpdateExpression: e.updateExpression(),
+        ConditionExpression: condition,
+        ...e.attributes(),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      return (await this.client.send(command)).Attributes ?? {};
+    });
+  }
+
+  /** A strongly consistent read, so a write just made is always seen. */
+  async read(operation: TaskStoreOperation, id: string): Promise<TaskRecord | undefined> {
+    let item: Item | undefined;
+    try {
+      const command = new GetItemCommand({
+        TableName: this.tableName,
+        Key: { [ATTR.id]: str(id) },
+        ConsistentRead: true,
+      });
+      item = (await this.client.send(command)).Item;
+    } catch (error) {
+      throw new TaskStoreError(operation, id, error);
+    }
+    return item ? toRecord(operation, id, item) : undefined;
+  }
+
+  /**
+   * A failed condition yields the item as it is now: from the error when DynamoDB returns
+   * it (ALL_OLD), else from a consistent read (dynalite never returns it).
+   */
+  private async conditional(
+    operation: TaskStoreOperation,
+    id: string,
+    write: () => Promise<Item>,
+  ): Promise<WriteOutcome> {
+    let written: Item;
+    try {
+      written = await write();
+    } catch (error) {
+      if (!isConditionFailure(error)) throw new TaskStoreError(operation, id, error);
+      const current = error.Item
+        ? toRecord(operation, id, error.Item)
+        : await this.read(operation, id);
+      return { applied: false, current };
+    }
+    return { applied: true, record: toRecord(operation, id, written) };
+  }
+}
+
+function toRecord(operation: TaskStoreOperation, id: string, item: Item): TaskRecord {
+  try {
+    return itemToRecord(item);
+  } catch (error) {
+    if (!(error instanceof MalformedItemError)) throw error;
+    throw new TaskStoreError(operation, id, error, {
+      reason: `stored item is malformed: ${error.message}`,
+      retryable: false,
+    });
+  }
+}

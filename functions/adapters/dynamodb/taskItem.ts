@@ -1,0 +1,171 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { NewTask } from '../../core/ports.js';
+import { TASK_STATUSES, type TaskErrorInfo, type TaskRecord } from '../../core/status.js';
+import { TASK_TABLE } from './tableSchema.js';
+
+export type Item = Record<string, AttributeValue>;
+
+/** Attribute names of a task item. Keys and TTL come from the shared table schema. */
+export const ATTR = {
+  id: TASK_TABLE.partitionKey,
+  type: 'type',
+  status: 'status',
+  priority: 'priority',
+  attempts: 'attempts',
+  maxAttempts: 'maxAttempts',
+  createdAt: 'createdAt',
+  enqueuedAt: 'enqueuedAt',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt',
+  leaseUntil: 'leaseUntil',
+  nextAttemptAt: 'nextAttemptAt',
+  durationMs: 'durationMs',
+  queueWaitMs: 'queueWaitMs',
+  idempotencyKey: 'idempotencyKey',
+  result: 'result',
+  resultTruncated: 'resultTruncated',
+  lastError: 'lastError',
+  expiresAt: TASK_TABLE.ttlAttribute,
+  failedType: TASK_TABLE.failureIndex.partitionKey,
+  failedAt: TASK_TABLE.failureIndex.sortKey,
+} as const;
+
+/** A stored item does not have the shape of a task record. */
+export class MalformedItemError extends Error {
+  override readonly name = 'MalformedItemError';
+}
+
+export const str = (value: string): AttributeValue => ({ S: value });
+export const num = (value: number): AttributeValue => ({ N: String(value) });
+
+/** JSON text, or throws a TypeError for values JSON cannot hold (BigInt, cycles). */
+function toJson(value: unknown, what: string): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch (cause) {
+    throw new TypeError(`${what} is not JSON-serialisable: ${(cause as Error).message}`);
+  }
+}
+
+/**
+ * The result as JSON text (so strings, null and empty strings round-trip exactly), or a
+ * truncation marker when it is larger than the store keeps. `undefined` stores nothing.
+ */
+export function encodeResult(
+  result: unknown,
+  limitBytes: number,
+): { result?: AttributeValue; resultTruncated?: AttributeValue } {
+  const json = toJson(result, 'task result');
+  if (json === undefined) return {};
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes <= limitBytes) return { result: str(json) };
+  return { resultTruncated: { M: { bytes: num(bytes), limitBytes: num(limitBytes) } } };
+}
+
+/** The error as JSON text; oversized details are replaced so the item stays under 400 KB. */
+export function encodeError(error: TaskErrorInfo, limitBytes: number): AttributeValue {
+  const stored: TaskErrorInfo = {
+    code: error.code,
+    message:
+      error.message.length > limitBytes ? `${error.message.slice(0, limitBytes)}…` : error.message,
+  };
+  if (error.details !== undefined) {
+    const json = toJson(error.details, 'error details');
+    const bytes = json === undefined ? 0 : Buffer.byteLength(json, 'utf8');
+    stored.details = bytes > limitBytes ? { truncated: true, bytes, limitBytes } : error.details;
+  }
+  return str(toJson(stored, 'task error') as string);
+}
+
+/** The item `create` writes: a QUEUED task with no attempts yet. */
+export function newTaskItem(task: NewTask, now: number, expiresAt: number): Item {
+  const item: Item = {
+    [ATTR.id]: str(task.id),
+    [ATTR.type]: str(task.type),
+    [ATTR.status]: str('QUEUED'),
+    [ATTR.priority]: str(task.priority),
+    [ATTR.attempts]: num(0),
+    [ATTR.maxAttempts]: num(task.maxAttempts),
+    [ATTR.createdAt]: num(now),
+    [ATTR.enqueuedAt]: num(task.enqueuedAt),
+    [ATTR.expiresAt]: num(expiresAt),
+  };
+  if (task.idempotencyKey !== undefined) item[ATTR.idempotencyKey] = str(task.idempotencyKey);
+  return item;
+}
+
+function readString(item: Item, name: string): string | undefined {
+  const value = item[name];
+  if (value === undefined) return undefined;
+  if (value.S === undefined) throw new MalformedItemError(`attribute ${name} is not a string`);
+  return value.S;
+}
+
+function readNumber(item: Item, name: string): number | undefined {
+  const value = item[name];
+  if (value === undefined) return undefined;
+  const parsed = value.N === undefined ? Number.NaN : Number(value.N);
+  if (!Number.isFinite(parsed)) throw new MalformedItemError(`attribute ${name} is not a number`);
+  return parsed;
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new MalformedItemError(`attribute ${name} is missing`);
+  return value;
+}
+
+function readJson(item: Item, name: string): unknown {
+  const text = readString(item, name);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new MalformedItemError(`attribute ${name} is not JSON`);
+  }
+}
+
+const OPTIONAL_NUMBERS = [
+  'enqueuedAt',
+  'startedAt',
+  'finishedAt',
+  'leaseUntil',
+  'nextAttemptAt',
+  'durationMs',
+  'queueWaitMs',
+] as const;
+
+/** Reads a stored item back into a task record; throws MalformedItemError on a bad shape. */
+export function itemToRecord(item: Item): TaskRecord {
+  const status = required(readString(item, ATTR.status), ATTR.status);
+  if (!(TASK_STATUSES as readonly string[]).includes(status)) {
+    throw new MalformedItemError(`attribute status has unknown value ${JSON.stringify(status)}`);
+  }
+  const record: TaskRecord = {
+    id: required(readString(item, ATTR.id), ATTR.id),
+    type: required(readString(item, ATTR.type), ATTR.type),
+    status: status as TaskRecord['status'],
+    priority: required(readString(item, ATTR.priority), ATTR.priority),
+    attempts: required(readNumber(item, ATTR.attempts), ATTR.attempts),
+    maxAttempts: required(readNumber(item, ATTR.maxAttempts), ATTR.maxAttempts),
+    createdAt: required(readNumber(item, ATTR.createdAt), ATTR.createdAt),
+    expiresAt: required(readNumber(item, ATTR.expiresAt), ATTR.expiresAt),
+  };
+  for (const name of OPTIONAL_NUMBERS) {
+    const value = readNumber(item, ATTR[name]);
+    if (value !== undefined) record[name] = value;
+  }
+  const idempotencyKey = readString(item, ATTR.idempotencyKey);
+  if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
+  if (item[ATTR.result] !== undefined) record.result = readJson(item, ATTR.result);
+  const truncated = item[ATTR.resultTruncated]?.M;
+  if (truncated) {
+    record.resultTruncated = {
+      bytes: required(readNumber(truncated, 'bytes'), 'resultTruncated.bytes'),
+      limitBytes: required(readNumber(truncated, 'limitBytes'), 'resultTruncated.limitBytes'),
+    };
+  }
+  if (item[ATTR.lastError] !== undefined) {
+    record.lastError = readJson(item, ATTR.lastError) as TaskErrorInfo;
+  }
+  return record;
+}

@@ -1,0 +1,105 @@
+import type { ClaimRequest, FinishOutcome } from '../../core/ports.js';
+import type { TaskErrorInfo } from '../../core/status.js';
+import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { ATTR, encodeError, encodeResult, num, str } from './taskItem.js';
+
+/**
+ * The update and condition of each state transition (DESIGN §4). Pure: the store sends
+ * them. Encoding a result or error throws a TypeError when the value is not JSON.
+ */
+export interface TaskWrite {
+  expression: ExpressionBuilder;
+  condition: string;
+}
+
+/** Absent, QUEUED or RETRYING, or RUNNING with a lease that ended before `now`. */
+export function claimWrite(request: ClaimRequest, now: number, expiresAt: number): TaskWrite {
+  const e = new ExpressionBuilder();
+  const status = e.name(ATTR.status);
+  const attempts = e.name(ATTR.attempts);
+  e.setValue(ATTR.status, str('RUNNING'))
+    .set(ATTR.attempts, `if_not_exists(${attempts}, ${e.value(num(0))}) + ${e.value(num(1))}`)
+    .setValue(ATTR.leaseUntil, num(request.leaseUntil))
+    .setValue(ATTR.startedAt, num(now))
+    .setValue(ATTR.expiresAt, num(expiresAt))
+    // An item the API created keeps its own envelope fields; a bare delivery creates them.
+    .setIfAbsent(ATTR.type, str(request.type))
+    .setIfAbsent(ATTR.priority, str(request.priority))
+    .setIfAbsent(ATTR.maxAttempts, num(request.maxAttempts))
+    .setIfAbsent(ATTR.createdAt, num(now))
+    .setIfAbsent(ATTR.enqueuedAt, num(request.enqueuedAt))
+    .setIfAbsent(
+      ATTR.idempotencyKey,
+      request.idempotencyKey === undefined ? undefined : str(request.idempotencyKey),
+    )
+    // Queue wait is measured once, by the first claim.
+    .setIfAbsent(ATTR.queueWaitMs, num(Math.max(0, now - request.enqueuedAt)))
+    // Leftovers of an earlier attempt, or of an operator's redrive of a FAILED task.
+    .remove(ATTR.nextAttemptAt, ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
+  const leaseExpired = `${e.name(ATTR.leaseUntil)} < ${e.value(num(now))}`;
+  const condition =
+    `attribute_not_exists(${e.name(ATTR.id)})` +
+    ` OR ${status} IN (${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))})` +
+    ` OR (${status} = ${e.value(str('RUNNING'))} AND ${leaseExpired})`;
+  return { expression: e, condition };
+}
+
+/** Only while RUNNING under the claimed attempt: the fence against a worker that lost its lease. */
+function fence(e: ExpressionBuilder, attempt: number): string {
+  return (
+    `${e.name(ATTR.status)} = ${e.value(str('RUNNING'))}` +
+    ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempt))}`
+  );
+}
+
+export function finishWrite(
+  attempt: number,
+  outcome: FinishOutcome,
+  now: number,
+  expiresAt: number,
+  limitBytes: number,
+): TaskWrite {
+  const e = new ExpressionBuilder()
+    .setValue(ATTR.status, str(outcome.status))
+    .setValue(ATTR.finishedAt, num(now))
+    .setValue(ATTR.expiresAt, num(expiresAt))
+    .remove(ATTR.leaseUntil);
+  // startedAt is this attempt's: claim sets it on every attempt.
+  e.set(ATTR.durationMs, `${e.value(num(now))} - ${e.name(ATTR.startedAt)}`);
+  if (outcome.status === 'SUCCEEDED') {
+    const { result, resultTruncated } = encodeResult(outcome.result, limitBytes);
+    e.setValue(ATTR.result, result).setValue(ATTR.resultTruncated, resultTruncated);
+  } else {
+    // The sparse failure index: only FAILED items carry its keys.
+    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
+      .set(ATTR.failedType, e.name(ATTR.type))
+      .setValue(ATTR.failedAt, num(now));
+  }
+  return { expression: e, condition: fence(e, attempt) };
+}
+
+export function retryWrite(
+  attempt: number,
+  error: TaskErrorInfo,
+  nextAttemptAt: number,
+  expiresAt: number,
+  limitBytes: number,
+): TaskWrite {
+  const e = new ExpressionBuilder()
+    .setValue(ATTR.status, str('RETRYING'))
+    .setValue(ATTR.lastError, encodeError(error, limitBytes))
+    .setValue(ATTR.nextAttemptAt, num(nextAttemptAt))
+    .setValue(ATTR.expiresAt, num(expiresAt))
+    .remove(ATTR.leaseUntil);
+  return { expression: e, condition: fence(e, attempt) };
+}
+
+/** Only a task that is not running and not finished can be cancelled. */
+export function cancelWrite(now: number, expiresAt: number): TaskWrite {
+  const e = new ExpressionBuilder()
+    .setValue(ATTR.status, str('CANCELLED'))
+    .setValue(ATTR.finishedAt, num(now))
+    .setValue(ATTR.expiresAt, num(expiresAt));
+  const condition = `${e.name(ATTR.status)} IN (${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))})`;
+  return { expression: e, condition };
+}
