@@ -12,7 +12,7 @@ import { createConsumer } from './createConsumer.js';
 const config = parseConsumerConfig(process.env);
 const logger = new Logger({ serviceName: config.serviceName });
 
-export const handler = createConsumer({
+const consume = createConsumer({
   config,
   registry,
   logger,
@@ -28,3 +28,8 @@ export const handler = createConsumer({
     serviceName: config.serviceName,
   }),
 });
+
+export const handler: typeof consume = async (event, context) => {
+  logger.addContext(context);
+  return consume(event, context);
+};

@@ -63,6 +63,35 @@ describe.each(backendFactories)('consumer faults on $name', ({ name, start, skip
     expect(record?.result).toEqual({ attempt: 2, gated: false });
   });
 
+  it.skipIf(skipReason)('fails a task whose last attempt died with its invocation', async () => {
+    const task = envelope('test.ok', { n: 1 }, { maxAttempts: 1 });
+    await send(backend.sqs, p.standard, task);
+    // The only attempt was claimed by an invocation that crashed: its lease has run out.
+    await p.store.claim({
+      id: task.id,
+      type: task.type,
+      priority: 'default',
+      maxAttempts: 1,
+      enqueuedAt: Date.now(),
+      leaseUntil: Date.now() - 1,
+    });
+    const consumer = buildConsumer(p, testRegistry);
+
+    const event = await receiveEvent(p, p.standard, 1);
+    const response = await consumer.invoke(event);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(runs.get(task.id)).toBeUndefined();
+    expect(await p.store.get(task.id)).toMatchObject({
+      status: 'FAILED',
+      lastError: { code: 'attempts_exhausted' },
+    });
+    const [copy] = await receive(backend.sqs, p.standard.dlqUrl, 1, 1);
+    expect(copy?.MessageAttributes?.['taskpipe.failure-reason']?.StringValue).toBe(
+      'attempts_exhausted',
+    );
+  });
+
   it.skipIf(skipReason)('reports records not started when the deadline is near', async () => {
     const slow = envelope('test.wait-abort', {});
     const rest = [envelope('test.ok', { n: 1 }), envelope('test.ok', { n: 2 })];

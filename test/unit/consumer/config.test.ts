@@ -33,7 +33,9 @@ describe('parseConsumerConfig', () => {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join('\n');
       expect(problems).toContain('TASKPIPE_TABLE_NAME');
-      expect(problems).toContain('TASKPIPE_QUEUES: must be a JSON array of queue routes (got "[{")');
+      expect(problems).toContain(
+        'TASKPIPE_QUEUES: must be a JSON array of queue routes (got "[{")',
+      );
       expect(problems).toContain('TASKPIPE_RECORD_CONCURRENCY');
       expect(problems).toContain('(got "0")');
     }

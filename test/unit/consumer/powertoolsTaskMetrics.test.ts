@@ -37,8 +37,8 @@ describe('PowertoolsTaskMetrics', () => {
     expect(http).toMatchObject({ TasksSucceeded: 1, TasksRetried: 1, TaskDuration: 12 });
     expect(http?.QueueWait).toEqual([40, 60]);
     expect(logs).toMatchObject({ TasksPoison: 1 });
-    const directive = (http?._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] })
-      .CloudWatchMetrics[0];
+    type Emf = { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] } };
+    const directive = (http as Emf | undefined)?._aws.CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe('TaskpipeTest');
     expect(directive?.Dimensions[0]).toContain('TaskType');
   });
