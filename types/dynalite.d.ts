@@ -1,4 +1,4 @@
-// dynalite ships no type declarations; this covers the part the test harness uses.
+// dynalite ships no type declarations; this covers the part the local runtime and tests use.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
 

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { TASK_TABLE } from '../../functions/adapters/dynamodb/tableSchema.js';
+import { createTaskTable as createTable } from '../../local/resources.js';
 import type { Backend } from './backend.js';
 
 let counter = 0;
@@ -17,46 +15,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix.slice(0, 40)}-${suffix}`;
 }
 
-const TABLE_ACTIVE_ATTEMPTS = 200;
-const TABLE_ACTIVE_INTERVAL_MS = 25;
-
 /** Creates the task table (same key schema as production) and waits until it is ACTIVE. */
 export async function createTaskTable(backend: Backend, tableName: string): Promise<void> {
-  const { partitionKey, failureIndex } = TASK_TABLE;
-  await backend.dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: partitionKey, AttributeType: 'S' },
-        { AttributeName: failureIndex.partitionKey, AttributeType: 'S' },
-        { AttributeName: failureIndex.sortKey, AttributeType: 'N' },
-      ],
-      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: failureIndex.name,
-          KeySchema: [
-            { AttributeName: failureIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: failureIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  // Emulators flip to ACTIVE within a tick or two; the bound keeps a broken one from hanging.
-  for (let attempt = 0; attempt < TABLE_ACTIVE_ATTEMPTS; attempt++) {
-    const { Table } = await backend.dynamodb.send(
-      new DescribeTableCommand({ TableName: tableName }),
-    );
-    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(
-      (index) => index.IndexStatus === undefined || index.IndexStatus === 'ACTIVE',
-    );
-    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    await delay(TABLE_ACTIVE_INTERVAL_MS);
-  }
-  throw new Error(`table ${tableName} on ${backend.name} did not become ACTIVE`);
+  await createTable(backend.dynamodb, tableName);
 }
 
 export interface QueuePair {

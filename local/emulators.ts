@@ -1,0 +1,50 @@
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { buildApp } from 'fauxqs';
+import { portError } from './PortInUseError.js';
+
+export interface LocalEmulators {
+  sqsEndpoint: string;
+  dynamodbEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts fauxqs (SQS) and dynalite (DynamoDB, in memory) on loopback only. fauxqs's own
+ * start function listens on every interface, so its app is built and bound here instead.
+ */
+export async function startLocalEmulators(ports: {
+  sqs: number;
+  dynamodb: number;
+}): Promise<LocalEmulators> {
+  const sqsApp = buildApp({ logger: false, host: 'localhost' });
+  let sqsEndpoint: string;
+  try {
+    sqsEndpoint = await sqsApp.listen({ port: ports.sqs, host: '127.0.0.1' });
+  } catch (error) {
+    await sqsApp.close();
+    throw portError(error, 'SQS emulator', ports.sqs, 'TASKPIPE_SQS_PORT');
+  }
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      dynamo.once('error', reject);
+      dynamo.listen(ports.dynamodb, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await sqsApp.close();
+    throw portError(error, 'DynamoDB emulator', ports.dynamodb, 'TASKPIPE_DYNAMODB_PORT');
+  }
+  const { port } = dynamo.address() as AddressInfo;
+  return {
+    sqsEndpoint,
+    dynamodbEndpoint: `http://127.0.0.1:${port}`,
+    async stop() {
+      dynamo.closeAllConnections();
+      await Promise.all([
+        sqsApp.close(),
+        new Promise<void>((resolve) => dynamo.close(() => resolve())),
+      ]);
+    },
+  };
+}

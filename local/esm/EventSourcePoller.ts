@@ -1,0 +1,176 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext } from './lambdaContext.js';
+import { settleBatch } from './settleBatch.js';
+import { toSqsEvent } from './toSqsEvent.js';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+export interface PollerOptions {
+  sqs: SQSClient;
+  queue: { url: string; arn: string; name: string };
+  region: string;
+  handler: SqsHandler;
+  functionName: string;
+  functionTimeoutMs: number;
+  batchSize: number;
+  batchingWindowSeconds: number;
+  /** Concurrent invocations for this queue, as the event source mapping's maxConcurrency. */
+  maxConcurrency: number;
+  /** Long-poll length of each receive; short so a stop is prompt. @default 1 */
+  waitSeconds?: number;
+  onInvocation?: (report: InvocationReport) => void;
+  onError?: (error: unknown) => void;
+}
+
+const RECEIVE_ERROR_PAUSE_MS = 500;
+
+export interface InvocationReport {
+  queue: string;
+  records: number;
+  deleted: number;
+  returned: number;
+  /** Set when the whole batch went back: the handler threw, timed out or answered badly. */
+  error?: string;
+}
+
+/**
+ * Behaves like Lambda's SQS event source mapping for one queue: receives batches (batch
+ * size and window), invokes at most `maxConcurrency` at once, deletes what the partial
+ * batch response does not list, and deletes nothing when the invocation fails, so the
+ * whole batch returns after its visibility timeout.
+ */
+export class EventSourcePoller {
+  #running = false;
+  #receiving?: AbortController;
+  #loop?: Promise<void>;
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Highest number of concurrent invocations seen; lets tests check the cap. */
+  peakConcurrency = 0;
+
+  constructor(private readonly options: PollerOptions) {}
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.run();
+  }
+
+  /** Stops receiving and waits for in-flight invocations to finish. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#receiving?.abort();
+    await this.#loop;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  private async run(): Promise<void> {
+    while (this.#running) {
+      // Receive only with a free slot, so no message sits invisible waiting for one.
+      while (this.#inFlight.size >= this.options.maxConcurrency && this.#running) {
+        await Promise.race(this.#inFlight);
+      }
+      if (!this.#running) break;
+      let messages: Message[];
+      try {
+        messages = await this.gather();
+      } catch (error) {
+        if (!this.#running) break;
+        // An emulator hiccup must not end the poller; pause briefly and poll again.
+        this.options.onError?.(error);
+        await delay(RECEIVE_ERROR_PAUSE_MS);
+        continue;
+      }
+      if (messages.length === 0) continue;
+      const invocation = this.invoke(messages).finally(() => this.#inFlight.delete(invocation));
+      this.#inFlight.add(invocation);
+      this.peakConcurrency = Math.max(this.peakConcurrency, this.#inFlight.size);
+    }
+  }
+
+  /** One batch: the first receive long-polls; more receives fill it until the window closes. */
+  private async gather(): Promise<Message[]> {
+    const { batchSize, batchingWindowSeconds } = this.options;
+    const messages = await this.receive(Math.min(10, batchSize), this.options.waitSeconds ?? 1);
+    if (messages.length === 0 || batchingWindowSeconds === 0) return messages;
+    const windowEnds = Date.now() + batchingWindowSeconds * 1000;
+    while (this.#running && messages.length < batchSize && Date.now() < windowEnds) {
+      const wait = Math.min(1, Math.max(0, Math.floor((windowEnds - Date.now()) / 1000)));
+      const more = await this.receive(Math.min(10, batchSize - messages.length), wait);
+      messages.push(...more);
+      if (more.length === 0 && wait === 0) break;
+    }
+    return messages;
+  }
+
+  private async receive(max: number, waitSeconds: number): Promise<Message[]> {
+    this.#receiving = new AbortController();
+    const out = await this.options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.options.queue.url,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: this.#receiving.signal },
+    );
+    return out.Messages ?? [];
+  }
+
+  private async invoke(messages: Message[]): Promise<void> {
+    const { sqs, queue, region, handler, functionName, functionTimeoutMs } = this.options;
+    const event = toSqsEvent(messages, queue.arn, region);
+    const deadline = Date.now() + functionTimeoutMs;
+    let response: SQSBatchResponse | undefined;
+    let error: string | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Task timed out after ${functionTimeoutMs / 1000} seconds`)),
+          functionTimeoutMs,
+        );
+      });
+      response = await Promise.race([
+        handler(event, lambdaContext(functionName, deadline)),
+        timedOut,
+      ]);
+      error = invalidResponse(event, response);
+      if (error) response = undefined;
+    } catch (thrown) {
+      error = thrown instanceof Error ? thrown.message : String(thrown);
+    } finally {
+      clearTimeout(timer);
+    }
+    let settled = { deleted: 0, returned: messages.length };
+    try {
+      settled = await settleBatch(sqs, queue.url, event, response);
+    } catch (deleteError) {
+      // Undeleted messages come back and are acknowledged as duplicates then.
+      this.options.onError?.(deleteError);
+    }
+    this.options.onInvocation?.({
+      queue: queue.name,
+      records: messages.length,
+      ...settled,
+      ...(error ? { error } : {}),
+    });
+  }
+}
+
+/** Lambda fails the whole batch when a reported identifier is empty or not in the batch. */
+function invalidResponse(
+  event: SQSEvent,
+  response: SQSBatchResponse | undefined,
+): string | undefined {
+  if (!response || !Array.isArray(response.batchItemFailures)) return undefined;
+  const ids = new Set(event.Records.map((r) => r.messageId));
+  const bad = response.batchItemFailures.find(
+    (f) => !f.itemIdentifier || !ids.has(f.itemIdentifier),
+  );
+  return bad
+    ? `invalid batchItemFailures entry ${JSON.stringify(bad)}: the whole batch is retried`
+    : undefined;
+}

@@ -1,0 +1,109 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { PipelineConfig } from '../definition/checks.js';
+import { TASK_TABLE } from '../functions/adapters/dynamodb/tableSchema.js';
+import type { QueueRoute } from '../functions/core/ports.js';
+import {
+  deadLetterQueueAttributes,
+  localQueueNames,
+  sourceQueueAttributes,
+} from './queueAttributes.js';
+
+export interface LocalQueue extends QueueRoute {
+  arn: string;
+  dlqArn: string;
+  dlqName: string;
+}
+
+/** Creates the queues, DLQs and task table of the definition on the emulators. */
+export async function createLocalResources(
+  clients: { sqs: SQSClient; dynamodb: DynamoDBClient },
+  config: PipelineConfig,
+): Promise<{ tableName: string; queues: LocalQueue[] }> {
+  const tableName = `${config.name}-tasks`;
+  await createTaskTable(clients.dynamodb, tableName);
+  const queues: LocalQueue[] = [];
+  for (const q of config.queues) {
+    const { name, dlqName } = localQueueNames(config.name, q);
+    const dlq = await createQueue(clients.sqs, dlqName, deadLetterQueueAttributes(q));
+    const source = await createQueue(clients.sqs, name, sourceQueueAttributes(q, dlq.arn));
+    queues.push({
+      priority: q.priority,
+      name,
+      url: source.url,
+      arn: source.arn,
+      dlqUrl: dlq.url,
+      dlqArn: dlq.arn,
+      dlqName,
+      fifo: q.fifo,
+    });
+  }
+  return { tableName, queues };
+}
+
+async function createQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+  );
+  if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no URL`);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  if (!Attributes?.QueueArn) throw new Error(`queue ${name} has no QueueArn`);
+  return { url: QueueUrl, arn: Attributes.QueueArn };
+}
+
+const TABLE_ACTIVE_POLLS = 200;
+const TABLE_ACTIVE_POLL_MS = 25;
+
+/** Creates the task table (the production key schema) and waits until it is ACTIVE. */
+export async function createTaskTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  const { partitionKey, failureIndex } = TASK_TABLE;
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: partitionKey, AttributeType: 'S' },
+          { AttributeName: failureIndex.partitionKey, AttributeType: 'S' },
+          { AttributeName: failureIndex.sortKey, AttributeType: 'N' },
+        ],
+        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: failureIndex.name,
+            KeySchema: [
+              { AttributeName: failureIndex.partitionKey, KeyType: 'HASH' },
+              { AttributeName: failureIndex.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    // A caller may share one emulator between pipelines.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  // Emulators turn ACTIVE within a tick or two; the bound stops a broken one from hanging.
+  for (let poll = 0; poll < TABLE_ACTIVE_POLLS; poll++) {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(
+      (index) => index.IndexStatus === undefined || index.IndexStatus === 'ACTIVE',
+    );
+    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
+    await delay(TABLE_ACTIVE_POLL_MS);
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
+}
