@@ -22,6 +22,8 @@ export interface PollerOptions {
   waitSeconds?: number;
   onInvocation?: (report: InvocationReport) => void;
   onError?: (error: unknown) => void;
+  /** Called when every slot is busy and the poller waits before receiving again. */
+  onSaturated?: () => void;
 }
 
 const RECEIVE_ERROR_PAUSE_MS = 500;
@@ -69,6 +71,7 @@ export class EventSourcePoller {
     while (this.#running) {
       // Receive only with a free slot, so no message sits invisible waiting for one.
       while (this.#inFlight.size >= this.options.maxConcurrency && this.#running) {
+        this.options.onSaturated?.();
         await Promise.race(this.#inFlight);
       }
       if (!this.#running) break;

@@ -1,0 +1,153 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { PipelineConfig } from '../definition/checks.js';
+import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
+import { pipelineDefinition } from '../definition/pipeline.js';
+import type { PipelineDefinitionInput } from '../definition/schema.js';
+import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
+import type { ConsumerConfig } from '../functions/consumer/config.js';
+import { createConsumer } from '../functions/consumer/createConsumer.js';
+import type { TaskRegistry } from '../functions/core/registry.js';
+import { registry as appRegistry } from '../functions/tasks/index.js';
+import { LOCAL_REGION, localClients } from './clients.js';
+import { startLocalEmulators } from './emulators.js';
+import { EventSourcePoller, type InvocationReport } from './esm/EventSourcePoller.js';
+import { LocalMetrics } from './LocalMetrics.js';
+import { createLocalResources, type LocalQueue } from './resources.js';
+
+export interface LocalPipelineOptions {
+  /** 0 picks a free port. */
+  ports: { api: number; sqs: number; dynamodb: number };
+  definition?: PipelineDefinitionInput;
+  registry?: TaskRegistry;
+  /** Powertools log level of the functions. @default 'WARN' */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  onInvocation?: (report: InvocationReport) => void;
+}
+
+/** What the CLI and scripts need to reach a running local pipeline. */
+export interface LocalPipelineInfo {
+  apiUrl?: string;
+  region: string;
+  sqsEndpoint: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  queues: { priority: string; name: string; url: string; dlqUrl: string; fifo: boolean }[];
+  pid: number;
+  startedAt: string;
+}
+
+/**
+ * The whole pipeline in one process (DESIGN §7): emulators on loopback, the definition's
+ * resources, and one event source poller per queue invoking the same consumer code that
+ * runs on Lambda.
+ */
+export class LocalPipeline {
+  private constructor(
+    readonly info: LocalPipelineInfo,
+    readonly clients: { sqs: SQSClient; dynamodb: DynamoDBClient },
+    readonly config: PipelineConfig,
+    readonly metrics: LocalMetrics,
+    private readonly pollers: EventSourcePoller[],
+    private readonly stopEmulators: () => Promise<void>,
+  ) {}
+
+  static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
+    const registry = options.registry ?? appRegistry;
+    const config = parsePipelineDefinition(options.definition ?? pipelineDefinition, registry);
+    const emulators = await startLocalEmulators(options.ports);
+    try {
+      const clients = localClients({
+        sqs: emulators.sqsEndpoint,
+        dynamodb: emulators.dynamodbEndpoint,
+      });
+      const { tableName, queues } = await createLocalResources(clients, config);
+      const metrics = new LocalMetrics();
+      const consumerConfig = toConsumerConfig(config, tableName, queues);
+      const logger = new Logger({ serviceName: config.name, logLevel: options.logLevel ?? 'WARN' });
+      const handler = createConsumer({
+        config: consumerConfig,
+        registry,
+        store: new DynamoTaskStore({
+          client: clients.dynamodb,
+          tableName,
+          retentionDays: consumerConfig.retentionDays,
+          maxResultBytes: consumerConfig.maxResultBytes,
+        }),
+        queue: new SqsQueue(clients.sqs),
+        logger,
+        metrics,
+      });
+      const pollers = config.queues.map((q, i) => {
+        const queue = queues[i]!;
+        return new EventSourcePoller({
+          sqs: clients.sqs,
+          queue,
+          region: LOCAL_REGION,
+          handler,
+          functionName: `${config.name}-consumer`,
+          functionTimeoutMs: config.consumer.timeoutSeconds * 1000,
+          batchSize: q.batchSize,
+          batchingWindowSeconds: q.batchingWindowSeconds,
+          maxConcurrency: q.maxConcurrency,
+          ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
+          onError: (error) => logger.warn('poller receive failed', { queue: queue.name, error }),
+        });
+      });
+      const info: LocalPipelineInfo = {
+        region: LOCAL_REGION,
+        sqsEndpoint: emulators.sqsEndpoint,
+        dynamodbEndpoint: emulators.dynamodbEndpoint,
+        tableName,
+        queues: queues.map(({ priority, name, url, dlqUrl, fifo }) => ({
+          priority,
+          name,
+          url,
+          dlqUrl,
+          fifo,
+        })),
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+      };
+      const pipeline = new LocalPipeline(info, clients, config, metrics, pollers, emulators.stop);
+      for (const poller of pollers) poller.start();
+      return pipeline;
+    } catch (error) {
+      await emulators.stop();
+      throw error;
+    }
+  }
+
+  /** Stops polling, lets in-flight batches finish, then stops the emulators. */
+  async stop(): Promise<void> {
+    await Promise.all(this.pollers.map((p) => p.stop()));
+    this.clients.sqs.destroy();
+    this.clients.dynamodb.destroy();
+    await this.stopEmulators();
+  }
+}
+
+function toConsumerConfig(
+  config: PipelineConfig,
+  tableName: string,
+  queues: LocalQueue[],
+): ConsumerConfig {
+  return {
+    tableName,
+    queues: queues.map(({ priority, name, url, dlqUrl, fifo }) => ({
+      priority,
+      name,
+      url,
+      dlqUrl,
+      fifo,
+    })),
+    retentionDays: config.table.retentionDays,
+    maxResultBytes: config.consumer.maxResultBytes,
+    recordConcurrency: config.consumer.recordConcurrency,
+    safetyMarginMs: config.consumer.safetyMarginMs,
+    serviceName: config.name,
+    metricsNamespace: 'Taskpipe',
+  };
+}
