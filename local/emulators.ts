@@ -17,7 +17,8 @@ export async function startLocalEmulators(ports: {
   sqs: number;
   dynamodb: number;
 }): Promise<LocalEmulators> {
-  const sqsApp = buildApp({ logger: false, host: 'localhost' });
+  // No `host`: queue URLs then take the request's host (127.0.0.1:port) and work as-is.
+  const sqsApp = buildApp({ logger: false });
   let sqsEndpoint: string;
   try {
     sqsEndpoint = await sqsApp.listen({ port: ports.sqs, host: '127.0.0.1' });

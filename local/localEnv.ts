@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ConfigError } from '../functions/core/errors.js';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const localEnvSchema = z.object({
+  PORT: port.default(3000),
+  TASKPIPE_SQS_PORT: port.default(4566),
+  TASKPIPE_DYNAMODB_PORT: port.default(8000),
+  TASKPIPE_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+});
+
+export type LocalEnv = z.infer<typeof localEnvSchema>;
+
+/** The local runtime's settings, from the environment, checked once. */
+export function parseLocalEnv(env: Record<string, string | undefined>): LocalEnv {
+  const parsed = localEnvSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    'invalid local runtime settings',
+    parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      return `${name}: ${i.message} (got ${JSON.stringify(env[name])})`;
+    }),
+  );
+}
