@@ -17,8 +17,9 @@ export async function startLocalEmulators(ports: {
   sqs: number;
   dynamodb: number;
 }): Promise<LocalEmulators> {
-  // No `host`: queue URLs then take the request's host (127.0.0.1:port) and work as-is.
-  const sqsApp = buildApp({ logger: false });
+  // Queue URLs look like http://sqs.us-east-1.localhost:PORT/000000000000/NAME. fauxqs finds a
+  // queue by that exact string; clients reach it through the endpoint, never the URL's host.
+  const sqsApp = buildApp({ logger: false, host: 'localhost' });
   let sqsEndpoint: string;
   try {
     sqsEndpoint = await sqsApp.listen({ port: ports.sqs, host: '127.0.0.1' });
