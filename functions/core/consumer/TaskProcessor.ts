@@ -10,9 +10,10 @@ import {
 import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
 import type { TaskRecord } from '../status.js';
-import type { AnyTaskDefinition, TaskContext } from '../task.js';
+import type { AnyTaskDefinition } from '../task.js';
 import { deadLetterAttributes } from './deadLetterAttributes.js';
 import type { Enqueuer } from './Enqueuer.js';
+import { handlerContext } from './handlerContext.js';
 import { runWithTimeout } from './runWithTimeout.js';
 import type { FailureReason, Invocation, QueueMessage, RecordOutcome } from './types.js';
 
@@ -125,7 +126,11 @@ export class TaskProcessor {
     const log = { taskId: record.id, type: record.type, attempt, messageId: message.messageId };
     try {
       const result = await runWithTimeout(
-        (signal) => definition.handler(payload, this.context(record, signal)),
+        (signal) =>
+          definition.handler(
+            payload,
+            handlerContext(record, signal, this.deps.logger, this.deps.enqueuer),
+          ),
         timeoutMs,
         timeoutMs < definition.timeoutMs ? 'deadline' : 'task_timeout',
       );
@@ -242,26 +247,6 @@ export class TaskProcessor {
   private async setVisibility(message: QueueMessage, delayMs: number): Promise<void> {
     const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)));
     await this.deps.queue.changeVisibility(message.queue.url, message.receiptHandle, seconds);
-  }
-
-  private context(record: TaskRecord, signal: AbortSignal): TaskContext {
-    const child = { taskId: record.id, type: record.type, attempt: record.attempts };
-    const { logger, enqueuer } = this.deps;
-    return {
-      taskId: record.id,
-      type: record.type,
-      attempt: record.attempts,
-      maxAttempts: record.maxAttempts,
-      idempotencyKey: record.id,
-      signal,
-      logger: {
-        debug: (m, ...e) => logger.debug(m, child, ...e),
-        info: (m, ...e) => logger.info(m, child, ...e),
-        warn: (m, ...e) => logger.warn(m, child, ...e),
-        error: (m, ...e) => logger.error(m, child, ...e),
-      },
-      enqueue: (type, payload, options) => enqueuer.enqueue(type, payload, options),
-    };
   }
 }
 
