@@ -1,0 +1,6 @@
+export * from './alarms.js';
+export * from './checks.js';
+export * from './parsePipelineDefinition.js';
+export { pipelineDefinition } from './pipeline.js';
+export * from './schedules.js';
+export * from './schema.js';

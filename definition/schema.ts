@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { prioritySchema } from '../functions/core/envelope.js';
+import { alarmsSchema, webhooksSchema } from './alarms.js';
+import { schedulesSchema } from './schedules.js';
+
+const SECONDS_PER_DAY = 86_400;
+/** SQS limits: retention 60 s – 14 days, visibility ≤ 12 h. */
+export const SQS_MIN_RETENTION_SECONDS = 60;
+export const SQS_MAX_RETENTION_DAYS = 14;
+export const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+const retentionDays = z
+  .number()
+  .min(
+    SQS_MIN_RETENTION_SECONDS / SECONDS_PER_DAY,
+    'must be at least 60 seconds (0.000695 days), the SQS minimum',
+  )
+  .max(SQS_MAX_RETENTION_DAYS, 'must be at most 14 days, the SQS maximum');
+
+/** One queue per priority. List them highest priority first. */
+export const queueSchema = z.strictObject({
+  priority: prioritySchema,
+  /** Event source cap on concurrent batches (2–1000). Higher priorities get more. */
+  maxConcurrency: z.number().int().min(2).max(1000),
+  /** Records per batch: 1–10,000 (standard), 1–10 (FIFO); > 10 needs a batching window. */
+  batchSize: z.number().int().min(1).max(10_000).default(10),
+  /** How long the event source waits to fill a batch (not supported on FIFO queues). */
+  batchingWindowSeconds: z.number().int().min(0).max(300).default(0),
+  /** How long a message stays on the queue. */
+  retentionDays: retentionDays.default(4),
+  /** How long a message stays on the dead-letter queue; must exceed `retentionDays`. */
+  deadLetterRetentionDays: retentionDays.default(14),
+  /** @default 6 × consumer.timeoutSeconds + batchingWindowSeconds */
+  visibilityTimeoutSeconds: z.number().int().min(0).max(SQS_MAX_VISIBILITY_SECONDS).optional(),
+  /** Receives before SQS moves a message to the DLQ. @default max(5, largest maxAttempts + 1) */
+  maxReceiveCount: z.number().int().min(1).max(1000).optional(),
+  /** A FIFO queue: ordered per message group, content-based deduplication. */
+  fifo: z.boolean().default(false),
+});
+
+export const DEFAULT_QUEUES: z.input<typeof queueSchema>[] = [
+  { priority: 'high', maxConcurrency: 20 },
+  { priority: 'default', maxConcurrency: 10 },
+  { priority: 'low', maxConcurrency: 5, batchingWindowSeconds: 1 },
+];
+
+export const consumerSchema = z.strictObject({
+  /** Lambda timeout (1–900 s). Every task timeout plus the safety margin must fit in it. */
+  timeoutSeconds: z.number().int().min(1).max(900).default(60),
+  memoryMb: z.number().int().min(128).max(10_240).default(1024),
+  /** Reserved concurrency; when set, at least the sum of the queues' maxConcurrency. */
+  reservedConcurrency: z.number().int().min(1).optional(),
+  /** Records of one batch run concurrently up to this limit. */
+  recordConcurrency: z.number().int().min(1).max(100).default(10),
+  /** Stop starting records this long before the invocation deadline. */
+  safetyMarginMs: z.number().int().min(0).max(60_000).default(5_000),
+  /** Larger task results are truncated in the table (items are limited to 400 KB). */
+  maxResultBytes: z.number().int().min(0).max(300_000).default(32_768),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  logRetentionDays: z
+    .number()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
+    })
+    .default(30),
+});
+
+export const tableSchema = z.strictObject({
+  /** Days a task item is kept after its last write (DynamoDB TTL). */
+  retentionDays: z.number().int().min(1).max(3650).default(30),
+  /** Refuse DeleteTable calls; the table is retained on stack deletion either way. */
+  deletionProtection: z.boolean().default(true),
+});
+
+/** The single pipeline definition (DESIGN §2): every setting of both targets. */
+export const pipelineDefinitionSchema = z.strictObject({
+  /** Service name in logs and metrics. */
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must match ^[a-z][a-z0-9-]{0,31}$')
+    .default('taskpipe'),
+  /** Queue for tasks and schedules that name no priority. */
+  defaultPriority: prioritySchema.default('default'),
+  queues: z.array(queueSchema).min(1).prefault(DEFAULT_QUEUES),
+  consumer: consumerSchema.prefault({}),
+  table: tableSchema.prefault({}),
+  alarms: alarmsSchema.prefault({}),
+  webhooks: webhooksSchema.default([]),
+  schedules: schedulesSchema.default([]),
+});
+
+/** What a user writes: every field with a default may be left out. */
+export type PipelineDefinitionInput = z.input<typeof pipelineDefinitionSchema>;
+/** The definition with defaults applied. */
+export type PipelineDefinition = z.output<typeof pipelineDefinitionSchema>;
+export type QueueDefinition = z.output<typeof queueSchema>;
+export type ConsumerDefinition = z.output<typeof consumerSchema>;
+
+export function daysToSeconds(days: number): number {
+  return Math.round(days * SECONDS_PER_DAY);
+}

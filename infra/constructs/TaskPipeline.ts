@@ -1,0 +1,64 @@
+import { Construct } from 'constructs';
+import {
+  type PipelineConfig,
+  type PipelineDefinitionInput,
+  parsePipelineDefinition,
+  type TaskPolicies,
+} from '../../definition/index.js';
+import { ConfigError } from '../../functions/core/errors.js';
+import { PipelineStorage, storageMismatches } from './PipelineStorage.js';
+import { TaskConsumer } from './TaskConsumer.js';
+import { TaskSchedules } from './TaskSchedules.js';
+
+export interface TaskPipelineProps {
+  /** The pipeline definition (DESIGN §2); validated against `registry` on construction. */
+  readonly definition: PipelineDefinitionInput;
+  /** The task types and their policies, normally `registry` from functions/tasks. */
+  readonly registry: TaskPolicies;
+  /**
+   * The stateful resources, when they live elsewhere (a separate stack).
+   * @default - a `PipelineStorage` is created inside this construct, with id `Storage`
+   */
+  readonly storage?: PipelineStorage;
+  /**
+   * The consumer's entry file, exporting `handler`.
+   * @default functions/consumer/handler.ts in this repository
+   */
+  readonly consumerEntry?: string;
+}
+
+/**
+ * A taskpipe pipeline: priority queues with DLQs, the task table, the consumer Lambda and
+ * the schedules, all from one definition. Pass `storage` to keep the stateful resources
+ * in another stack.
+ */
+export class TaskPipeline extends Construct {
+  /** The validated definition, with defaults and derived settings resolved. */
+  readonly config: PipelineConfig;
+  readonly storage: PipelineStorage;
+  readonly consumer: TaskConsumer;
+  readonly schedules: TaskSchedules;
+
+  constructor(scope: Construct, id: string, props: TaskPipelineProps) {
+    super(scope, id);
+    this.config = validate(props);
+    this.storage = props.storage ?? new PipelineStorage(this, 'Storage', { config: this.config });
+    this.consumer = new TaskConsumer(this, 'Consumer', {
+      config: this.config,
+      storage: this.storage,
+      entry: props.consumerEntry,
+    });
+    this.schedules = new TaskSchedules(this, 'Schedules', {
+      config: this.config,
+      storage: this.storage,
+    });
+  }
+}
+
+/** Every problem with the props, in one error. */
+function validate(props: TaskPipelineProps): PipelineConfig {
+  const config = parsePipelineDefinition(props.definition, props.registry);
+  const problems = props.storage ? storageMismatches(config, props.storage) : [];
+  if (problems.length) throw new ConfigError('invalid TaskPipeline props', problems);
+  return config;
+}

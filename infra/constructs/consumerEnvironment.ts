@@ -1,0 +1,38 @@
+import { Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { PipelineConfig } from '../../definition/index.js';
+import type { PipelineStorage } from './PipelineStorage.js';
+
+/** CloudWatch namespace of the consumer's EMF metrics. */
+export const METRICS_NAMESPACE = 'Taskpipe';
+
+/**
+ * The consumer's configuration as environment variables. Configuration only: webhook
+ * URLs and other secrets never go here.
+ */
+export function consumerEnvironment(
+  scope: IConstruct,
+  config: PipelineConfig,
+  storage: PipelineStorage,
+): Record<string, string> {
+  const queues = storage.queues.map((q) => ({
+    priority: q.priority,
+    name: q.queue.queueName,
+    url: q.queue.queueUrl,
+    dlqUrl: q.deadLetterQueue.queueUrl,
+    fifo: q.fifo,
+  }));
+  return {
+    TASKPIPE_TABLE_NAME: storage.taskTable.table.tableName,
+    TASKPIPE_QUEUES: Stack.of(scope).toJsonString(queues),
+    TASKPIPE_RETENTION_DAYS: String(config.table.retentionDays),
+    TASKPIPE_MAX_RESULT_BYTES: String(config.consumer.maxResultBytes),
+    TASKPIPE_RECORD_CONCURRENCY: String(config.consumer.recordConcurrency),
+    TASKPIPE_SAFETY_MARGIN_MS: String(config.consumer.safetyMarginMs),
+    POWERTOOLS_SERVICE_NAME: config.name,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: config.consumer.logLevel,
+    // Stack traces point at the TypeScript sources through the bundled source maps.
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}

@@ -1,0 +1,43 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { PipelineDefinitionInput, TaskPolicies } from '../../definition/index.js';
+import type { PipelineStorage } from '../constructs/PipelineStorage.js';
+import { TaskPipeline } from '../constructs/TaskPipeline.js';
+
+export interface TaskpipeStatelessStackProps extends StackProps {
+  /** The pipeline definition. */
+  readonly definition: PipelineDefinitionInput;
+  /** The task types and their policies. */
+  readonly registry: TaskPolicies;
+  /** The queues and table, from the stateful stack. */
+  readonly storage: PipelineStorage;
+  /**
+   * The consumer's entry file.
+   * @default functions/consumer/handler.ts
+   */
+  readonly consumerEntry?: string;
+}
+
+/** The code and wiring: the consumer, its event sources and the schedules. Safe to replace. */
+export class TaskpipeStatelessStack extends Stack {
+  readonly pipeline: TaskPipeline;
+
+  constructor(scope: Construct, id: string, props: TaskpipeStatelessStackProps) {
+    super(scope, id, props);
+    this.pipeline = new TaskPipeline(this, 'Pipeline', {
+      definition: props.definition,
+      registry: props.registry,
+      storage: props.storage,
+      consumerEntry: props.consumerEntry,
+    });
+    const consumer = this.pipeline.consumer;
+    new CfnOutput(this, 'ConsumerFunctionName', {
+      value: consumer.function.functionName,
+      description: 'Name of the consumer Lambda function',
+    });
+    new CfnOutput(this, 'ConsumerLogGroupName', {
+      value: consumer.logGroup.logGroupName,
+      description: 'Log group of the consumer',
+    });
+  }
+}

@@ -1,0 +1,199 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConsumerConfig } from '../../functions/consumer/config.js';
+import type { TaskpipeStatefulStack, TaskpipeStatelessStack } from '../../infra/index.js';
+import { logicalId, producedValue, synthTaskpipe } from './fixtures.js';
+
+let stateful: Template;
+let template: Template;
+let statefulStack: TaskpipeStatefulStack;
+let stack: TaskpipeStatelessStack;
+
+beforeAll(() => {
+  const synth = synthTaskpipe();
+  ({ statefulTemplate: stateful, statelessTemplate: template } = synth);
+  statefulStack = synth.stateful;
+  stack = synth.stateless;
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
+type Json = Record<string, any>;
+const resources = (type: string): Json[] => Object.values(template.findResources(type));
+const getArn = (construct: Parameters<typeof logicalId>[0]) => ({
+  'Fn::GetAtt': [logicalId(construct), 'Arn'],
+});
+const queueOf = (priority: string) => statefulStack.storage.queueFor(priority)!;
+
+describe('consumer function', () => {
+  const fn = () => resources('AWS::Lambda::Function')[0]!.Properties as Json;
+
+  it('runs on ARM64 with the newest Node.js runtime aws-cdk-lib knows', () => {
+    const newest = Runtime.ALL.filter((r) => /^nodejs\d+\.x$/.test(r.name))
+      .map((r) => r.name)
+      .sort((a, b) => Number.parseInt(a.slice(6), 10) - Number.parseInt(b.slice(6), 10))
+      .at(-1);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(fn()).toMatchObject({
+      Runtime: newest,
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 1024,
+      Timeout: 60,
+      ReservedConcurrentExecutions: 50,
+    });
+  });
+
+  it('logs to its own log group with a retention, through its own role', () => {
+    const consumer = stack.pipeline.consumer;
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(fn().LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(consumer.logGroup) } });
+    expect(fn().Role).toEqual(getArn(consumer.role));
+    expect(resources('AWS::IAM::Role').every((r) => !r.Properties.ManagedPolicyArns)).toBe(true);
+  });
+
+  it('gets its configuration, and nothing secret, from the environment', () => {
+    const env = fn().Environment.Variables as Json;
+    expect(Object.keys(env).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'TASKPIPE_MAX_RESULT_BYTES',
+      'TASKPIPE_QUEUES',
+      'TASKPIPE_RECORD_CONCURRENCY',
+      'TASKPIPE_RETENTION_DAYS',
+      'TASKPIPE_SAFETY_MARGIN_MS',
+      'TASKPIPE_TABLE_NAME',
+    ]);
+    expect(env).toMatchObject({
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: 'Taskpipe',
+      POWERTOOLS_SERVICE_NAME: 'taskpipe',
+      TASKPIPE_MAX_RESULT_BYTES: '32768',
+      TASKPIPE_RECORD_CONCURRENCY: '10',
+      TASKPIPE_RETENTION_DAYS: '30',
+      TASKPIPE_SAFETY_MARGIN_MS: '5000',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(producedValue(stateful, env.TASKPIPE_TABLE_NAME)).toEqual({
+      Ref: logicalId(statefulStack.storage.taskTable.table),
+    });
+  });
+
+  /** The environment as deployed: cross-stack parts become `kind:logicalId` placeholders. */
+  const deployedEnvironment = (url = (id: string) => `ref:${id}`) => {
+    const variables = fn().Environment.Variables as Json;
+    const resolve = (part: unknown) => {
+      if (typeof part === 'string') return part;
+      const value = producedValue(stateful, part) as Json;
+      return value.Ref ? url(value.Ref) : `name:${value['Fn::GetAtt'][0]}`;
+    };
+    const [, parts] = variables.TASKPIPE_QUEUES['Fn::Join'] as [string, unknown[]];
+    return {
+      ...variables,
+      TASKPIPE_TABLE_NAME: (producedValue(stateful, variables.TASKPIPE_TABLE_NAME) as Json).Ref,
+      TASKPIPE_QUEUES: parts.map(resolve).join(''),
+    } as Record<string, string> & { TASKPIPE_QUEUES: string };
+  };
+
+  it('lists every queue in TASKPIPE_QUEUES as { priority, name, url, dlqUrl, fifo }', () => {
+    const routes = JSON.parse(deployedEnvironment().TASKPIPE_QUEUES);
+    expect(routes).toEqual(
+      ['high', 'default', 'low'].map((priority) => ({
+        priority,
+        name: `name:${logicalId(queueOf(priority).queue)}`,
+        url: `ref:${logicalId(queueOf(priority).queue)}`,
+        dlqUrl: `ref:${logicalId(queueOf(priority).deadLetterQueue)}`,
+        fifo: false,
+      })),
+    );
+  });
+
+  it("is accepted by the consumer's own configuration parser", () => {
+    const env = deployedEnvironment(
+      (id) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${id}`,
+    );
+    const config = parseConsumerConfig(env);
+    expect(config.queues.map((q) => q.priority)).toEqual(['high', 'default', 'low']);
+    expect(config).toMatchObject({
+      tableName: logicalId(statefulStack.storage.taskTable.table),
+      retentionDays: 30,
+      maxResultBytes: 32_768,
+      recordConcurrency: 10,
+      safetyMarginMs: 5_000,
+      metricsNamespace: 'Taskpipe',
+    });
+  });
+});
+
+describe('event sources', () => {
+  it.each([
+    { priority: 'high', cap: 20, window: undefined },
+    { priority: 'default', cap: 10, window: undefined },
+    { priority: 'low', cap: 5, window: 1 },
+  ])(
+    '$priority: partial batch responses, batch size, window and a cap of $cap',
+    ({ priority, cap, window }) => {
+      const mapping = resources('AWS::Lambda::EventSourceMapping').find(
+        (m) =>
+          JSON.stringify(producedValue(stateful, m.Properties.EventSourceArn)) ===
+          JSON.stringify(getArn(queueOf(priority).queue)),
+      );
+      expect(mapping?.Properties).toEqual({
+        EventSourceArn: expect.anything(),
+        FunctionName: { Ref: logicalId(stack.pipeline.consumer.function) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BatchSize: 10,
+        ScalingConfig: { MaximumConcurrency: cap },
+        ...(window === undefined ? {} : { MaximumBatchingWindowInSeconds: window }),
+      });
+    },
+  );
+});
+
+describe('permissions', () => {
+  const consumerStatements = () => {
+    const policy = resources('AWS::IAM::Policy').find(
+      (p) => p.Properties.Roles[0].Ref === logicalId(stack.pipeline.consumer.role),
+    );
+    return policy?.Properties.PolicyDocument.Statement as Json[];
+  };
+  const targets = (statement: Json) =>
+    [statement.Resource].flat().map((r) => JSON.stringify(producedValue(stateful, r)));
+
+  it('has no wildcard action or resource', () => {
+    const text = JSON.stringify(consumerStatements());
+    expect(text).not.toMatch(/"\*"|:\*"|\*"/);
+  });
+
+  it('reads and writes single table items, on the base table only', () => {
+    const statement = consumerStatements().find((s) => String(s.Action).includes('dynamodb'))!;
+    expect(statement.Action).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(targets(statement)).toEqual([
+      JSON.stringify(getArn(statefulStack.storage.taskTable.table)),
+    ]);
+  });
+
+  it('sends to every queue and DLQ, and uses the queue key for data keys', () => {
+    const statements = consumerStatements();
+    const send = statements.find((s) => s.Action === 'sqs:SendMessage')!;
+    const all = statefulStack.storage.queues.flatMap((q) => [q.queue, q.deadLetterQueue]);
+    expect(targets(send).sort()).toEqual(all.map((q) => JSON.stringify(getArn(q))).sort());
+    const kms = statements.find((s) => String(s.Action).includes('kms:'))!;
+    expect(kms.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(targets(kms)).toEqual([JSON.stringify(getArn(statefulStack.storage.queueKey))]);
+  });
+});
+
+describe('outputs', () => {
+  it('names the consumer function and its log group', () => {
+    const consumer = stack.pipeline.consumer;
+    template.hasOutput('ConsumerFunctionName', { Value: { Ref: logicalId(consumer.function) } });
+    template.hasOutput('ConsumerLogGroupName', { Value: { Ref: logicalId(consumer.logGroup) } });
+  });
+});

@@ -1,0 +1,60 @@
+import { Validations } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTaskpipeApp } from '../../infra/index.js';
+import { STUB_ENTRY, synthTaskpipe, testApp, testDefinition, testRegistry } from './fixtures.js';
+
+/** Every acknowledgement in the tree, as `path: rule id → reason`. */
+function acknowledgements(root: IConstruct) {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  let app: ReturnType<typeof synthTaskpipe>['app'];
+
+  beforeAll(() => {
+    // With the plugin on, as `cdk synth` runs it: a finding would fail this synth.
+    app = synthTaskpipe({ nag: true, validate: true }).app;
+  });
+
+  it('finds nothing unacknowledged in either stack', () => {
+    // The same checks again, for a readable list should the synth above ever fail.
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations.map(
+      (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('acknowledges only these findings, each with its reason', () => {
+    const acks = acknowledgements(app);
+    expect(acks.map(({ path, id }) => `${path}: ${id}`)).toEqual([
+      'TaskpipeStateful/Storage/ScheduleDeadLetterQueue: AwsSolutions-SQS3',
+      'TaskpipeStateless/Pipeline/Schedules/Role: AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    ]);
+    for (const { reason } of acks) expect(reason.length).toBeGreaterThan(40);
+  });
+
+  it('is registered on the app and fails the synth on a new finding', () => {
+    const app = testApp();
+    const { stateful } = buildTaskpipeApp(app, {
+      definition: testDefinition,
+      registry: testRegistry,
+      consumerEntry: STUB_ENTRY,
+    });
+    new Queue(stateful, 'Unencrypted', { enforceSSL: false });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+});
