@@ -1,27 +1,10 @@
 import { z } from 'zod';
-import { ConfigError } from '../core/errors.js';
-
-const queueRouteSchema = z.object({
-  priority: z.string().min(1),
-  name: z.string().min(1),
-  url: z.url(),
-  dlqUrl: z.url(),
-  fifo: z.boolean().default(false),
-});
-
-const jsonArray = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of queue routes' });
-    return z.NEVER;
-  }
-});
+import { parseEnv, type queueRouteSchema, queueRoutesEnvSchema } from '../core/envConfig.js';
 
 /** The consumer's environment, parsed once at cold start. */
 export const consumerEnvSchema = z.object({
   TASKPIPE_TABLE_NAME: z.string().min(3).max(255),
-  TASKPIPE_QUEUES: jsonArray.pipe(z.array(queueRouteSchema).min(1)),
+  TASKPIPE_QUEUES: queueRoutesEnvSchema,
   TASKPIPE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TASKPIPE_MAX_RESULT_BYTES: z.coerce.number().int().min(0).max(350_000).default(32_768),
   TASKPIPE_RECORD_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
@@ -43,17 +26,7 @@ export type ConsumerConfig = {
 
 /** Parses the environment, reporting every bad variable with its value in one error. */
 export function parseConsumerConfig(env: Record<string, string | undefined>): ConsumerConfig {
-  const parsed = consumerEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      'invalid consumer environment',
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? '(env)');
-        return `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`;
-      }),
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(consumerEnvSchema, env, 'consumer');
   return {
     tableName: e.TASKPIPE_TABLE_NAME,
     queues: e.TASKPIPE_QUEUES,

@@ -24,6 +24,13 @@ export interface NewTask {
   maxAttempts: number;
   idempotencyKey?: string;
   enqueuedAt: number;
+  /**
+   * The payload as sent, kept so an operator can retry the task after it failed. Only the
+   * API stores it; tasks sent straight to SQS have none (redrive their DLQ copy instead).
+   */
+  payload?: unknown;
+  /** When a delayed message becomes visible (epoch ms); informational. */
+  availableAt?: number;
 }
 
 /** What a delivery knows when it claims a task; used to create the item if it is absent. */
@@ -68,7 +75,42 @@ export interface TaskStore {
   /** QUEUED or RETRYING → CANCELLED. */
   cancel(id: string): Promise<TransitionResult>;
   get(id: string): Promise<TaskRecord | undefined>;
+  /** One page of tasks matching `query`; see {@link TaskListQuery} for which filters are indexed. */
+  list(query: TaskListQuery): Promise<TaskPage>;
+  /**
+   * FAILED → QUEUED for an operator's retry, only if the task still is FAILED at `attempts`
+   * and has a stored payload. `attempts` stays (it is the fencing token); `maxAttempts`
+   * becomes `attempts + extraAttempts`; the failure-index keys go; `lastError` stays.
+   */
+  requeue(id: string, attempts: number, extraAttempts: number): Promise<RequeueResult>;
+  /** Undoes a requeue whose message could not be sent: QUEUED at `attempts` → FAILED again. */
+  revertRequeue(id: string, attempts: number): Promise<boolean>;
+  /** Deletes a task only while it is QUEUED with no attempt: the rollback of a failed send. */
+  deleteUnclaimed(id: string): Promise<boolean>;
 }
+
+/** A page request. `status: 'FAILED'` uses the sparse failure index; other filters scan. */
+export interface TaskListQuery {
+  status?: TaskStatus;
+  /** One type; with FAILED and no type, `types` lists the types whose failures to merge. */
+  type?: string;
+  types?: readonly string[];
+  /** At most this many tasks in the page. */
+  limit: number;
+  /** The `nextCursor` of the previous page, as given. */
+  cursor?: string;
+}
+
+export interface TaskPage {
+  tasks: TaskRecord[];
+  /** Present while more tasks may match; opaque. */
+  nextCursor?: string;
+}
+
+export type RequeueResult =
+  | { ok: true; record: TaskRecord; payload: unknown }
+  /** `payloadMissing`: the task is FAILED but was not enqueued through the API. */
+  | { ok: false; current?: TaskRecord; payloadMissing?: boolean };
 
 /** Message attributes as plain strings (SQS String attributes). */
 export type MessageAttributes = Record<string, string>;
@@ -89,7 +131,27 @@ export interface QueuePort {
       deduplicationId?: string;
     },
   ): Promise<{ messageId: string }>;
+  /**
+   * Sends up to ten messages in one call. A 200 answer can still fail some entries: each
+   * entry gets its own result, and none is left out.
+   */
+  sendBatch(queueUrl: string, entries: readonly OutgoingMessage[]): Promise<SendBatchEntryResult[]>;
 }
+
+/** One message of a SendMessageBatch call. `id` is unique within the call. */
+export interface OutgoingMessage {
+  id: string;
+  body: string;
+  delaySeconds?: number;
+  attributes?: MessageAttributes;
+  groupId?: string;
+  deduplicationId?: string;
+}
+
+/** The outcome of one entry of a batch send. `senderFault`: retrying will not help. */
+export type SendBatchEntryResult =
+  | { id: string; ok: true; messageId: string }
+  | { id: string; ok: false; code: string; message: string; senderFault: boolean };
 
 /** A queue the consumer reads, with its dead-letter queue. */
 export interface QueueRoute {

@@ -6,15 +6,20 @@ import {
   type FenceResult,
   type FinishOutcome,
   type NewTask,
+  type RequeueResult,
   systemClock,
+  type TaskListQuery,
+  type TaskPage,
   type TaskStore,
   type TransitionResult,
 } from '../../core/ports.js';
 import { type TaskErrorInfo, type TaskRecord, TERMINAL_STATUSES } from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { deleteUnclaimedCondition, requeueWrite, revertRequeueWrite } from './operatorWrites.js';
+import { TaskLister } from './TaskLister.js';
 import { TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
 import { TaskTable, type WriteOutcome } from './TaskTable.js';
-import { ATTR, newTaskItem, num } from './taskItem.js';
+import { ATTR, itemPayload, newTaskItem, num } from './taskItem.js';
 import { cancelWrite, claimWrite, finishWrite, retryWrite, type TaskWrite } from './taskWrites.js';
 
 export interface DynamoTaskStoreOptions {
@@ -43,6 +48,7 @@ const DAY_SECONDS = 86_400;
  */
 export class DynamoTaskStore implements TaskStore {
   private readonly table: TaskTable;
+  private readonly lister: TaskLister;
   private readonly clock: Clock;
   private readonly retentionSeconds: number;
   private readonly maxResultBytes: number;
@@ -50,6 +56,7 @@ export class DynamoTaskStore implements TaskStore {
   constructor(options: DynamoTaskStoreOptions) {
     this.table = new TaskTable(options.client, options.tableName);
     this.clock = options.clock ?? systemClock;
+    this.lister = new TaskLister(options.client, options.tableName, this.clock);
     this.retentionSeconds = (options.retentionDays ?? 30) * DAY_SECONDS;
     this.maxResultBytes = options.maxResultBytes ?? 32_768;
   }
@@ -57,7 +64,15 @@ export class DynamoTaskStore implements TaskStore {
   async create(task: NewTask): Promise<{ created: boolean; record: TaskRecord }> {
     const now = this.clock.now();
     const e = new ExpressionBuilder();
-    const item = newTaskItem(task, now, this.expiresAt(now));
+    let item: ReturnType<typeof newTaskItem>;
+    try {
+      item = newTaskItem(task, now, this.expiresAt(now));
+    } catch (error) {
+      throw new TaskStoreError('create', task.id, error, {
+        reason: (error as Error).message,
+        retryable: false,
+      });
+    }
     // An item past its expiry counts as absent (TTL deletes lazily), so an id can be reused.
     const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
     const condition = `attribute_not_exists(${e.name(ATTR.id)}) OR ${expired}`;
@@ -117,6 +132,40 @@ export class DynamoTaskStore implements TaskStore {
     // TTL deletes lazily (up to days later), so readers hide expired items themselves.
     if (record && record.expiresAt * 1000 <= this.clock.now()) return undefined;
     return record;
+  }
+
+  list(query: TaskListQuery): Promise<TaskPage> {
+    return this.lister.list(query);
+  }
+
+  async requeue(id: string, attempts: number, extraAttempts: number): Promise<RequeueResult> {
+    const now = this.clock.now();
+    const outcome = await this.write('requeue', id, () =>
+      requeueWrite(attempts, extraAttempts, now, this.expiresAt(now)),
+    );
+    if (outcome.applied) {
+      return { ok: true, record: outcome.record, payload: itemPayload(outcome.item) };
+    }
+    const current = outcome.current;
+    // Still FAILED at the same attempt, so the only unmet part is the stored payload.
+    const payloadMissing = current?.status === 'FAILED' && current.attempts === attempts;
+    return {
+      ok: false,
+      ...(current ? { current } : {}),
+      ...(payloadMissing ? { payloadMissing } : {}),
+    };
+  }
+
+  async revertRequeue(id: string, attempts: number): Promise<boolean> {
+    const now = this.clock.now();
+    const outcome = await this.write('revertRequeue', id, () => revertRequeueWrite(attempts, now));
+    return outcome.applied;
+  }
+
+  async deleteUnclaimed(id: string): Promise<boolean> {
+    const e = new ExpressionBuilder();
+    const outcome = await this.table.delete('deleteUnclaimed', id, e, deleteUnclaimedCondition(e));
+    return outcome.applied;
   }
 
   private async write(

@@ -1,6 +1,16 @@
 import { TaskpipeError } from '../../core/errors.js';
 
-export type TaskStoreOperation = 'create' | 'claim' | 'finish' | 'markRetrying' | 'cancel' | 'get';
+export type TaskStoreOperation =
+  | 'create'
+  | 'claim'
+  | 'finish'
+  | 'markRetrying'
+  | 'cancel'
+  | 'get'
+  | 'list'
+  | 'requeue'
+  | 'revertRequeue'
+  | 'deleteUnclaimed';
 
 /** Error names DynamoDB (or the network under it) uses for failures that may pass. */
 const TRANSIENT_ERROR_NAMES = new Set([

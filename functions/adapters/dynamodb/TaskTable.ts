@@ -1,4 +1,5 @@
 import {
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -11,7 +12,7 @@ import { ATTR, type Item, itemToRecord, MalformedItemError, str } from './taskIt
 
 /** A conditional write either applied (the item after it) or not (the item as it is now). */
 export type WriteOutcome =
-  | { applied: true; record: TaskRecord }
+  | { applied: true; record: TaskRecord; item: Item }
   | { applied: false; current?: TaskRecord };
 
 function isConditionFailure(error: unknown): error is Error & { Item?: Item } {
@@ -70,6 +71,25 @@ export class TaskTable {
     });
   }
 
+  /** Deletes item `id` if `condition` holds. */
+  async delete(
+    operation: TaskStoreOperation,
+    id: string,
+    e: ExpressionBuilder,
+    condition: string,
+  ): Promise<WriteOutcome> {
+    return this.conditional(operation, id, async () => {
+      const command = new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: { [ATTR.id]: str(id) },
+        ConditionExpression: condition,
+        ...e.attributes(),
+        ReturnValues: 'ALL_OLD',
+      });
+      return (await this.client.send(command)).Attributes ?? {};
+    });
+  }
+
   /** A strongly consistent read, so a write just made is always seen. */
   async read(operation: TaskStoreOperation, id: string): Promise<TaskRecord | undefined> {
     let item: Item | undefined;
@@ -105,11 +125,11 @@ export class TaskTable {
         : await this.read(operation, id);
       return { applied: false, current };
     }
-    return { applied: true, record: toRecord(operation, id, written) };
+    return { applied: true, record: toRecord(operation, id, written), item: written };
   }
 }
 
-function toRecord(operation: TaskStoreOperation, id: string, item: Item): TaskRecord {
+export function toRecord(operation: TaskStoreOperation, id: string, item: Item): TaskRecord {
   try {
     return itemToRecord(item);
   } catch (error) {

@@ -26,6 +26,8 @@ export const ATTR = {
   resultTruncated: 'resultTruncated',
   lastError: 'lastError',
   expiresAt: TASK_TABLE.ttlAttribute,
+  /** JSON text of the payload; only tasks created through the API carry it. */
+  payload: 'payload',
   failedType: TASK_TABLE.failureIndex.partitionKey,
   failedAt: TASK_TABLE.failureIndex.sortKey,
 } as const;
@@ -91,6 +93,10 @@ export function newTaskItem(task: NewTask, now: number, expiresAt: number): Item
     [ATTR.expiresAt]: num(expiresAt),
   };
   if (task.idempotencyKey !== undefined) item[ATTR.idempotencyKey] = str(task.idempotencyKey);
+  if (task.payload !== undefined) {
+    item[ATTR.payload] = str(toJson(task.payload, 'task payload') as string);
+  }
+  if (task.availableAt !== undefined) item[ATTR.nextAttemptAt] = num(task.availableAt);
   return item;
 }
 
@@ -168,4 +174,9 @@ export function itemToRecord(item: Item): TaskRecord {
     record.lastError = readJson(item, ATTR.lastError) as TaskErrorInfo;
   }
   return record;
+}
+
+/** The stored payload, or `undefined` when the item has none (enqueued straight to SQS). */
+export function itemPayload(item: Item): unknown {
+  return item[ATTR.payload] === undefined ? undefined : readJson(item, ATTR.payload);
 }

@@ -1,10 +1,16 @@
 import {
   ChangeMessageVisibilityCommand,
   type MessageAttributeValue,
+  SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { MessageAttributes, QueuePort } from '../../core/ports.js';
+import type {
+  MessageAttributes,
+  OutgoingMessage,
+  QueuePort,
+  SendBatchEntryResult,
+} from '../../core/ports.js';
 
 /** The consumer's queue operations over the AWS SDK. */
 export class SqsQueue implements QueuePort {
@@ -41,6 +47,40 @@ export class SqsQueue implements QueuePort {
       }),
     );
     return { messageId: out.MessageId ?? '' };
+  }
+
+  async sendBatch(
+    queueUrl: string,
+    entries: readonly OutgoingMessage[],
+  ): Promise<SendBatchEntryResult[]> {
+    const out = await this.client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: entries.map((entry) => ({
+          Id: entry.id,
+          MessageBody: entry.body,
+          DelaySeconds: entry.delaySeconds,
+          MessageGroupId: entry.groupId,
+          MessageDeduplicationId: entry.deduplicationId,
+          MessageAttributes: entry.attributes ? toSqsAttributes(entry.attributes) : undefined,
+        })),
+      }),
+    );
+    const sent = new Map((out.Successful ?? []).map((s) => [s.Id, s.MessageId ?? '']));
+    const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+    return entries.map((entry): SendBatchEntryResult => {
+      const messageId = sent.get(entry.id);
+      if (messageId !== undefined) return { id: entry.id, ok: true, messageId };
+      const failure = failed.get(entry.id);
+      // An entry in neither list was not confirmed: treat it as failed, never as sent.
+      return {
+        id: entry.id,
+        ok: false,
+        code: failure?.Code ?? 'NotConfirmed',
+        message: failure?.Message ?? 'the response listed the entry neither as sent nor failed',
+        senderFault: failure?.SenderFault ?? false,
+      };
+    });
   }
 }
 

@@ -1,0 +1,160 @@
+import {
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { Clock, TaskListQuery, TaskPage } from '../../core/ports.js';
+import type { TaskRecord } from '../../core/status.js';
+import { ExpressionBuilder } from './ExpressionBuilder.js';
+import {
+  type CursorFilters,
+  decodeCursor,
+  encodeCursor,
+  type FailurePosition,
+} from './listCursor.js';
+import { TaskStoreError } from './TaskStoreError.js';
+import { toRecord } from './TaskTable.js';
+import { TASK_TABLE } from './tableSchema.js';
+import { ATTR, type Item, num, str } from './taskItem.js';
+
+/** Items a scan reads per request, and requests per page: bounds one list call's cost. */
+const SCAN_PAGE_ITEMS = 200;
+const MAX_SCAN_REQUESTS = 10;
+
+interface Failure {
+  record: TaskRecord;
+  at: number;
+}
+
+/** Newest failure first; ids break ties so the order is total and a cursor is exact. */
+const newestFirst = (a: Failure, b: Failure) =>
+  b.at - a.at || (a.record.id < b.record.id ? 1 : a.record.id > b.record.id ? -1 : 0);
+
+/**
+ * Lists tasks. `status: 'FAILED'` reads the sparse `failures` index (key `failedType`,
+ * sort `failedAt`), one query per type, merged newest first. Every other filter is a
+ * Scan with a FilterExpression: not indexed, it reads (and bills) items that do not match,
+ * so one call reads at most {@link MAX_SCAN_REQUESTS} × {@link SCAN_PAGE_ITEMS} items and
+ * may return a short or empty page with a cursor to continue.
+ */
+export class TaskLister {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(query: TaskListQuery): Promise<TaskPage> {
+    return query.status === 'FAILED' ? this.failures(query) : this.scan(query);
+  }
+
+  private async failures(query: TaskListQuery): Promise<TaskPage> {
+    const filters: CursorFilters = { s: 'FAILED', t: query.type };
+    const after = query.cursor ? decodeCursor(query.cursor, filters, 'failure') : undefined;
+    const types = query.type !== undefined ? [query.type] : [...(query.types ?? [])];
+    const perType = await Promise.all(types.map((t) => this.failuresOf(t, query.limit, after)));
+    const merged = perType.flat().sort(newestFirst);
+    const page = merged.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      tasks: page.map((f) => f.record),
+      ...(merged.length > query.limit && last
+        ? { nextCursor: encodeCursor(filters, { at: last.at, id: last.record.id }) }
+        : {}),
+    };
+  }
+
+  /**
+   * This type's failures after `after`: more than `limit` of them, and the whole group
+   * sharing the failure time of the `limit`-th, so a merged page never splits a tie unseen.
+   */
+  private async failuresOf(type: string, limit: number, after?: FailurePosition) {
+    const { failureIndex } = TASK_TABLE;
+    const e = new ExpressionBuilder();
+    let keyCondition = `${e.name(failureIndex.partitionKey)} = ${e.value(str(type))}`;
+    if (after) keyCondition += ` AND ${e.name(failureIndex.sortKey)} <= ${e.value(num(after.at))}`;
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: failureIndex.name,
+      KeyConditionExpression: keyCondition,
+      FilterExpression: this.notExpired(e),
+      ScanIndexForward: false,
+      Limit: limit + 1,
+      ...e.attributes(),
+    };
+    const found: Failure[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await this.send(() =>
+        this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })),
+      );
+      for (const item of out.Items ?? []) {
+        const failure = { record: toRecord('list', item.id?.S ?? '', item), at: failedAt(item) };
+        if (after && failure.at === after.at && failure.record.id >= after.id) continue;
+        found.push(failure);
+      }
+      startKey = out.LastEvaluatedKey;
+      const boundary = found[limit - 1];
+      const lastFound = found.at(-1);
+      if (found.length > limit && boundary && lastFound && lastFound.at < boundary.at) break;
+    } while (startKey);
+    return found;
+  }
+
+  private async scan(query: TaskListQuery): Promise<TaskPage> {
+    const filters: CursorFilters = { s: query.status, t: query.type };
+    const after = query.cursor ? decodeCursor(query.cursor, filters, 'scan') : undefined;
+    const e = new ExpressionBuilder();
+    const conditions = [this.notExpired(e)];
+    if (query.status) conditions.push(`${e.name(ATTR.status)} = ${e.value(str(query.status))}`);
+    if (query.type) conditions.push(`${e.name(ATTR.type)} = ${e.value(str(query.type))}`);
+    const tasks: TaskRecord[] = [];
+    let startKey: Item | undefined = after ? { [ATTR.id]: str(after.id) } : undefined;
+    for (let request = 0; request < MAX_SCAN_REQUESTS; request++) {
+      const out = await this.send(() =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: conditions.join(' AND '),
+            Limit: SCAN_PAGE_ITEMS,
+            ExclusiveStartKey: startKey,
+            ...e.attributes(),
+          }),
+        ),
+      );
+      const items = out.Items ?? [];
+      for (const [i, item] of items.entries()) {
+        tasks.push(toRecord('list', item.id?.S ?? '', item));
+        if (tasks.length === query.limit) {
+          const more = i < items.length - 1 || out.LastEvaluatedKey !== undefined;
+          return more
+            ? { tasks, nextCursor: encodeCursor(filters, { id: item.id?.S ?? '' }) }
+            : { tasks };
+        }
+      }
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) return { tasks };
+    }
+    // Read budget spent: hand back what matched and where to go on.
+    return { tasks, nextCursor: encodeCursor(filters, { id: startKey?.id?.S ?? '' }) };
+  }
+
+  /** TTL deletes lazily, so expired items are filtered out here too. */
+  private notExpired(e: ExpressionBuilder): string {
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    return `${e.name(ATTR.expiresAt)} > ${e.value(num(nowSeconds))}`;
+  }
+
+  private async send<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw new TaskStoreError('list', '(list)', error);
+    }
+  }
+}
+
+function failedAt(item: Item): number {
+  return Number(item[TASK_TABLE.failureIndex.sortKey]?.N ?? 0);
+}

@@ -1,0 +1,53 @@
+import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { ATTR, num, str } from './taskItem.js';
+import type { TaskWrite } from './taskWrites.js';
+
+/**
+ * The writes behind the API's retry and its rollbacks (DESIGN §4: FAILED → QUEUED). Pure,
+ * like `taskWrites.ts`; the store sends them.
+ */
+
+/**
+ * FAILED at `attempts` → QUEUED. `attempts` is the fencing token and never goes down, so
+ * the retry gets its tries by raising `maxAttempts` instead. `lastError` stays as history.
+ */
+export function requeueWrite(
+  attempts: number,
+  extraAttempts: number,
+  now: number,
+  expiresAt: number,
+): TaskWrite {
+  const e = new ExpressionBuilder()
+    .setValue(ATTR.status, str('QUEUED'))
+    .setValue(ATTR.maxAttempts, num(attempts + extraAttempts))
+    .setValue(ATTR.enqueuedAt, num(now))
+    .setValue(ATTR.expiresAt, num(expiresAt))
+    // Out of the sparse failure index, and no end time while it waits again.
+    .remove(ATTR.failedType, ATTR.failedAt, ATTR.finishedAt, ATTR.durationMs, ATTR.leaseUntil);
+  const condition =
+    `${e.name(ATTR.status)} = ${e.value(str('FAILED'))}` +
+    ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}` +
+    ` AND attribute_exists(${e.name(ATTR.payload)})`;
+  return { expression: e, condition };
+}
+
+/** QUEUED at `attempts` (no claim since the requeue) → FAILED, back in the failure index. */
+export function revertRequeueWrite(attempts: number, now: number): TaskWrite {
+  const e = new ExpressionBuilder();
+  e.setValue(ATTR.status, str('FAILED'))
+    .setValue(ATTR.finishedAt, num(now))
+    .set(ATTR.failedType, e.name(ATTR.type))
+    .setValue(ATTR.failedAt, num(now));
+  const condition =
+    `${e.name(ATTR.status)} = ${e.value(str('QUEUED'))}` +
+    ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}`;
+  return { expression: e, condition };
+}
+
+/** Only a task nobody has claimed may be deleted (the rollback of an unsent message). */
+export function deleteUnclaimedCondition(e: ExpressionBuilder): string {
+  return (
+    `${e.name(ATTR.status)} = ${e.value(str('QUEUED'))}` +
+    ` AND ${e.name(ATTR.attempts)} = ${e.value(num(0))}`
+  );
+}

@@ -1,0 +1,46 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Logger } from '../core/ports.js';
+import type { TaskService } from '../core/service/TaskService.js';
+import { errorBody, statusFor } from './errorResponse.js';
+import { matchRoute } from './router.js';
+import { json, taskRoutes } from './routes.js';
+
+export interface ApiDeps {
+  service: TaskService;
+  logger: Logger;
+  /** Largest task payload, as JSON bytes. */
+  maxPayloadBytes: number;
+}
+
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * Builds the HTTP API: routes requests to the task service and turns every error into a
+ * JSON `{ error: { code, message, details? } }` with its status. Logs one structured line
+ * per request, naming the route pattern, never the raw path or the body.
+ */
+export function createApi(deps: ApiDeps): ApiHandler {
+  const routes = taskRoutes(deps.service, deps.maxPayloadBytes);
+  return async (event) => {
+    const method = event.requestContext.http.method;
+    let route = '(unmatched)';
+    try {
+      const match = matchRoute(routes, event);
+      route = match.route.path;
+      const response = await match.route.handler(match.request);
+      deps.logger.info('request served', { method, route, status: response.statusCode });
+      return response;
+    } catch (error) {
+      const status = statusFor(error);
+      const body = errorBody(error);
+      if (status >= 500) {
+        deps.logger.error('request failed', { method, route, status, code: body.code, error });
+      } else {
+        deps.logger.info('request refused', { method, route, status, code: body.code });
+      }
+      return json(status, { error: body });
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
+import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
+import { TaskService } from '../core/service/TaskService.js';
+import { registry } from '../tasks/index.js';
+import { parseApiConfig } from './config.js';
+import { createApi } from './createApi.js';
+
+// Lambda entry point: parse config and build clients once per cold start, then delegate.
+const config = parseApiConfig(process.env);
+const logger = new Logger({ serviceName: config.serviceName });
+
+const api = createApi({
+  logger,
+  maxPayloadBytes: config.maxPayloadBytes,
+  service: new TaskService({
+    registry,
+    logger,
+    routes: config.queues,
+    maxPayloadBytes: config.maxPayloadBytes,
+    store: new DynamoTaskStore({
+      client: new DynamoDBClient({}),
+      tableName: config.tableName,
+      retentionDays: config.retentionDays,
+    }),
+    queue: new SqsQueue(new SQSClient({})),
+  }),
+});
+
+export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {
+  logger.addContext(context);
+  return api(event);
+};

@@ -1,0 +1,142 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { taskTypeSchema } from '../core/envelope.js';
+import { RequestValidationError } from '../core/service/errors.js';
+import { batchRequestSchema, MAX_BATCH_TASKS, parseRequest } from '../core/service/requests.js';
+import type { TaskService } from '../core/service/TaskService.js';
+import { toTaskView } from '../core/service/taskView.js';
+import { TASK_STATUSES } from '../core/status.js';
+import { errorBody } from './errorResponse.js';
+import { readJsonBody } from './request.js';
+import type { ApiRequest, Route } from './router.js';
+
+/** Room for the request's fields around the payload (type, keys, JSON punctuation). */
+const REQUEST_ROOM_BYTES = 16_384;
+/** Under Lambda's 6 MB synchronous payload, which includes the rest of the event. */
+export const MAX_BATCH_BODY_BYTES = 5 * 1_048_576;
+/** Largest page; larger `limit`s are capped to it. */
+export const MAX_PAGE_SIZE = 100;
+
+const listQuerySchema = z.strictObject({
+  status: z.enum(TASK_STATUSES).optional(),
+  type: taskTypeSchema.optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25)
+    .transform((n) => Math.min(n, MAX_PAGE_SIZE)),
+  cursor: z.string().min(1).max(2_048).optional(),
+});
+
+export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+const statusUrl = (request: ApiRequest, id: string) =>
+  `${request.basePath}/tasks/${encodeURIComponent(id)}`;
+
+/** The HTTP routes over the task service. Order matters: `/tasks/batch` before `/tasks/{id}`. */
+export function taskRoutes(service: TaskService, maxPayloadBytes: number): Route[] {
+  const single = {
+    bytes: maxPayloadBytes + REQUEST_ROOM_BYTES,
+    explain: `payloads may have ${maxPayloadBytes} bytes, plus ${REQUEST_ROOM_BYTES} for the other fields`,
+  };
+  const batch = {
+    bytes: MAX_BATCH_BODY_BYTES,
+    explain: `a batch body may have ${MAX_BATCH_BODY_BYTES} bytes; split larger batches`,
+  };
+  return [
+    {
+      method: 'POST',
+      path: '/tasks',
+      handler: async (request) => {
+        const result = await service.enqueue(readJsonBody(request.event, single));
+        const url = statusUrl(request, result.taskId);
+        if (!result.deduplicated) {
+          return json(202, { taskId: result.taskId, status: 'QUEUED', statusUrl: url });
+        }
+        const task = toTaskView(result.record);
+        return json(200, {
+          taskId: result.taskId,
+          status: task.status,
+          statusUrl: url,
+          deduplicated: true,
+          task,
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/tasks/batch',
+      handler: async (request) => {
+        const parsed = parseRequest(batchRequestSchema, readJsonBody(request.event, batch));
+        if (!parsed.ok) {
+          throw new RequestValidationError(
+            `a batch is { tasks: [1–${MAX_BATCH_TASKS} tasks] }`,
+            parsed.issues,
+          );
+        }
+        const results = await service.enqueueBatch(parsed.value.tasks);
+        return json(200, {
+          results: results.map((r) =>
+            r.ok
+              ? {
+                  index: r.index,
+                  taskId: r.taskId,
+                  status: r.status,
+                  ...(r.deduplicated ? { deduplicated: true } : {}),
+                }
+              : {
+                  index: r.index,
+                  ...(r.taskId ? { taskId: r.taskId } : {}),
+                  error: errorBody(r.error),
+                },
+          ),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/tasks',
+      handler: async (request) => {
+        const parsed = parseRequest(listQuerySchema, request.event.queryStringParameters ?? {});
+        if (!parsed.ok) throw new RequestValidationError('invalid query', parsed.issues);
+        const page = await service.list(parsed.value);
+        return json(200, {
+          tasks: page.tasks.map(toTaskView),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/tasks/{id}',
+      handler: async (request) => json(200, toTaskView(await service.get(param(request)))),
+    },
+    {
+      method: 'POST',
+      path: '/tasks/{id}/retry',
+      handler: async (request) => {
+        const task = toTaskView(await service.retry(param(request)));
+        return json(202, {
+          taskId: task.id,
+          status: task.status,
+          statusUrl: statusUrl(request, task.id),
+          task,
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/tasks/{id}/cancel',
+      handler: async (request) => json(200, toTaskView(await service.cancel(param(request)))),
+    },
+  ];
+}
+
+const param = (request: ApiRequest) => request.params.id ?? '';

@@ -1,0 +1,227 @@
+import { ENVELOPE_VERSION, type Envelope, TASK_ID_PATTERN } from '../envelope.js';
+import { TaskpipeError, toTaskpipeError } from '../errors.js';
+import {
+  type Clock,
+  type Logger,
+  type QueuePort,
+  type QueueRoute,
+  systemClock,
+  type TaskPage,
+  type TaskStore,
+} from '../ports.js';
+import type { TaskRegistry } from '../registry.js';
+import type { TaskRecord, TaskStatus } from '../status.js';
+import { type BatchEntryResult, enqueueBatch } from './enqueueBatch.js';
+import {
+  EnqueueFailedError,
+  RequestValidationError,
+  TaskNotFoundError,
+  TaskStateConflictError,
+} from './errors.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, messageFor, TaskPreparer } from './prepareTask.js';
+import { MAX_BATCH_TASKS } from './requests.js';
+import type { BatchRetryPolicy, SendInChunksOptions } from './sendInChunks.js';
+
+export interface TaskServiceDeps {
+  registry: TaskRegistry;
+  store: TaskStore;
+  queue: QueuePort;
+  routes: readonly QueueRoute[];
+  logger: Logger;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Largest payload accepted, as JSON bytes. @default 262144 */
+  maxPayloadBytes?: number;
+  /** Rounds and backoff for batch entries SQS did not take. @default DEFAULT_BATCH_RETRY */
+  batchRetry?: BatchRetryPolicy;
+  /** Injected wait between batch rounds, for tests. */
+  wait?: SendInChunksOptions['wait'];
+}
+
+export interface EnqueueResult {
+  taskId: string;
+  status: TaskStatus;
+  /** True when the idempotency key named a task that already existed: nothing was sent. */
+  deduplicated: boolean;
+  record: TaskRecord;
+}
+
+export interface ListRequest {
+  status?: TaskStatus;
+  type?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * The operations behind the HTTP API, over the ports only. Enqueueing records the task
+ * (QUEUED, conditional on a new id) before sending its message, and deletes the row again
+ * if the send fails, so a QUEUED row always has a message on its way; an existing id (the
+ * same idempotency key) is answered with the existing task and nothing is sent.
+ */
+export class TaskService {
+  readonly #preparer: TaskPreparer;
+  readonly #routes: Map<string, QueueRoute>;
+  readonly #clock: Clock;
+
+  constructor(private readonly deps: TaskServiceDeps) {
+    this.#preparer = new TaskPreparer({
+      registry: deps.registry,
+      routes: deps.routes,
+      maxPayloadBytes: deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    });
+    this.#routes = new Map(deps.routes.map((r) => [r.priority, r]));
+    this.#clock = deps.clock ?? systemClock;
+  }
+
+  /** Validates, records and sends one task. */
+  async enqueue(request: unknown): Promise<EnqueueResult> {
+    const { task, route, message } = this.#preparer.prepare(request, this.#clock.now());
+    const created = await this.deps.store.create(task);
+    const base = { taskId: task.id, record: created.record, status: created.record.status };
+    if (!created.created) return { ...base, deduplicated: true };
+    try {
+      await this.deps.queue.send(route.url, message.body, message);
+    } catch (error) {
+      await this.rollback(task.id);
+      throw new EnqueueFailedError(
+        'the task could not be sent to its queue; nothing was enqueued, try again',
+        { cause: error },
+      );
+    }
+    this.deps.logger.info('task enqueued', {
+      taskId: task.id,
+      type: task.type,
+      priority: route.priority,
+    });
+    return { ...base, deduplicated: false };
+  }
+
+  /** Enqueues up to {@link MAX_BATCH_TASKS} tasks; one result per entry, in order. */
+  async enqueueBatch(requests: readonly unknown[]): Promise<BatchEntryResult[]> {
+    if (requests.length > MAX_BATCH_TASKS) {
+      throw new RequestValidationError('invalid batch', [
+        { path: ['tasks'], message: `must have at most ${MAX_BATCH_TASKS} entries` },
+      ]);
+    }
+    return enqueueBatch(requests, {
+      ...this.deps,
+      preparer: this.#preparer,
+      now: this.#clock.now(),
+      rollback: (id) => this.rollback(id),
+    });
+  }
+
+  async get(id: string): Promise<TaskRecord> {
+    // An id that cannot exist is not looked up (and not echoed).
+    const record = TASK_ID_PATTERN.test(id) ? await this.deps.store.get(id) : undefined;
+    if (!record) throw new TaskNotFoundError();
+    return record;
+  }
+
+  /** FAILED tasks come from the failure index (of every registered type if none is given). */
+  list(request: ListRequest): Promise<TaskPage> {
+    const types =
+      request.status === 'FAILED' && !request.type ? this.deps.registry.types : undefined;
+    return this.deps.store.list({ ...request, ...(types ? { types } : {}) });
+  }
+
+  /** FAILED → QUEUED with `maxAttempts` raised by the type's attempts, and a new message. */
+  async retry(id: string): Promise<TaskRecord> {
+    const record = await this.get(id);
+    const route = this.#routes.get(record.priority);
+    if (record.status !== 'FAILED') throw conflict(record.status, 'retry');
+    if (!this.deps.registry.has(record.type) || !route) {
+      throw new TaskStateConflictError(
+        record.status,
+        'the task type or its priority is no longer configured',
+      );
+    }
+    const extra = this.deps.registry.get(record.type).maxAttempts;
+    const requeued = await this.deps.store.requeue(id, record.attempts, extra);
+    if (!requeued.ok) {
+      if (requeued.payloadMissing) {
+        throw new TaskStateConflictError(
+          'FAILED',
+          'the task was enqueued straight to SQS, so its payload was not stored; redrive its dead-letter copy instead',
+          'payload_not_stored',
+        );
+      }
+      if (!requeued.current) throw new TaskNotFoundError();
+      throw conflict(requeued.current.status, 'retry');
+    }
+    const envelope: Envelope = {
+      v: ENVELOPE_VERSION,
+      id,
+      type: record.type,
+      payload: requeued.payload,
+      priority: record.priority,
+      enqueuedAt: new Date(this.#clock.now()).toISOString(),
+      ...(record.idempotencyKey ? { idempotencyKey: record.idempotencyKey } : {}),
+    };
+    const message = messageFor(envelope, route);
+    try {
+      await this.deps.queue.send(route.url, message.body, {
+        ...message,
+        // A FIFO queue would drop a second message with the first one's deduplication id.
+        ...(route.fifo ? { deduplicationId: `${id}-retry-${record.attempts}` } : {}),
+      });
+    } catch (error) {
+      await this.restoreFailed(id, record.attempts);
+      throw new EnqueueFailedError(
+        'the task could not be sent to its queue; it is still FAILED, try again',
+        { cause: error },
+      );
+    }
+    this.deps.logger.info('task retried', {
+      taskId: id,
+      type: record.type,
+      attempts: record.attempts,
+    });
+    return requeued.record;
+  }
+
+  /** QUEUED or RETRYING → CANCELLED; a message still on the queue is dropped as a duplicate. */
+  async cancel(id: string): Promise<TaskRecord> {
+    if (!TASK_ID_PATTERN.test(id)) throw new TaskNotFoundError();
+    const out = await this.deps.store.cancel(id);
+    if (out.ok) return out.record;
+    if (!out.current) throw new TaskNotFoundError();
+    throw conflict(out.current.status, 'cancel');
+  }
+
+  private async rollback(id: string): Promise<void> {
+    try {
+      await this.deps.store.deleteUnclaimed(id);
+    } catch (error) {
+      this.deps.logger.error('rollback failed: a QUEUED row may have no message', {
+        taskId: id,
+        error: describe(error),
+      });
+    }
+  }
+
+  private async restoreFailed(id: string, attempts: number): Promise<void> {
+    try {
+      await this.deps.store.revertRequeue(id, attempts);
+    } catch (error) {
+      this.deps.logger.error('rollback failed: a requeued row may have no message', {
+        taskId: id,
+        error: describe(error),
+      });
+    }
+  }
+}
+
+function conflict(status: TaskStatus, operation: 'retry' | 'cancel'): TaskStateConflictError {
+  const allowed = operation === 'retry' ? 'FAILED' : 'QUEUED or RETRYING';
+  return new TaskStateConflictError(
+    status,
+    `cannot ${operation} a task that is ${status}; only ${allowed} tasks`,
+  );
+}
+
+function describe(error: unknown): { name: string; message: string } {
+  const e = error instanceof TaskpipeError ? error : toTaskpipeError(error);
+  return { name: e.name, message: e.message };
+}

@@ -1,0 +1,115 @@
+import pLimit from 'p-limit';
+import { type TaskpipeError, toTaskpipeError } from '../errors.js';
+import type { Logger, QueuePort, TaskStore } from '../ports.js';
+import type { TaskStatus } from '../status.js';
+import { EnqueueFailedError } from './errors.js';
+import type { PreparedTask, TaskPreparer } from './prepareTask.js';
+import { type BatchRetryPolicy, type SendInChunksOptions, sendInChunks } from './sendInChunks.js';
+
+/** One entry's outcome: queued (or found by its idempotency key), or an error. */
+export type BatchEntryResult =
+  | { index: number; ok: true; taskId: string; status: TaskStatus; deduplicated: boolean }
+  | { index: number; ok: false; taskId?: string; error: TaskpipeError };
+
+/** Status rows written at once; each is its own conditional write. */
+const CREATE_CONCURRENCY = 16;
+
+export interface BatchDeps {
+  preparer: TaskPreparer;
+  /** Without a store (a producer sending straight to SQS) no status rows are written. */
+  store?: Pick<TaskStore, 'create'>;
+  queue: QueuePort;
+  logger?: Logger;
+  now: number;
+  /** Removes the row of an entry whose message was not sent. */
+  rollback?(id: string): Promise<void>;
+  batchRetry?: BatchRetryPolicy;
+  wait?: SendInChunksOptions['wait'];
+}
+
+/**
+ * Validates every entry, records the valid ones (QUEUED, conditional on a new id) when
+ * given a store, sends
+ * the new ones per queue with SendMessageBatch, and rolls back the rows of messages that
+ * stayed unsent after the retries. Entries fail one by one; none is dropped.
+ */
+export async function enqueueBatch(
+  requests: readonly unknown[],
+  deps: BatchDeps,
+): Promise<BatchEntryResult[]> {
+  const results: BatchEntryResult[] = [];
+  const valid: { index: number; prepared: PreparedTask }[] = [];
+  for (const [index, request] of requests.entries()) {
+    try {
+      valid.push({ index, prepared: deps.preparer.prepare(request, deps.now) });
+    } catch (error) {
+      results[index] = { index, ok: false, error: toTaskpipeError(error) };
+    }
+  }
+
+  const limit = pLimit(CREATE_CONCURRENCY);
+  const toSend: typeof valid = [];
+  await Promise.all(
+    valid.map((entry) =>
+      limit(async () => {
+        const { index, prepared } = entry;
+        const taskId = prepared.task.id;
+        if (!deps.store) {
+          toSend.push(entry);
+          return;
+        }
+        try {
+          const created = await deps.store.create(prepared.task);
+          if (created.created) toSend.push(entry);
+          else {
+            const status = created.record.status;
+            results[index] = { index, ok: true, taskId, status, deduplicated: true };
+          }
+        } catch (error) {
+          results[index] = { index, ok: false, taskId, error: toTaskpipeError(error) };
+        }
+      }),
+    ),
+  );
+
+  for (const group of byQueue(toSend)) {
+    const sent = await sendInChunks(
+      deps.queue,
+      group[0]!.prepared.route.url,
+      group.map((e) => e.prepared.message),
+      {
+        ...(deps.batchRetry ? { retry: deps.batchRetry } : {}),
+        ...(deps.wait ? { wait: deps.wait } : {}),
+      },
+    );
+    for (const [j, { index, prepared }] of group.entries()) {
+      const taskId = prepared.task.id;
+      const outcome = sent[j]!;
+      if (outcome.ok) {
+        results[index] = { index, ok: true, taskId, status: 'QUEUED', deduplicated: false };
+        continue;
+      }
+      await deps.rollback?.(taskId);
+      deps.logger?.warn('batch entry not sent', {
+        taskId,
+        code: outcome.code,
+        rounds: outcome.rounds,
+      });
+      const error = new EnqueueFailedError(
+        `not sent after ${outcome.rounds} attempt(s) (${outcome.code}: ${outcome.message}); nothing was enqueued for this entry, try again`,
+      );
+      results[index] = { index, ok: false, taskId, error };
+    }
+  }
+  return results;
+}
+
+/** Entries grouped by destination queue, each group in request order. */
+function byQueue<T extends { index: number; prepared: PreparedTask }>(entries: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const entry of [...entries].sort((a, b) => a.index - b.index)) {
+    const url = entry.prepared.route.url;
+    groups.set(url, [...(groups.get(url) ?? []), entry]);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,122 @@
+import { type Envelope, serializeEnvelope, TASK_TYPE_PATTERN } from '../envelope.js';
+import { newEnvelope } from '../newEnvelope.js';
+import type { NewTask, OutgoingMessage, QueueRoute } from '../ports.js';
+import type { TaskRegistry } from '../registry.js';
+import {
+  PayloadTooLargeError,
+  RequestValidationError,
+  UnknownPriorityError,
+  UnknownTaskTypeError,
+} from './errors.js';
+import { type EnqueueInput, enqueueRequestSchema, parseRequest } from './requests.js';
+
+export const DEFAULT_PRIORITY = 'default';
+/** Default payload limit: leaves ample room for the envelope in SQS's 1 MiB message. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 262_144;
+
+/** A validated task, ready to be recorded and sent. */
+export interface PreparedTask {
+  envelope: Envelope;
+  route: QueueRoute;
+  /** The status row the API creates. */
+  task: NewTask;
+  /** The message without its batch entry id. */
+  message: Omit<OutgoingMessage, 'id'>;
+}
+
+/**
+ * Turns a producer's request into an envelope and a message: checks the request's shape,
+ * the type against the registry, the priority against the queues, the payload against the
+ * task's schema and its size. Throws a typed request error on the first problem found.
+ */
+export class TaskPreparer {
+  readonly #routes: Map<string, QueueRoute>;
+
+  constructor(
+    private readonly options: {
+      registry: TaskRegistry;
+      routes: readonly QueueRoute[];
+      maxPayloadBytes: number;
+    },
+  ) {
+    this.#routes = new Map(options.routes.map((r) => [r.priority, r]));
+  }
+
+  prepare(request: unknown, now: number): PreparedTask {
+    const parsed = parseRequest(enqueueRequestSchema, request);
+    if (!parsed.ok) throw new RequestValidationError('invalid task request', parsed.issues);
+    const input: EnqueueInput = parsed.value;
+    const { registry } = this.options;
+    if (!TASK_TYPE_PATTERN.test(input.type) || !registry.has(input.type)) {
+      throw new UnknownTaskTypeError(input.type, registry.types);
+    }
+    const definition = registry.get(input.type);
+    const route = this.#routes.get(input.priority ?? DEFAULT_PRIORITY);
+    if (!route) throw new UnknownPriorityError([...this.#routes.keys()]);
+    const delaySeconds = input.delaySeconds ?? 0;
+    if (route.fifo && delaySeconds > 0) {
+      throw new RequestValidationError('invalid task request', [
+        { path: ['delaySeconds'], message: 'FIFO queues do not take a per-message delay' },
+      ]);
+    }
+    this.checkSize(input.payload);
+    // Throws InvalidPayloadError with the zod issues.
+    registry.parsePayload(input.type, input.payload);
+
+    // The envelope carries the payload as sent: the consumer parses it with the same schema.
+    const envelope = newEnvelope(
+      {
+        type: input.type,
+        payload: input.payload,
+        priority: route.priority,
+        ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+        ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
+        ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
+      },
+      now,
+    );
+    return {
+      envelope,
+      route,
+      task: {
+        id: envelope.id,
+        type: envelope.type,
+        priority: route.priority,
+        maxAttempts: input.maxAttempts ?? definition.maxAttempts,
+        enqueuedAt: now,
+        payload: input.payload,
+        ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+        ...(delaySeconds > 0 ? { availableAt: now + delaySeconds * 1_000 } : {}),
+      },
+      message: messageFor(envelope, route, delaySeconds),
+    };
+  }
+
+  private checkSize(payload: unknown): void {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(payload);
+    } catch (cause) {
+      throw new RequestValidationError('invalid task request', [
+        { path: ['payload'], message: `is not JSON-serialisable: ${(cause as Error).message}` },
+      ]);
+    }
+    const bytes = Buffer.byteLength(json ?? '', 'utf8');
+    if (bytes > this.options.maxPayloadBytes) {
+      throw new PayloadTooLargeError('payload', bytes, this.options.maxPayloadBytes);
+    }
+  }
+}
+
+/** The SQS message for an envelope; FIFO queues get one group per task (no ordering ties). */
+export function messageFor(
+  envelope: Envelope,
+  route: QueueRoute,
+  delaySeconds = 0,
+): Omit<OutgoingMessage, 'id'> {
+  return {
+    body: serializeEnvelope(envelope),
+    ...(delaySeconds > 0 ? { delaySeconds } : {}),
+    ...(route.fifo ? { groupId: envelope.id, deduplicationId: envelope.id } : {}),
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { prioritySchema, toValidationIssues } from '../envelope.js';
+import type { ValidationIssue } from '../errors.js';
+import type { EnqueueOptions } from '../task.js';
+
+/** SQS's longest per-message delay. */
+export const MAX_DELAY_SECONDS = 900;
+/** Most tasks one batch request may carry. */
+export const MAX_BATCH_TASKS = 500;
+
+/**
+ * One task to enqueue, as the HTTP API and the client accept it. `type` is checked against
+ * the registry by the service (so an unknown name gets the list of known ones), and the
+ * payload against the type's schema.
+ */
+export const enqueueRequestSchema = z.strictObject({
+  type: z.string().min(1).max(1_024),
+  payload: z.unknown().refine((value) => value !== undefined, 'is required'),
+  priority: prioritySchema.optional(),
+  idempotencyKey: z.string().min(1).max(256).optional(),
+  delaySeconds: z.number().int().min(0).max(MAX_DELAY_SECONDS).optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  traceId: z.string().min(1).max(256).optional(),
+});
+
+/** A batch: 1 to {@link MAX_BATCH_TASKS} entries, each validated on its own. */
+export const batchRequestSchema = z.strictObject({
+  tasks: z.array(z.unknown()).min(1).max(MAX_BATCH_TASKS),
+});
+
+/** What a producer asks for. */
+export interface EnqueueInput extends EnqueueOptions {
+  type: string;
+  payload: unknown;
+  traceId?: string;
+}
+
+/** Parses with `schema`, or returns the issues with their paths. */
+export function parseRequest<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+): { ok: true; value: z.output<T> } | { ok: false; issues: ValidationIssue[] } {
+  const parsed = schema.safeParse(value);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, issues: toValidationIssues(parsed.error) };
+}

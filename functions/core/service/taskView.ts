@@ -1,0 +1,43 @@
+import type { TaskErrorInfo, TaskRecord, TaskStatus } from '../status.js';
+
+/** A task as the API shows it: times as ISO-8601 strings, internal fields left out. */
+export interface TaskView {
+  id: string;
+  type: string;
+  status: TaskStatus;
+  attempts: number;
+  maxAttempts: number;
+  priority: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  queueWaitMs?: number;
+  result?: unknown;
+  resultTruncated?: { bytes: number; limitBytes: number };
+  lastError?: TaskErrorInfo;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export function toTaskView(record: TaskRecord): TaskView {
+  const view: TaskView = {
+    id: record.id,
+    type: record.type,
+    status: record.status,
+    attempts: record.attempts,
+    maxAttempts: record.maxAttempts,
+    priority: record.priority,
+    createdAt: new Date(record.createdAt).toISOString(),
+  };
+  const startedAt = iso(record.startedAt);
+  const finishedAt = iso(record.finishedAt);
+  if (startedAt) view.startedAt = startedAt;
+  if (finishedAt) view.finishedAt = finishedAt;
+  if (record.durationMs !== undefined) view.durationMs = record.durationMs;
+  if (record.queueWaitMs !== undefined) view.queueWaitMs = record.queueWaitMs;
+  if (record.result !== undefined) view.result = record.result;
+  if (record.resultTruncated) view.resultTruncated = record.resultTruncated;
+  if (record.lastError) view.lastError = record.lastError;
+  return view;
+}

@@ -1,0 +1,83 @@
+import { type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import type { Backend } from './backend.js';
+import { TEST_CREDENTIALS } from './backend.js';
+
+export interface BatchFaults {
+  client: SQSClient;
+  /** Entries per SendMessageBatch call, in call order (as the caller sent them). */
+  calls: number[];
+  /** How many times each victim (by task id) was reported failed. */
+  failures: Map<string, number>;
+}
+
+/**
+ * A real SQS client for the backend whose SendMessageBatch fails chosen entries, the way
+ * SQS does in a 200 answer: the entry is withheld from the request (so the queue never
+ * gets it) and listed in `Failed`. `times` bounds how often each victim fails.
+ */
+export function batchFaultClient(
+  backend: Backend,
+  isVictim: (taskId: string) => boolean,
+  times = Number.POSITIVE_INFINITY,
+): BatchFaults {
+  const calls: number[] = [];
+  const failures = new Map<string, number>();
+  const client = new SQSClient({
+    region: backend.region,
+    endpoint: backend.sqsEndpoint,
+    credentials: { ...TEST_CREDENTIALS },
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'SendMessageBatchCommand') return next(args);
+      const input = args.input as SendMessageBatchCommandInput & { Entries: unknown[] };
+      calls.push(input.Entries.length);
+      const withheld = input.Entries.filter((entry) => {
+        const id = JSON.parse(entry.MessageBody ?? '{}').id as string;
+        if (!isVictim(id) || (failures.get(id) ?? 0) >= times) return false;
+        failures.set(id, (failures.get(id) ?? 0) + 1);
+        return true;
+      });
+      const kept = input.Entries.filter((entry) => !withheld.includes(entry));
+      const failed = withheld.map((entry) => ({
+        Id: entry.Id,
+        Code: 'InternalError',
+        Message: 'injected failure',
+        SenderFault: false,
+      }));
+      if (kept.length === 0) {
+        return { output: { $metadata: {}, Successful: [], Failed: failed }, response: {} };
+      }
+      const result = await next({ ...args, input: { ...input, Entries: kept } });
+      const output = result.output as { Failed?: unknown[] };
+      output.Failed = [...(output.Failed ?? []), ...failed];
+      return result;
+    },
+    { step: 'initialize', name: 'failBatchEntries' },
+  );
+  return { client, calls, failures };
+}
+
+/** A real SQS client for the backend whose SendMessage calls fail as a 500 would. */
+export function failingSendClient(backend: Backend): { client: SQSClient; attempts: number[] } {
+  const attempts: number[] = [];
+  const client = new SQSClient({
+    region: backend.region,
+    endpoint: backend.sqsEndpoint,
+    credentials: { ...TEST_CREDENTIALS },
+    maxAttempts: 1,
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'SendMessageCommand') return next(args);
+      attempts.push(Date.now());
+      throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
+        name: 'InternalError',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+      });
+    },
+    { step: 'initialize', name: 'failSendMessage' },
+  );
+  return { client, attempts };
+}
