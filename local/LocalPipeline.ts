@@ -7,13 +7,17 @@ import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
+import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../functions/core/service/prepareTask.js';
+import { TaskService } from '../functions/core/service/TaskService.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
 import { LOCAL_REGION, localClients } from './clients.js';
 import { startLocalEmulators } from './emulators.js';
 import { EventSourcePoller, type InvocationReport } from './esm/EventSourcePoller.js';
+import { ApiServer } from './http/ApiServer.js';
 import { LocalMetrics } from './LocalMetrics.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
 
@@ -111,7 +115,32 @@ export class LocalPipeline {
         pid: process.pid,
         startedAt: new Date().toISOString(),
       };
-      const pipeline = new LocalPipeline(info, clients, config, metrics, pollers, emulators.stop);
+      const store = new DynamoTaskStore({
+        client: clients.dynamodb,
+        tableName,
+        retentionDays: consumerConfig.retentionDays,
+      });
+      const maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+      const api = new ApiServer(
+        createApi({
+          logger,
+          maxPayloadBytes,
+          service: new TaskService({
+            registry,
+            logger,
+            routes: consumerConfig.queues,
+            maxPayloadBytes,
+            store,
+            queue: new SqsQueue(clients.sqs),
+          }),
+        }),
+      );
+      info.apiUrl = await api.listen(options.ports.api);
+      const stop = async () => {
+        await api.close();
+        await emulators.stop();
+      };
+      const pipeline = new LocalPipeline(info, clients, config, metrics, pollers, stop);
       for (const poller of pollers) poller.start();
       return pipeline;
     } catch (error) {
