@@ -145,6 +145,33 @@ describe('EventSourcePoller', () => {
     expect(await depth(backend.sqs, q.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
+  it('lets an in-flight batch finish on stop, then stops receiving', async () => {
+    const q = await queueWith(['in-flight']);
+    const started = deferred<void>();
+    const release = deferred<void>();
+    const handler = async (): Promise<SQSBatchResponse> => {
+      started.resolve();
+      await release.promise;
+      return { batchItemFailures: [] };
+    };
+    const reports = run({ queue: q, handler }, 1);
+    await started.promise;
+
+    const stopped = poller!.stop();
+    await backend.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: q.url,
+        Entries: [{ Id: '0', MessageBody: 'after-stop' }],
+      }),
+    );
+    release.resolve();
+    await stopped;
+
+    // stop() resolved only after the batch was settled, and nothing was received after it.
+    expect(await depth(backend.sqs, q.url)).toEqual({ visible: 1, inFlight: 0 });
+    expect((await reports)[0]).toMatchObject({ records: 1, deleted: 1 });
+  });
+
   it('fills a batch over several receives within the batching window', async () => {
     const q = await queueWith(Array.from({ length: 15 }, (_, i) => `m${i}`));
     const handler = async (): Promise<SQSBatchResponse> => ({ batchItemFailures: [] });
