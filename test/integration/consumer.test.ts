@@ -93,6 +93,19 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
     expect(runs.get(task.id)).toBe(2);
   });
 
+  it.skipIf(skipReason)(
+    'caps an envelope maxAttempts at what the queue redrive allows',
+    async () => {
+      const task = envelope('test.ok', { n: 5 }, { maxAttempts: 100 });
+      await send(backend.sqs, p.standard, task);
+      const consumer = buildConsumer(p, testRegistry);
+
+      await deliver(p, p.standard, consumer);
+
+      expect((await p.store.get(task.id))?.maxAttempts).toBe(testRegistry.largestMaxAttempts);
+    },
+  );
+
   it.skipIf(skipReason)('fails a permanent error at once, without retry', async () => {
     const task = envelope('test.permanent', {});
     await send(backend.sqs, p.standard, task);

@@ -67,7 +67,12 @@ export class TaskProcessor {
       id: envelope.id,
       type: envelope.type,
       priority: envelope.priority,
-      maxAttempts: envelope.maxAttempts ?? definition?.maxAttempts ?? 1,
+      // The queue's maxReceiveCount exceeds the largest task policy, not an arbitrary envelope
+      // value: capping here keeps SQS's redrive from taking a task that still has attempts.
+      maxAttempts: Math.min(
+        envelope.maxAttempts ?? definition?.maxAttempts ?? 1,
+        this.deps.registry.largestMaxAttempts,
+      ),
       enqueuedAt: Date.parse(envelope.enqueuedAt),
       leaseUntil: invocation.deadline,
       ...(envelope.idempotencyKey ? { idempotencyKey: envelope.idempotencyKey } : {}),
