@@ -96,7 +96,10 @@ export class LocalPipeline {
           batchSize: q.batchSize,
           batchingWindowSeconds: q.batchingWindowSeconds,
           maxConcurrency: q.maxConcurrency,
-          ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
+          onInvocation: (report) => {
+            metrics.recordInvocation(report);
+            options.onInvocation?.(report);
+          },
           onError: (error) => logger.warn('poller receive failed', { queue: queue.name, error }),
         });
       });

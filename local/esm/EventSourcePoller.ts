@@ -31,6 +31,8 @@ const RECEIVE_ERROR_PAUSE_MS = 500;
 export interface InvocationReport {
   queue: string;
   records: number;
+  /** Age of the batch's oldest message when received (now − SentTimestamp). */
+  oldestAgeMs?: number;
   deleted: number;
   returned: number;
   /** Set when the whole batch went back: the handler threw, timed out or answered badly. */
@@ -124,6 +126,7 @@ export class EventSourcePoller {
 
   private async invoke(messages: Message[]): Promise<void> {
     const { sqs, queue, region, handler, functionName, functionTimeoutMs } = this.options;
+    const receivedAt = Date.now();
     const event = toSqsEvent(messages, queue.arn, region);
     const deadline = Date.now() + functionTimeoutMs;
     let response: SQSBatchResponse | undefined;
@@ -154,9 +157,12 @@ export class EventSourcePoller {
       // Undeleted messages come back and are acknowledged as duplicates then.
       this.options.onError?.(deleteError);
     }
+    const sent = messages.map((m) => Number(m.Attributes?.SentTimestamp ?? Number.NaN));
+    const oldest = Math.min(...sent.filter(Number.isFinite));
     this.options.onInvocation?.({
       queue: queue.name,
       records: messages.length,
+      ...(Number.isFinite(oldest) ? { oldestAgeMs: Math.max(0, receivedAt - oldest) } : {}),
       ...settled,
       ...(error ? { error } : {}),
     });

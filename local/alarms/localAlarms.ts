@@ -1,0 +1,101 @@
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { PipelineConfig } from '../../definition/checks.js';
+import type { LocalMetrics } from '../LocalMetrics.js';
+import type { LocalQueue } from '../resources.js';
+import type { LocalAlarm } from './AlarmEvaluator.js';
+
+/**
+ * The alarms of the definition that can be observed locally: DLQ depth, oldest message
+ * age, consumer errors and the task failure rate. Throttles, p99 duration and API 5xx have
+ * no local source and are evaluated on AWS only.
+ */
+export function localAlarms(
+  config: PipelineConfig,
+  queues: readonly LocalQueue[],
+  sqs: SQSClient,
+  metrics: LocalMetrics,
+): LocalAlarm[] {
+  const a = config.alarms;
+  const out: LocalAlarm[] = [];
+  for (const q of queues) {
+    if (a.deadLetterQueueNotEmpty.enabled) {
+      out.push({
+        name: `${config.name}-${q.priority}-dlq-not-empty`,
+        description: `Tasks from the ${q.priority} queue failed and wait on its dead-letter queue. Inspect them, fix the cause, then redrive with: npx taskpipe redrive --queue ${q.priority}`,
+        metric: sqsMetric('ApproximateNumberOfMessagesVisible', q.dlqName, 'Maximum'),
+        threshold: a.deadLetterQueueNotEmpty.threshold,
+        comparison: 'GreaterThanOrEqualToThreshold',
+        evaluationPeriods: a.deadLetterQueueNotEmpty.evaluationPeriods,
+        observe: () => visibleMessages(sqs, q.dlqUrl),
+      });
+    }
+    if (a.oldestMessageAge.enabled) {
+      out.push({
+        name: `${config.name}-${q.priority}-oldest-message-age`,
+        description: `Messages wait too long on the ${q.priority} queue: the consumer is behind or failing. Check its errors and concurrency.`,
+        metric: sqsMetric('ApproximateAgeOfOldestMessage', q.name, 'Maximum'),
+        threshold: a.oldestMessageAge.threshold,
+        comparison: 'GreaterThanOrEqualToThreshold',
+        evaluationPeriods: a.oldestMessageAge.evaluationPeriods,
+        observe: async () => {
+          const ms = metrics.lastPeriod.oldestAgeMs.get(q.name);
+          return ms === undefined ? undefined : Math.floor(ms / 1000);
+        },
+      });
+    }
+  }
+  if (a.consumerErrors.enabled) {
+    out.push({
+      name: `${config.name}-consumer-errors`,
+      description:
+        'Consumer invocations fail as a whole (their batches return to the queue). Read the consumer logs.',
+      metric: {
+        namespace: 'AWS/Lambda',
+        name: 'Errors',
+        statistic: 'Sum',
+        dimensions: { FunctionName: `${config.name}-consumer` },
+      },
+      threshold: a.consumerErrors.threshold,
+      comparison: 'GreaterThanOrEqualToThreshold',
+      evaluationPeriods: a.consumerErrors.evaluationPeriods,
+      observe: async () => metrics.lastPeriod.invocationErrors,
+    });
+  }
+  if (a.taskFailureRate.enabled) {
+    const minimumVolume = (a.taskFailureRate as { minimumVolume?: number }).minimumVolume ?? 20;
+    out.push({
+      name: `${config.name}-task-failure-rate`,
+      description: `More than ${a.taskFailureRate.threshold}% of tasks fail. List them with: npx taskpipe list --status FAILED`,
+      metric: {
+        namespace: 'Taskpipe',
+        name: 'FailureRate',
+        statistic: 'Average',
+        dimensions: { service: config.name },
+      },
+      threshold: a.taskFailureRate.threshold,
+      comparison: 'GreaterThanThreshold',
+      evaluationPeriods: a.taskFailureRate.evaluationPeriods,
+      observe: async () => {
+        const { succeeded, failed } = metrics.lastPeriod;
+        const total = succeeded + failed;
+        // Below the minimum volume a few failures are noise, not an incident.
+        return total < minimumVolume ? 0 : (100 * failed) / total;
+      },
+    });
+  }
+  return out;
+}
+
+function sqsMetric(name: string, queueName: string, statistic: string) {
+  return { namespace: 'AWS/SQS', name, statistic, dimensions: { QueueName: queueName } };
+}
+
+async function visibleMessages(sqs: SQSClient, url: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages'],
+    }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+}
