@@ -26,7 +26,9 @@ const api = createApi({
       tableName: config.tableName,
       retentionDays: config.retentionDays,
     }),
-    queue: new SqsQueue(new SQSClient({})),
+    // The queues are in this function's region: send to the configured endpoint (which
+    // AWS_ENDPOINT_URL_SQS may set, as for a VPC endpoint or an emulator), not the URL's host.
+    queue: new SqsQueue(new SQSClient({ useQueueUrlAsEndpoint: false })),
   }),
 });
 

@@ -10,15 +10,22 @@ export interface BatchFaults {
   failures: Map<string, number>;
 }
 
+/** A message as the fault picker sees it: its envelope's id and payload. */
+export interface SentEnvelope {
+  id: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test payloads are read freely
+  payload: any;
+}
+
 /**
  * A real SQS client for the backend whose SendMessageBatch fails chosen entries, the way
  * SQS does in a 200 answer: the entry is withheld from the request (so the queue never
- * gets it) and listed in `Failed`. `times` bounds how often each victim fails.
+ * gets it) and listed in `Failed`. `failTimes` says how many calls each entry fails in
+ * (0: never, Infinity: always).
  */
 export function batchFaultClient(
   backend: Backend,
-  isVictim: (taskId: string) => boolean,
-  times = Number.POSITIVE_INFINITY,
+  failTimes: (envelope: SentEnvelope) => number,
 ): BatchFaults {
   const calls: number[] = [];
   const failures = new Map<string, number>();
@@ -33,8 +40,9 @@ export function batchFaultClient(
       const input = args.input as SendMessageBatchCommandInput & { Entries: unknown[] };
       calls.push(input.Entries.length);
       const withheld = input.Entries.filter((entry) => {
-        const id = JSON.parse(entry.MessageBody ?? '{}').id as string;
-        if (!isVictim(id) || (failures.get(id) ?? 0) >= times) return false;
+        const envelope = JSON.parse(entry.MessageBody ?? '{}') as SentEnvelope;
+        const id = envelope.id;
+        if ((failures.get(id) ?? 0) >= failTimes(envelope)) return false;
         failures.set(id, (failures.get(id) ?? 0) + 1);
         return true;
       });

@@ -111,7 +111,7 @@ describe('POST /tasks', () => {
 
     expect(delayed.status).toBe(202);
     const item = (await rawItem(p, delayed.body.taskId)) as Record<string, { N: string }>;
-    expect(Number(item.nextAttemptAt?.N)).toBe(Number(item.createdAt?.N) + 30_000);
+    expect(Number(item.nextAttemptAt?.N)).toBe(Number(item.enqueuedAt?.N) + 30_000);
     expect(fifo.status).toBe(202);
     const [message] = await receive(backend.sqs, p.fifo.url);
     expect(message?.Attributes?.MessageGroupId).toBe(fifo.body.taskId);

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../local/esm/lambdaContext.js';
+import { apiEvent } from '../helpers/apiEvents.js';
+import { type Backend, startEmulators, TEST_CREDENTIALS } from '../helpers/backends.js';
+import { createPipeline, type Pipeline, receive } from '../helpers/consumerHarness.js';
+
+type Handler = typeof import('../../functions/api/handler.js')['handler'];
+
+// The Lambda entry point as deployed: configured only by environment, SDK endpoints included.
+describe('API Lambda entry point', () => {
+  let backend: Backend;
+  let p: Pipeline;
+  let handler: Handler;
+
+  beforeAll(async () => {
+    backend = await startEmulators();
+    p = await createPipeline(backend);
+    Object.assign(process.env, {
+      AWS_REGION: backend.region,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_SQS: backend.sqsEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: backend.dynamodbEndpoint,
+      TASKPIPE_TABLE_NAME: p.tableName,
+      TASKPIPE_QUEUES: JSON.stringify([p.standard.route, p.fifo.route]),
+      TASKPIPE_MAX_PAYLOAD_BYTES: '4096',
+    });
+    ({ handler } = await import('../../functions/api/handler.js'));
+  });
+  afterAll(async () => backend?.stop());
+
+  const context = () => lambdaContext('api', Date.now() + 30_000);
+
+  it('enqueues an example task and shows its status', async () => {
+    const post = apiEvent('POST', '/tasks', {
+      body: { type: 'noop', payload: { sleepMs: 0 } },
+      routeKey: 'POST /tasks',
+      stage: 'v1',
+    });
+
+    const created = await handler(post, context());
+    const { taskId, statusUrl } = JSON.parse(created.body ?? '{}');
+    const status = await handler(
+      apiEvent('GET', statusUrl.slice('/v1'.length), { stage: 'v1' }),
+      context(),
+    );
+
+    expect(created.statusCode).toBe(202);
+    expect(statusUrl).toBe(`/v1/tasks/${taskId}`);
+    expect(JSON.parse(status.body ?? '{}')).toMatchObject({
+      id: taskId,
+      type: 'noop',
+      status: 'QUEUED',
+    });
+    const [message] = await receive(backend.sqs, p.standard.url);
+    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({ id: taskId, type: 'noop' });
+  });
+
+  it('applies TASKPIPE_MAX_PAYLOAD_BYTES', async () => {
+    const event = apiEvent('POST', '/tasks', {
+      body: { type: 'logs.summarize', payload: { lines: ['x'.repeat(5_000)] } },
+    });
+
+    const res = await handler(event, context());
+
+    expect(res.statusCode).toBe(413);
+    expect(JSON.parse(res.body ?? '{}').error.message).toContain('the limit is 4096 bytes');
+  });
+});
