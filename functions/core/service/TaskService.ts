@@ -1,5 +1,4 @@
-import { ENVELOPE_VERSION, type Envelope, TASK_ID_PATTERN } from '../envelope.js';
-import { TaskpipeError, toTaskpipeError } from '../errors.js';
+import { TASK_ID_PATTERN } from '../envelope.js';
 import {
   type Clock,
   type Logger,
@@ -14,12 +13,14 @@ import type { TaskRecord, TaskStatus } from '../status.js';
 import { type BatchEntryResult, enqueueBatch } from './enqueueBatch.js';
 import {
   EnqueueFailedError,
+  errorSummary,
   RequestValidationError,
+  stateConflict,
   TaskNotFoundError,
-  TaskStateConflictError,
 } from './errors.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, messageFor, TaskPreparer } from './prepareTask.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from './prepareTask.js';
 import { MAX_BATCH_TASKS } from './requests.js';
+import { retryFailedTask } from './retryTask.js';
 import type { BatchRetryPolicy, SendInChunksOptions } from './sendInChunks.js';
 
 export interface TaskServiceDeps {
@@ -129,56 +130,7 @@ export class TaskService {
   /** FAILED → QUEUED with `maxAttempts` raised by the type's attempts, and a new message. */
   async retry(id: string): Promise<TaskRecord> {
     const record = await this.get(id);
-    const route = this.#routes.get(record.priority);
-    if (record.status !== 'FAILED') throw conflict(record.status, 'retry');
-    if (!this.deps.registry.has(record.type) || !route) {
-      throw new TaskStateConflictError(
-        record.status,
-        'the task type or its priority is no longer configured',
-      );
-    }
-    const extra = this.deps.registry.get(record.type).maxAttempts;
-    const requeued = await this.deps.store.requeue(id, record.attempts, extra);
-    if (!requeued.ok) {
-      if (requeued.payloadMissing) {
-        throw new TaskStateConflictError(
-          'FAILED',
-          'the task was enqueued straight to SQS, so its payload was not stored; redrive its dead-letter copy instead',
-          'payload_not_stored',
-        );
-      }
-      if (!requeued.current) throw new TaskNotFoundError();
-      throw conflict(requeued.current.status, 'retry');
-    }
-    const envelope: Envelope = {
-      v: ENVELOPE_VERSION,
-      id,
-      type: record.type,
-      payload: requeued.payload,
-      priority: record.priority,
-      enqueuedAt: new Date(this.#clock.now()).toISOString(),
-      ...(record.idempotencyKey ? { idempotencyKey: record.idempotencyKey } : {}),
-    };
-    const message = messageFor(envelope, route);
-    try {
-      await this.deps.queue.send(route.url, message.body, {
-        ...message,
-        // A FIFO queue would drop a second message with the first one's deduplication id.
-        ...(route.fifo ? { deduplicationId: `${id}-retry-${record.attempts}` } : {}),
-      });
-    } catch (error) {
-      await this.restoreFailed(id, record.attempts);
-      throw new EnqueueFailedError(
-        'the task could not be sent to its queue; it is still FAILED, try again',
-        { cause: error },
-      );
-    }
-    this.deps.logger.info('task retried', {
-      taskId: id,
-      type: record.type,
-      attempts: record.attempts,
-    });
-    return requeued.record;
+    return retryFailedTask({ ...this.deps, routes: this.#routes, clock: this.#clock }, record);
   }
 
   /** QUEUED or RETRYING → CANCELLED; a message still on the queue is dropped as a duplicate. */
@@ -187,7 +139,7 @@ export class TaskService {
     const out = await this.deps.store.cancel(id);
     if (out.ok) return out.record;
     if (!out.current) throw new TaskNotFoundError();
-    throw conflict(out.current.status, 'cancel');
+    throw stateConflict(out.current.status, 'cancel');
   }
 
   private async rollback(id: string): Promise<void> {
@@ -196,32 +148,8 @@ export class TaskService {
     } catch (error) {
       this.deps.logger.error('rollback failed: a QUEUED row may have no message', {
         taskId: id,
-        error: describe(error),
+        error: errorSummary(error),
       });
     }
   }
-
-  private async restoreFailed(id: string, attempts: number): Promise<void> {
-    try {
-      await this.deps.store.revertRequeue(id, attempts);
-    } catch (error) {
-      this.deps.logger.error('rollback failed: a requeued row may have no message', {
-        taskId: id,
-        error: describe(error),
-      });
-    }
-  }
-}
-
-function conflict(status: TaskStatus, operation: 'retry' | 'cancel'): TaskStateConflictError {
-  const allowed = operation === 'retry' ? 'FAILED' : 'QUEUED or RETRYING';
-  return new TaskStateConflictError(
-    status,
-    `cannot ${operation} a task that is ${status}; only ${allowed} tasks`,
-  );
-}
-
-function describe(error: unknown): { name: string; message: string } {
-  const e = error instanceof TaskpipeError ? error : toTaskpipeError(error);
-  return { name: e.name, message: e.message };
 }

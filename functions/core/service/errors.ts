@@ -107,3 +107,22 @@ export class EnqueueFailedError extends TaskRequestError {
   override readonly code: ErrorCode = 'retryable';
   override readonly retryable = true;
 }
+
+/** The conflict of `operation` with a task in `status`, naming the states it needs. */
+export function stateConflict(
+  status: TaskStatus,
+  operation: 'retry' | 'cancel',
+): TaskStateConflictError {
+  const allowed = operation === 'retry' ? 'FAILED' : 'QUEUED or RETRYING';
+  return new TaskStateConflictError(
+    status,
+    `cannot ${operation} a task that is ${status}; only ${allowed} tasks`,
+  );
+}
+
+/** An error as structured log fields: its name and message, never its payload. */
+export function errorSummary(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}
