@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { toTaskView } from '../../functions/core/service/taskView.js';
+import { runCommand } from '../context.js';
+import { forTask } from '../errors.js';
+import { taskDetails } from './status.js';
+
+export function registerCancel(program: Command): void {
+  program
+    .command('cancel')
+    .description('cancel a QUEUED or RETRYING task; its message is then dropped unrun')
+    .argument('<id>', 'task id')
+    .action((id: string, _opts: unknown, command: Command) =>
+      runCommand(command, async (ctx) => {
+        const { service } = await ctx.target();
+        const view = toTaskView(await forTask(id, () => service.cancel(id)));
+        ctx.out.result(view, () => taskDetails(view));
+      }),
+    );
+}

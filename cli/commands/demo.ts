@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { LocalPipeline } from '../../local/LocalPipeline.js';
+import { runCommand } from '../context.js';
+import { demoReport } from '../demo/demoReport.js';
+import { runDemo } from '../demo/runDemo.js';
+import { CliError, UnreachableError, UsageError } from '../errors.js';
+import { integer } from '../options.js';
+import { openLocal, resolveTarget, type Target } from '../target.js';
+
+interface DemoCommandOptions {
+  tasks: number;
+  timeout: number;
+  seed: number;
+}
+
+/** The running local runtime if one answers; otherwise one started in this process. */
+async function localTarget(
+  options: Parameters<typeof resolveTarget>[0],
+  note: (message: string) => void,
+): Promise<{ target: Target; stop: () => Promise<void> }> {
+  try {
+    const target = await resolveTarget(options);
+    note(`using the running local runtime: ${target.where}`);
+    return { target, stop: async () => target.close() };
+  } catch (error) {
+    if (!(error instanceof UnreachableError)) throw error;
+  }
+  note('no local runtime answers; starting one in this process');
+  const pipeline = await LocalPipeline.start({
+    ports: { api: 0, sqs: 0, dynamodb: 0 },
+    logLevel: 'SILENT',
+  });
+  const target = openLocal(pipeline.info);
+  return {
+    target,
+    stop: async () => {
+      target.close();
+      await pipeline.stop();
+    },
+  };
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'run a realistic mix of tasks (successes, retries, permanent failures, a poison message) through the local pipeline',
+    )
+    .option('--tasks <n>', 'how many tasks', integer(1, 100_000), 1_000)
+    .option('--timeout <seconds>', 'give up waiting after this long', integer(1, 3_600), 180)
+    .option('--seed <n>', 'seed of the task mix', integer(0, 2 ** 31), 1)
+    .action((opts: DemoCommandOptions, command: Command) =>
+      runCommand(command, async (ctx) => {
+        if (ctx.options.stack) {
+          throw new UsageError('demo runs against the local runtime only; drop --stack');
+        }
+        const { target, stop } = await localTarget(ctx.options, (m) => ctx.out.note(m));
+        try {
+          const result = await runDemo(target, ctx.out, {
+            tasks: opts.tasks,
+            timeoutSeconds: opts.timeout,
+            seed: opts.seed,
+          });
+          ctx.out.result(result, () => demoReport(result));
+          if (result.timedOut) {
+            throw new CliError(
+              `timed out after ${opts.timeout} s with ${result.unfinished} task(s) unfinished`,
+            );
+          }
+        } finally {
+          await stop();
+        }
+      }),
+    );
+}

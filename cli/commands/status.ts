@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { type TaskView, toTaskView } from '../../functions/core/service/taskView.js';
+import { runCommand } from '../context.js';
+import { forTask } from '../errors.js';
+import { duration, keyValues } from '../output.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show one task')
+    .argument('<id>', 'task id')
+    .action((id: string, _opts: unknown, command: Command) =>
+      runCommand(command, async (ctx) => {
+        const { service } = await ctx.target();
+        const view = toTaskView(await forTask(id, () => service.get(id)));
+        ctx.out.result(view, () => taskDetails(view));
+      }),
+    );
+}
+
+/** A task as `key  value` lines. */
+export function taskDetails(view: TaskView): string {
+  const text = keyValues([
+    ['id', view.id],
+    ['type', view.type],
+    ['status', view.status],
+    ['attempts', `${view.attempts} of ${view.maxAttempts}`],
+    ['priority', view.priority],
+    ['created', view.createdAt],
+    ['started', view.startedAt],
+    ['finished', view.finishedAt],
+    ['duration', duration(view.durationMs)],
+    ['queue wait', duration(view.queueWaitMs)],
+    ['error', view.lastError && `${view.lastError.code}: ${view.lastError.message}`],
+    ['result', view.result === undefined ? undefined : oneLine(view.result)],
+    [
+      'result',
+      view.resultTruncated && `not stored (${view.resultTruncated.bytes} bytes, over the limit)`,
+    ],
+  ]);
+  return text;
+}
+
+function oneLine(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.length > 200 ? `${json.slice(0, 199)}…` : json;
+}

@@ -1,0 +1,105 @@
+import { DeleteMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { type Envelope, parseEnvelope } from '../../functions/core/envelope.js';
+import type { MessageAttributes, QueueRoute } from '../../functions/core/ports.js';
+import type { Target } from '../target.js';
+
+/** What became of one dead letter. Only `moved` ones left the DLQ. */
+export type RedriveOutcome =
+  | { kind: 'moved'; taskId?: string; requeued: boolean }
+  /** Left in the DLQ, with why. */
+  | { kind: 'left'; taskId?: string; reason: string }
+  /** Sent back, but the DLQ copy could not be deleted: it will show up again (a duplicate). */
+  | { kind: 'not_deleted'; taskId?: string; reason: string };
+
+function envelopeOf(body: string | undefined): Envelope | undefined {
+  try {
+    return parseEnvelope(body ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The message's own attributes, without the failure facts the consumer added. */
+function originalAttributes(message: Message): MessageAttributes {
+  const out: MessageAttributes = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    if (!name.startsWith('taskpipe.') && value.StringValue !== undefined) {
+      out[name] = value.StringValue;
+    }
+  }
+  return out;
+}
+
+/**
+ * Moves one DLQ message back to `route`'s queue. A FAILED task is first set QUEUED by the
+ * store's `requeue` (the write behind `TaskService.retry`), and set FAILED again if the send
+ * fails; the DLQ copy is deleted only after the send succeeded, so nothing is lost. A copy
+ * whose task moved on (QUEUED, RUNNING, SUCCEEDED…) is stale and is left. A body that is not
+ * an envelope goes back as it is only with `includePoison`.
+ */
+export async function redriveMessage(
+  target: Target,
+  route: QueueRoute,
+  message: Message,
+  includePoison: boolean,
+): Promise<RedriveOutcome> {
+  const envelope = envelopeOf(message.Body);
+  if (!envelope) {
+    if (!includePoison) return { kind: 'left', reason: 'poison' };
+    return send(target, route, message, undefined, false, async () => {});
+  }
+  const id = envelope.id;
+  const record = await target.store.get(id);
+  if (!record) return send(target, route, message, id, false, async () => {});
+  if (record.status !== 'FAILED')
+    return { kind: 'left', taskId: id, reason: `task_${record.status}` };
+  const extra = target.registry.has(record.type) ? target.registry.get(record.type).maxAttempts : 1;
+  const requeued = await target.store.requeue(id, record.attempts, extra);
+  if (!requeued.ok) {
+    const reason = requeued.payloadMissing
+      ? 'payload_not_stored'
+      : `task_${requeued.current?.status ?? 'gone'}`;
+    return { kind: 'left', taskId: id, reason };
+  }
+  return send(target, route, message, id, true, async () => {
+    await target.store.revertRequeue(id, record.attempts);
+  });
+}
+
+async function send(
+  target: Target,
+  route: QueueRoute,
+  message: Message,
+  taskId: string | undefined,
+  requeued: boolean,
+  undo: () => Promise<void>,
+): Promise<RedriveOutcome> {
+  const fifo = route.fifo
+    ? {
+        groupId: message.Attributes?.MessageGroupId ?? taskId ?? message.MessageId ?? 'redrive',
+        // A redrive that is run again within SQS's dedup window does not send twice.
+        deduplicationId: `redrive-${message.MessageId}`,
+      }
+    : {};
+  try {
+    await target.queue.send(route.url, message.Body ?? '', {
+      attributes: originalAttributes(message),
+      ...fifo,
+    });
+  } catch (error) {
+    await undo().catch(() => {});
+    return {
+      kind: 'left',
+      ...(taskId ? { taskId } : {}),
+      reason: `send_failed: ${(error as Error).name}`,
+    };
+  }
+  try {
+    await target.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: route.dlqUrl, ReceiptHandle: message.ReceiptHandle }),
+    );
+  } catch (error) {
+    return { kind: 'not_deleted', ...(taskId ? { taskId } : {}), reason: (error as Error).name };
+  }
+  return { kind: 'moved', ...(taskId ? { taskId } : {}), requeued };
+}

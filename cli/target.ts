@@ -1,0 +1,178 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
+import type { Logger, QueueRoute } from '../functions/core/ports.js';
+import type { TaskRegistry } from '../functions/core/registry.js';
+import { TaskService } from '../functions/core/service/TaskService.js';
+import { registry as appRegistry } from '../functions/tasks/index.js';
+import { localClients } from '../local/clients.js';
+import type { LocalPipelineInfo } from '../local/LocalPipeline.js';
+import { LOCAL_STATE_FILE, readLocalState } from '../local/stateFile.js';
+import { networkErrorCode, UnreachableError } from './errors.js';
+import { readStackResources } from './stackOutputs.js';
+
+/** Options every command takes (set before or after the command name). */
+export interface GlobalOptions {
+  json?: boolean;
+  verbose?: boolean;
+  stack?: string;
+  region?: string;
+  stateFile?: string;
+}
+
+/** Where the CLI works: clients, the queues by priority, the table, and the task service. */
+export interface Target {
+  kind: 'local' | 'stack';
+  /** Names the target in messages: its endpoints or its stack. */
+  where: string;
+  region: string;
+  tableName: string;
+  routes: QueueRoute[];
+  sqs: SQSClient;
+  dynamodb: DynamoDBClient;
+  store: DynamoTaskStore;
+  queue: SqsQueue;
+  /** The operations behind the HTTP API, run here against the same table and queues. */
+  service: TaskService;
+  registry: TaskRegistry;
+  close(): void;
+}
+
+const PROBE_TIMEOUT_MS = 3_000;
+
+/** The state file to read: `--state-file`, then `TASKPIPE_STATE_FILE`, then `.taskpipe/local.json`. */
+export function stateFilePath(options: GlobalOptions): string {
+  return options.stateFile ?? process.env.TASKPIPE_STATE_FILE ?? LOCAL_STATE_FILE;
+}
+
+/** The local runtime by default; a deployed stack with `--stack`. */
+export async function resolveTarget(options: GlobalOptions): Promise<Target> {
+  if (options.stack) return openStack(options.stack, options.region, logger(options));
+  const file = stateFilePath(options);
+  const info = await readState(file);
+  if (!info) {
+    throw new UnreachableError(
+      `no local runtime: ${file} does not exist; run \`npm start\` first (or pass --stack NAME)`,
+    );
+  }
+  const target = openLocal(info, logger(options));
+  await probe(target, info, file);
+  return target;
+}
+
+/** A target over a local pipeline's endpoints (from its state file, or one started here). */
+export function openLocal(info: LocalPipelineInfo, log: Logger = silentLogger): Target {
+  const clients = localClients({ sqs: info.sqsEndpoint, dynamodb: info.dynamodbEndpoint });
+  return build({
+    kind: 'local',
+    where: `the local runtime (SQS ${info.sqsEndpoint}, DynamoDB ${info.dynamodbEndpoint})`,
+    region: info.region,
+    tableName: info.tableName,
+    routes: info.queues,
+    ...clients,
+    log,
+  });
+}
+
+async function openStack(stack: string, region: string | undefined, log: Logger) {
+  const resources = await readStackResources(stack, region);
+  const common = { region: resources.region };
+  return build({
+    kind: 'stack',
+    where: `stack ${stack} (${resources.region})`,
+    region: resources.region,
+    tableName: resources.tableName,
+    routes: resources.routes,
+    sqs: new SQSClient(common),
+    dynamodb: new DynamoDBClient(common),
+    log,
+  });
+}
+
+function build(
+  parts: Omit<Target, 'store' | 'queue' | 'service' | 'registry' | 'close'> & {
+    log: Logger;
+  },
+): Target {
+  const { log, ...rest } = parts;
+  const store = new DynamoTaskStore({ client: parts.dynamodb, tableName: parts.tableName });
+  const queue = new SqsQueue(parts.sqs);
+  const registry = appRegistry as TaskRegistry;
+  const service = new TaskService({ registry, store, queue, routes: parts.routes, logger: log });
+  return {
+    ...rest,
+    store,
+    queue,
+    service,
+    registry,
+    close() {
+      parts.sqs.destroy();
+      parts.dynamodb.destroy();
+    },
+  };
+}
+
+async function readState(file: string): Promise<LocalPipelineInfo | undefined> {
+  try {
+    const info = await readLocalState(file);
+    if (info && (!info.sqsEndpoint || !info.dynamodbEndpoint || !Array.isArray(info.queues))) {
+      throw new Error('it lacks the endpoints or queues');
+    }
+    return info;
+  } catch (error) {
+    throw new UnreachableError(
+      `the local state file ${file} is unreadable (${(error as Error).message}); restart \`npm start\` to rewrite it`,
+      { cause: error },
+    );
+  }
+}
+
+/** One cheap call to each emulator, so a stale state file fails fast with the endpoint named. */
+async function probe(target: Target, info: LocalPipelineInfo, file: string): Promise<void> {
+  const calls: [string, () => Promise<unknown>][] = [
+    [
+      `DynamoDB at ${info.dynamodbEndpoint}`,
+      () =>
+        target.dynamodb.send(new DescribeTableCommand({ TableName: info.tableName }), {
+          abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+        }),
+    ],
+    [
+      `SQS at ${info.sqsEndpoint}`,
+      () =>
+        target.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: info.queues[0]?.url,
+            AttributeNames: ['QueueArn'],
+          }),
+          { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) },
+        ),
+    ],
+  ];
+  for (const [what, call] of calls) {
+    try {
+      await call();
+    } catch (error) {
+      target.close();
+      const code = networkErrorCode(error) ?? (error as Error).name;
+      throw new UnreachableError(
+        `the local runtime does not answer: ${what} (${code}, from ${file}); run \`npm start\``,
+        { cause: error },
+      );
+    }
+  }
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function logger(options: GlobalOptions): Logger {
+  if (!options.verbose) return silentLogger;
+  const write =
+    (level: string) =>
+    (message: string, ...extra: Record<string, unknown>[]) =>
+      process.stderr.write(
+        `${JSON.stringify({ level, message, ...Object.assign({}, ...extra) })}\n`,
+      );
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
