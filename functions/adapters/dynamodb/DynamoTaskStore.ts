@@ -17,7 +17,7 @@ import { type TaskErrorInfo, type TaskRecord, TERMINAL_STATUSES } from '../../co
 import { ExpressionBuilder } from './ExpressionBuilder.js';
 import { deleteUnclaimedCondition, requeueWrite, revertRequeueWrite } from './operatorWrites.js';
 import { TaskLister } from './TaskLister.js';
-import { TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
+import { encoded, TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
 import { TaskTable, type WriteOutcome } from './TaskTable.js';
 import { ATTR, itemPayload, newTaskItem, num } from './taskItem.js';
 import { cancelWrite, claimWrite, finishWrite, retryWrite, type TaskWrite } from './taskWrites.js';
@@ -64,15 +64,7 @@ export class DynamoTaskStore implements TaskStore {
   async create(task: NewTask): Promise<{ created: boolean; record: TaskRecord }> {
     const now = this.clock.now();
     const e = new ExpressionBuilder();
-    let item: ReturnType<typeof newTaskItem>;
-    try {
-      item = newTaskItem(task, now, this.expiresAt(now));
-    } catch (error) {
-      throw new TaskStoreError('create', task.id, error, {
-        reason: (error as Error).message,
-        retryable: false,
-      });
-    }
+    const item = encoded('create', task.id, () => newTaskItem(task, now, this.expiresAt(now)));
     // An item past its expiry counts as absent (TTL deletes lazily), so an id can be reused.
     const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
     const condition = `attribute_not_exists(${e.name(ATTR.id)}) OR ${expired}`;
@@ -173,16 +165,7 @@ export class DynamoTaskStore implements TaskStore {
     id: string,
     build: () => TaskWrite,
   ): Promise<WriteOutcome> {
-    let write: TaskWrite;
-    try {
-      write = build();
-    } catch (error) {
-      // A result or error that is not JSON (BigInt, a cycle): retrying will not help.
-      throw new TaskStoreError(operation, id, error, {
-        reason: (error as Error).message,
-        retryable: false,
-      });
-    }
+    const write = encoded(operation, id, build);
     return this.table.update(operation, id, write.expression, write.condition);
   }
 

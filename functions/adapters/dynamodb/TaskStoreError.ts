@@ -67,3 +67,15 @@ export class TaskStoreError extends TaskpipeError {
     this.retryable = options.retryable ?? isTransientStoreFailure(cause);
   }
 }
+
+/** Builds a write; a payload, result or error that is not JSON (BigInt, a cycle) cannot be retried. */
+export function encoded<T>(operation: TaskStoreOperation, id: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    throw new TaskStoreError(operation, id, error, {
+      reason: (error as Error).message,
+      retryable: false,
+    });
+  }
+}

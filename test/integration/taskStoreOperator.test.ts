@@ -1,0 +1,111 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
+import type { NewTask } from '../../functions/core/ports.js';
+import {
+  type Backend,
+  backendFactories,
+  createTaskTable,
+  uniqueName,
+} from '../helpers/backends.js';
+
+const failed = { status: 'FAILED', error: { code: 'permanent', message: 'no' } } as const;
+
+// The store operations behind the API's enqueue rollback and an operator's retry.
+describe.each(backendFactories)('operator writes on $name', ({ name, start, skipReason }) => {
+  if (skipReason) console.warn(`skipping the operator-write suite on ${name}: ${skipReason}`);
+  const test = it.skipIf(skipReason !== undefined);
+  let backend: Backend;
+  let tableName: string;
+  let store: DynamoTaskStore;
+
+  beforeAll(async () => {
+    if (skipReason) return;
+    backend = await start();
+    tableName = uniqueName('tasks');
+    await createTaskTable(backend, tableName);
+    store = new DynamoTaskStore({ client: backend.dynamodb, tableName });
+  });
+  afterAll(async () => backend?.stop());
+
+  const item = async (id: string) =>
+    (
+      await backend.dynamodb.send(
+        new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }),
+      )
+    ).Item;
+  const newTask = (overrides: Partial<NewTask> = {}): NewTask => ({
+    id: uniqueName('task'),
+    type: 'mail.send',
+    priority: 'default',
+    maxAttempts: 2,
+    enqueuedAt: Date.now(),
+    payload: { to: 'a@example.com' },
+    ...overrides,
+  });
+
+  /** A task created with a payload, claimed and FAILED at attempt 1. */
+  async function failedTask(overrides: Partial<NewTask> = {}) {
+    const task = newTask(overrides);
+    await store.create(task);
+    await store.claim({ ...task, leaseUntil: Date.now() + 60_000 });
+    await store.finish(task.id, 1, failed);
+    return task;
+  }
+
+  test('deleteUnclaimed removes a QUEUED task nobody claimed, and nothing else', async () => {
+    const unclaimed = newTask();
+    const claimed = newTask();
+    await store.create(unclaimed);
+    await store.create(claimed);
+    await store.claim({ ...claimed, leaseUntil: Date.now() + 60_000 });
+
+    expect(await store.deleteUnclaimed(unclaimed.id)).toBe(true);
+    expect(await store.deleteUnclaimed(claimed.id)).toBe(false);
+    expect(await store.deleteUnclaimed(uniqueName('absent'))).toBe(false);
+    expect(await store.get(unclaimed.id)).toBeUndefined();
+    expect(await store.get(claimed.id)).toMatchObject({ status: 'RUNNING' });
+  });
+
+  test('requeue keeps attempts, raises maxAttempts, leaves the index and returns the payload', async () => {
+    const task = await failedTask();
+
+    const out = await store.requeue(task.id, 1, 5);
+
+    expect(out).toMatchObject({ ok: true, payload: task.payload });
+    expect(out.ok && out.record).toMatchObject({ status: 'QUEUED', attempts: 1, maxAttempts: 6 });
+    expect(out.ok && out.record.lastError).toEqual(failed.error);
+    const stored = await item(task.id);
+    expect(stored).not.toHaveProperty('failedType');
+    expect(stored).not.toHaveProperty('finishedAt');
+  });
+
+  test('requeue refuses a stale attempt, another state and a task without payload', async () => {
+    const task = await failedTask();
+    const direct = await failedTask({ payload: undefined });
+
+    const stale = await store.requeue(task.id, 0, 5);
+    const twice = [await store.requeue(task.id, 1, 5), await store.requeue(task.id, 1, 5)];
+    const noPayload = await store.requeue(direct.id, 1, 5);
+
+    expect(stale).toMatchObject({ ok: false, current: { status: 'FAILED' } });
+    expect(stale).not.toHaveProperty('payloadMissing');
+    expect(twice.map((r) => r.ok)).toEqual([true, false]);
+    expect(twice[1]).toMatchObject({ current: { status: 'QUEUED' } });
+    expect(noPayload).toMatchObject({ ok: false, payloadMissing: true });
+  });
+
+  test('revertRequeue restores FAILED only until the next claim', async () => {
+    const task = await failedTask();
+    const other = await failedTask();
+    await store.requeue(task.id, 1, 5);
+    await store.requeue(other.id, 1, 5);
+    await store.claim({ ...other, leaseUntil: Date.now() + 60_000 });
+
+    expect(await store.revertRequeue(task.id, 1)).toBe(true);
+    expect(await store.revertRequeue(other.id, 1)).toBe(false);
+    expect(await store.get(task.id)).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(await item(task.id)).toHaveProperty('failedType', { S: 'mail.send' });
+    expect(await store.get(other.id)).toMatchObject({ status: 'RUNNING', attempts: 2 });
+  });
+});
