@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { type TaskpipeError, toTaskpipeError } from '../core/errors.js';
+import { type Clock, type Logger, systemClock } from '../core/ports.js';
+import { type AlarmNotice, alarmNoticeFrom } from './AlarmNotice.js';
+import type { AlarmState } from './alarmMessage.js';
+import { parseAlarmMessage } from './alarmMessage.js';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  type Delivered,
+  type DeliveryPolicy,
+  deliver,
+} from './deliver.js';
+import { AlarmMessageError, NotificationFailedError, type TargetFailure } from './errors.js';
+import { fetchHttp } from './fetchHttp.js';
+import { FORMATTERS, type WebhookKind } from './formatters/index.js';
+import type { HttpPort, SecretProvider } from './ports.js';
+import { buildRequest } from './sign.js';
+
+/** One chat or webhook destination; its URL and signing secret live in `secretName`. */
+export interface WebhookTarget {
+  name: string;
+  kind: WebhookKind;
+  secretName: string;
+}
+
+/** What the notifier is built from. Everything but targets and secrets has a default. */
+export interface NotifierOptions {
+  targets: readonly WebhookTarget[];
+  secrets: SecretProvider;
+  /** @default fetch */
+  http?: HttpPort;
+  logger?: Logger;
+  clock?: Clock;
+  /** @default a timer */
+  sleep?: (ms: number) => Promise<void>;
+  /** For the backoff's jitter. @default Math.random */
+  random?: () => number;
+  /** @default {@link DEFAULT_DELIVERY_POLICY} */
+  delivery?: Partial<DeliveryPolicy>;
+}
+
+/** The part of an SNS event the notifier reads; a Lambda `SNSEvent` is one. */
+export interface SnsAlarmEvent {
+  Records: readonly { Sns: { Message: string } }[];
+}
+
+/** Options of one call. */
+export interface NotifyOptions {
+  /** Time left in the invocation; no request or wait runs past it (less a margin). */
+  remainingTimeMs?: number;
+}
+
+/** The outcome of one alarm: every target got it. */
+export interface NotifyReport {
+  alarm: string;
+  state: AlarmState;
+  delivered: ({ target: string; kind: WebhookKind } & Delivered)[];
+}
+
+const snsEventSchema = z.looseObject({
+  Records: z.array(z.looseObject({ Sns: z.looseObject({ Message: z.string() }) })).min(1),
+});
+
+// Kept back from the invocation's end so a failure is reported, not cut off.
+const DEADLINE_MARGIN_MS = 500;
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Sends CloudWatch alarm notifications to chat and webhook targets. The Lambda handler and
+ * the local runtime both call it; secrets and HTTP come in through ports.
+ */
+export class Notifier {
+  private readonly targets: readonly WebhookTarget[];
+  private readonly secrets: SecretProvider;
+  private readonly http: HttpPort;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly policy: DeliveryPolicy;
+
+  constructor(options: NotifierOptions) {
+    this.targets = options.targets;
+    this.secrets = options.secrets;
+    this.http = options.http ?? fetchHttp;
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.delivery };
+  }
+
+  /**
+   * Handles an SNS event: every record must be an alarm message (else nothing is sent and
+   * an {@link AlarmMessageError} is thrown), then each alarm goes to every target.
+   *
+   * @throws NotificationFailedError after trying every target, if any did not take it.
+   */
+  async handle(event: SnsAlarmEvent, options: NotifyOptions = {}): Promise<NotifyReport[]> {
+    const parsed = snsEventSchema.safeParse(event);
+    if (!parsed.success) {
+      throw new AlarmMessageError('event is not an SNS notification with records');
+    }
+    const notices = parsed.data.Records.map((r) =>
+      alarmNoticeFrom(parseAlarmMessage(r.Sns.Message)),
+    );
+    const reports: NotifyReport[] = [];
+    for (const notice of notices) reports.push(await this.notify(notice, options));
+    return reports;
+  }
+
+  /**
+   * Sends one notice to every target, independently and at once.
+   *
+   * @throws NotificationFailedError naming the targets that did not take it.
+   */
+  async notify(notice: AlarmNotice, options: NotifyOptions = {}): Promise<NotifyReport> {
+    const deadline =
+      options.remainingTimeMs === undefined
+        ? undefined
+        : this.clock.now() + options.remainingTimeMs - DEADLINE_MARGIN_MS;
+    const outcomes = await Promise.allSettled(
+      this.targets.map((t) => this.send(t, notice, deadline)),
+    );
+    const delivered: NotifyReport['delivered'] = [];
+    const failures: TargetFailure[] = [];
+    outcomes.forEach((outcome, i) => {
+      const target = this.targets[i]!;
+      if (outcome.status === 'fulfilled') {
+        delivered.push({ target: target.name, kind: target.kind, ...outcome.value });
+      } else {
+        failures.push({
+          target: target.name,
+          kind: target.kind,
+          error: toTaskpipeError(outcome.reason),
+        });
+      }
+    });
+    if (failures.length) {
+      throw new NotificationFailedError(
+        notice.name,
+        failures,
+        delivered.map((d) => d.target),
+      );
+    }
+    return { alarm: notice.name, state: notice.state, delivered };
+  }
+
+  private async send(
+    target: WebhookTarget,
+    notice: AlarmNotice,
+    deadline?: number,
+  ): Promise<Delivered> {
+    const fields = {
+      target: target.name,
+      kind: target.kind,
+      alarm: notice.name,
+      state: notice.state,
+    };
+    try {
+      const { url, secret } = await this.secrets.getWebhookSecret(target.secretName);
+      const payload = FORMATTERS[target.kind](notice);
+      const request = buildRequest(target.kind, payload, url, secret, this.clock.now());
+      const result = await deliver(target.kind, request, this.policy, {
+        http: this.http,
+        clock: this.clock,
+        sleep: this.sleep,
+        random: this.random,
+        ...(deadline !== undefined ? { deadline } : {}),
+      });
+      // Only names, the host-free outcome and counts are logged: never the URL or secret.
+      this.logger.info('alarm delivered', { ...fields, ...result });
+      return result;
+    } catch (thrown) {
+      const error: TaskpipeError = toTaskpipeError(thrown);
+      this.logger.error('alarm not delivered', {
+        ...fields,
+        error: error.message,
+        code: error.code,
+      });
+      throw error;
+    }
+  }
+}

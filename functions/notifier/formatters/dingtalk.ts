@@ -1,0 +1,74 @@
+import type { AlarmNotice } from '../AlarmNotice.js';
+import { cut, fitEscaped } from '../text.js';
+import { escapeChatMarkdown } from './chatMarkdown.js';
+import {
+  FACT_CHARS,
+  factsOf,
+  fitBudget,
+  RUNBOOK_CHARS,
+  titleOf,
+  type WebhookPayload,
+} from './facts.js';
+
+/** Limits of a DingTalk custom-robot markdown message. */
+export interface DingTalkLimits {
+  /** `markdown.text` is at most 5000 characters. */
+  textChars: number;
+  /** The title only shows in the conversation list and notifications. */
+  titleChars: number;
+  reasonChars: number;
+}
+
+export const DINGTALK_LIMITS: DingTalkLimits = {
+  textChars: 5000,
+  titleChars: 100,
+  reasonChars: 5000,
+};
+
+const COLOURS = { ALARM: '#d93025', OK: '#188038', INSUFFICIENT_DATA: '#5f6368' } as const;
+
+function text(notice: AlarmNotice, reasonChars: number): string {
+  const lines = [
+    `### <font color="${COLOURS[notice.state]}">${escapeChatMarkdown(cut(titleOf(notice), 300))}</font>`,
+  ];
+  if (notice.runbook) {
+    lines.push(
+      '',
+      `> **Runbook:** ${fitEscaped(notice.runbook, RUNBOOK_CHARS, escapeChatMarkdown).replace(/\n/g, '\n> ')}`,
+    );
+  }
+  lines.push('', fitEscaped(notice.reason, reasonChars, escapeChatMarkdown), '');
+  for (const f of factsOf(notice)) {
+    // A list keeps one fact per line: DingTalk joins plain consecutive lines.
+    lines.push(`- **${f.label}:** ${fitEscaped(f.value, FACT_CHARS, escapeChatMarkdown)}`);
+  }
+  lines.push('', `[Open in CloudWatch](${notice.consoleUrl})`);
+  return lines.join('\n');
+}
+
+/**
+ * Renders a notice as a DingTalk custom-robot markdown message that mentions no one
+ * (`isAtAll: false`, no phone numbers or user ids). Signing adds `timestamp` and `sign` to
+ * the URL at delivery.
+ */
+export function formatDingTalk(
+  notice: AlarmNotice,
+  limits: DingTalkLimits = DINGTALK_LIMITS,
+): WebhookPayload {
+  const built = fitBudget(
+    (n) => text(notice, n),
+    (s) => s.length,
+    limits.textChars,
+    limits.reasonChars,
+  );
+  return {
+    body: {
+      msgtype: 'markdown',
+      markdown: {
+        title: cut(`${notice.state}: ${notice.name}`, limits.titleChars),
+        text: cut(built, limits.textChars),
+      },
+      at: { isAtAll: false, atMobiles: [], atUserIds: [] },
+    },
+  };
+}
