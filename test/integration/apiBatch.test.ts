@@ -83,6 +83,19 @@ describe('POST /tasks/batch', () => {
     expect(await taskCount(p)).toBe(3);
   });
 
+  it('sends a key repeated within one batch once', async () => {
+    const api = buildApi(p, testRegistry);
+    const keyed = { type: 'test.ok', payload: { n: 3 }, idempotencyKey: 'same' };
+
+    const res = await api.call(batch([keyed, ...okTasks(1), keyed]));
+
+    const [first, , repeat] = res.body.results;
+    expect(first).toEqual({ index: 0, taskId: expect.stringMatching(/^idem-/), status: 'QUEUED' });
+    expect(repeat).toEqual({ ...first, index: 2, deduplicated: true });
+    expect((await queuedIds(3)).filter((id) => id === first.taskId)).toHaveLength(1);
+    expect(await taskCount(p)).toBe(2);
+  });
+
   it.each([
     ['more than 500 tasks', { tasks: okTasks(501) }],
     ['no tasks', { tasks: [] }],
@@ -119,7 +132,8 @@ describe('POST /tasks/batch', () => {
   it('reports an entry that keeps failing, rolls its row back and sends the rest', async () => {
     const faults = batchFaultClient(backend, (e) => (e.id.startsWith('idem-') ? Infinity : 0));
     const api = buildApi(p, testRegistry, { sqs: faults.client });
-    const tasks = [...okTasks(3), { type: 'test.ok', payload: { n: 9 }, idempotencyKey: 'doomed' }];
+    const doomedTask = { type: 'test.ok', payload: { n: 9 }, idempotencyKey: 'doomed' };
+    const tasks = [...okTasks(3), doomedTask, doomedTask];
 
     const res = await api.call(batch(tasks));
 
@@ -130,13 +144,14 @@ describe('POST /tasks/batch', () => {
       'not sent after 4 attempt(s) (InternalError: injected failure)',
     );
     expect(faults.failures.get(doomed.taskId)).toBe(4);
+    expect(res.body.results[4]).toEqual({ ...doomed, index: 4 });
     expect(res.body.results.slice(0, 3).map((r: { status: string }) => r.status)).toEqual([
       'QUEUED',
       'QUEUED',
       'QUEUED',
     ]);
     expect(await p.store.get(doomed.taskId)).toBeUndefined();
-    expect(await queuedIds(4)).toHaveLength(3);
+    expect(await queuedIds(5)).toHaveLength(3);
     expect(await taskCount(p)).toBe(3);
   });
 

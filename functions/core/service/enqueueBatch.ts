@@ -39,9 +39,18 @@ export async function enqueueBatch(
 ): Promise<BatchEntryResult[]> {
   const results: BatchEntryResult[] = [];
   const valid: { index: number; prepared: PreparedTask }[] = [];
+  // Entries repeating an idempotency key share the first one's fate: one row, one message.
+  const firstById = new Map<string, number>();
+  const repeats: { index: number; first: number }[] = [];
   for (const [index, request] of requests.entries()) {
     try {
-      valid.push({ index, prepared: deps.preparer.prepare(request, deps.now) });
+      const prepared = deps.preparer.prepare(request, deps.now);
+      const first = firstById.get(prepared.task.id);
+      if (first !== undefined) repeats.push({ index, first });
+      else {
+        firstById.set(prepared.task.id, index);
+        valid.push({ index, prepared });
+      }
     } catch (error) {
       results[index] = { index, ok: false, error: toTaskpipeError(error) };
     }
@@ -100,6 +109,12 @@ export async function enqueueBatch(
       );
       results[index] = { index, ok: false, taskId, error };
     }
+  }
+  for (const { index, first } of repeats) {
+    const original = results[first]!;
+    results[index] = original.ok
+      ? { ...original, index, deduplicated: true }
+      : { ...original, index };
   }
   return results;
 }
