@@ -1,4 +1,5 @@
 export * from './alarms.js';
+export * from './api.js';
 export * from './checks.js';
 export * from './parsePipelineDefinition.js';
 export { pipelineDefinition } from './pipeline.js';

@@ -23,6 +23,14 @@ export const pipelineDefinition = {
     logRetentionDays: 30,
   },
   table: { retentionDays: 30, deletionProtection: true },
+  // The HTTP API. Every route needs SigV4-signed (IAM) requests; for tokens instead, use
+  // authorization: { type: 'jwt', issuer: 'https://…', audience: ['…'] }.
+  api: {
+    authorization: { type: 'iam' },
+    throttling: { rateLimit: 100, burstLimit: 200 },
+    maxPayloadBytes: 262_144,
+    accessLogRetentionDays: 30,
+  },
   alarms: {},
   // Chat targets for alarms. Each names a Secrets Manager secret holding the URL, e.g.
   // { name: 'ops', kind: 'slack', secretName: 'taskpipe/webhooks/ops' }.

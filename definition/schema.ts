@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { prioritySchema } from '../functions/core/envelope.js';
 import { alarmsSchema, webhooksSchema } from './alarms.js';
+import { apiSchema } from './api.js';
+import { logRetentionDaysSchema } from './logRetention.js';
 import { schedulesSchema } from './schedules.js';
 
 const SECONDS_PER_DAY = 86_400;
@@ -9,11 +11,7 @@ export const SQS_MIN_RETENTION_SECONDS = 60;
 export const SQS_MAX_RETENTION_DAYS = 14;
 export const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
-/** Retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
-] as const;
+export { LOG_RETENTION_DAYS } from './logRetention.js';
 
 const retentionDays = z
   .number()
@@ -63,12 +61,7 @@ export const consumerSchema = z.strictObject({
   /** Larger task results are truncated in the table (items are limited to 400 KB). */
   maxResultBytes: z.number().int().min(0).max(300_000).default(32_768),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-  logRetentionDays: z
-    .number()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-      message: `must be one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
-    })
-    .default(30),
+  logRetentionDays: logRetentionDaysSchema.default(30),
 });
 
 export const tableSchema = z.strictObject({
@@ -90,6 +83,7 @@ export const pipelineDefinitionSchema = z.strictObject({
   queues: z.array(queueSchema).min(1).prefault(DEFAULT_QUEUES),
   consumer: consumerSchema.prefault({}),
   table: tableSchema.prefault({}),
+  api: apiSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
   webhooks: webhooksSchema.default([]),
   schedules: schedulesSchema.default([]),

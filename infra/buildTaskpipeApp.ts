@@ -16,6 +16,8 @@ export interface TaskpipeAppOptions {
   readonly terminationProtection?: boolean;
   /** @default functions/consumer/handler.ts */
   readonly consumerEntry?: string;
+  /** @default functions/api/handler.ts */
+  readonly apiEntry?: string;
   /**
    * Run the cdk-nag AwsSolutions checks at synthesis.
    * @default true
@@ -43,7 +45,8 @@ export function buildTaskpipeApp(app: App, options: TaskpipeAppOptions) {
     registry,
     storage: stateful.storage,
     consumerEntry: options.consumerEntry,
-    description: 'taskpipe: consumer function, event sources, schedules (stateless)',
+    apiEntry: options.apiEntry,
+    description: 'taskpipe: consumer function, event sources, schedules, HTTP API (stateless)',
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stateful, stateless };

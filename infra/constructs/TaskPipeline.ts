@@ -7,6 +7,7 @@ import {
 } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { PipelineStorage, storageMismatches } from './PipelineStorage.js';
+import { TaskApi } from './TaskApi.js';
 import { TaskConsumer } from './TaskConsumer.js';
 import { TaskSchedules } from './TaskSchedules.js';
 
@@ -25,12 +26,17 @@ export interface TaskPipelineProps {
    * @default functions/consumer/handler.ts in this repository
    */
   readonly consumerEntry?: string;
+  /**
+   * The api function's entry file, exporting `handler`.
+   * @default functions/api/handler.ts in this repository
+   */
+  readonly apiEntry?: string;
 }
 
 /**
- * A taskpipe pipeline: priority queues with DLQs, the task table, the consumer Lambda and
- * the schedules, all from one definition. Pass `storage` to keep the stateful resources
- * in another stack.
+ * A taskpipe pipeline: priority queues with DLQs, the task table, the consumer Lambda, the
+ * schedules and the HTTP API, all from one definition. Pass `storage` to keep the stateful
+ * resources in another stack.
  */
 export class TaskPipeline extends Construct {
   /** The validated definition, with defaults and derived settings resolved. */
@@ -38,6 +44,7 @@ export class TaskPipeline extends Construct {
   readonly storage: PipelineStorage;
   readonly consumer: TaskConsumer;
   readonly schedules: TaskSchedules;
+  readonly api: TaskApi;
 
   constructor(scope: Construct, id: string, props: TaskPipelineProps) {
     super(scope, id);
@@ -51,6 +58,11 @@ export class TaskPipeline extends Construct {
     this.schedules = new TaskSchedules(this, 'Schedules', {
       config: this.config,
       storage: this.storage,
+    });
+    this.api = new TaskApi(this, 'Api', {
+      config: this.config,
+      storage: this.storage,
+      entry: props.apiEntry,
     });
   }
 }

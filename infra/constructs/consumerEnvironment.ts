@@ -6,6 +6,24 @@ import type { PipelineStorage } from './PipelineStorage.js';
 /** CloudWatch namespace of the consumer's EMF metrics. */
 export const METRICS_NAMESPACE = 'Taskpipe';
 
+/** Stack traces point at the TypeScript sources through the bundled source maps. */
+export const SOURCE_MAPS_NODE_OPTIONS = '--enable-source-maps';
+
+/**
+ * `TASKPIPE_QUEUES`: every queue as `{ priority, name, url, dlqUrl, fifo }`, highest priority
+ * first, as the functions' shared queue-route parser reads it.
+ */
+export function queueRoutesJson(scope: IConstruct, storage: PipelineStorage): string {
+  const queues = storage.queues.map((q) => ({
+    priority: q.priority,
+    name: q.queue.queueName,
+    url: q.queue.queueUrl,
+    dlqUrl: q.deadLetterQueue.queueUrl,
+    fifo: q.fifo,
+  }));
+  return Stack.of(scope).toJsonString(queues);
+}
+
 /**
  * The consumer's configuration as environment variables. Configuration only: webhook
  * URLs and other secrets never go here.
@@ -15,16 +33,9 @@ export function consumerEnvironment(
   config: PipelineConfig,
   storage: PipelineStorage,
 ): Record<string, string> {
-  const queues = storage.queues.map((q) => ({
-    priority: q.priority,
-    name: q.queue.queueName,
-    url: q.queue.queueUrl,
-    dlqUrl: q.deadLetterQueue.queueUrl,
-    fifo: q.fifo,
-  }));
   return {
     TASKPIPE_TABLE_NAME: storage.taskTable.table.tableName,
-    TASKPIPE_QUEUES: Stack.of(scope).toJsonString(queues),
+    TASKPIPE_QUEUES: queueRoutesJson(scope, storage),
     TASKPIPE_RETENTION_DAYS: String(config.table.retentionDays),
     TASKPIPE_MAX_RESULT_BYTES: String(config.consumer.maxResultBytes),
     TASKPIPE_RECORD_CONCURRENCY: String(config.consumer.recordConcurrency),
@@ -32,7 +43,6 @@ export function consumerEnvironment(
     POWERTOOLS_SERVICE_NAME: config.name,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: config.consumer.logLevel,
-    // Stack traces point at the TypeScript sources through the bundled source maps.
-    NODE_OPTIONS: '--enable-source-maps',
+    NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
   };
 }

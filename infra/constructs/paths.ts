@@ -8,3 +8,7 @@ export const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import
 export const DEFAULT_CONSUMER_ENTRY = fileURLToPath(
   new URL('../../functions/consumer/handler.ts', import.meta.url),
 );
+/** The api Lambda entry point. */
+export const DEFAULT_API_ENTRY = fileURLToPath(
+  new URL('../../functions/api/handler.ts', import.meta.url),
+);

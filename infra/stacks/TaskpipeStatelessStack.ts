@@ -16,9 +16,17 @@ export interface TaskpipeStatelessStackProps extends StackProps {
    * @default functions/consumer/handler.ts
    */
   readonly consumerEntry?: string;
+  /**
+   * The api function's entry file.
+   * @default functions/api/handler.ts
+   */
+  readonly apiEntry?: string;
 }
 
-/** The code and wiring: the consumer, its event sources and the schedules. Safe to replace. */
+/**
+ * The code and wiring: the consumer, its event sources, the schedules and the HTTP API.
+ * Safe to replace.
+ */
 export class TaskpipeStatelessStack extends Stack {
   readonly pipeline: TaskPipeline;
 
@@ -29,6 +37,7 @@ export class TaskpipeStatelessStack extends Stack {
       registry: props.registry,
       storage: props.storage,
       consumerEntry: props.consumerEntry,
+      apiEntry: props.apiEntry,
     });
     const consumer = this.pipeline.consumer;
     new CfnOutput(this, 'ConsumerFunctionName', {
@@ -38,6 +47,10 @@ export class TaskpipeStatelessStack extends Stack {
     new CfnOutput(this, 'ConsumerLogGroupName', {
       value: consumer.logGroup.logGroupName,
       description: 'Log group of the consumer',
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.pipeline.api.url,
+      description: 'Base URL of the HTTP API (IAM-signed requests unless the definition says JWT)',
     });
   }
 }

@@ -1,31 +1,66 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONSUMER_ENTRY } from '../../infra/index.js';
-import { synthTaskpipe, tempDir } from './fixtures.js';
+import { DEFAULT_API_ENTRY, DEFAULT_CONSUMER_ENTRY } from '../../infra/index.js';
+import { logicalId, synthTaskpipe, tempDir } from './fixtures.js';
 
 // The one synthesis with real bundling (esbuild, locally): every other test skips it.
-const entryExists = existsSync(DEFAULT_CONSUMER_ENTRY);
-if (!entryExists) {
-  console.warn(
-    `Skipping the bundling test: the consumer entry ${DEFAULT_CONSUMER_ENTRY} does not exist yet.`,
-  );
+const entries = [DEFAULT_CONSUMER_ENTRY, DEFAULT_API_ENTRY];
+const missing = entries.filter((entry) => !existsSync(entry));
+if (missing.length) {
+  console.warn(`Skipping the bundling test: ${missing.join(', ')} does not exist yet.`);
 }
 
-describe.skipIf(!entryExists)('consumer bundle', () => {
+let outdir: string;
+let template: Template;
+let functions: { consumer: NodejsFunction; api: NodejsFunction };
+
+beforeAll(() => {
+  if (missing.length) return;
+  outdir = tempDir('bundle');
+  const synth = synthTaskpipe({
+    bundle: true,
+    outdir,
+    consumerEntry: undefined,
+    apiEntry: undefined,
+  });
+  template = synth.statelessTemplate;
+  const { pipeline } = synth.stateless;
+  functions = { consumer: pipeline.consumer.function, api: pipeline.api.function };
+}, 180_000);
+
+/** Enough configuration for either handler to start (each parses it at cold start). */
+const env = {
+  PATH: process.env.PATH,
+  AWS_REGION: 'eu-west-1',
+  TASKPIPE_TABLE_NAME: 'tasks',
+  TASKPIPE_QUEUES: JSON.stringify([
+    {
+      priority: 'default',
+      name: 'q',
+      url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
+      dlqUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q-dlq',
+      fifo: false,
+    },
+  ]),
+};
+
+describe.skipIf(missing.length > 0).each([
+  { name: 'consumer', source: 'functions/consumer/handler.ts' },
+  { name: 'api', source: 'functions/api/handler.ts' },
+] as const)('$name bundle', ({ name, source }) => {
   let bundleDir: string;
   let handlerProps: Record<string, unknown>;
 
   beforeAll(() => {
-    const outdir = tempDir('bundle');
-    const { statelessTemplate } = synthTaskpipe({ bundle: true, outdir, consumerEntry: undefined });
-    const [fn] = Object.values(statelessTemplate.findResources('AWS::Lambda::Function'));
-    handlerProps = fn!.Properties;
+    handlerProps = template.toJSON().Resources[logicalId(functions[name])].Properties;
     // The code's S3 key is `<asset hash>.zip`; the staged asset is `asset.<hash>` in outdir.
     const hash = String((handlerProps.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
     bundleDir = join(outdir, `asset.${hash}`);
-  }, 120_000);
+  });
 
   it('is one minified ESM file with a source map and no sources inlined', () => {
     expect(readdirSync(bundleDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
@@ -34,7 +69,7 @@ describe.skipIf(!entryExists)('consumer bundle', () => {
     expect(code.length / lines.length).toBeGreaterThan(1_000); // minified: few, long lines
     expect(code).toMatch(/^import\s*\{\s*createRequire\s*\}\s*from\s*'node:module'/);
     const map = JSON.parse(readFileSync(join(bundleDir, 'index.mjs.map'), 'utf8'));
-    expect(map.sources.some((s: string) => s.endsWith('functions/consumer/handler.ts'))).toBe(true);
+    expect(map.sources.some((s: string) => s.endsWith(source))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
   });
 
@@ -45,20 +80,6 @@ describe.skipIf(!entryExists)('consumer bundle', () => {
   });
 
   it('loads in Node and exports the handler', () => {
-    const env = {
-      PATH: process.env.PATH,
-      AWS_REGION: 'eu-west-1',
-      TASKPIPE_TABLE_NAME: 'tasks',
-      TASKPIPE_QUEUES: JSON.stringify([
-        {
-          priority: 'default',
-          name: 'q',
-          url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
-          dlqUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q-dlq',
-          fifo: false,
-        },
-      ]),
-    };
     const script = `import(${JSON.stringify(join(bundleDir, 'index.mjs'))}).then((m) => console.log(typeof m.handler))`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       env,

@@ -8,8 +8,8 @@ import { STUB_ENTRY, synthTaskpipe, tempDir, testApp, testRegistry } from './fix
 
 /**
  * Warnings cfn-lint may report on our templates, each with why it stays:
- * - W3005: CDK gives the consumer function an explicit DependsOn on its role next to the
- *   role's GetAtt; the dependency is redundant, not wrong, and comes from aws-lambda.
+ * - W3005: CDK gives each function (consumer, api) an explicit DependsOn on its role next
+ *   to the role's GetAtt; the dependency is redundant, not wrong, and comes from aws-lambda.
  */
 const KNOWN_WARNINGS = new Set(['W3005']);
 
@@ -36,16 +36,21 @@ describe.skipIf(!available)('cfn-lint', () => {
     const outdir = tempDir('cfn-lint');
     // With CDK's own CloudFormation validation too: its findings fail the synth (cdk.json).
     synthTaskpipe({ outdir: join(outdir, 'app'), validate: true });
-    // A FIFO pipeline in one stack: the other shape the constructs produce.
+    // A FIFO pipeline with a JWT-authorized API in one stack: the other shape the
+    // constructs produce.
     const single = testApp({ outdir: join(outdir, 'single'), validate: true });
     new TaskPipeline(new Stack(single, 'Single'), 'Pipeline', {
       definition: {
         defaultPriority: 'ordered',
         queues: [{ priority: 'ordered', maxConcurrency: 5, fifo: true }],
         schedules: [{ name: 'tick', expression: 'rate(5 minutes)', type: 'report.build' }],
+        api: {
+          authorization: { type: 'jwt', issuer: 'https://issuer.example.com/', audience: ['a'] },
+        },
       },
       registry: testRegistry,
       consumerEntry: STUB_ENTRY,
+      apiEntry: STUB_ENTRY,
     });
     single.synth();
     templates = ['app', 'single'].flatMap((dir) =>

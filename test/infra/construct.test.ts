@@ -39,6 +39,8 @@ describe('TaskPipeline in one stack', () => {
       'Single/Pipeline/Storage/LowQueue/Queue',
     ]);
     expect(pipeline.consumer.function.node.path).toBe('Single/Pipeline/Consumer/Function');
+    expect(pipeline.api.function.node.path).toBe('Single/Pipeline/Api/Function');
+    expect(pipeline.api.httpApi.node.path).toBe('Single/Pipeline/Api/HttpApi');
     expect(pipeline.schedules.schedules.map((s) => s.node.id)).toEqual([
       'nightly-report',
       'digest',

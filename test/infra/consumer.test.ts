@@ -3,7 +3,7 @@ import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConsumerConfig } from '../../functions/consumer/config.js';
 import type { TaskpipeStatefulStack, TaskpipeStatelessStack } from '../../infra/index.js';
-import { logicalId, producedValue, synthTaskpipe } from './fixtures.js';
+import { deployedEnvironment, logicalId, producedValue, synthTaskpipe } from './fixtures.js';
 
 let stateful: Template;
 let template: Template;
@@ -26,14 +26,15 @@ const getArn = (construct: Parameters<typeof logicalId>[0]) => ({
 const queueOf = (priority: string) => statefulStack.storage.queueFor(priority)!;
 
 describe('consumer function', () => {
-  const fn = () => resources('AWS::Lambda::Function')[0]!.Properties as Json;
+  const fn = () =>
+    template.toJSON().Resources[logicalId(stack.pipeline.consumer.function)].Properties as Json;
 
   it('runs on ARM64 with the newest Node.js runtime aws-cdk-lib knows', () => {
     const newest = Runtime.ALL.filter((r) => /^nodejs\d+\.x$/.test(r.name))
       .map((r) => r.name)
       .sort((a, b) => Number.parseInt(a.slice(6), 10) - Number.parseInt(b.slice(6), 10))
       .at(-1);
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 2); // the consumer and the api
     expect(fn()).toMatchObject({
       Runtime: newest,
       Architectures: ['arm64'],
@@ -81,24 +82,11 @@ describe('consumer function', () => {
     });
   });
 
-  /** The environment as deployed: cross-stack parts become `kind:logicalId` placeholders. */
-  const deployedEnvironment = (url = (id: string) => `ref:${id}`) => {
-    const variables = fn().Environment.Variables as Json;
-    const resolve = (part: unknown) => {
-      if (typeof part === 'string') return part;
-      const value = producedValue(stateful, part) as Json;
-      return value.Ref ? url(value.Ref) : `name:${value['Fn::GetAtt'][0]}`;
-    };
-    const [, parts] = variables.TASKPIPE_QUEUES['Fn::Join'] as [string, unknown[]];
-    return {
-      ...variables,
-      TASKPIPE_TABLE_NAME: (producedValue(stateful, variables.TASKPIPE_TABLE_NAME) as Json).Ref,
-      TASKPIPE_QUEUES: parts.map(resolve).join(''),
-    } as Record<string, string> & { TASKPIPE_QUEUES: string };
-  };
+  const environment = (url?: (id: string) => string) =>
+    deployedEnvironment(stateful, fn().Environment.Variables, url);
 
   it('lists every queue in TASKPIPE_QUEUES as { priority, name, url, dlqUrl, fifo }', () => {
-    const routes = JSON.parse(deployedEnvironment().TASKPIPE_QUEUES);
+    const routes = JSON.parse(environment().TASKPIPE_QUEUES);
     expect(routes).toEqual(
       ['high', 'default', 'low'].map((priority) => ({
         priority,
@@ -111,9 +99,7 @@ describe('consumer function', () => {
   });
 
   it("is accepted by the consumer's own configuration parser", () => {
-    const env = deployedEnvironment(
-      (id) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${id}`,
-    );
+    const env = environment((id) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${id}`);
     const config = parseConsumerConfig(env);
     expect(config.queues.map((q) => q.priority)).toEqual(['high', 'default', 'low']);
     expect(config).toMatchObject({

@@ -123,3 +123,45 @@ describe('schedules', () => {
     ]);
   });
 });
+
+describe('api', () => {
+  it('defaults to IAM authorization, 100 rps / 200 burst and the service payload limit', () => {
+    expect(parsePipelineDefinition({}, testRegistry).api).toEqual({
+      authorization: { type: 'iam' },
+      throttling: { rateLimit: 100, burstLimit: 200 },
+      maxPayloadBytes: 262_144,
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      logLevel: 'INFO',
+      logRetentionDays: 30,
+      accessLogRetentionDays: 30,
+    });
+  });
+
+  it('takes a JWT issuer and audience instead', () => {
+    const authorization = { type: 'jwt', issuer: 'https://id.example.com/', audience: ['a'] };
+    expect(parsePipelineDefinition({ api: { authorization } }, testRegistry).api).toMatchObject({
+      authorization,
+    });
+  });
+
+  it('rejects an insecure issuer, no audience, an unknown type and out-of-range limits', () => {
+    expect(
+      problemsOf({
+        api: {
+          authorization: { type: 'jwt', issuer: 'http://id.example.com/', audience: [] },
+          maxPayloadBytes: 1_000_000,
+          timeoutSeconds: 30,
+        },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^api\.authorization\.issuer: must be an https:\/\/ issuer URL/),
+      expect.stringMatching(/^api\.authorization\.audience: .*\(got \[\]\)$/),
+      expect.stringMatching(/^api\.maxPayloadBytes: .*<=300000 \(got 1000000\)$/),
+      expect.stringMatching(/^api\.timeoutSeconds: .*<=29 \(got 30\)$/),
+    ]);
+    expect(problemsOf({ api: { authorization: { type: 'none' } } })).toEqual([
+      expect.stringMatching(/^api\.authorization\.type: /),
+    ]);
+  });
+});

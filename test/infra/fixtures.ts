@@ -94,6 +94,7 @@ export function synthTaskpipe(options: SynthOptions = {}) {
     definition: testDefinition,
     registry: testRegistry as TaskPolicies,
     consumerEntry: STUB_ENTRY,
+    apiEntry: STUB_ENTRY,
     nag: false,
     ...options,
   });
@@ -120,6 +121,31 @@ export function producedValue(stateful: Template, reference: unknown): unknown {
   if (!ref) throw new Error(`not a cross-stack reference: ${JSON.stringify(reference)}`);
   const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown }>;
   return outputs[ref.OutputName as string]?.Value;
+}
+
+/**
+ * A function's environment as deployed, from the stateless template: cross-stack parts
+ * become the stateful values they name, queue URLs `url(logicalId)`, queue names
+ * `name:<logicalId>` and the table name its logical id.
+ */
+export function deployedEnvironment(
+  stateful: Template,
+  variables: Record<string, unknown>,
+  url = (id: string) => `ref:${id}`,
+): Record<string, string> & { TASKPIPE_QUEUES: string } {
+  const resolve = (part: unknown) => {
+    if (typeof part === 'string') return part;
+    const value = producedValue(stateful, part) as Record<string, string[] | string>;
+    return value.Ref ? url(value.Ref as string) : `name:${value['Fn::GetAtt']?.[0]}`;
+  };
+  const queues = variables.TASKPIPE_QUEUES as { 'Fn::Join': [string, unknown[]] };
+  const [, parts] = queues['Fn::Join'];
+  return {
+    ...(variables as Record<string, string>),
+    TASKPIPE_TABLE_NAME: (producedValue(stateful, variables.TASKPIPE_TABLE_NAME) as Json)
+      .Ref as string,
+    TASKPIPE_QUEUES: parts.map(resolve).join(''),
+  };
 }
 
 /** The logical id of an L2 construct's CloudFormation resource. */

@@ -47,6 +47,23 @@ describe('cdk-nag AwsSolutions', () => {
     for (const { reason } of acks) expect(reason.length).toBeGreaterThan(40);
   });
 
+  it('finds nothing either when the API takes JWTs', () => {
+    const jwt = synthTaskpipe({
+      validate: true,
+      definition: {
+        ...testDefinition,
+        api: {
+          authorization: {
+            type: 'jwt',
+            issuer: 'https://issuer.example.com/',
+            audience: ['taskpipe'],
+          },
+        },
+      },
+    }).app;
+    expect(new AwsSolutionsChecks().validateScope(jwt).violations).toEqual([]);
+  });
+
   it('is registered on the app and fails the synth on a new finding', () => {
     const app = testApp();
     const { stateful } = buildTaskpipeApp(app, {

@@ -1,0 +1,25 @@
+import type { IConstruct } from 'constructs';
+import type { PipelineConfig } from '../../definition/index.js';
+import { queueRoutesJson, SOURCE_MAPS_NODE_OPTIONS } from './consumerEnvironment.js';
+import type { PipelineStorage } from './PipelineStorage.js';
+
+/**
+ * The api function's environment, as functions/api/config.ts parses it (plus the
+ * Powertools log level and source maps). Configuration only, never a secret.
+ */
+export function apiEnvironment(
+  scope: IConstruct,
+  config: PipelineConfig,
+  storage: PipelineStorage,
+): Record<string, string> {
+  return {
+    TASKPIPE_TABLE_NAME: storage.taskTable.table.tableName,
+    TASKPIPE_QUEUES: queueRoutesJson(scope, storage),
+    TASKPIPE_MAX_PAYLOAD_BYTES: String(config.api.maxPayloadBytes),
+    // Task items written by the API expire like the consumer's.
+    TASKPIPE_RETENTION_DAYS: String(config.table.retentionDays),
+    POWERTOOLS_SERVICE_NAME: `${config.name}-api`,
+    POWERTOOLS_LOG_LEVEL: config.api.logLevel,
+    NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
+  };
+}

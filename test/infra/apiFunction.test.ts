@@ -1,0 +1,167 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseApiConfig } from '../../functions/api/config.js';
+import {
+  FUNCTION_RUNTIME,
+  type TaskpipeStatefulStack,
+  type TaskpipeStatelessStack,
+} from '../../infra/index.js';
+import { deployedEnvironment, logicalId, producedValue, synthTaskpipe } from './fixtures.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
+type Json = Record<string, any>;
+
+let stateful: Template;
+let template: Template;
+let statefulStack: TaskpipeStatefulStack;
+let stack: TaskpipeStatelessStack;
+
+beforeAll(() => {
+  const synth = synthTaskpipe();
+  ({ statefulTemplate: stateful, statelessTemplate: template } = synth);
+  statefulStack = synth.stateful;
+  stack = synth.stateless;
+});
+
+const resources = (t: Template, type: string): Json[] => Object.values(t.findResources(type));
+const props = (construct: Parameters<typeof logicalId>[0]) =>
+  template.toJSON().Resources[logicalId(construct)].Properties as Json;
+const ref = (construct: Parameters<typeof logicalId>[0]) => ({ Ref: logicalId(construct) });
+const getArn = (construct: Parameters<typeof logicalId>[0]) => ({
+  'Fn::GetAtt': [logicalId(construct), 'Arn'],
+});
+
+describe('api function', () => {
+  const fn = () => props(stack.pipeline.api.function);
+
+  it('runs on ARM64 with the runtime the consumer uses, logging to its own group', () => {
+    expect(fn()).toMatchObject({
+      Runtime: FUNCTION_RUNTIME.name,
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 10,
+      Role: getArn(stack.pipeline.api.role),
+      LoggingConfig: { LogGroup: ref(stack.pipeline.api.logGroup) },
+    });
+    expect(props(stack.pipeline.api.logGroup)).toEqual({ RetentionInDays: 30 });
+  });
+
+  it('gets the configuration functions/api parses, and nothing secret', () => {
+    const env = fn().Environment.Variables as Json;
+    expect(Object.keys(env).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_SERVICE_NAME',
+      'TASKPIPE_MAX_PAYLOAD_BYTES',
+      'TASKPIPE_QUEUES',
+      'TASKPIPE_RETENTION_DAYS',
+      'TASKPIPE_TABLE_NAME',
+    ]);
+    // The same queue list as the consumer's, from the same builder.
+    const consumer = props(stack.pipeline.consumer.function).Environment.Variables;
+    expect(env.TASKPIPE_QUEUES).toEqual(consumer.TASKPIPE_QUEUES);
+    expect(env.TASKPIPE_TABLE_NAME).toEqual(consumer.TASKPIPE_TABLE_NAME);
+  });
+
+  it("is accepted by the api's own configuration parser", () => {
+    const env = deployedEnvironment(
+      stateful,
+      fn().Environment.Variables,
+      (id) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${id}`,
+    );
+    const config = parseApiConfig(env);
+    expect(config).toMatchObject({
+      tableName: logicalId(statefulStack.storage.taskTable.table),
+      maxPayloadBytes: 262_144,
+      retentionDays: 30,
+      serviceName: 'taskpipe-api',
+    });
+    expect(config.queues.map((q) => [q.priority, q.fifo])).toEqual([
+      ['high', false],
+      ['default', false],
+      ['low', false],
+    ]);
+    expect(env.POWERTOOLS_LOG_LEVEL).toBe('INFO');
+  });
+});
+
+describe('api permissions', () => {
+  const statements = () => {
+    const policy = resources(template, 'AWS::IAM::Policy').find(
+      (p) => p.Properties.Roles[0].Ref === logicalId(stack.pipeline.api.role),
+    );
+    return policy?.Properties.PolicyDocument.Statement as Json[];
+  };
+  const statement = (action: string) => statements().find((s) => [s.Action].flat()[0] === action)!;
+  const targets = (s: Json) =>
+    [s.Resource].flat().map((r) => JSON.stringify(producedValue(stateful, r)));
+  const table = () => statefulStack.storage.taskTable.table;
+
+  it('has no wildcard action or resource', () => {
+    expect(JSON.stringify(statements())).not.toMatch(/"\*"|:\*"|\*"|\/\*/);
+    expect(statements()).toHaveLength(5);
+  });
+
+  it('writes only to its own log group', () => {
+    expect(statement('logs:CreateLogStream')).toMatchObject({
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: getArn(stack.pipeline.api.logGroup),
+    });
+  });
+
+  it('reads, writes, deletes and scans items on the base table', () => {
+    const items = statement('dynamodb:DeleteItem');
+    expect(items.Action).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(targets(items)).toEqual([JSON.stringify(getArn(table()))]);
+  });
+
+  it('queries the failures index, and no other', () => {
+    const query = statement('dynamodb:Query');
+    const [, [tableArn, suffix]] = query.Resource['Fn::Join'];
+    expect(producedValue(stateful, tableArn)).toEqual(getArn(table()));
+    expect(suffix).toBe('/index/failures');
+  });
+
+  it('sends to the priority queues (not the DLQs) with a data key from the queue key', () => {
+    const send = statement('sqs:SendMessage');
+    const queues = statefulStack.storage.queues.map((q) => JSON.stringify(getArn(q.queue)));
+    expect(targets(send).sort()).toEqual(queues.sort());
+    const kms = statement('kms:Decrypt');
+    expect(kms.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(targets(kms)).toEqual([JSON.stringify(getArn(statefulStack.storage.queueKey))]);
+  });
+});
+
+describe('outputs', () => {
+  it('give the API URL next to the consumer outputs', () => {
+    const api = logicalId(stack.pipeline.api.httpApi);
+    template.hasOutput('ApiUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            { Ref: api },
+            '.execute-api.',
+            { Ref: 'AWS::Region' },
+            '.',
+            { Ref: 'AWS::URLSuffix' },
+            '/',
+          ],
+        ],
+      },
+    });
+    expect(Object.keys(template.toJSON().Outputs)).toEqual([
+      'ConsumerFunctionName',
+      'ConsumerLogGroupName',
+      'ApiUrl',
+    ]);
+  });
+});
