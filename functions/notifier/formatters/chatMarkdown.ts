@@ -9,5 +9,13 @@ import { backslashEscape } from '../text.js';
  * heading.
  */
 export function escapeChatMarkdown(text: string): string {
-  return backslashEscape(text.replace(/</g, '＜').replace(/>/g, '＞'), '\\`*_[]()#~');
+  return backslashEscape(plainAngles(text), '\\`*_[]()#~');
+}
+
+/**
+ * Full-width `<` and `>` for plain-text fields (titles, previews): not parsed as markup
+ * today, but some clients render previews loosely, and a full-width bracket opens nothing.
+ */
+export function plainAngles(text: string): string {
+  return text.replace(/</g, '＜').replace(/>/g, '＞');
 }

@@ -1,11 +1,12 @@
 import type { AlarmNotice } from '../AlarmNotice.js';
 import { cut, fitEscaped } from '../text.js';
-import { escapeChatMarkdown } from './chatMarkdown.js';
+import { escapeChatMarkdown, plainAngles } from './chatMarkdown.js';
 import {
   FACT_CHARS,
   factsOf,
   fitBudget,
   RUNBOOK_CHARS,
+  splitBudget,
   titleOf,
   type WebhookPayload,
 } from './facts.js';
@@ -27,14 +28,15 @@ export const DINGTALK_LIMITS: DingTalkLimits = {
 
 const COLOURS = { ALARM: '#d93025', OK: '#188038', INSUFFICIENT_DATA: '#5f6368' } as const;
 
-function text(notice: AlarmNotice, reasonChars: number): string {
+function text(notice: AlarmNotice, budget: number): string {
+  const { runbookChars, reasonChars } = splitBudget(budget);
   const lines = [
     `### <font color="${COLOURS[notice.state]}">${escapeChatMarkdown(cut(titleOf(notice), 300))}</font>`,
   ];
   if (notice.runbook) {
     lines.push(
       '',
-      `> **Runbook:** ${fitEscaped(notice.runbook, RUNBOOK_CHARS, escapeChatMarkdown).replace(/\n/g, '\n> ')}`,
+      `> **Runbook:** ${fitEscaped(notice.runbook, runbookChars, escapeChatMarkdown).replace(/\n/g, '\n> ')}`,
     );
   }
   lines.push('', fitEscaped(notice.reason, reasonChars, escapeChatMarkdown), '');
@@ -59,13 +61,13 @@ export function formatDingTalk(
     (n) => text(notice, n),
     (s) => s.length,
     limits.textChars,
-    limits.reasonChars,
+    RUNBOOK_CHARS + limits.reasonChars,
   );
   return {
     body: {
       msgtype: 'markdown',
       markdown: {
-        title: cut(`${notice.state}: ${notice.name}`, limits.titleChars),
+        title: cut(plainAngles(`${notice.state}: ${notice.name}`), limits.titleChars),
         text: cut(built, limits.textChars),
       },
       at: { isAtAll: false, atMobiles: [], atUserIds: [] },

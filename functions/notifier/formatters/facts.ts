@@ -66,6 +66,15 @@ export function factsOf(notice: AlarmNotice): Fact[] {
 }
 
 /**
+ * Shares a text budget between the runbook and the reason, the runbook first: when room
+ * is short, what to do matters more than how CloudWatch worded the cause.
+ */
+export function splitBudget(budget: number): { runbookChars: number; reasonChars: number } {
+  const runbookChars = Math.min(RUNBOOK_CHARS, budget);
+  return { runbookChars, reasonChars: budget - runbookChars };
+}
+
+/**
  * The largest budget in [0, start] for which `build(budget)` measures at most `max`, or the
  * build at budget 0 when nothing fits (the caller then cuts it as a last resort).
  */

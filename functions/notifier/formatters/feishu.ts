@@ -1,5 +1,6 @@
 import type { AlarmNotice } from '../AlarmNotice.js';
 import { cut, fitEscaped } from '../text.js';
+import { plainAngles } from './chatMarkdown.js';
 import {
   FACT_CHARS,
   factsOf,
@@ -84,8 +85,8 @@ function card(notice: AlarmNotice, reasonChars: number, limits: FeishuLimits) {
     config: { wide_screen_mode: true },
     header: {
       template: TEMPLATES[notice.state],
-      // plain_text is shown as is; it is only cut.
-      title: { tag: 'plain_text', content: cut(titleOf(notice), limits.titleChars) },
+      // plain_text is not parsed, so no entities (they would show); brackets go full-width.
+      title: { tag: 'plain_text', content: cut(plainAngles(titleOf(notice)), limits.titleChars) },
     },
     elements,
   };

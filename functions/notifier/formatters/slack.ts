@@ -41,10 +41,15 @@ export function formatSlack(
 ): WebhookPayload {
   const title = titleOf(notice);
   const blocks: Record<string, unknown>[] = [
-    // plain_text is never parsed for mentions or links, so it needs no escaping.
+    // plain_text is not parsed for mentions, but Slack decodes the three entities in every
+    // text it shows, so escaping costs nothing and covers clients that render it loosely.
     {
       type: 'header',
-      text: { type: 'plain_text', text: cut(title, limits.headerChars), emoji: true },
+      text: {
+        type: 'plain_text',
+        text: fitEscaped(title, limits.headerChars, escapeSlack),
+        emoji: true,
+      },
     },
   ];
   if (notice.runbook) {

@@ -6,6 +6,7 @@ import {
   factsOf,
   fitBudget,
   RUNBOOK_CHARS,
+  splitBudget,
   titleOf,
   type WebhookPayload,
 } from './facts.js';
@@ -35,13 +36,14 @@ export function cutUtf8(text: string, maxBytes: number): string {
 
 const COLOURS = { ALARM: 'warning', OK: 'info', INSUFFICIENT_DATA: 'comment' } as const;
 
-function content(notice: AlarmNotice, reasonChars: number): string {
+function content(notice: AlarmNotice, budget: number): string {
+  const { runbookChars, reasonChars } = splitBudget(budget);
   const lines = [
     `## <font color="${COLOURS[notice.state]}">${escapeChatMarkdown(cut(titleOf(notice), 300))}</font>`,
   ];
   if (notice.runbook) {
     lines.push(
-      `> **Runbook:** ${fitEscaped(notice.runbook, RUNBOOK_CHARS, escapeChatMarkdown).replace(/\n/g, '\n> ')}`,
+      `> **Runbook:** ${fitEscaped(notice.runbook, runbookChars, escapeChatMarkdown).replace(/\n/g, '\n> ')}`,
     );
   }
   lines.push('', fitEscaped(notice.reason, reasonChars, escapeChatMarkdown), '');
@@ -64,7 +66,7 @@ export function formatWeCom(
     (n) => content(notice, n),
     utf8Bytes,
     limits.contentBytes,
-    limits.reasonChars,
+    RUNBOOK_CHARS + limits.reasonChars,
   );
   // Last resort when even the facts do not fit (huge names and dimensions).
   return {
