@@ -13,7 +13,10 @@ import { createConsumer } from '../functions/consumer/createConsumer.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../functions/core/service/prepareTask.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
+import type { WebhookKind } from '../functions/notifier/formatters/index.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
+import { LocalAlarmRuntime } from './alarms/LocalAlarmRuntime.js';
+import { localAlarms } from './alarms/localAlarms.js';
 import { LOCAL_REGION, localClients } from './clients.js';
 import { startLocalEmulators } from './emulators.js';
 import { EventSourcePoller, type InvocationReport } from './esm/EventSourcePoller.js';
@@ -29,6 +32,12 @@ export interface LocalPipelineOptions {
   /** Powertools log level of the functions. @default 'WARN' */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   onInvocation?: (report: InvocationReport) => void;
+  /** Local alarms: evaluated every `periodSeconds`, sent to `webhook` or printed. */
+  alarms?: {
+    periodSeconds: number;
+    webhook?: { url: string; kind: WebhookKind };
+    print: (text: string) => void;
+  };
 }
 
 /** What the CLI and scripts need to reach a running local pipeline. */
@@ -56,6 +65,8 @@ export class LocalPipeline {
     readonly metrics: LocalMetrics,
     private readonly pollers: EventSourcePoller[],
     private readonly stopEmulators: () => Promise<void>,
+    /** The local alarm path, when started with `alarms`. */
+    readonly alarms?: LocalAlarmRuntime,
   ) {}
 
   static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
@@ -139,11 +150,25 @@ export class LocalPipeline {
         }),
       );
       info.apiUrl = await api.listen(options.ports.api);
+      const alarms = options.alarms
+        ? await LocalAlarmRuntime.start({
+            name: config.name,
+            sqs: clients.sqs,
+            sqsEndpoint: emulators.sqsEndpoint,
+            alarms: localAlarms(config, queues, clients.sqs, metrics),
+            closePeriod: () => metrics.closePeriod(),
+            periodSeconds: options.alarms.periodSeconds,
+            ...(options.alarms.webhook ? { webhook: options.alarms.webhook } : {}),
+            print: options.alarms.print,
+            logger,
+          })
+        : undefined;
       const stop = async () => {
+        await alarms?.stop();
         await api.close();
         await emulators.stop();
       };
-      const pipeline = new LocalPipeline(info, clients, config, metrics, pollers, stop);
+      const pipeline = new LocalPipeline(info, clients, config, metrics, pollers, stop, alarms);
       for (const poller of pollers) poller.start();
       return pipeline;
     } catch (error) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEBHOOK_KINDS } from '../definition/alarms.js';
 import { ConfigError } from '../functions/core/errors.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -8,6 +9,11 @@ const localEnvSchema = z.object({
   TASKPIPE_SQS_PORT: port.default(4566),
   TASKPIPE_DYNAMODB_PORT: port.default(8000),
   TASKPIPE_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+  /** Where local alarms go; without it they are printed. */
+  TASKPIPE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TASKPIPE_WEBHOOK_KIND: z.enum(WEBHOOK_KINDS).default('generic'),
+  /** Length of one local alarm evaluation period. */
+  TASKPIPE_ALARM_PERIOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 });
 
 export type LocalEnv = z.infer<typeof localEnvSchema>;

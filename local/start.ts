@@ -10,6 +10,13 @@ async function main(): Promise<void> {
   const pipeline = await LocalPipeline.start({
     ports: { api: env.PORT, sqs: env.TASKPIPE_SQS_PORT, dynamodb: env.TASKPIPE_DYNAMODB_PORT },
     logLevel: env.TASKPIPE_LOG_LEVEL,
+    alarms: {
+      periodSeconds: env.TASKPIPE_ALARM_PERIOD_SECONDS,
+      ...(env.TASKPIPE_WEBHOOK_URL
+        ? { webhook: { url: env.TASKPIPE_WEBHOOK_URL, kind: env.TASKPIPE_WEBHOOK_KIND } }
+        : {}),
+      print: (text) => process.stdout.write(`${text}\n`),
+    },
   });
   await writeLocalState(pipeline.info);
   process.stdout.write(banner(pipeline.info, LOCAL_STATE_FILE));

@@ -1,0 +1,158 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  CreateTopicCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Logger } from '../../functions/core/ports.js';
+import type { WebhookKind } from '../../functions/notifier/formatters/index.js';
+import { Notifier } from '../../functions/notifier/Notifier.js';
+import { StaticSecretProvider } from '../../functions/notifier/StaticSecretProvider.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../clients.js';
+import { EventSourcePoller } from '../esm/EventSourcePoller.js';
+import { AlarmEvaluator, type AlarmTransition, type LocalAlarm } from './AlarmEvaluator.js';
+import { cloudWatchAlarmMessage } from './cloudWatchAlarmMessage.js';
+import { PrintingReceiver } from './PrintingReceiver.js';
+
+export interface LocalAlarmOptions {
+  name: string;
+  sqs: SQSClient;
+  sqsEndpoint: string;
+  alarms: LocalAlarm[];
+  /** Closes the metrics period before each evaluation. */
+  closePeriod: () => void;
+  periodSeconds: number;
+  /** A webhook to send to; without one, alarms are printed. */
+  webhook?: { url: string; kind: WebhookKind };
+  print: (text: string) => void;
+  logger: Logger;
+}
+
+/**
+ * The alarm path on one machine: the evaluator publishes CloudWatch-shaped messages to a
+ * local SNS topic; a subscribed queue feeds them to the same notifier code as on AWS.
+ */
+export class LocalAlarmRuntime {
+  #running = true;
+  #wake = new AbortController();
+  #loop?: Promise<void>;
+
+  private constructor(
+    readonly evaluator: AlarmEvaluator,
+    readonly topicArn: string,
+    private readonly options: LocalAlarmOptions,
+    private readonly poller: EventSourcePoller,
+    private readonly receiver?: PrintingReceiver,
+  ) {}
+
+  static async start(options: LocalAlarmOptions): Promise<LocalAlarmRuntime> {
+    const sns = new SNSClient({
+      region: LOCAL_REGION,
+      endpoint: options.sqsEndpoint,
+      credentials: { ...LOCAL_CREDENTIALS },
+    });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${options.name}-alarms` }));
+    const queueName = `${options.name}-alarm-notifier`;
+    const { QueueUrl } = await options.sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+    const { Attributes } = await options.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
+    );
+
+    const receiver = options.webhook ? undefined : new PrintingReceiver(options.print);
+    const target = options.webhook ?? { url: await receiver!.listen(), kind: 'generic' as const };
+    const notifier = new Notifier({
+      targets: [{ name: 'local', kind: target.kind, secretName: 'local' }],
+      secrets: new StaticSecretProvider({ local: { url: target.url } }),
+      logger: options.logger,
+    });
+    const poller = new EventSourcePoller({
+      sqs: options.sqs,
+      queue: { url: QueueUrl!, arn: Attributes!.QueueArn!, name: queueName },
+      region: LOCAL_REGION,
+      handler: (event) => notify(notifier, event),
+      functionName: `${options.name}-notifier`,
+      functionTimeoutMs: 30_000,
+      batchSize: 1,
+      batchingWindowSeconds: 0,
+      maxConcurrency: 2,
+    });
+    const publish = async (t: AlarmTransition) => {
+      await sns.send(
+        new PublishCommand({
+          TopicArn,
+          Subject: `${t.newState}: "${t.alarm.name}"`,
+          Message: JSON.stringify(cloudWatchAlarmMessage(t, LOCAL_REGION)),
+        }),
+      );
+    };
+    const runtime = new LocalAlarmRuntime(
+      new AlarmEvaluator(options.alarms, publish),
+      TopicArn!,
+      options,
+      poller,
+      receiver,
+    );
+    poller.start();
+    runtime.#loop = runtime.run();
+    return runtime;
+  }
+
+  /** Closes the current period and evaluates now, without waiting for the timer. */
+  async evaluateNow(): Promise<void> {
+    this.options.closePeriod();
+    await this.evaluator.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake.abort();
+    await this.#loop;
+    await this.poller.stop();
+    await this.receiver?.close();
+  }
+
+  private async run(): Promise<void> {
+    while (this.#running) {
+      try {
+        await delay(this.options.periodSeconds * 1000, undefined, { signal: this.#wake.signal });
+      } catch {
+        break;
+      }
+      try {
+        await this.evaluateNow();
+      } catch (error) {
+        this.options.logger.warn('local alarm evaluation failed', { error });
+      }
+    }
+  }
+}
+
+/** SNS delivered to SQS wraps the alarm in a notification; Lambda gets it as an SNS event. */
+async function notify(notifier: Notifier, event: SQSEvent): Promise<SQSBatchResponse> {
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of event.Records) {
+    try {
+      const message = unwrapSns(record.body);
+      await notifier.handle({ Records: [{ Sns: { Message: message } }] });
+    } catch {
+      // As Lambda's async retries: the message comes back after its visibility timeout.
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+}
+
+function unwrapSns(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { Type?: string; Message?: string };
+    return parsed.Type === 'Notification' && parsed.Message ? parsed.Message : body;
+  } catch {
+    return body;
+  }
+}
