@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { toCliError } from './errors.js';
 import { Output } from './output.js';
-import { type GlobalOptions, resolveTarget, type Target } from './target.js';
+import type { GlobalOptions, Target } from './target.js';
 
 /** What a command's body gets: the options, the printer, and the target on demand. */
 export interface Context {
@@ -26,6 +26,8 @@ export async function runCommand(
     options,
     out,
     target: async () => {
+      // Loaded on first use: the SDK clients and the service are most of the start-up time.
+      const { resolveTarget } = await import('./target.js');
       target ??= await resolveTarget(options);
       return target;
     },

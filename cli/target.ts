@@ -10,7 +10,6 @@ import { localClients } from '../local/clients.js';
 import type { LocalPipelineInfo } from '../local/LocalPipeline.js';
 import { LOCAL_STATE_FILE, readLocalState } from '../local/stateFile.js';
 import { networkErrorCode, UnreachableError } from './errors.js';
-import { readStackResources } from './stackOutputs.js';
 
 /** Options every command takes (set before or after the command name). */
 export interface GlobalOptions {
@@ -76,6 +75,8 @@ export function openLocal(info: LocalPipelineInfo, log: Logger = silentLogger): 
 }
 
 async function openStack(stack: string, region: string | undefined, log: Logger) {
+  // The CloudFormation client is loaded only for a stack.
+  const { readStackResources } = await import('./stackOutputs.js');
   const resources = await readStackResources(stack, region);
   const common = { region: resources.region };
   return build({

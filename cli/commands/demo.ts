@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { LocalPipeline } from '../../local/LocalPipeline.js';
 import { runCommand } from '../context.js';
 import { demoReport } from '../demo/demoReport.js';
 import { runDemo } from '../demo/runDemo.js';
 import { CliError, UnreachableError, UsageError } from '../errors.js';
 import { integer } from '../options.js';
-import { openLocal, resolveTarget, type Target } from '../target.js';
+import type { GlobalOptions, Target } from '../target.js';
 
 interface DemoCommandOptions {
   tasks: number;
@@ -15,9 +14,10 @@ interface DemoCommandOptions {
 
 /** The running local runtime if one answers; otherwise one started in this process. */
 async function localTarget(
-  options: Parameters<typeof resolveTarget>[0],
+  options: GlobalOptions,
   note: (message: string) => void,
 ): Promise<{ target: Target; stop: () => Promise<void> }> {
+  const { openLocal, resolveTarget } = await import('../target.js');
   try {
     const target = await resolveTarget(options);
     note(`using the running local runtime: ${target.where}`);
@@ -26,6 +26,8 @@ async function localTarget(
     if (!(error instanceof UnreachableError)) throw error;
   }
   note('no local runtime answers; starting one in this process');
+  // Loaded only here: the emulators and the consumer are a large part of the CLI's start-up.
+  const { LocalPipeline } = await import('../../local/LocalPipeline.js');
   const pipeline = await LocalPipeline.start({
     ports: { api: 0, sqs: 0, dynamodb: 0 },
     logLevel: 'SILENT',

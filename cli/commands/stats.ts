@@ -4,7 +4,6 @@ import { integer } from '../options.js';
 import { percent } from '../output.js';
 import { queueDepths } from '../queues.js';
 import { allTasks } from '../stats/allTasks.js';
-import { cloudWatchStats } from '../stats/cloudWatchStats.js';
 import {
   cloudWatchTables,
   depthTable,
@@ -33,6 +32,7 @@ export function registerStats(program: Command): void {
         const target = await ctx.target();
         const depths = await queueDepths(target.sqs, target.routes);
         if (target.kind === 'stack') {
+          const { cloudWatchStats } = await import('../stats/cloudWatchStats.js');
           const metrics = await cloudWatchStats(target.region, target.routes, opts.since * 60);
           const peaks: Record<string, number | undefined> = {};
           for (const r of target.routes) {
