@@ -103,6 +103,17 @@ describe('POST /tasks', () => {
     expect(JSON.parse(messages[0]?.Body ?? '{}').idempotencyKey).toBe('order-42');
   });
 
+  it('caps maxAttempts at the largest task policy, as the consumer does', async () => {
+    const api = buildApi(p, testRegistry);
+
+    const res = await api.call(post({ type: 'test.ok', payload: { n: 1 }, maxAttempts: 50 }));
+
+    expect(testRegistry.largestMaxAttempts).toBe(5);
+    expect(await p.store.get(res.body.taskId)).toMatchObject({ maxAttempts: 5 });
+    const [message] = await receive(backend.sqs, p.standard.url);
+    expect(JSON.parse(message?.Body ?? '{}').maxAttempts).toBe(5);
+  });
+
   it('stores the delayed start and sends a FIFO task with its group', async () => {
     const api = buildApi(p, testRegistry);
 

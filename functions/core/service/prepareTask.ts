@@ -63,6 +63,12 @@ export class TaskPreparer {
     // Throws InvalidPayloadError with the zod issues.
     registry.parsePayload(input.type, input.payload);
 
+    // Capped like the consumer caps it: the queue's maxReceiveCount sits above the largest
+    // task policy, so more attempts than that could be cut short by SQS's redrive.
+    const maxAttempts =
+      input.maxAttempts === undefined
+        ? undefined
+        : Math.min(input.maxAttempts, registry.largestMaxAttempts);
     // The envelope carries the payload as sent: the consumer parses it with the same schema.
     const envelope = newEnvelope(
       {
@@ -70,7 +76,7 @@ export class TaskPreparer {
         payload: input.payload,
         priority: route.priority,
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
-        ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
+        ...(maxAttempts === undefined ? {} : { maxAttempts }),
         ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
       },
       now,
@@ -82,7 +88,7 @@ export class TaskPreparer {
         id: envelope.id,
         type: envelope.type,
         priority: route.priority,
-        maxAttempts: input.maxAttempts ?? definition.maxAttempts,
+        maxAttempts: maxAttempts ?? definition.maxAttempts,
         enqueuedAt: now,
         payload: input.payload,
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
