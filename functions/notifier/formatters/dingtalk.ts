@@ -20,6 +20,7 @@ export interface DingTalkLimits {
   reasonChars: number;
 }
 
+/** The default limits, used when none are given. */
 export const DINGTALK_LIMITS: DingTalkLimits = {
   textChars: 5000,
   titleChars: 100,

@@ -21,6 +21,7 @@ export interface DiscordLimits {
   totalChars: number;
 }
 
+/** The default limits, used when none are given. */
 export const DISCORD_LIMITS: DiscordLimits = {
   titleChars: 256,
   descriptionChars: 4096,

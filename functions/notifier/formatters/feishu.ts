@@ -19,6 +19,7 @@ export interface FeishuLimits {
   titleChars: number;
 }
 
+/** The default limits, used when none are given. */
 export const FEISHU_LIMITS: FeishuLimits = {
   cardBytes: 29_000,
   reasonChars: 8_000,

@@ -11,6 +11,7 @@ export interface GenericLimits {
   runbookChars: number;
 }
 
+/** The default limits, used when none are given. */
 export const GENERIC_LIMITS: GenericLimits = {
   reasonChars: 8_000,
   runbookChars: RUNBOOK_CHARS * 2,

@@ -12,6 +12,7 @@ export interface SlackLimits {
   buttonTextChars: number;
 }
 
+/** The default limits, used when none are given. */
 export const SLACK_LIMITS: SlackLimits = {
   headerChars: 150,
   sectionChars: 3000,

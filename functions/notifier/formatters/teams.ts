@@ -18,6 +18,7 @@ export interface TeamsLimits {
   reasonChars: number;
 }
 
+/** The default limits, used when none are given. */
 export const TEAMS_LIMITS: TeamsLimits = { payloadBytes: 27_000, reasonChars: 8_000 };
 
 /**

@@ -18,6 +18,7 @@ export interface WeComLimits {
   reasonChars: number;
 }
 
+/** The default limits, used when none are given. */
 export const WECOM_LIMITS: WeComLimits = { contentBytes: 4096, reasonChars: 4096 };
 
 /** Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character. */
