@@ -11,7 +11,6 @@ import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES } from '../functions/core/service/prepareTask.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
@@ -134,7 +133,7 @@ export class LocalPipeline {
         tableName,
         retentionDays: consumerConfig.retentionDays,
       });
-      const maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+      const maxPayloadBytes = config.api.maxPayloadBytes;
       const api = new ApiServer(
         createApi({
           logger,

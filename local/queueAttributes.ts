@@ -16,7 +16,7 @@ export function localQueueNames(
 export function deadLetterQueueAttributes(q: ResolvedQueue): Record<string, string> {
   return {
     MessageRetentionPeriod: String(q.deadLetterRetentionSeconds),
-    ...(q.fifo ? { FifoQueue: 'true' } : {}),
+    ...fifoAttributes(q),
   };
 }
 
@@ -32,6 +32,11 @@ export function sourceQueueAttributes(q: ResolvedQueue, dlqArn: string): Record<
       deadLetterTargetArn: dlqArn,
       maxReceiveCount: q.maxReceiveCount,
     }),
-    ...(q.fifo ? { FifoQueue: 'true' } : {}),
+    ...fifoAttributes(q),
   };
+}
+
+/** FIFO queues deduplicate by content, as on AWS, so a raw send needs no deduplication id. */
+function fifoAttributes(q: ResolvedQueue): Record<string, string> {
+  return q.fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'true' } : {};
 }

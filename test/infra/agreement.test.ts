@@ -165,12 +165,6 @@ describe('the local runtime and the CDK app agree', () => {
       maxConcurrency: 4,
       functionTimeoutSeconds: 120,
     });
-    // Known drift, kept visible: the stack makes FIFO queues deduplicate by content
-    // (PriorityQueue), the local queues do not (local/queueAttributes.ts). Remove these
-    // lines once the local runtime sets ContentBasedDeduplication too.
-    expect(drift(local, aws)).toEqual([
-      'ordered.queue.ContentBasedDeduplication: local undefined / AWS "true"',
-      'ordered.deadLetterQueue.ContentBasedDeduplication: local undefined / AWS "true"',
-    ]);
+    expect(drift(local, aws)).toEqual([]);
   });
 });
