@@ -85,7 +85,13 @@ async function openStack(stack: string, region: string | undefined, log: Logger)
     region: resources.region,
     tableName: resources.tableName,
     routes: resources.routes,
-    sqs: new SQSClient(common),
+    // An endpoint set for SQS (a VPC endpoint, say) is meant: don't let queue URLs override it.
+    sqs: new SQSClient({
+      ...common,
+      ...(process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL
+        ? { useQueueUrlAsEndpoint: false }
+        : {}),
+    }),
     dynamodb: new DynamoDBClient(common),
     log,
   });
