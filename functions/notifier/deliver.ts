@@ -72,10 +72,16 @@ export async function deliver(
   for (;;) {
     attempt += 1;
     const timeoutMs = Math.min(policy.timeoutMs, deadline - deps.clock.now());
+    if (timeoutMs <= 0) {
+      throw new WebhookDeliveryError(host, 'deadline', `no time left to post to ${host}`, {
+        retryable: true,
+        attempts: attempt - 1,
+      });
+    }
     let failure: WebhookDeliveryError;
     let retryAfterMs: number | undefined;
     try {
-      const answer = await deps.http.post(request, Math.max(1, timeoutMs));
+      const answer = await deps.http.post(request, timeoutMs);
       const verdict = readAnswer(kind, answer);
       if (verdict.ok) return { status: answer.status, attempts: attempt };
       failure = new WebhookDeliveryError(
