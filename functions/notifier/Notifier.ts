@@ -105,8 +105,10 @@ export class Notifier {
     const notices = parsed.data.Records.map((r) =>
       alarmNoticeFrom(parseAlarmMessage(r.Sns.Message)),
     );
+    // One deadline for the whole event: records share the invocation's time.
+    const deadline = this.deadlineOf(options);
     const reports: NotifyReport[] = [];
-    for (const notice of notices) reports.push(await this.notify(notice, options));
+    for (const notice of notices) reports.push(await this.notifyBy(notice, deadline));
     return reports;
   }
 
@@ -115,11 +117,17 @@ export class Notifier {
    *
    * @throws NotificationFailedError naming the targets that did not take it.
    */
-  async notify(notice: AlarmNotice, options: NotifyOptions = {}): Promise<NotifyReport> {
-    const deadline =
-      options.remainingTimeMs === undefined
-        ? undefined
-        : this.clock.now() + options.remainingTimeMs - DEADLINE_MARGIN_MS;
+  notify(notice: AlarmNotice, options: NotifyOptions = {}): Promise<NotifyReport> {
+    return this.notifyBy(notice, this.deadlineOf(options));
+  }
+
+  private deadlineOf(options: NotifyOptions): number | undefined {
+    return options.remainingTimeMs === undefined
+      ? undefined
+      : this.clock.now() + options.remainingTimeMs - DEADLINE_MARGIN_MS;
+  }
+
+  private async notifyBy(notice: AlarmNotice, deadline?: number): Promise<NotifyReport> {
     const outcomes = await Promise.allSettled(
       this.targets.map((t) => this.send(t, notice, deadline)),
     );

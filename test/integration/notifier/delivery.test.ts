@@ -5,7 +5,7 @@ import {
   WebhookSecretError,
 } from '../../../functions/notifier/errors.js';
 import type { WebhookTarget } from '../../../functions/notifier/Notifier.js';
-import { dlqAlarmMessage, snsEvent } from '../../unit/notifier/alarmFactory.js';
+import { dlqAlarmMessage, okAlarmMessage, snsEvent } from '../../unit/notifier/alarmFactory.js';
 import { startTestServer, type TestServer } from '../tasks/testServer.js';
 import { rejection, testNotifier } from './notifierHarness.js';
 
@@ -192,6 +192,18 @@ describe('notifier delivery over HTTP', () => {
     ).toEqual({
       parse: [],
     });
+  });
+
+  it('sends every record of an event, and nothing when one record is not an alarm', async () => {
+    server.respond((_req, res) => res.writeHead(200).end());
+    const { notifier } = testNotifier([slack], { 'taskpipe/slack': { url: hookUrl() } });
+
+    const reports = await notifier.handle(snsEvent(dlqAlarmMessage(), okAlarmMessage()));
+    const error = await rejection(notifier.handle(snsEvent(dlqAlarmMessage(), 'not json')));
+
+    expect(reports.map((r) => r.state)).toEqual(['ALARM', 'OK']);
+    expect(error.name).toBe('AlarmMessageError');
+    expect(server.seen).toHaveLength(2);
   });
 
   it('throws a typed error for a message that is not an alarm, sending nothing', async () => {
