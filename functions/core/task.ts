@@ -62,7 +62,7 @@ export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType
  * Declares a task type. The handler's payload type is inferred from `schema`; the policy
  * falls back to {@link DEFAULT_POLICY}. Names and policy are checked by the registry.
  */
-export function defineTask<TType extends string, TSchema extends z.ZodType, TResult>(
+export function defineTask<const TType extends string, TSchema extends z.ZodType, TResult>(
   input: DefineTaskInput<TType, TSchema, TResult>,
 ): TaskDefinition<TType, TSchema, TResult> {
   return {
