@@ -1,19 +1,23 @@
 import { z } from 'zod';
+import { logRetentionDaysSchema } from './logRetention.js';
 
 /**
  * Alarm and webhook settings. Only their shape is fixed here; the alarms, topic and
  * notifier that use them are built separately.
  */
 
+function alarmShape(threshold: number, evaluationPeriods: number) {
+  return {
+    /** `false` removes the alarm. */
+    enabled: z.boolean().default(true),
+    threshold: z.number().min(0).default(threshold),
+    /** Consecutive periods (1–100) over the threshold before the alarm fires. */
+    evaluationPeriods: z.number().int().min(1).max(100).default(evaluationPeriods),
+  };
+}
+
 function alarm(threshold: number, evaluationPeriods = 1) {
-  return z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      threshold: z.number().min(0).default(threshold),
-      /** Consecutive periods (1–100) over the threshold before the alarm fires. */
-      evaluationPeriods: z.number().int().min(1).max(100).default(evaluationPeriods),
-    })
-    .prefault({});
+  return z.strictObject(alarmShape(threshold, evaluationPeriods)).prefault({});
 }
 
 export const alarmsSchema = z.strictObject({
@@ -26,7 +30,16 @@ export const alarmsSchema = z.strictObject({
   /** Consumer throttles per period. */
   consumerThrottles: alarm(1, 3),
   /** Failed tasks as a percentage of finished tasks. */
-  taskFailureRate: alarm(5, 3),
+  taskFailureRate: z
+    .strictObject({
+      ...alarmShape(5, 3),
+      /**
+       * Finished tasks per period below which the rate counts as 0, so one failure out of
+       * two tasks at night pages nobody.
+       */
+      minimumVolume: z.number().int().min(1).default(20),
+    })
+    .prefault({}),
   /** Duration p99 as a percentage of the consumer timeout. */
   durationNearTimeout: alarm(80, 3),
   /** HTTP API 5xx responses per period. */
@@ -34,6 +47,9 @@ export const alarmsSchema = z.strictObject({
 });
 
 export type AlarmName = keyof z.output<typeof alarmsSchema>;
+/** One alarm's settings, with defaults applied. */
+export type AlarmSettings = z.output<typeof alarmsSchema>[AlarmName];
+export type AlarmsDefinition = z.output<typeof alarmsSchema>;
 export const ALARM_NAMES = Object.keys(alarmsSchema.shape) as AlarmName[];
 
 export const WEBHOOK_KINDS = [
@@ -65,7 +81,46 @@ export const webhookSchema = z.strictObject({
   secretName: secretNameSchema,
   /** Alarms sent to this target. @default every alarm */
   alarms: z.array(z.enum(ALARM_NAMES as [AlarmName, ...AlarmName[]])).optional(),
+  /**
+   * Have the stateful stack create the secret, holding the placeholder `{"url":""}` that
+   * you replace with the real value after the first deploy. Leave false when the secret
+   * already exists.
+   */
+  createSecret: z.boolean().default(false),
 });
 
 export const webhooksSchema = z.array(webhookSchema);
 export type WebhookDefinition = z.output<typeof webhookSchema>;
+
+/** Tries per webhook within one notifier invocation (`TASKPIPE_WEBHOOK_MAX_ATTEMPTS`). */
+export const WEBHOOK_ATTEMPTS = 3;
+
+/** The function that posts alarm notifications to the webhooks. */
+export const notifierSchema = z.strictObject({
+  /** Timeout of one webhook request. */
+  webhookTimeoutMs: z.number().int().min(100).max(30_000).default(5_000),
+  /**
+   * Lambda timeout; must exceed webhookTimeoutMs × the notifier's attempts per webhook.
+   * @default webhookTimeoutMs × 3 attempts + 10 s for the two backoff waits (≤ 4 s each) and start-up
+   */
+  timeoutSeconds: z.number().int().min(1).max(900).optional(),
+  memoryMb: z.number().int().min(128).max(10_240).default(256),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  logRetentionDays: logRetentionDaysSchema.default(30),
+});
+export type NotifierDefinition = z.output<typeof notifierSchema>;
+
+/** The notifier's Lambda timeout: the definition's, or enough for every attempt. */
+export function notifierTimeoutSeconds(notifier: NotifierDefinition): number {
+  return (
+    notifier.timeoutSeconds ?? Math.ceil((notifier.webhookTimeoutMs * WEBHOOK_ATTEMPTS) / 1000) + 10
+  );
+}
+
+/** The notifier must outlive every attempt at a webhook, or deliveries are cut short. */
+export function notifierTimeoutProblem(notifier: NotifierDefinition): string | undefined {
+  const needed = notifier.webhookTimeoutMs * WEBHOOK_ATTEMPTS;
+  const timeoutMs = notifierTimeoutSeconds(notifier) * 1000;
+  if (timeoutMs > needed) return undefined;
+  return `notifier.timeoutSeconds ${notifierTimeoutSeconds(notifier)} must be longer than webhookTimeoutMs ${notifier.webhookTimeoutMs} × ${WEBHOOK_ATTEMPTS} attempts = ${needed} ms`;
+}

@@ -1,4 +1,5 @@
 import { InvalidPayloadError } from '../functions/core/errors.js';
+import { notifierTimeoutProblem } from './alarms.js';
 import type { ConsumerDefinition, PipelineDefinition, QueueDefinition } from './schema.js';
 
 /**
@@ -185,5 +186,6 @@ export function definitionProblems(config: PipelineConfig, policies: TaskPolicie
     tableRetentionProblem(config),
     ...scheduleProblems(config, policies),
     ...webhookProblems(config),
+    notifierTimeoutProblem(config.notifier),
   ].filter((p): p is string => p !== undefined);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { prioritySchema } from '../functions/core/envelope.js';
-import { alarmsSchema, webhooksSchema } from './alarms.js';
+import { alarmsSchema, notifierSchema, webhooksSchema } from './alarms.js';
 import { apiSchema } from './api.js';
 import { logRetentionDaysSchema } from './logRetention.js';
 import { schedulesSchema } from './schedules.js';
@@ -86,6 +86,7 @@ export const pipelineDefinitionSchema = z.strictObject({
   api: apiSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
   webhooks: webhooksSchema.default([]),
+  notifier: notifierSchema.prefault({}),
   schedules: schedulesSchema.default([]),
 });
 

@@ -6,6 +6,7 @@ import type { PipelineConfig } from '../../definition/index.js';
 import { PriorityQueue } from './PriorityQueue.js';
 import { pascalCase } from './pascalCase.js';
 import { TaskTable } from './TaskTable.js';
+import { WebhookSecrets } from './WebhookSecrets.js';
 
 /** Differences between a definition's queues and the queues a storage construct holds. */
 export function storageMismatches(config: PipelineConfig, storage: PipelineStorage): string[] {
@@ -34,7 +35,8 @@ export interface PipelineStorageProps {
 
 /**
  * The stateful half of a pipeline: the queue key, one queue and DLQ per priority, the
- * task table, and the queue that keeps Scheduler deliveries that failed for good.
+ * task table, the queue that keeps Scheduler deliveries that failed for good, and the
+ * webhook secrets the definition asks to create.
  */
 export class PipelineStorage extends Construct {
   /** Customer-managed key (rotated yearly) that encrypts every priority queue and DLQ. */
@@ -44,6 +46,8 @@ export class PipelineStorage extends Construct {
   readonly taskTable: TaskTable;
   /** Where EventBridge Scheduler puts schedule invocations it could not deliver. */
   readonly scheduleDeadLetterQueue: Queue;
+  /** Webhook secrets the definition asks to create (`createSecret`), with placeholders. */
+  readonly webhookSecrets: WebhookSecrets;
 
   constructor(scope: Construct, id: string, props: PipelineStorageProps) {
     super(scope, id);
@@ -76,6 +80,7 @@ export class PipelineStorage extends Construct {
       reason:
         'This queue is itself a dead-letter queue: EventBridge Scheduler sends undeliverable schedule invocations to it (DeadLetterConfig), which the rule does not recognise as a redrive target.',
     });
+    this.webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { webhooks: config.webhooks });
   }
 
   /** The queue for `priority`, or undefined. */

@@ -6,6 +6,7 @@ import {
   type TaskPolicies,
 } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
+import { PipelineMonitoring } from './PipelineMonitoring.js';
 import { PipelineStorage, storageMismatches } from './PipelineStorage.js';
 import { TaskApi } from './TaskApi.js';
 import { TaskConsumer } from './TaskConsumer.js';
@@ -31,11 +32,16 @@ export interface TaskPipelineProps {
    * @default functions/api/handler.ts in this repository
    */
   readonly apiEntry?: string;
+  /**
+   * The notifier's entry file, exporting `handler`.
+   * @default functions/notifier/handler.ts in this repository
+   */
+  readonly notifierEntry?: string;
 }
 
 /**
  * A taskpipe pipeline: priority queues with DLQs, the task table, the consumer Lambda, the
- * schedules and the HTTP API, all from one definition. Pass `storage` to keep the stateful
+ * schedules, the HTTP API, and its alarms and dashboard, all from one definition. Pass `storage` to keep the stateful
  * resources in another stack.
  */
 export class TaskPipeline extends Construct {
@@ -45,6 +51,8 @@ export class TaskPipeline extends Construct {
   readonly consumer: TaskConsumer;
   readonly schedules: TaskSchedules;
   readonly api: TaskApi;
+  /** Alarm topic, alarms, notifier and dashboard. */
+  readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: TaskPipelineProps) {
     super(scope, id);
@@ -63,6 +71,14 @@ export class TaskPipeline extends Construct {
       config: this.config,
       storage: this.storage,
       entry: props.apiEntry,
+    });
+    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      config: this.config,
+      storage: this.storage,
+      consumer: this.consumer.function,
+      taskTypes: props.registry.types,
+      httpApiId: this.api.httpApi.apiId,
+      notifierEntry: props.notifierEntry,
     });
   }
 }

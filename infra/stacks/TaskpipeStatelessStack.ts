@@ -52,5 +52,14 @@ export class TaskpipeStatelessStack extends Stack {
       value: this.pipeline.api.url,
       description: 'Base URL of the HTTP API (IAM-signed requests unless the definition says JWT)',
     });
+    const { monitoring } = this.pipeline;
+    new CfnOutput(this, 'DashboardName', {
+      value: monitoring.dashboard.dashboard.dashboardName,
+      description: 'The CloudWatch dashboard of the pipeline',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: monitoring.topic.topic.topicArn,
+      description: 'SNS topic every alarm notifies, on ALARM and on OK',
+    });
   }
 }

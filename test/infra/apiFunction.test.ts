@@ -162,6 +162,8 @@ describe('outputs', () => {
       'ConsumerFunctionName',
       'ConsumerLogGroupName',
       'ApiUrl',
+      'DashboardName',
+      'AlarmTopicArn',
     ]);
   });
 });

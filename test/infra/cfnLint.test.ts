@@ -5,11 +5,13 @@ import { Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TaskPipeline } from '../../infra/index.js';
 import { STUB_ENTRY, synthTaskpipe, tempDir, testApp, testRegistry } from './fixtures.js';
+import { definitionWithWebhooks } from './monitoringFixtures.js';
 
 /**
  * Warnings cfn-lint may report on our templates, each with why it stays:
- * - W3005: CDK gives each function (consumer, api) an explicit DependsOn on its role next
- *   to the role's GetAtt; the dependency is redundant, not wrong, and comes from aws-lambda.
+ * - W3005: CDK gives each function (consumer, api, notifier) an explicit DependsOn on its
+ *   role next to the role's GetAtt; the dependency is redundant, not wrong, and comes from
+ *   aws-lambda.
  */
 const KNOWN_WARNINGS = new Set(['W3005']);
 
@@ -35,7 +37,12 @@ describe.skipIf(!available)('cfn-lint', () => {
   beforeAll(() => {
     const outdir = tempDir('cfn-lint');
     // With CDK's own CloudFormation validation too: its findings fail the synth (cdk.json).
-    synthTaskpipe({ outdir: join(outdir, 'app'), validate: true });
+    // With webhooks, so the notifier and a stack-created webhook secret are linted too.
+    synthTaskpipe({
+      outdir: join(outdir, 'app'),
+      validate: true,
+      definition: definitionWithWebhooks,
+    });
     // A FIFO pipeline with a JWT-authorized API in one stack: the other shape the
     // constructs produce.
     const single = testApp({ outdir: join(outdir, 'single'), validate: true });

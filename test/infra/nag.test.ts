@@ -5,6 +5,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTaskpipeApp } from '../../infra/index.js';
 import { STUB_ENTRY, synthTaskpipe, testApp, testDefinition, testRegistry } from './fixtures.js';
+import { definitionWithWebhooks } from './monitoringFixtures.js';
 
 /** Every acknowledgement in the tree, as `path: rule id → reason`. */
 function acknowledgements(root: IConstruct) {
@@ -26,7 +27,8 @@ describe('cdk-nag AwsSolutions', () => {
 
   beforeAll(() => {
     // With the plugin on, as `cdk synth` runs it: a finding would fail this synth.
-    app = synthTaskpipe({ nag: true, validate: true }).app;
+    // With webhooks, so the notifier and a stack-created webhook secret are checked too.
+    app = synthTaskpipe({ nag: true, validate: true, definition: definitionWithWebhooks }).app;
   });
 
   it('finds nothing unacknowledged in either stack', () => {
@@ -42,7 +44,9 @@ describe('cdk-nag AwsSolutions', () => {
     const acks = acknowledgements(app);
     expect(acks.map(({ path, id }) => `${path}: ${id}`)).toEqual([
       'TaskpipeStateful/Storage/ScheduleDeadLetterQueue: AwsSolutions-SQS3',
+      'TaskpipeStateful/Storage/WebhookSecrets/Oncall: AwsSolutions-SMG4',
       'TaskpipeStateless/Pipeline/Schedules/Role: AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'TaskpipeStateless/Pipeline/Monitoring/Notifier/FailureQueue: AwsSolutions-SQS3',
     ]);
     for (const { reason } of acks) expect(reason.length).toBeGreaterThan(40);
   });

@@ -1,0 +1,148 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Role } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  type NotifierDefinition,
+  notifierTimeoutProblem,
+  notifierTimeoutSeconds,
+  WEBHOOK_ATTEMPTS,
+  type WebhookDefinition,
+} from '../../definition/index.js';
+import { ConfigError } from '../../functions/core/errors.js';
+import { ALARM_PERIOD, type AlarmFactory } from './alarms/AlarmFactory.js';
+import { SOURCE_MAPS_NODE_OPTIONS } from './consumerEnvironment.js';
+import { bundledFunctionProps, functionRoleAndLogs } from './functionDefaults.js';
+import { pascalCase } from './pascalCase.js';
+
+/** The notifier Lambda entry point. */
+export const DEFAULT_NOTIFIER_ENTRY = fileURLToPath(
+  new URL('../../functions/notifier/handler.ts', import.meta.url),
+);
+
+/** Lambda retries a failed asynchronous invocation twice before the failure destination. */
+export const NOTIFIER_RETRY_ATTEMPTS = 2;
+
+/**
+ * `TASKPIPE_WEBHOOK_TARGETS`: where to post, never how. The URL and signing secret stay in
+ * Secrets Manager and are read at run time.
+ */
+export function webhookTargetsJson(webhooks: readonly WebhookDefinition[]): string {
+  return JSON.stringify(
+    webhooks.map((w) => ({ name: w.name, kind: w.kind, secretName: w.secretName })),
+  );
+}
+
+export interface AlarmNotifierProps {
+  /** The pipeline's name (the Powertools service name). */
+  readonly name: string;
+  /** The alarm topic the notifier subscribes to. */
+  readonly topic: ITopic;
+  /** Where notifications go; each names its Secrets Manager secret. */
+  readonly webhooks: readonly WebhookDefinition[];
+  readonly settings: NotifierDefinition;
+  /** Makes the alarm on the failure queue. */
+  readonly alarmFactory: AlarmFactory;
+  /**
+   * The notifier's entry file, exporting `handler`.
+   * @default functions/notifier/handler.ts in this repository
+   */
+  readonly entry?: string;
+}
+
+/**
+ * The Lambda that turns alarm notifications into chat messages: subscribed to the alarm
+ * topic, allowed to read only its webhooks' secrets, retried twice by Lambda, and with
+ * notifications it could not deliver kept on a failure queue that has its own alarm.
+ */
+export class AlarmNotifier extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  /** Notifications still undelivered after every retry (the async on-failure destination). */
+  readonly failureQueue: Queue;
+  /** Fires when the failure queue holds a notification. */
+  readonly failureAlarm: Alarm;
+  /** The webhook secrets the function may read, by webhook name. */
+  readonly secrets: ReadonlyMap<string, ISecret>;
+
+  constructor(scope: Construct, id: string, props: AlarmNotifierProps) {
+    super(scope, id);
+    const { settings } = props;
+    const problem = notifierTimeoutProblem(settings);
+    if (problem) throw new ConfigError('invalid notifier settings', [problem]);
+
+    const logs = functionRoleAndLogs(this, settings.logRetentionDays);
+    this.role = logs.role;
+    this.logGroup = logs.logGroup;
+    this.function = new NodejsFunction(this, 'Function', {
+      ...bundledFunctionProps(props.entry ?? DEFAULT_NOTIFIER_ENTRY),
+      description: `${props.name}: posts alarm notifications to chat webhooks`,
+      memorySize: settings.memoryMb,
+      timeout: Duration.seconds(notifierTimeoutSeconds(settings)),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        TASKPIPE_WEBHOOK_TARGETS: webhookTargetsJson(props.webhooks),
+        TASKPIPE_WEBHOOK_TIMEOUT_MS: String(settings.webhookTimeoutMs),
+        // Stated, not left to the notifier's default: the Lambda timeout is sized for it.
+        TASKPIPE_WEBHOOK_MAX_ATTEMPTS: String(WEBHOOK_ATTEMPTS),
+        POWERTOOLS_SERVICE_NAME: `${props.name}-notifier`,
+        POWERTOOLS_LOG_LEVEL: settings.logLevel,
+        NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
+      },
+    });
+
+    // Secrets are referenced by name whether this stack, the stateful one or someone else
+    // made them: the grant covers that name and its random suffix only.
+    const secrets = new Map<string, ISecret>();
+    for (const hook of props.webhooks) {
+      const secret = Secret.fromSecretNameV2(
+        this,
+        `${pascalCase(hook.name)}Secret`,
+        hook.secretName,
+      );
+      secret.grantRead(this.function);
+      secrets.set(hook.name, secret);
+    }
+    this.secrets = secrets;
+
+    this.failureQueue = new Queue(this, 'FailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself the notifier's dead-letter destination (asynchronous invocation on-failure); nothing consumes it, so it needs no DLQ of its own. Its alarm reports anything that lands on it.",
+    });
+    this.function.configureAsyncInvoke({
+      retryAttempts: NOTIFIER_RETRY_ATTEMPTS,
+      onFailure: new SqsDestination(this.failureQueue),
+    });
+    props.topic.addSubscription(new LambdaSubscription(this.function));
+
+    this.failureAlarm = props.alarmFactory.create({
+      id: 'NotifierFailures',
+      name: 'notifier-failures',
+      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({
+        statistic: 'Maximum',
+        period: ALARM_PERIOD,
+      }),
+      settings: { enabled: true, threshold: 1, evaluationPeriods: 1 },
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // An idle, empty queue sends no metrics: nothing failed.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      runbook: `Alarm notifications could not be posted to the chat webhooks and wait on the notifier's failure queue (${Stack.of(this).stackName}). This message may not reach chat either: check the alarms in the CloudWatch console, read the notifier log group, and check each webhook secret's URL.`,
+    })!;
+  }
+}

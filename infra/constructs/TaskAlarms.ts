@@ -1,0 +1,64 @@
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { PipelineConfig } from '../../definition/index.js';
+import { ALARM_PERIOD, AlarmFactory } from './alarms/AlarmFactory.js';
+import { apiAlarms } from './alarms/apiAlarms.js';
+import { consumerAlarms } from './alarms/consumerAlarms.js';
+import { queueAlarms } from './alarms/queueAlarms.js';
+import { taskAlarms } from './alarms/taskAlarms.js';
+import type { PipelineStorage } from './PipelineStorage.js';
+import { TaskMetricFactory } from './taskMetrics.js';
+
+export interface TaskAlarmsProps {
+  /** The validated, resolved pipeline definition; its `alarms` section sets each alarm. */
+  readonly config: PipelineConfig;
+  /** The queues and dead-letter queues to watch. */
+  readonly storage: PipelineStorage;
+  /** The consumer function. */
+  readonly consumer: IFunction;
+  /** The registered task types (the consumer's metrics carry one of them). */
+  readonly taskTypes: readonly string[];
+  /** Notified on ALARM and on OK. */
+  readonly topic: ITopic;
+  /**
+   * The HTTP API whose 5xx responses to watch.
+   * @default - no API alarm
+   */
+  readonly httpApiId?: string;
+}
+
+/**
+ * Every alarm of DESIGN §8, from the definition: per queue, the DLQ holds messages and the
+ * oldest message is too old; the consumer's errors and throttles; the task failure rate;
+ * p99 task duration near the consumer timeout; API 5xx. `enabled: false` leaves one out.
+ */
+export class TaskAlarms extends Construct {
+  /** Makes each alarm with the topic actions; reuse it for alarms added later. */
+  readonly factory: AlarmFactory;
+  /** The task metrics the alarms (and the dashboard) read. */
+  readonly metrics: TaskMetricFactory;
+
+  constructor(scope: Construct, id: string, props: TaskAlarmsProps) {
+    super(scope, id);
+    const { config, storage } = props;
+    const settings = config.alarms;
+    this.factory = new AlarmFactory(this, { topic: props.topic });
+    this.metrics = new TaskMetricFactory(config.name, ALARM_PERIOD);
+    for (const q of storage.queues) queueAlarms(this.factory, q, settings);
+    consumerAlarms(this.factory, props.consumer, settings);
+    taskAlarms(this.factory, {
+      metrics: this.metrics,
+      taskTypes: props.taskTypes,
+      settings,
+      timeoutSeconds: config.consumer.timeoutSeconds,
+    });
+    if (props.httpApiId) apiAlarms(this.factory, props.httpApiId, settings.apiServerErrors);
+  }
+
+  /** Every alarm made, including those added later through the factory. */
+  get alarms(): readonly Alarm[] {
+    return this.factory.alarms;
+  }
+}

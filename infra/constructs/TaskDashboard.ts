@@ -1,0 +1,175 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  type Alarm,
+  AlarmStatusWidget,
+  Dashboard,
+  GraphWidget,
+  type IWidget,
+  type Metric,
+  TextWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { httpApiMetric } from './alarms/apiAlarms.js';
+import type { PipelineStorage } from './PipelineStorage.js';
+import { TASK_METRICS, TaskMetricFactory } from './taskMetrics.js';
+
+const PERIOD = Duration.minutes(5);
+const FULL = 24;
+const HALF = 12;
+const HEIGHT = 6;
+
+export interface TaskDashboardProps {
+  /** The pipeline's name: the `service` dimension of the task metrics. */
+  readonly name: string;
+  readonly storage: PipelineStorage;
+  readonly consumer: IFunction;
+  /**
+   * The HTTP API to graph.
+   * @default - no API row
+   */
+  readonly httpApiId?: string;
+  /** Alarms shown in the status row. */
+  readonly alarms?: readonly Alarm[];
+}
+
+/**
+ * One CloudWatch dashboard with the figures of the alarms (DESIGN §8): throughput and
+ * failure rate per task type, durations, queue depth and age, DLQ depth, the consumer's
+ * errors, throttles and concurrency, and the API's traffic. Task graphs use SEARCH, so
+ * a new task type shows up without a deploy.
+ */
+export class TaskDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: TaskDashboardProps) {
+    super(scope, id);
+    const tasks = new TaskMetricFactory(props.name, PERIOD);
+    const queues = props.storage.queues;
+    const perQueue = (label: string, metric: (q: (typeof queues)[number]) => Metric) =>
+      queues.map((q) => metric(q).with({ label: `${q.priority}${label}`, period: PERIOD }));
+
+    const rows: IWidget[][] = [
+      [
+        new TextWidget({
+          markdown: `# ${props.name}\nTasks by type, queues, consumer${props.httpApiId ? ' and HTTP API' : ''}. Alarms and their runbooks: the alarm topic.`,
+          width: FULL,
+          height: 2,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Tasks succeeded, failed and retried per type (per 5 min)',
+          left: [
+            tasks.search(TASK_METRICS.succeeded, 'Sum', 'succeeded'),
+            tasks.search(TASK_METRICS.failed, 'Sum', 'failed'),
+            tasks.search(TASK_METRICS.retried, 'Sum', 'retried'),
+          ],
+          width: HALF,
+          height: HEIGHT,
+        }),
+        new GraphWidget({
+          title: 'Task failure rate (%)',
+          left: [tasks.searchFailureRate()],
+          leftYAxis: { min: 0, max: 100 },
+          width: HALF,
+          height: HEIGHT,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Task duration p50 / p90 / p99 per type (ms)',
+          left: ['p50', 'p90', 'p99'].map((p) => tasks.search(TASK_METRICS.duration, p, p)),
+          width: HALF,
+          height: HEIGHT,
+        }),
+        new GraphWidget({
+          title: 'Queue wait p50 / p99 per type (ms)',
+          left: ['p50', 'p99'].map((p) => tasks.search(TASK_METRICS.queueWait, p, p)),
+          width: HALF,
+          height: HEIGHT,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Messages visible per queue',
+          left: perQueue('', (q) =>
+            q.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+          ),
+          width: 8,
+          height: HEIGHT,
+        }),
+        new GraphWidget({
+          title: 'Oldest message age per queue (s)',
+          left: perQueue('', (q) =>
+            q.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }),
+          ),
+          width: 8,
+          height: HEIGHT,
+        }),
+        new GraphWidget({
+          title: 'Dead-letter queue depth',
+          left: perQueue(' DLQ', (q) =>
+            q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+          ),
+          width: 8,
+          height: HEIGHT,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Consumer errors and throttles',
+          left: [
+            props.consumer.metricErrors({ statistic: 'Sum', period: PERIOD, label: 'errors' }),
+            props.consumer.metricThrottles({
+              statistic: 'Sum',
+              period: PERIOD,
+              label: 'throttles',
+            }),
+          ],
+          width: HALF,
+          height: HEIGHT,
+        }),
+        new GraphWidget({
+          title: 'Consumer concurrent executions',
+          left: [
+            props.consumer.metric('ConcurrentExecutions', {
+              statistic: 'Maximum',
+              period: PERIOD,
+              label: 'concurrent executions',
+            }),
+          ],
+          width: HALF,
+          height: HEIGHT,
+        }),
+      ],
+    ];
+    if (props.httpApiId) rows.push([apiWidget(props.httpApiId)]);
+    if (props.alarms?.length) {
+      rows.push([
+        new AlarmStatusWidget({
+          title: 'Alarms',
+          alarms: [...props.alarms],
+          width: FULL,
+          height: Math.max(2, Math.ceil(props.alarms.length / 4) + 1),
+        }),
+      ]);
+    }
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+      widgets: rows,
+    });
+  }
+}
+
+function apiWidget(apiId: string): GraphWidget {
+  const api = (metric: string, label: string) => httpApiMetric(apiId, metric).with({ label });
+  return new GraphWidget({
+    title: 'HTTP API requests, 4xx and 5xx (per 5 min)',
+    left: [api('Count', 'requests')],
+    right: [api('4xx', '4xx'), api('5xx', '5xx')],
+    width: FULL,
+    height: HEIGHT,
+  });
+}

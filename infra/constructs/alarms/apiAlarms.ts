@@ -1,0 +1,31 @@
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { AlarmToggle } from './AlarmFactory.js';
+import { ALARM_PERIOD, type AlarmFactory } from './AlarmFactory.js';
+
+/** An HTTP API's metric (AWS/ApiGateway), summed over its stages. */
+export function httpApiMetric(apiId: string, metricName: string, statistic = 'Sum'): Metric {
+  return new Metric({
+    namespace: 'AWS/ApiGateway',
+    metricName,
+    dimensionsMap: { ApiId: apiId },
+    statistic,
+    period: ALARM_PERIOD,
+  });
+}
+
+/** 5xx responses of the HTTP API per period. */
+export function apiAlarms(factory: AlarmFactory, apiId: string, settings: AlarmToggle): Alarm[] {
+  const alarm = factory.create({
+    id: 'ApiServerErrors',
+    name: 'api-5xx',
+    metric: httpApiMetric(apiId, '5xx'),
+    settings,
+    comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    // API Gateway sends 5xx only for periods with requests: no requests, no errors.
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+    runbook:
+      'The HTTP API answers with 5xx: producers cannot enqueue. Read the ERROR lines in the api function log group and the stage access log (status, integrationError); check the task table and the queues.',
+  });
+  return alarm ? [alarm] : [];
+}

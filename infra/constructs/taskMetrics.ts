@@ -1,0 +1,69 @@
+import type { Duration } from 'aws-cdk-lib';
+import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { METRICS_NAMESPACE } from './consumerEnvironment.js';
+
+/** The consumer's EMF metrics (functions/adapters/metrics/PowertoolsTaskMetrics.ts). */
+export const TASK_METRICS = {
+  succeeded: 'TasksSucceeded',
+  failed: 'TasksFailed',
+  retried: 'TasksRetried',
+  duplicate: 'TasksDuplicate',
+  poison: 'TasksPoison',
+  deferred: 'TasksDeferred',
+  duration: 'TaskDuration',
+  queueWait: 'QueueWait',
+} as const;
+
+export type TaskMetricName = (typeof TASK_METRICS)[keyof typeof TASK_METRICS];
+
+/**
+ * The consumer's task metrics. Powertools publishes each with two dimensions, `service`
+ * (the pipeline name) and `TaskType`; CloudWatch does not aggregate across dimensions,
+ * so a total is either a sum over the known task types or a SEARCH (graphs only: alarms
+ * cannot use SEARCH).
+ */
+export class TaskMetricFactory {
+  constructor(
+    /** The `service` dimension: the pipeline's name. */
+    readonly service: string,
+    readonly period: Duration,
+  ) {}
+
+  /** One task type's metric. */
+  forType(metricName: TaskMetricName, taskType: string, statistic: string): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.service, TaskType: taskType },
+      statistic,
+      period: this.period,
+    });
+  }
+
+  /** The SEARCH expression text for one metric across every task type. */
+  searchText(metricName: TaskMetricName, statistic: string): string {
+    const schema = `{${METRICS_NAMESPACE},TaskType,service}`;
+    const query = `${schema} service="${this.service}" MetricName="${metricName}"`;
+    return `SEARCH('${query}', '${statistic}', ${this.period.toSeconds()})`;
+  }
+
+  /** One line per task type, for graphs, labelled `<type> <what>`. */
+  search(metricName: TaskMetricName, statistic: string, what: string): MathExpression {
+    return new MathExpression({
+      expression: this.searchText(metricName, statistic),
+      label: `\${PROP('Dim.TaskType')} ${what}`,
+      period: this.period,
+    });
+  }
+
+  /** Failed ÷ finished tasks in percent, over every task type, for graphs. */
+  searchFailureRate(): MathExpression {
+    const failed = `SUM(${this.searchText(TASK_METRICS.failed, 'Sum')})`;
+    const succeeded = `SUM(${this.searchText(TASK_METRICS.succeeded, 'Sum')})`;
+    return new MathExpression({
+      expression: `100 * FILL(${failed}, 0) / (FILL(${failed}, 0) + FILL(${succeeded}, 0))`,
+      label: 'failure rate (%)',
+      period: this.period,
+    });
+  }
+}

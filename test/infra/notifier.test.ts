@@ -1,0 +1,251 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { notifierSchema, notifierTimeoutSeconds, webhookSchema } from '../../definition/index.js';
+import { ConfigError } from '../../functions/core/errors.js';
+import {
+  AlarmNotifier,
+  DEFAULT_NOTIFIER_ENTRY,
+  webhookTargetsJson,
+} from '../../infra/constructs/AlarmNotifier.js';
+import { AlarmTopic } from '../../infra/constructs/AlarmTopic.js';
+import { AlarmFactory } from '../../infra/constructs/alarms/AlarmFactory.js';
+import {
+  WEBHOOK_SECRET_PLACEHOLDER,
+  WebhookSecrets,
+} from '../../infra/constructs/WebhookSecrets.js';
+import { logicalId, tempDir, testApp } from './fixtures.js';
+import { definitionWithWebhooks, monitoringStack, testWebhooks } from './monitoringFixtures.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
+type Json = Record<string, any>;
+
+let template: Template;
+let built: ReturnType<typeof monitoringStack>;
+let notifier: AlarmNotifier;
+const resources = (type: string): Json[] => Object.values(template.findResources(type));
+const fn = () => template.toJSON().Resources[logicalId(notifier.function)].Properties as Json;
+
+beforeAll(() => {
+  built = monitoringStack();
+  template = built.template;
+  notifier = built.monitoring.notifier!;
+});
+
+describe('notifier function', () => {
+  it('is made only when the definition names webhooks', () => {
+    const { monitoring } = monitoringStack({ ...definitionWithWebhooks, webhooks: [] });
+    expect(monitoring.notifier).toBeUndefined();
+    expect(notifier.node.path).toBe('Monitored/Monitoring/Notifier');
+  });
+
+  it('subscribes to the alarm topic', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: logicalId(built.monitoring.topic.topic) },
+      Endpoint: { 'Fn::GetAtt': [logicalId(notifier.function), 'Arn'] },
+    });
+  });
+
+  it('gets its targets and request timeout from the environment, and no URL or secret', () => {
+    const env = fn().Environment.Variables as Json;
+    expect(JSON.parse(env.TASKPIPE_WEBHOOK_TARGETS)).toEqual([
+      { name: 'ops', kind: 'slack', secretName: 'taskpipe/webhooks/ops' },
+      { name: 'oncall', kind: 'feishu', secretName: 'taskpipe/webhooks/oncall' },
+    ]);
+    expect(env.TASKPIPE_WEBHOOK_TIMEOUT_MS).toBe('5000');
+    expect(env.TASKPIPE_WEBHOOK_MAX_ATTEMPTS).toBe('3');
+    const text = JSON.stringify(fn());
+    expect(text).not.toMatch(/https?:\/\//);
+    expect(text).not.toContain(WEBHOOK_SECRET_PLACEHOLDER);
+    expect(text).not.toMatch(/hooks\.slack|open\.feishu/);
+  });
+
+  it('outlives every attempt at a webhook', () => {
+    // 5 s per request × 3 attempts, plus room for backoff and start-up.
+    expect(fn().Timeout).toBe(25);
+    expect(fn().Timeout * 1000).toBeGreaterThan(5_000 * 3);
+    expect(notifierTimeoutSeconds(notifierSchema.parse({ webhookTimeoutMs: 10_000 }))).toBe(40);
+  });
+
+  it('refuses a timeout too short for its attempts, naming the numbers', () => {
+    const stack = new Stack(testApp(), 'Short');
+    const topic = new AlarmTopic(stack, 'Topic', { name: 'x' });
+    expect(
+      () =>
+        new AlarmNotifier(stack, 'Notifier', {
+          name: 'x',
+          topic: topic.topic,
+          webhooks: [webhookSchema.parse(testWebhooks[0])],
+          settings: notifierSchema.parse({ webhookTimeoutMs: 10_000, timeoutSeconds: 30 }),
+          alarmFactory: new AlarmFactory(stack, { topic: topic.topic }),
+        }),
+    ).toThrow(ConfigError);
+  });
+
+  it('logs to its own log group with a retention, through its own role', () => {
+    expect(fn().LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(notifier.logGroup) } });
+    expect(fn().Role).toEqual({ 'Fn::GetAtt': [logicalId(notifier.role), 'Arn'] });
+    const group = template.toJSON().Resources[logicalId(notifier.logGroup)];
+    expect(group.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('may read its webhooks’ secrets, by name, and nothing else of Secrets Manager', () => {
+    const policy = resources('AWS::IAM::Policy').find((p) =>
+      JSON.stringify(p.Properties.Roles).includes(logicalId(notifier.role)),
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as Json[];
+    const secretStatements = statements.filter((s) =>
+      JSON.stringify(s.Action).includes('secretsmanager'),
+    );
+    expect(secretStatements).toHaveLength(1);
+    expect(secretStatements[0]!.Action).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    const arns = (secretStatements[0]!.Resource as Json[]).map((r) => r['Fn::Join'][1].at(-1));
+    expect(arns.sort()).toEqual([
+      ':secret:taskpipe/webhooks/oncall-??????',
+      ':secret:taskpipe/webhooks/ops-??????',
+    ]);
+  });
+});
+
+describe('notifier failures', () => {
+  it('are retried twice by Lambda, then kept on the failure queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(notifier.function) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalId(notifier.failureQueue), 'Arn'] },
+        },
+      },
+    });
+  });
+
+  it('land on an encrypted, TLS-only queue kept 14 days', () => {
+    const id = logicalId(notifier.failureQueue);
+    expect(template.toJSON().Resources[id].Properties).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    const policy = resources('AWS::SQS::QueuePolicy').find((p) =>
+      JSON.stringify(p.Properties.Queues).includes(id),
+    )!;
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('raise an alarm as soon as one notification is on the failure queue', () => {
+    const alarm = template.toJSON().Resources[logicalId(notifier.failureAlarm)].Properties;
+    const topic = { Ref: logicalId(built.monitoring.topic.topic) };
+    expect(alarm).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(notifier.failureQueue), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+  });
+});
+
+describe('webhook secrets the stack creates', () => {
+  let secrets: Template;
+
+  beforeAll(() => {
+    const stack = new Stack(testApp(), 'Secrets');
+    new WebhookSecrets(stack, 'WebhookSecrets', {
+      webhooks: testWebhooks.map((w) => webhookSchema.parse(w)),
+    });
+    secrets = Template.fromStack(stack);
+  });
+
+  it('exist only for webhooks that ask, named as the definition says, retained', () => {
+    const all = Object.values(secrets.findResources('AWS::SecretsManager::Secret'));
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { Name: 'taskpipe/webhooks/oncall' },
+    });
+  });
+
+  it('hold a placeholder without a URL until the owner writes the real value', () => {
+    secrets.hasResourceProperties('AWS::SecretsManager::Secret', {
+      SecretString: '{"url":""}',
+    });
+  });
+
+  it('are refused for anything that looks like a URL instead of a name', () => {
+    expect(
+      webhookSchema.safeParse({
+        name: 'ops',
+        kind: 'slack',
+        secretName: 'https://hooks.slack.com/services/T000/B000/XXXX',
+      }).success,
+    ).toBe(false);
+  });
+});
+
+// Real bundling of the notifier (every other synth skips bundling).
+const entryExists = existsSync(DEFAULT_NOTIFIER_ENTRY);
+if (!entryExists) {
+  console.warn(
+    `Skipping the notifier bundling test: the notifier entry ${DEFAULT_NOTIFIER_ENTRY} does not exist yet.`,
+  );
+}
+
+describe.skipIf(!entryExists)('notifier bundle', () => {
+  let bundleDir: string;
+
+  beforeAll(() => {
+    const outdir = tempDir('notifier-bundle');
+    const app = testApp({ bundle: true, outdir });
+    const stack = new Stack(app, 'NotifierBundle');
+    const topic = new AlarmTopic(stack, 'Topic', { name: 'taskpipe' });
+    const bundled = new AlarmNotifier(stack, 'Notifier', {
+      name: 'taskpipe',
+      topic: topic.topic,
+      webhooks: [webhookSchema.parse(testWebhooks[0])],
+      settings: notifierSchema.parse({}),
+      alarmFactory: new AlarmFactory(stack, { topic: topic.topic }),
+    });
+    const assembly = app.synth();
+    const props = assembly.getStackArtifact(stack.artifactId).template.Resources[
+      logicalId(bundled.function)
+    ].Properties;
+    const hash = String(props.Code.S3Key).replace(/\.zip$/, '');
+    bundleDir = join(outdir, `asset.${hash}`);
+  }, 120_000);
+
+  it('is one ESM file with a source map, that loads and exports the handler', () => {
+    expect(readdirSync(bundleDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const script = `import(${JSON.stringify(join(bundleDir, 'index.mjs'))}).then((m) => console.log(typeof m.handler))`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-west-1',
+        TASKPIPE_WEBHOOK_TARGETS: webhookTargetsJson([webhookSchema.parse(testWebhooks[0])]),
+        TASKPIPE_WEBHOOK_TIMEOUT_MS: '5000',
+      },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out.trim()).toBe('function');
+  });
+});
