@@ -18,7 +18,11 @@ import { LocalAlarmRuntime } from './alarms/LocalAlarmRuntime.js';
 import { localAlarms } from './alarms/localAlarms.js';
 import { LOCAL_REGION, localClients } from './clients.js';
 import { startLocalEmulators } from './emulators.js';
-import { EventSourcePoller, type InvocationReport } from './esm/EventSourcePoller.js';
+import {
+  EventSourcePoller,
+  type InvocationReport,
+  type SqsHandler,
+} from './esm/EventSourcePoller.js';
 import { ApiServer } from './http/ApiServer.js';
 import { LocalMetrics } from './LocalMetrics.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
@@ -31,6 +35,8 @@ export interface LocalPipelineOptions {
   /** Powertools log level of the functions. @default 'WARN' */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   onInvocation?: (report: InvocationReport) => void;
+  /** Wraps the consumer as the pollers invoke it, to inject faults. @default none */
+  wrapHandler?: (handler: SqsHandler) => SqsHandler;
   /** Local alarms: evaluated every `periodSeconds`, sent to `webhook` or printed. */
   alarms?: {
     periodSeconds: number;
@@ -81,7 +87,7 @@ export class LocalPipeline {
       const metrics = new LocalMetrics();
       const consumerConfig = toConsumerConfig(config, tableName, queues);
       const logger = new Logger({ serviceName: config.name, logLevel: options.logLevel ?? 'WARN' });
-      const handler = createConsumer({
+      const consumer = createConsumer({
         config: consumerConfig,
         registry,
         store: new DynamoTaskStore({
@@ -94,6 +100,7 @@ export class LocalPipeline {
         logger,
         metrics,
       });
+      const handler = options.wrapHandler ? options.wrapHandler(consumer) : consumer;
       const pollers = config.queues.map((q, i) => {
         const queue = queues[i]!;
         return new EventSourcePoller({

@@ -1,0 +1,33 @@
+/** One run of a handler's side effect. */
+export interface LedgerEntry {
+  taskId: string;
+  attempt: number;
+  /** False when downstream had already applied this idempotency key. */
+  applied: boolean;
+}
+
+/**
+ * The downstream a chaos task writes to. Every side effect is appended, keyed by task id
+ * and attempt; like a real idempotent API, it applies an idempotency key once only.
+ */
+export class SideEffectLedger {
+  readonly entries: LedgerEntry[] = [];
+  readonly #appliedKeys = new Set<string>();
+
+  append(taskId: string, attempt: number, idempotencyKey: string): LedgerEntry {
+    const applied = !this.#appliedKeys.has(idempotencyKey);
+    this.#appliedKeys.add(idempotencyKey);
+    const entry = { taskId, attempt, applied };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** Entries per task id, in order of arrival. */
+  byTask(): Map<string, LedgerEntry[]> {
+    const out = new Map<string, LedgerEntry[]>();
+    for (const entry of this.entries) {
+      out.set(entry.taskId, [...(out.get(entry.taskId) ?? []), entry]);
+    }
+    return out;
+  }
+}

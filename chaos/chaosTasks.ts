@@ -1,0 +1,65 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import { PermanentError, RetryableError } from '../functions/core/errors.js';
+import { createRegistry } from '../functions/core/registry.js';
+import { defineTask } from '../functions/core/task.js';
+import { httpPost } from '../functions/tasks/index.js';
+import type { FaultLog, FaultRates } from './faults.js';
+import { pickBand, unitFor } from './rng.js';
+import type { SideEffectLedger } from './SideEffectLedger.js';
+
+/** Short policies so a retried task settles in seconds, not minutes. */
+export const CHAOS_POLICY = {
+  maxAttempts: 4,
+  backoff: { baseMs: 100, capMs: 1_000 },
+  timeoutMs: 300,
+} as const;
+/** The http.post tasks' own request timeout, well inside the task timeout. */
+export const WEBHOOK_TIMEOUT_MS = 400;
+
+export interface ChaosTaskDeps {
+  seed: number;
+  rates: FaultRates;
+  ledger: SideEffectLedger;
+  faults: FaultLog;
+}
+
+/**
+ * The chaos run's registry: `chaos.work`, whose handler draws its fault from the seed, the
+ * task and the attempt, and an `http.post` with the chaos policy for the webhook faults.
+ */
+export function chaosRegistry(deps: ChaosTaskDeps) {
+  const { seed, rates, ledger, faults } = deps;
+  const work = defineTask({
+    type: 'chaos.work',
+    schema: z.object({ n: z.number().int().min(0) }),
+    ...CHAOS_POLICY,
+    handler: async (payload, ctx) => {
+      const fault = pickBand(unitFor(seed, 'work', payload.n, ctx.attempt), [
+        ['transient', rates.transient],
+        ['permanent', rates.permanent],
+        ['timeout', rates.timeout],
+      ] as const);
+      if (fault) faults.record(fault, ctx.taskId);
+      if (fault === 'transient') {
+        throw new RetryableError(`chaos: transient failure on attempt ${ctx.attempt}`);
+      }
+      if (fault === 'permanent') throw new PermanentError('chaos: permanent failure');
+      if (fault === 'timeout') {
+        // Ignores ctx.signal on purpose: the consumer must stop waiting on its own.
+        await delay(CHAOS_POLICY.timeoutMs * 2);
+        return { attempt: ctx.attempt, late: true };
+      }
+      ledger.append(ctx.taskId, ctx.attempt, ctx.idempotencyKey);
+      return { attempt: ctx.attempt };
+    },
+  });
+  const webhook = defineTask({
+    type: httpPost.type,
+    schema: httpPost.schema,
+    handler: httpPost.handler,
+    ...CHAOS_POLICY,
+    timeoutMs: WEBHOOK_TIMEOUT_MS + 200,
+  });
+  return createRegistry([work, webhook]);
+}

@@ -1,0 +1,143 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { LocalPipeline } from '../local/LocalPipeline.js';
+import { ChaosEndpoint } from './ChaosEndpoint.js';
+import { CHAOS_DEFINITION } from './chaosDefinition.js';
+import { chaosRegistry } from './chaosTasks.js';
+import { DEFAULT_RATES, FaultLog, type FaultRates } from './faults.js';
+import { drainDeadLetters, observerClients, queueDepth, scanTasks } from './finalState.js';
+import { withHandlerFaults } from './handlerFaults.js';
+import { checkInvariants } from './invariants.js';
+import { type ChaosSummary, renderReport } from './report.js';
+import { seededStream } from './rng.js';
+import { SideEffectLedger } from './SideEffectLedger.js';
+import { injectBatchSendFaults, injectDynamoFaults } from './sdkFaults.js';
+import { enqueueWorkload } from './workload.js';
+
+export interface ChaosOptions {
+  tasks: number;
+  seed?: number;
+  rates?: Partial<FaultRates>;
+  /** @default 60 s + 25 ms per task */
+  drainBoundMs?: number;
+  /** Progress lines while draining. */
+  log?: (line: string) => void;
+}
+
+export interface ChaosResult extends ChaosSummary {
+  passed: boolean;
+  report: string;
+}
+
+const DRAIN_POLL_MS = 500;
+const isDlqAlarm = (n: { name: string; state: string }) =>
+  n.name.endsWith('-dlq-not-empty') && n.state === 'ALARM';
+
+/**
+ * Runs the local pipeline under every fault at once, drains the workload and checks the
+ * invariants. Never throws for a failed invariant: the result says which one failed.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const started = Date.now();
+  const seed = options.seed ?? 1;
+  const rates: FaultRates = { ...DEFAULT_RATES, ...options.rates };
+  const drainBoundMs = options.drainBoundMs ?? 60_000 + 25 * options.tasks;
+  const log = options.log ?? (() => undefined);
+  const unhandled: string[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(String(reason));
+  process.on('unhandledRejection', onUnhandled);
+
+  const faults = new FaultLog();
+  const ledger = new SideEffectLedger();
+  const random = seededStream(seed);
+  const endpoint = new ChaosEndpoint(seed, rates, faults);
+  await endpoint.listen();
+  let pipeline: LocalPipeline | undefined;
+  const target = () =>
+    pipeline && {
+      sqs: pipeline.clients.sqs,
+      urlOf: (name: string) => pipeline!.info.queues.find((q) => q.name === name)?.url ?? '',
+    };
+  try {
+    pipeline = await LocalPipeline.start({
+      ports: { api: 0, sqs: 0, dynamodb: 0 },
+      definition: CHAOS_DEFINITION,
+      registry: chaosRegistry({ seed, rates, ledger, faults }),
+      logLevel: 'SILENT',
+      wrapHandler: (handler) =>
+        withHandlerFaults(handler, { rates, random, faults, target, onError: onUnhandled }),
+      // Evaluated on demand at the end, so no timer decides the outcome.
+      alarms: {
+        periodSeconds: 3600,
+        webhook: { url: `${endpoint.url}/alarms`, kind: 'generic' },
+        print: () => undefined,
+      },
+    });
+    injectDynamoFaults(pipeline.clients.dynamodb, rates.dynamodb, random, faults);
+    injectBatchSendFaults(pipeline.clients.sqs, rates['sqs-send'], random, faults);
+    const observer = observerClients(pipeline.info);
+
+    const t0 = Date.now();
+    const workload = await enqueueWorkload({
+      tasks: options.tasks,
+      seed,
+      rates,
+      info: pipeline.info,
+      endpoint,
+      faults,
+    });
+    log(`enqueued ${workload.enqueued.size} tasks in ${Date.now() - t0} ms; draining`);
+    let drainMs: number | undefined;
+    let depth = Number.POSITIVE_INFINITY;
+    // Two empty readings in a row: the counts are approximate, as on SQS.
+    for (let empty = 0; Date.now() - t0 <= drainBoundMs; await delay(DRAIN_POLL_MS)) {
+      depth = await queueDepth(observer, pipeline.info);
+      empty = depth === 0 ? empty + 1 : 0;
+      if (empty === 2) {
+        drainMs = Date.now() - t0;
+        break;
+      }
+      if ((Date.now() - t0) % 10_000 < DRAIN_POLL_MS) log(`  ${depth} messages left`);
+    }
+
+    await pipeline.alarms?.evaluateNow();
+    // The notice travels SNS → queue → notifier → webhook; wait for it, boundedly.
+    for (let i = 0; i < 100 && !endpoint.notices.some(isDlqAlarm); i++) await delay(100);
+    const taskRows = await scanTasks(observer, pipeline.info);
+    const deadLetters = await drainDeadLetters(observer, pipeline.info);
+    const invariants = checkInvariants({
+      workload,
+      tasks: taskRows,
+      deadLetters,
+      ledger,
+      succeededCount: pipeline.metrics.counts.get('chaos.work:succeeded') ?? 0,
+      drainMs,
+      drainBoundMs,
+      queueDepth: depth,
+      notices: endpoint.notices,
+      unhandled,
+    });
+    observer.sqs.destroy();
+    observer.dynamodb.destroy();
+    const summary: ChaosSummary = {
+      tasks: options.tasks,
+      seed,
+      rates,
+      faults,
+      invariants,
+      taskRows,
+      poisonSent: workload.poisonSent,
+      poisonInDlq: deadLetters.filter((d) => d.reason === 'poison').length,
+      resubmitted: workload.resubmitted,
+      runtimeMs: Date.now() - started,
+    };
+    return {
+      ...summary,
+      passed: invariants.every((i) => i.pass),
+      report: renderReport(summary),
+    };
+  } finally {
+    await pipeline?.stop();
+    await endpoint.close();
+    process.off('unhandledRejection', onUnhandled);
+  }
+}

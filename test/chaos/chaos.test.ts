@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULTS, type FaultName } from '../../chaos/faults.js';
+import { type ChaosResult, runChaos } from '../../chaos/runChaos.js';
+
+// The CI-sized chaos run: the same runner as `npm run chaos`, every fault at once. Per-call
+// faults get higher rates than the full run so each one surely fires in 1,500 tasks.
+describe('chaos run (1,500 tasks)', () => {
+  let result: ChaosResult;
+
+  beforeAll(async () => {
+    result = await runChaos({
+      tasks: 1_500,
+      seed: 7,
+      rates: { crash: 0.03, 'visibility-expiry': 0.04, 'webhook-429': 0.08 },
+    });
+  }, 180_000);
+  afterAll(() => {
+    if (result && !result.passed) process.stderr.write(result.report);
+  });
+
+  it.each(Object.keys(FAULTS) as FaultName[])('injects %s', (fault) => {
+    expect(result.faults.tallies.get(fault)?.injected).toBeGreaterThan(0);
+  });
+
+  it('checks every invariant of the issue', () => {
+    expect(result.invariants.map((i) => i.name)).toEqual([
+      'drains within the bound',
+      'every enqueued task is in exactly one terminal state',
+      'no task row outside the workload',
+      'SUCCEEDED + FAILED + CANCELLED = enqueued',
+      'every API entry accepted or reported, none dropped',
+      'every FAILED task has a DLQ message or a recorded reason',
+      'every poison message is on a DLQ',
+      'no task recorded as succeeding twice (ledger vs fencing)',
+      'no message stays invisible (queues at 0 visible + 0 in flight)',
+      'the DLQ alarm reached the webhook',
+      'no unhandled rejection',
+    ]);
+  });
+
+  it('passes every invariant', () => {
+    const failed = result.invariants.filter((i) => !i.pass);
+    expect(failed).toEqual([]);
+  });
+
+  it('reports every fault with its outcome', () => {
+    for (const fault of Object.keys(FAULTS)) expect(result.report).toContain(`| ${fault}: `);
+    expect(result.report).not.toContain('| FAIL |');
+  });
+});
