@@ -48,34 +48,36 @@ export async function queueDepths(
   );
 }
 
-/** How long peeked messages stay hidden while the peek goes on; they are released after. */
-const PEEK_HOLD_SECONDS = 30;
 const MAX_PEEK_RECEIVES = 200;
+/** Receives in a row that bring nothing new before a peek ends. */
+const PEEK_IDLE_RECEIVES = 3;
 
 /**
- * Reads a DLQ's messages without deleting them. Each receive hides what it returned so the
- * next one sees the rest (with a visibility timeout of 0 every receive could return the
- * same first ten); at the end every message is made visible again at once.
+ * Reads a queue's messages without deleting or hiding them: receives with a visibility
+ * timeout of 0, so each stays visible, until as many distinct messages as the queue
+ * holds were seen or a few receives in a row bring nothing new (SQS samples its servers,
+ * so one receive may miss some).
  */
 export async function peekMessages(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const { visible, inFlight } = await depth(sqs, queueUrl);
+  const expected = visible + inFlight;
   const seen = new Map<string, Message>();
-  try {
-    for (let i = 0; i < MAX_PEEK_RECEIVES; i++) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
-          VisibilityTimeout: PEEK_HOLD_SECONDS,
-          MessageAttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) break;
-      for (const m of Messages) if (m.MessageId) seen.set(m.MessageId, m);
-    }
-  } finally {
-    await releaseMessages(sqs, queueUrl, [...seen.values()]);
+  let idle = 0;
+  for (let i = 0; i < MAX_PEEK_RECEIVES && idle < PEEK_IDLE_RECEIVES; i++) {
+    if (expected > 0 && seen.size >= expected) break;
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 0,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const before = seen.size;
+    for (const m of Messages) if (m.MessageId) seen.set(m.MessageId, m);
+    idle = seen.size > before ? 0 : idle + 1;
   }
   return [...seen.values()];
 }

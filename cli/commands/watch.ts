@@ -75,7 +75,8 @@ export function registerWatch(program: Command): void {
           while (!stop.signal.aborted) {
             const s = await sample(target, opts.window);
             if (ctx.out.json) process.stdout.write(`${JSON.stringify(s)}\n`);
-            else process.stdout.write(tty ? `\x1b[H\x1b[2J${render(s)}\n` : `${render(s)}\n\n`);
+            else if (tty) process.stdout.write(`\x1b[H\x1b[2J${render(s)}\n\nCtrl-C to stop\n`);
+            else process.stdout.write(`${render(s)}\n\n`);
             await sleep(opts.interval * 1_000, undefined, { signal: stop.signal }).catch(() => {});
           }
         } finally {
