@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { taskTypeSchema } from '../../functions/core/envelope.js';
+import { TASK_TYPE_PATTERN } from '../../functions/core/envelope.js';
 import { toTaskView } from '../../functions/core/service/taskView.js';
 import { TASK_STATUSES, type TaskStatus } from '../../functions/core/status.js';
 import { runCommand } from '../context.js';
@@ -24,10 +24,8 @@ export function registerList(program: Command): void {
     .option('--cursor <cursor>', 'continue from the cursor a previous page printed')
     .action((opts: ListOptions, command: Command) =>
       runCommand(command, async (ctx) => {
-        if (opts.type !== undefined && !taskTypeSchema.safeParse(opts.type).success) {
-          throw new UsageError(
-            `--type is not a task type name (${taskTypeSchema.description ?? 'a-z, 0-9, . _ -'})`,
-          );
+        if (opts.type !== undefined && !TASK_TYPE_PATTERN.test(opts.type)) {
+          throw new UsageError(`--type must be a task type name (${TASK_TYPE_PATTERN.source})`);
         }
         const { service } = await ctx.target();
         const page = await service.list({
