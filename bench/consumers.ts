@@ -1,0 +1,132 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchItemFailure, SQSRecord } from 'aws-lambda';
+import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
+import { createConsumer } from '../functions/consumer/createConsumer.js';
+import { parseEnvelope } from '../functions/core/envelope.js';
+import type { Logger, QueueRoute } from '../functions/core/ports.js';
+import type { TaskContext } from '../functions/core/task.js';
+import { registry } from '../functions/tasks/index.js';
+import type { SqsHandler } from '../local/esm/EventSourcePoller.js';
+
+/** The consumers compared: ours, the floor (a), and the usual Powertools way (b). */
+export const VARIANTS = ['ours', 'floor', 'powertools'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export interface ConsumerSetup {
+  clients: { sqs: SQSClient; dynamodb: DynamoDBClient };
+  tableName: string;
+  idempotencyTable: string;
+  route: QueueRoute;
+  /** Records run at once within a batch, as the definition's consumer setting. */
+  recordConcurrency: number;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function createVariant(variant: Variant, setup: ConsumerSetup): SqsHandler {
+  if (variant === 'ours') return oursConsumer(setup);
+  if (variant === 'floor') return floorConsumer();
+  return powertoolsConsumer(setup);
+}
+
+/** The consumer the Lambda runs, with logs and metrics silenced so no variant pays for output. */
+function oursConsumer(s: ConsumerSetup): SqsHandler {
+  return createConsumer({
+    config: {
+      tableName: s.tableName,
+      queues: [s.route],
+      retentionDays: 30,
+      maxResultBytes: 32_768,
+      recordConcurrency: s.recordConcurrency,
+      safetyMarginMs: 5_000,
+      serviceName: 'taskpipe',
+      metricsNamespace: 'Taskpipe',
+    },
+    registry,
+    store: new DynamoTaskStore({ client: s.clients.dynamodb, tableName: s.tableName }),
+    queue: new SqsQueue(s.clients.sqs),
+    logger: silentLogger,
+    metrics: { record() {}, flush() {} },
+  });
+}
+
+/** (a) Only runs the task: no status, no retry bookkeeping; a failure is just reported. */
+function floorConsumer(): SqsHandler {
+  return async (event) => {
+    const failures: SQSBatchItemFailure[] = [];
+    await Promise.all(
+      event.Records.map(async (record) => {
+        try {
+          await runTask(record.body);
+        } catch {
+          failures.push({ itemIdentifier: record.messageId });
+        }
+      }),
+    );
+    return { batchItemFailures: failures };
+  };
+}
+
+/**
+ * (b) The usual way: Powertools batch, Powertools idempotency keyed by the task id (its
+ * DynamoDB persistence), and an unconditional status write per transition.
+ */
+function powertoolsConsumer(s: ConsumerSetup): SqsHandler {
+  const { dynamodb } = s.clients;
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'powertools_json(body).id' });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: s.idempotencyTable,
+    awsSdkV3Client: dynamodb,
+  });
+  const setStatus = (id: string, status: string) =>
+    dynamodb.send(
+      new UpdateItemCommand({
+        TableName: s.tableName,
+        Key: { id: { S: id } },
+        UpdateExpression: 'SET #s = :s, #u = :u',
+        ExpressionAttributeNames: { '#s': 'status', '#u': 'updatedAt' },
+        ExpressionAttributeValues: { ':s': { S: status }, ':u': { N: String(Date.now()) } },
+      }),
+    );
+  const processRecord = makeIdempotent(
+    async (record: SQSRecord) => {
+      const { id } = parseEnvelope(record.body);
+      await setStatus(id, 'RUNNING');
+      const result = await runTask(record.body);
+      await setStatus(id, 'SUCCEEDED');
+      return result;
+    },
+    { persistenceStore, config },
+  );
+  return async (event, context) => {
+    config.registerLambdaContext(context);
+    // One processor per invocation: invocations overlap in one process here, unlike on Lambda.
+    return processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+  };
+}
+
+/** Parses the envelope and payload and runs the task's handler, as every variant must. */
+async function runTask(body: string): Promise<unknown> {
+  const envelope = parseEnvelope(body);
+  const definition = registry.get(envelope.type);
+  const payload = registry.parsePayload(envelope.type, envelope.payload);
+  const ctx: TaskContext = {
+    taskId: envelope.id,
+    type: envelope.type,
+    attempt: 1,
+    maxAttempts: 1,
+    idempotencyKey: envelope.id,
+    signal: new AbortController().signal,
+    logger: silentLogger,
+    enqueue: () => Promise.reject(new Error('the floor consumer enqueues nothing')),
+  };
+  return definition.handler(payload, ctx);
+}

@@ -1,0 +1,161 @@
+import type { Goal } from './goals.js';
+import { PRICES_NOTE } from './prices.js';
+import type { BenchResults } from './runBench.js';
+
+const LABEL = { ours: 'taskpipe', floor: '(a) floor', powertools: '(b) Powertools' } as const;
+const PATH = { api: 'API', sqs: 'SQS-direct' } as const;
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const x = (n: number) => `${n.toFixed(2)}×`;
+const mark = (g: Goal) => (g.met ? 'met' : 'missed');
+
+/** The whole run as markdown: goals first, then each part with its baselines. */
+export function renderReport(r: BenchResults): string {
+  const out: string[] = [];
+  out.push(
+    `Run ${r.startedAt} on Node ${r.node}, ${r.durationSeconds} s; every ratio is within this run.`,
+    '',
+    table(
+      ['goal', 'this run', 'target', ''],
+      r.goals.map((g) => [g.goal, g.value, `${g.target.op} ${g.target.value}`, mark(g)]),
+    ),
+  );
+
+  out.push(
+    '',
+    `**Requests per task** on the success path (${r.sizes.requestTasks} no-op tasks per row, ` +
+      'counted by SDK middleware; the queue is filled, then drained in batches of 10). ' +
+      'Receives and deletes are the event source mapping’s, not our code’s.',
+    '',
+    table(
+      [
+        'enqueue',
+        'consumer',
+        'SendMessage',
+        'consumer SQS',
+        'ESM receive + delete',
+        'DDB writes',
+        'failed conditions',
+        'DDB reads',
+        'consumer invocations',
+        'API invocations',
+      ],
+      r.requests.map((q) => [
+        `${PATH[q.path]} ${q.mode}`,
+        LABEL[q.variant],
+        q.perTask.sendCalls,
+        q.perTask.consumerSqsCalls,
+        `${q.perTask.esmReceives} + ${q.perTask.esmDeletes}`,
+        q.perTask.ddbWrites,
+        q.perTask.ddbConditionFailed,
+        q.perTask.ddbReads,
+        q.perTask.consumerInvocations,
+        q.perTask.apiInvocations,
+      ]),
+    ),
+  );
+
+  out.push(
+    '',
+    `**Dollars per million no-op tasks** on AWS, modelled from the counts above and the ` +
+      `handler times below (consumer at its memory, API function at its own); ${PRICES_NOTE}.`,
+    '',
+    table(
+      ['enqueue', 'consumer', 'SQS', 'DynamoDB', 'Lambda', 'API Gateway', 'total'],
+      r.costs.map((c) => [
+        `${PATH[c.path]} ${c.mode}`,
+        LABEL[c.variant],
+        usd(c.sqs),
+        usd(c.dynamodb),
+        usd(c.lambda),
+        usd(c.apiGateway),
+        `**${usd(c.total)}**`,
+      ]),
+    ),
+  );
+
+  out.push(
+    '',
+    `**Consumer time** per batch against the local emulators (median of ${r.sizes.timingRounds} ` +
+      'rounds; the consumers take turns in each round). The floor makes no request at all.',
+    '',
+    table(
+      [
+        'batch',
+        'taskpipe ms',
+        '(a) floor ms',
+        '(b) Powertools ms',
+        'taskpipe / floor',
+        'taskpipe / Powertools',
+      ],
+      r.consumerTime.map((t) => [
+        t.batchSize,
+        t.medianMs.ours,
+        t.medianMs.floor,
+        t.medianMs.powertools,
+        x(t.oursOverFloor),
+        x(t.oursOverPowertools),
+      ]),
+    ),
+  );
+
+  out.push(
+    '',
+    `**Cold start**: minified ESM bundles built as the CDK app builds them, and the median ` +
+      `import time over ${r.sizes.coldStartProcesses} fresh node processes each.`,
+    '',
+    table(
+      ['bundle', 'KB', 'init ms', 'vs baseline'],
+      r.coldStart.map((c) => [
+        c.name,
+        c.kb,
+        c.initMs,
+        c.overBaseline === undefined ? '' : `${x(c.overBaseline)} ${c.baseline}`,
+      ]),
+    ),
+  );
+
+  const t = r.throughput;
+  out.push(
+    '',
+    `**Local throughput**: a burst of ${t.tasks} no-op tasks sent straight to the default queue ` +
+      'of the local pipeline (`npm start`’s), next to dynalite alone in the same run.',
+    '',
+    table(
+      [
+        'tasks/s',
+        'enqueue→finish p50 ms',
+        'p99 ms',
+        'dynalite writes/s',
+        'writes per task',
+        'ceiling tasks/s',
+        'of ceiling',
+      ],
+      [
+        [
+          t.tasksPerSecond,
+          t.latencyMs.p50,
+          t.latencyMs.p99,
+          t.ceilingWritesPerSecond,
+          t.writesPerTask,
+          t.ceilingTasksPerSecond,
+          `${Math.round(t.ofCeiling * 100)}%`,
+        ],
+      ],
+    ),
+  );
+
+  const k = r.tracking;
+  out.push(
+    '',
+    `**Tracking level** (full / terminal / failures): not implemented: ${k.reason}. ` +
+      `DynamoDB is ${usd(k.dynamodbPerMillion)} of ${usd(k.oursPerMillion)} per million ` +
+      `SQS-direct tasks (${Math.round(k.dynamodbShare * 100)}%) in this run.`,
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,106 @@
+import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
+import { pipelineDefinition } from '../definition/pipeline.js';
+import { registry } from '../functions/tasks/index.js';
+import { BenchBackend } from './benchBackend.js';
+import { type ColdStartRow, measureColdStart } from './coldStart.js';
+import { type ConsumerTimeRow, measureConsumerTime } from './consumerTime.js';
+import { type CostRow, costPerMillion } from './costModel.js';
+import { type Goal, goalsOf, type TrackingNote, trackingNote } from './goals.js';
+import { PRICES } from './prices.js';
+import { measureRequests, type RequestsRow } from './requestsPerTask.js';
+import { measureThroughput, type ThroughputResult } from './throughput.js';
+
+export interface BenchSizes {
+  /** Tasks per path and consumer in the request count. */
+  requestTasks: number;
+  /** Timed rounds per batch size (each runs every consumer once). */
+  timingRounds: number;
+  /** Batch sizes timed; 10 is always included, the cost model reads it. */
+  batchSizes: number[];
+  /** Fresh node processes per bundle. */
+  coldStartProcesses: number;
+  throughputTasks: number;
+  /** Writes in the emulator ceiling measurement, per concurrency level. */
+  ceilingWrites: number;
+}
+
+/** The full run: about three minutes on two busy cores. */
+export const FULL_SIZES: BenchSizes = {
+  requestTasks: 200,
+  timingRounds: 15,
+  batchSizes: [10, 100],
+  coldStartProcesses: 21,
+  throughputTasks: 10_000,
+  ceilingWrites: 3_000,
+};
+
+/** Keeps the bench working in `npm test`; its figures mean nothing. */
+export const SMOKE_SIZES: BenchSizes = {
+  requestTasks: 10,
+  timingRounds: 1,
+  batchSizes: [10],
+  coldStartProcesses: 1,
+  throughputTasks: 20,
+  ceilingWrites: 40,
+};
+
+export interface BenchResults {
+  startedAt: string;
+  durationSeconds: number;
+  node: string;
+  sizes: BenchSizes;
+  prices: typeof PRICES;
+  requests: RequestsRow[];
+  costs: CostRow[];
+  consumerTime: ConsumerTimeRow[];
+  coldStart: ColdStartRow[];
+  throughput: ThroughputResult;
+  goals: Goal[];
+  tracking: TrackingNote;
+}
+
+/** Runs every part in one process, so each figure sits next to baselines from the same run. */
+export async function runBench(sizes: BenchSizes, progress: (line: string) => void = () => {}) {
+  const started = Date.now();
+  const config = parsePipelineDefinition(pipelineDefinition, registry);
+  const backend = await BenchBackend.start();
+  let requests: RequestsRow[];
+  let consumerTime: ConsumerTimeRow[];
+  try {
+    progress('requests per task…');
+    requests = await measureRequests(backend, sizes.requestTasks);
+    progress('consumer time per batch…');
+    const batchSizes = [...new Set([10, ...sizes.batchSizes])].sort((a, b) => a - b);
+    consumerTime = await measureConsumerTime(backend, batchSizes, sizes.timingRounds);
+  } finally {
+    await backend.stop();
+  }
+  progress('cold start…');
+  const coldStart = await measureColdStart(sizes.coldStartProcesses);
+  progress(`local throughput, ${sizes.throughputTasks} tasks…`);
+  const throughput = await measureThroughput(sizes.throughputTasks, sizes.ceilingWrites);
+
+  const batch10 = consumerTime.find((r) => r.batchSize === 10)!;
+  const costs = requests.map((row) =>
+    costPerMillion(row, {
+      consumerMemoryMb: config.consumer.memoryMb,
+      apiMemoryMb: config.api.memoryMb,
+      consumerMsPerBatch10: batch10.medianMs,
+    }),
+  );
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    node: process.version,
+    sizes,
+    prices: PRICES,
+    requests,
+    costs,
+    consumerTime,
+    coldStart,
+    throughput,
+    goals: goalsOf({ requests, consumerTime, coldStart, throughput }),
+    tracking: trackingNote(costs),
+  };
+  return results;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { renderReport } from '../../bench/report.js';
+import { runBench, SMOKE_SIZES } from '../../bench/runBench.js';
+
+// Keeps `npm run bench` working: tiny sizes, the result's shape only, never a timing.
+describe('bench (smoke)', () => {
+  it('measures every part and renders the table', { timeout: 180_000 }, async () => {
+    const results = await runBench(SMOKE_SIZES);
+
+    expect(results.requests).toHaveLength(12);
+    for (const row of results.requests) {
+      for (const value of Object.values(row.perTask)) expect(value).toBeTypeOf('number');
+      expect(row.perTask.consumerInvocations).toBeGreaterThan(0);
+    }
+    const ours = results.requests.filter((r) => r.variant === 'ours');
+    expect(ours.every((r) => r.perTask.consumerSqsCalls === 0)).toBe(true);
+    expect(results.costs.every((c) => Number.isFinite(c.total))).toBe(true);
+    expect(results.consumerTime.map((t) => t.batchSize)).toContain(10);
+    expect(results.coldStart.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['consumer', 'api', 'empty handler']),
+    );
+    expect(results.coldStart.every((c) => c.kb > 0 && Number.isFinite(c.initMs))).toBe(true);
+    expect(results.throughput.tasks).toBe(SMOKE_SIZES.throughputTasks);
+    expect(results.goals.every((g) => typeof g.met === 'boolean')).toBe(true);
+
+    const report = renderReport(results);
+    expect(report).toContain('| goal |');
+    expect(report).toContain('Dollars per million');
+    expect(JSON.parse(JSON.stringify(results))).toEqual(results);
+  });
+});
