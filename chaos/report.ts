@@ -22,7 +22,7 @@ function outcome(name: FaultName, s: ChaosSummary): string {
   const states = new Map<string, number>();
   for (const id of tally.tasks) {
     const row = s.taskRows.get(id);
-    const state = row ? row.status : 'no row';
+    const state = row ? row.status : 'no row (not a task)';
     const reason = (row?.lastError?.details as { reason?: string } | undefined)?.reason;
     const key = row?.status === 'FAILED' && reason ? `FAILED (${reason})` : state;
     states.set(key, (states.get(key) ?? 0) + 1);
