@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliHarness, startCliHarness } from '../e2e/cliHarness.js';
+import { pollUntil } from '../helpers/poll.js';
 
 /** One hostile command line and the exit status it must get (2 usage, 3 not found). */
 interface CliCase {
@@ -72,5 +73,23 @@ describe('hostile input: CLI', () => {
     expect(out.stderr).toMatch(/^(taskpipe|error): /m);
     if (c.notEchoed) expect(out.stderr).not.toContain(c.notEchoed);
     expect(await sideEffects()).toEqual({ rows: 0, messages: 0 });
+  });
+
+  it('answers cancel and retry of a finished task with exit 4 and its state', async () => {
+    const { taskId } = await cli.json<{ taskId: string }>('enqueue', 'noop');
+    await pollUntil(
+      () => cli.store.get(taskId),
+      (t) => t?.status === 'SUCCEEDED',
+      { what: 'noop SUCCEEDED' },
+    );
+
+    const cancel = await cli.run('cancel', taskId);
+    const retry = await cli.run('retry', taskId);
+
+    expect(cancel.code).toBe(4);
+    expect(cancel.stderr).toContain('SUCCEEDED');
+    expect(retry.code).toBe(4);
+    expect(retry.stderr).toContain('SUCCEEDED');
+    expect((await cli.store.get(taskId))?.status).toBe('SUCCEEDED');
   });
 });
