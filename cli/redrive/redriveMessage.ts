@@ -54,12 +54,13 @@ export async function redriveMessage(
   if (record.status !== 'FAILED')
     return { kind: 'left', taskId: id, reason: `task_${record.status}` };
   const extra = target.registry.has(record.type) ? target.registry.get(record.type).maxAttempts : 1;
-  const requeued = await target.store.requeue(id, record.attempts, extra);
+  // The DLQ copy carries the payload, so a task sent straight to SQS (no stored payload)
+  // can be redriven too.
+  const requeued = await target.store.requeue(id, record.attempts, extra, {
+    requirePayload: false,
+  });
   if (!requeued.ok) {
-    const reason = requeued.payloadMissing
-      ? 'payload_not_stored'
-      : `task_${requeued.current?.status ?? 'gone'}`;
-    return { kind: 'left', taskId: id, reason };
+    return { kind: 'left', taskId: id, reason: `task_${requeued.current?.status ?? 'gone'}` };
   }
   return send(target, route, message, id, true, async () => {
     await target.store.revertRequeue(id, record.attempts);

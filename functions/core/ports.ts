@@ -79,10 +79,17 @@ export interface TaskStore {
   list(query: TaskListQuery): Promise<TaskPage>;
   /**
    * FAILED → QUEUED for an operator's retry, only if the task still is FAILED at `attempts`
-   * and has a stored payload. `attempts` stays (it is the fencing token); `maxAttempts`
-   * becomes `attempts + extraAttempts`; the failure-index keys go; `lastError` stays.
+   * and (unless `requirePayload` is false) has a stored payload. `attempts` stays (it is the
+   * fencing token); `maxAttempts` becomes `attempts + extraAttempts`; the failure-index keys
+   * go; `lastError` stays. A redrive passes `requirePayload: false`: it re-sends the DLQ
+   * copy, which carries the payload itself.
    */
-  requeue(id: string, attempts: number, extraAttempts: number): Promise<RequeueResult>;
+  requeue(
+    id: string,
+    attempts: number,
+    extraAttempts: number,
+    options?: { requirePayload?: boolean },
+  ): Promise<RequeueResult>;
   /** Undoes a requeue whose message could not be sent: QUEUED at `attempts` → FAILED again. */
   revertRequeue(id: string, attempts: number): Promise<boolean>;
   /** Deletes a task only while it is QUEUED with no attempt: the rollback of a failed send. */

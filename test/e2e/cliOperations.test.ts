@@ -67,6 +67,39 @@ describe('taskpipe CLI operations', () => {
     expect(await cli.depth(dlqUrl)).toBe(0);
   });
 
+  it('redrives a failed task that was sent straight to SQS, with no stored payload', async () => {
+    const { url, dlqUrl } = route('low');
+    hook.respond((_req, res) => res.writeHead(400).end('{"error":"bad order"}'));
+    const envelope = {
+      v: 1,
+      id: `direct-${Date.now()}`,
+      type: 'http.post',
+      payload: { url: `${hook.url}/orders`, body: { order: 2 } },
+      priority: 'low',
+      enqueuedAt: new Date().toISOString(),
+    };
+    await cli.pipeline.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(envelope) }),
+    );
+    await pollUntil(
+      () => cli.depth(dlqUrl),
+      (n) => n === 1,
+      { what: 'DLQ copy' },
+    );
+    expect((await cli.store.get(envelope.id))?.status).toBe('FAILED');
+
+    hook.respond((_req, res) => res.writeHead(200).end('{"ok":true}'));
+    const report = await cli.json<RedriveReport>('redrive', '--queue', 'low');
+    expect(report.queues[0]).toMatchObject({ moved: 1, requeued: 1, left: 0 });
+    const done = await pollUntil(
+      () => cli.store.get(envelope.id),
+      (t) => t?.status === 'SUCCEEDED',
+      { what: 'direct task SUCCEEDED after redrive' },
+    );
+    expect(done?.attempts).toBe(2);
+    expect(await cli.depth(dlqUrl)).toBe(0);
+  });
+
   it('leaves a poison message in the DLQ unless --include-poison is given', async () => {
     const { url, dlqUrl } = route('high');
     await cli.pipeline.clients.sqs.send(

@@ -95,6 +95,14 @@ describe.each(backendFactories)('operator writes on $name', ({ name, start, skip
     expect(noPayload).toMatchObject({ ok: false, payloadMissing: true });
   });
 
+  test('requeue without requirePayload moves a task that has no stored payload', async () => {
+    const direct = await failedTask({ payload: undefined });
+
+    const out = await store.requeue(direct.id, 1, 5, { requirePayload: false });
+
+    expect(out).toMatchObject({ ok: true, record: { status: 'QUEUED', maxAttempts: 6 } });
+  });
+
   test('revertRequeue restores FAILED only until the next claim', async () => {
     const task = await failedTask();
     const other = await failedTask();

@@ -130,17 +130,24 @@ export class DynamoTaskStore implements TaskStore {
     return this.lister.list(query);
   }
 
-  async requeue(id: string, attempts: number, extraAttempts: number): Promise<RequeueResult> {
+  async requeue(
+    id: string,
+    attempts: number,
+    extraAttempts: number,
+    options: { requirePayload?: boolean } = {},
+  ): Promise<RequeueResult> {
     const now = this.clock.now();
+    const requirePayload = options.requirePayload ?? true;
     const outcome = await this.write('requeue', id, () =>
-      requeueWrite(attempts, extraAttempts, now, this.expiresAt(now)),
+      requeueWrite(attempts, extraAttempts, now, this.expiresAt(now), requirePayload),
     );
     if (outcome.applied) {
       return { ok: true, record: outcome.record, payload: itemPayload(outcome.item) };
     }
     const current = outcome.current;
     // Still FAILED at the same attempt, so the only unmet part is the stored payload.
-    const payloadMissing = current?.status === 'FAILED' && current.attempts === attempts;
+    const payloadMissing =
+      requirePayload && current?.status === 'FAILED' && current.attempts === attempts;
     return {
       ok: false,
       ...(current ? { current } : {}),

@@ -16,6 +16,7 @@ export function requeueWrite(
   extraAttempts: number,
   now: number,
   expiresAt: number,
+  requirePayload = true,
 ): TaskWrite {
   const e = new ExpressionBuilder()
     .setValue(ATTR.status, str('QUEUED'))
@@ -27,7 +28,7 @@ export function requeueWrite(
   const condition =
     `${e.name(ATTR.status)} = ${e.value(str('FAILED'))}` +
     ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}` +
-    ` AND attribute_exists(${e.name(ATTR.payload)})`;
+    (requirePayload ? ` AND attribute_exists(${e.name(ATTR.payload)})` : '');
   return { expression: e, condition };
 }
 
