@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { runCommand } from '../context.js';
 import { demoReport } from '../demo/demoReport.js';
@@ -5,6 +6,9 @@ import { runDemo } from '../demo/runDemo.js';
 import { CliError, UnreachableError, UsageError } from '../errors.js';
 import { integer } from '../options.js';
 import type { GlobalOptions, Target } from '../target.js';
+
+const ALARM_WAIT_POLLS = 100;
+const ALARM_WAIT_POLL_MS = 50;
 
 interface DemoCommandOptions {
   tasks: number;
@@ -16,25 +20,39 @@ interface DemoCommandOptions {
 async function localTarget(
   options: GlobalOptions,
   note: (message: string) => void,
-): Promise<{ target: Target; stop: () => Promise<void> }> {
+): Promise<{ target: Target; stop: () => Promise<void>; alarms: () => Promise<string[]> }> {
   const { openLocal, resolveTarget } = await import('../target.js');
   try {
     const target = await resolveTarget(options);
     note(`using the running local runtime: ${target.where}`);
-    return { target, stop: async () => target.close() };
+    const later = async () => [
+      'alarms (the DLQ alarm among them) are printed by the `npm start` terminal within its evaluation period',
+    ];
+    return { target, stop: async () => target.close(), alarms: later };
   } catch (error) {
     if (!(error instanceof UnreachableError)) throw error;
   }
   note('no local runtime answers; starting one in this process');
   // Loaded only here: the emulators and the consumer are a large part of the CLI's start-up.
   const { LocalPipeline } = await import('../../local/LocalPipeline.js');
+  const printed: string[] = [];
   const pipeline = await LocalPipeline.start({
     ports: { api: 0, sqs: 0, dynamodb: 0 },
     logLevel: 'SILENT',
+    // Evaluated on demand at the end, so the summary is followed by the alarm it raised.
+    alarms: { periodSeconds: 3_600, print: (text) => printed.push(text) },
   });
   const target = openLocal(pipeline.info);
   return {
     target,
+    alarms: async () => {
+      await pipeline.alarms?.evaluateNow();
+      // The notice travels SNS → queue → notifier → receiver; wait for it, within a bound.
+      for (let i = 0; i < ALARM_WAIT_POLLS && printed.length === 0; i++) {
+        await delay(ALARM_WAIT_POLL_MS);
+      }
+      return printed;
+    },
     stop: async () => {
       target.close();
       await pipeline.stop();
@@ -56,7 +74,7 @@ export function registerDemo(program: Command): void {
         if (ctx.options.stack) {
           throw new UsageError('demo runs against the local runtime only; drop --stack');
         }
-        const { target, stop } = await localTarget(ctx.options, (m) => ctx.out.note(m));
+        const { target, stop, alarms } = await localTarget(ctx.options, (m) => ctx.out.note(m));
         try {
           const result = await runDemo(target, ctx.out, {
             tasks: opts.tasks,
@@ -64,6 +82,7 @@ export function registerDemo(program: Command): void {
             seed: opts.seed,
           });
           ctx.out.result(result, () => demoReport(result));
+          for (const text of await alarms()) ctx.out.note(text);
           if (result.timedOut) {
             throw new CliError(
               `timed out after ${opts.timeout} s with ${result.unfinished} task(s) unfinished`,

@@ -26,7 +26,7 @@ export function localAlarms(
         threshold: a.deadLetterQueueNotEmpty.threshold,
         comparison: 'GreaterThanOrEqualToThreshold',
         evaluationPeriods: a.deadLetterQueueNotEmpty.evaluationPeriods,
-        observe: () => visibleMessages(sqs, q.dlqUrl),
+        observe: () => messagesOn(sqs, q.dlqUrl),
       });
     }
     if (a.oldestMessageAge.enabled) {
@@ -90,12 +90,19 @@ function sqsMetric(name: string, queueName: string, statistic: string) {
   return { namespace: 'AWS/SQS', name, statistic, dimensions: { QueueName: queueName } };
 }
 
-async function visibleMessages(sqs: SQSClient, url: string): Promise<number> {
+/**
+ * Messages on a queue, visible or not: a DLQ someone is peeking at is still not empty, and
+ * fauxqs counts a peeked message as visible again only at its next receive.
+ */
+async function messagesOn(sqs: SQSClient, url: string): Promise<number> {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages'],
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
     }),
   );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
