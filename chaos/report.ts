@@ -32,23 +32,45 @@ function outcome(name: FaultName, s: ChaosSummary): string {
   return parts.join(' · ') || '—';
 }
 
+/**
+ * A Markdown table with padded columns, laid out as the repository's formatter lays them
+ * out, so the written report can be pasted into the README unchanged.
+ */
+function table(header: string[], right: boolean[], rows: string[][]): string[] {
+  const widths = header.map((h, i) =>
+    Math.max(3, [...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)),
+  );
+  const pad = (cell: string, i: number) => {
+    const fill = ' '.repeat(widths[i]! - [...cell].length);
+    return right[i] ? fill + cell : cell + fill;
+  };
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
+  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)];
+}
+
 /** The run as Markdown: the faults injected and their outcome, then every invariant. */
 export function renderReport(s: ChaosSummary): string {
-  const lines = [
+  const faultRows = (Object.keys(FAULTS) as FaultName[]).map((name) => {
+    const tally = s.faults.tallies.get(name)!;
+    return [
+      `${name}: ${FAULTS[name]}`,
+      String(s.rates[name]),
+      String(tally.injected),
+      String(tally.tasks.size),
+      outcome(name, s),
+    ];
+  });
+  const invariantRows = s.invariants.map((i) => [i.name, i.pass ? 'PASS' : 'FAIL', i.detail]);
+  return `${[
     `Chaos run: ${s.tasks} tasks, seed ${s.seed}, ${(s.runtimeMs / 1000).toFixed(1)} s in all.`,
     '',
-    '| fault | rate | injected | tasks touched | outcome (final state of those tasks) |',
-    '|---|---:|---:|---:|---|',
-  ];
-  for (const name of Object.keys(FAULTS) as FaultName[]) {
-    const tally = s.faults.tallies.get(name)!;
-    lines.push(
-      `| ${name}: ${FAULTS[name]} | ${s.rates[name]} | ${tally.injected} | ${tally.tasks.size} | ${outcome(name, s)} |`,
-    );
-  }
-  lines.push('', '| invariant | result | detail |', '|---|---|---|');
-  for (const inv of s.invariants) {
-    lines.push(`| ${inv.name} | ${inv.pass ? 'PASS' : 'FAIL'} | ${inv.detail} |`);
-  }
-  return `${lines.join('\n')}\n`;
+    ...table(
+      ['fault', 'rate', 'injected', 'tasks touched', 'outcome (final state of those tasks)'],
+      [false, true, true, true, false],
+      faultRows,
+    ),
+    '',
+    ...table(['invariant', 'result', 'detail'], [false, false, false], invariantRows),
+  ].join('\n')}\n`;
 }
