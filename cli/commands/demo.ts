@@ -81,8 +81,9 @@ export function registerDemo(program: Command): void {
             timeoutSeconds: opts.timeout,
             seed: opts.seed,
           });
-          ctx.out.result(result, () => demoReport(result));
-          for (const text of await alarms()) ctx.out.note(text);
+          const raised = await alarms();
+          ctx.out.result({ ...result, alarms: raised }, () => demoReport(result));
+          for (const text of raised) ctx.out.note(text);
           if (result.timedOut) {
             throw new CliError(
               `timed out after ${opts.timeout} s with ${result.unfinished} task(s) unfinished`,

@@ -128,6 +128,7 @@ describe('taskpipe CLI operations', () => {
     );
     expect(out.code, out.stderr).toBe(0);
     const summary = JSON.parse(out.stdout) as {
+      alarms: string[];
       enqueued: number;
       byStatus: Record<string, number>;
       poison: { sent: number; deadLettered: number };
@@ -140,6 +141,10 @@ describe('taskpipe CLI operations', () => {
     expect(counted + summary.poison.sent).toBe(101);
     expect(summary.byStatus.SUCCEEDED! + summary.byStatus.FAILED!).toBe(100);
     expect(summary.timedOut).toBe(false);
+    // The DLQ copies raise the local DLQ alarm, shown after the summary.
+    expect(summary.alarms.join('\n')).toContain(
+      'taskpipe-default-dlq-not-empty: INSUFFICIENT_DATA → ALARM',
+    );
     // Every FAILED task and the poison message left a copy in a DLQ, with its reason.
     expect(summary.poison.deadLettered).toBe(1);
     expect(summary.deadLetters.byReason.poison).toBe(1);
