@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { bundledFunctionProps, FUNCTION_RUNTIME } from '../infra/constructs/functionDefaults.js';
 import { REPO_ROOT } from '../infra/constructs/paths.js';
 
@@ -66,7 +66,7 @@ export function bundleSpecs(): BundleSpec[] {
 export async function bundle(
   spec: BundleSpec,
   outDir: string,
-): Promise<{ file: string; bytes: number }> {
+): Promise<{ file: string; bytes: number; largest: { part: string; kb: number }[] }> {
   const bundling = bundledFunctionProps(spec.entry ?? 'baseline').bundling!;
   const file = join(outDir, `${spec.name.replace(/[^a-z0-9]+/gi, '-')}.mjs`);
   const options: BuildOptions = {
@@ -81,9 +81,10 @@ export async function bundle(
     external: bundling.externalModules ?? [],
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
     outfile: file,
+    metafile: true,
     logLevel: 'silent',
   };
-  await build(
+  const result = await build(
     spec.entry
       ? { ...options, entryPoints: [join(REPO_ROOT, spec.entry)] }
       : {
@@ -91,5 +92,21 @@ export async function bundle(
           stdin: { contents: spec.source ?? EMPTY, resolveDir: REPO_ROOT, loader: 'js' },
         },
   );
-  return { file, bytes: (await stat(file)).size };
+  return { file, bytes: (await stat(file)).size, largest: largestParts(result.metafile!) };
+}
+
+/** The three packages (or project folders) that take the most of the bundle. */
+function largestParts(metafile: Metafile): { part: string; kb: number }[] {
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith('.mjs'));
+  const bytes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.[1].inputs ?? {})) {
+    if (input === '<stdin>') continue; // a baseline's own few lines
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+    const part = pkg ?? input.split('/').slice(0, 2).join('/');
+    bytes.set(part, (bytes.get(part) ?? 0) + bytesInOutput);
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([part, n]) => ({ part, kb: Math.round(n / 1024) }));
 }

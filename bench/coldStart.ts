@@ -14,6 +14,8 @@ export interface ColdStartRow {
   kb: number;
   /** Median module init time over fresh `node` processes, ms. */
   initMs: number;
+  /** What takes the most room in the bundle. */
+  largest: string;
   baseline?: string;
   /** initMs ÷ the baseline's initMs. */
   overBaseline?: number;
@@ -63,6 +65,7 @@ export async function measureColdStart(processes: number): Promise<ColdStartRow[
       name: b.spec.name,
       kb: round1(b.bytes / 1024),
       initMs: round(median(samples[k]!), 2),
+      largest: b.largest.map((p) => `${p.part} ${p.kb}`).join(', '),
       ...(b.spec.baseline ? { baseline: b.spec.baseline } : {}),
     }));
     for (const row of rows) {

@@ -10,6 +10,12 @@ const LAST_RUN = fileURLToPath(new URL('./last-run.md', import.meta.url));
 const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const START = '<!-- bench:start (npm run bench -- --write-readme) -->';
 const END = '<!-- bench:end -->';
+const INTRO = `\`npm run bench\` (about two minutes) measures what a task costs on AWS, consumer time per
+batch, cold start and local throughput, each next to baselines run in the same process, so
+the ratios hold on a busy machine. Baseline (a), the floor, only runs the task; baseline
+(b) is the usual way: Powertools batch, Powertools idempotency (DynamoDB persistence) and
+a status write per transition. The table below is the command's output
+(\`npm run bench -- --write-readme\`); \`bench/results.json\` has every figure.`;
 
 async function main(args: string[]): Promise<void> {
   const smoke = args.includes('--smoke');
@@ -36,7 +42,7 @@ async function writeReadme(report: string): Promise<void> {
   if (from >= 0 && to > from) {
     next = readme.slice(0, from) + block + readme.slice(to + END.length);
   } else {
-    const section = `## Performance\n\n\`npm run bench\` measures cost per task, consumer time, cold start and local throughput, each next to baselines from the same run (\`bench/\`). The latest run:\n\n${block}\n\n`;
+    const section = `## Performance\n\n${INTRO}\n\n${block}\n\n`;
     const at = readme.indexOf('## Development');
     next = at >= 0 ? readme.slice(0, at) + section + readme.slice(at) : `${readme}\n${section}`;
   }
