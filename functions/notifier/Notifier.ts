@@ -21,6 +21,8 @@ export interface WebhookTarget {
   name: string;
   kind: WebhookKind;
   secretName: string;
+  /** Only these alarms (by name) go to this target. @default every alarm */
+  alarmNames?: readonly string[];
 }
 
 /** What the notifier is built from. Everything but targets and secrets has a default. */
@@ -128,13 +130,14 @@ export class Notifier {
   }
 
   private async notifyBy(notice: AlarmNotice, deadline?: number): Promise<NotifyReport> {
-    const outcomes = await Promise.allSettled(
-      this.targets.map((t) => this.send(t, notice, deadline)),
+    const targets = this.targets.filter(
+      (t) => t.alarmNames === undefined || t.alarmNames.includes(notice.name),
     );
+    const outcomes = await Promise.allSettled(targets.map((t) => this.send(t, notice, deadline)));
     const delivered: NotifyReport['delivered'] = [];
     const failures: TargetFailure[] = [];
     outcomes.forEach((outcome, i) => {
-      const target = this.targets[i]!;
+      const target = targets[i]!;
       if (outcome.status === 'fulfilled') {
         delivered.push({ target: target.name, kind: target.kind, ...outcome.value });
       } else {

@@ -10,6 +10,8 @@ export const webhookTargetSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must match ^[a-z][a-z0-9-]{0,63}$'),
   kind: z.enum(WEBHOOK_KINDS),
   secretName: secretNameSchema,
+  /** Only these alarms (by name) go to the target; absent: every alarm. */
+  alarmNames: z.array(z.string().min(1).max(255)).optional(),
 });
 
 const targetsJson = z

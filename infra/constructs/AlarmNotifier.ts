@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -11,6 +11,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
+  type AlarmName,
   type NotifierDefinition,
   notifierTimeoutProblem,
   notifierTimeoutSeconds,
@@ -35,9 +36,18 @@ export const NOTIFIER_RETRY_ATTEMPTS = 2;
  * `TASKPIPE_WEBHOOK_TARGETS`: where to post, never how. The URL and signing secret stay in
  * Secrets Manager and are read at run time.
  */
-export function webhookTargetsJson(webhooks: readonly WebhookDefinition[]): string {
+export function webhookTargetsJson(
+  webhooks: readonly WebhookDefinition[],
+  alarmNamesOf: (kind: AlarmName) => readonly string[] = () => [],
+): string {
   return JSON.stringify(
-    webhooks.map((w) => ({ name: w.name, kind: w.kind, secretName: w.secretName })),
+    webhooks.map((w) => ({
+      name: w.name,
+      kind: w.kind,
+      secretName: w.secretName,
+      // A webhook that lists alarm kinds gets only those alarms, named as deployed.
+      ...(w.alarms ? { alarmNames: w.alarms.flatMap((kind) => alarmNamesOf(kind)) } : {}),
+    })),
   );
 }
 
@@ -91,7 +101,11 @@ export class AlarmNotifier extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: {
-        TASKPIPE_WEBHOOK_TARGETS: webhookTargetsJson(props.webhooks),
+        // Lazy: rendered once every alarm exists, whatever the construction order.
+        TASKPIPE_WEBHOOK_TARGETS: Lazy.string({
+          produce: () =>
+            webhookTargetsJson(props.webhooks, (kind) => props.alarmFactory.alarmNamesOf(kind)),
+        }),
         TASKPIPE_WEBHOOK_TIMEOUT_MS: String(settings.webhookTimeoutMs),
         // Stated, not left to the notifier's default: the Lambda timeout is sized for it.
         TASKPIPE_WEBHOOK_MAX_ATTEMPTS: String(WEBHOOK_ATTEMPTS),

@@ -52,9 +52,19 @@ describe('notifier function', () => {
 
   it('gets its targets and request timeout from the environment, and no URL or secret', () => {
     const env = fn().Environment.Variables as Json;
+    // `oncall` subscribes to the DLQ alarms only: it gets their deployed names.
+    const dlqAlarmNames = resources('AWS::CloudWatch::Alarm')
+      .map((a) => a.Properties.AlarmName as string)
+      .filter((name) => name.endsWith('-dlq-not-empty'));
+    expect(dlqAlarmNames).toHaveLength(3);
     expect(JSON.parse(env.TASKPIPE_WEBHOOK_TARGETS)).toEqual([
       { name: 'ops', kind: 'slack', secretName: 'taskpipe/webhooks/ops' },
-      { name: 'oncall', kind: 'feishu', secretName: 'taskpipe/webhooks/oncall' },
+      {
+        name: 'oncall',
+        kind: 'feishu',
+        secretName: 'taskpipe/webhooks/oncall',
+        alarmNames: dlqAlarmNames,
+      },
     ]);
     expect(env.TASKPIPE_WEBHOOK_TIMEOUT_MS).toBe('5000');
     expect(env.TASKPIPE_WEBHOOK_MAX_ATTEMPTS).toBe('3');

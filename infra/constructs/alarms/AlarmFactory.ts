@@ -8,6 +8,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { AlarmName } from '../../../definition/alarms.js';
 
 /** The period every taskpipe alarm evaluates. */
 export const ALARM_PERIOD = Duration.minutes(5);
@@ -26,6 +27,8 @@ export interface AlarmSpec {
   readonly id: string;
   /** Readable name suffix, e.g. `high-dlq-not-empty`. */
   readonly name: string;
+  /** Which alarm of the definition this is; webhooks can subscribe to kinds. */
+  readonly kind?: AlarmName;
   readonly metric: IMetric;
   readonly settings: AlarmToggle;
   readonly comparison: ComparisonOperator;
@@ -52,6 +55,7 @@ export class AlarmFactory {
   readonly #scope: Construct;
   readonly #action: SnsAction;
   readonly #alarms: Alarm[] = [];
+  readonly #namesByKind = new Map<AlarmName, string[]>();
 
   constructor(scope: Construct, props: AlarmFactoryProps) {
     this.#scope = scope;
@@ -63,11 +67,17 @@ export class AlarmFactory {
     return this.#alarms;
   }
 
+  /** The names of the alarms made so far of one kind (tokens until deploy). */
+  alarmNamesOf(kind: AlarmName): readonly string[] {
+    return this.#namesByKind.get(kind) ?? [];
+  }
+
   /** The alarm, or undefined when its settings switch it off. */
   create(spec: AlarmSpec): Alarm | undefined {
     if (!spec.settings.enabled) return undefined;
+    const alarmName = `${Stack.of(this.#scope).stackName}-${spec.name}`;
     const alarm = new Alarm(this.#scope, spec.id, {
-      alarmName: `${Stack.of(this.#scope).stackName}-${spec.name}`,
+      alarmName,
       alarmDescription: spec.runbook,
       metric: spec.metric,
       threshold: spec.threshold ?? spec.settings.threshold,
@@ -78,6 +88,7 @@ export class AlarmFactory {
     alarm.addAlarmAction(this.#action);
     alarm.addOkAction(this.#action);
     this.#alarms.push(alarm);
+    if (spec.kind) this.#namesByKind.set(spec.kind, [...this.alarmNamesOf(spec.kind), alarmName]);
     return alarm;
   }
 }

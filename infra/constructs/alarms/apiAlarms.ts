@@ -19,6 +19,7 @@ export function apiAlarms(factory: AlarmFactory, apiId: string, settings: AlarmT
   const alarm = factory.create({
     id: 'ApiServerErrors',
     name: 'api-5xx',
+    kind: 'apiServerErrors',
     metric: httpApiMetric(apiId, '5xx'),
     settings,
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -13,6 +13,7 @@ export function consumerAlarms(
   const errors = factory.create({
     id: 'ConsumerErrors',
     name: 'consumer-errors',
+    kind: 'consumerErrors',
     metric: fn.metricErrors({ statistic: 'Sum', period: ALARM_PERIOD }),
     settings: settings.consumerErrors,
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -24,6 +25,7 @@ export function consumerAlarms(
   const throttles = factory.create({
     id: 'ConsumerThrottles',
     name: 'consumer-throttles',
+    kind: 'consumerThrottles',
     metric: fn.metricThrottles({ statistic: 'Sum', period: ALARM_PERIOD }),
     settings: settings.consumerThrottles,
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

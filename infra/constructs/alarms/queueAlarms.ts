@@ -22,6 +22,7 @@ export function queueAlarms(
   const dlq = factory.create({
     id: `${name}DeadLetterQueueNotEmpty`,
     name: `${q.priority}-dlq-not-empty`,
+    kind: 'deadLetterQueueNotEmpty',
     metric: q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
       statistic: 'Maximum',
       period: ALARM_PERIOD,
@@ -35,6 +36,7 @@ export function queueAlarms(
   const age = factory.create({
     id: `${name}OldestMessageAge`,
     name: `${q.priority}-oldest-message-age`,
+    kind: 'oldestMessageAge',
     metric: q.queue.metricApproximateAgeOfOldestMessage({
       statistic: 'Maximum',
       period: ALARM_PERIOD,

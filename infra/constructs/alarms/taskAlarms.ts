@@ -92,6 +92,7 @@ export function taskAlarms(factory: AlarmFactory, props: TaskAlarmsProps): Alarm
     factory.create({
       id: nth('TaskFailureRate', i),
       name: nth('task-failure-rate', i, '-'),
+      kind: 'taskFailureRate',
       metric: failureRateExpression(metrics, types, rate.minimumVolume),
       settings: rate,
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -106,6 +107,7 @@ export function taskAlarms(factory: AlarmFactory, props: TaskAlarmsProps): Alarm
     factory.create({
       id: nth('DurationNearTimeout', i),
       name: nth('duration-near-timeout', i, '-'),
+      kind: 'durationNearTimeout',
       metric: durationP99Expression(metrics, types),
       settings: near,
       threshold: thresholdMs,

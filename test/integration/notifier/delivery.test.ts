@@ -194,6 +194,26 @@ describe('notifier delivery over HTTP', () => {
     });
   });
 
+  it('sends an alarm only to the targets that subscribe to it', async () => {
+    server.respond((_req, res) => res.writeHead(200).end());
+    const name = (JSON.parse(event().Records[0]!.Sns.Message) as { AlarmName: string }).AlarmName;
+    const targets: WebhookTarget[] = [
+      { name: 'everything', kind: 'generic', secretName: 'all' },
+      { name: 'dlq-only', kind: 'generic', secretName: 'dlq', alarmNames: ['some-other-alarm'] },
+      { name: 'this-one', kind: 'generic', secretName: 'mine', alarmNames: [name] },
+    ];
+    const { notifier } = testNotifier(targets, {
+      all: { url: `${server.url}/all` },
+      dlq: { url: `${server.url}/dlq` },
+      mine: { url: `${server.url}/mine` },
+    });
+
+    const [report] = await notifier.handle(event());
+
+    expect(report?.delivered.map((d) => d.target)).toEqual(['everything', 'this-one']);
+    expect(server.seen.map((r) => r.path).sort()).toEqual(['/all', '/mine']);
+  });
+
   it('sends every record of an event, and nothing when one record is not an alarm', async () => {
     server.respond((_req, res) => res.writeHead(200).end());
     const { notifier } = testNotifier([slack], { 'taskpipe/slack': { url: hookUrl() } });
