@@ -5,9 +5,13 @@ import type { BenchResults } from './runBench.js';
 const LABEL = { ours: 'taskpipe', floor: '(a) floor', powertools: '(b) Powertools' } as const;
 const PATH = { api: 'API', sqs: 'SQS-direct' } as const;
 
+/** A markdown table with padded columns, the way the formatter lays tables out. */
 function table(header: string[], rows: (string | number)[][]): string {
-  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  const cells = [header, ...rows].map((row) => row.map(String));
+  const widths = header.map((_, i) => Math.max(3, ...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
+  return [line(cells[0]!), rule, ...cells.slice(1).map(line)].join('\n');
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
