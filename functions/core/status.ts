@@ -48,6 +48,8 @@ export interface TaskRecord {
   /** Set when the result was larger than the store keeps. */
   resultTruncated?: { bytes: number; limitBytes: number };
   lastError?: TaskErrorInfo;
+  /** When the failed message was copied to the DLQ; absent on a FAILED task means not yet. */
+  deadLetteredAt?: number;
   /** Epoch seconds after which the store may delete the item (TTL). */
   expiresAt: number;
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Message } from '@aws-sdk/client-sqs';
+import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { BatchFailedError } from '../../functions/consumer/createConsumer.js';
@@ -204,6 +204,59 @@ describe.each(backendFactories)('consumer faults on $name', ({ name, start, skip
       expect(await p.store.get(other.id)).toMatchObject({ status: 'SUCCEEDED' });
       expect(await depth(backend.sqs, p.standard.url)).toEqual({ visible: 0, inFlight: 1 });
       expect(await receive(backend.sqs, p.standard.dlqUrl, 10, 0)).toEqual([]);
+    },
+  );
+
+  it.skipIf(skipReason)(
+    'sends a missing DLQ copy on redelivery, without running the task again',
+    async () => {
+      const task = envelope('test.permanent', {});
+      await send(backend.sqs, p.standard, task);
+      const sqs = new SQSClient({
+        region: backend.region,
+        endpoint: backend.sqsEndpoint,
+        credentials: { ...TEST_CREDENTIALS },
+        maxAttempts: 1,
+      });
+      let dlqSendsToFail = 1;
+      sqs.middlewareStack.add(
+        (next, context) => async (args) => {
+          const input = args.input as { QueueUrl?: string };
+          if (
+            context.commandName === 'SendMessageCommand' &&
+            input.QueueUrl === p.standard.dlqUrl &&
+            dlqSendsToFail > 0
+          ) {
+            dlqSendsToFail--;
+            throw Object.assign(new Error('We encountered an internal error.'), {
+              name: 'InternalError',
+            });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'failDlqSend' },
+      );
+      const consumer = buildConsumer(p, testRegistry, { sqs });
+      const event = await receiveEvent(p, p.standard, 1);
+
+      const first = await consumer.invoke(event).catch((e: unknown) => e);
+      // The FAILED decision is recorded before the copy; the copy failed, so nothing is acked.
+      expect(first).toBeInstanceOf(BatchFailedError);
+      expect(await p.store.get(task.id)).toMatchObject({
+        status: 'FAILED',
+        lastError: { code: 'permanent' },
+      });
+      expect((await p.store.get(task.id))?.deadLetteredAt).toBeUndefined();
+      expect(await receive(backend.sqs, p.standard.dlqUrl, 10, 0)).toEqual([]);
+
+      // The same message again, as SQS redelivers it.
+      const second = await consumer.invoke(event);
+
+      expect(second.batchItemFailures).toEqual([]);
+      expect(runs.get(task.id)).toBe(1);
+      const [copy] = await receive(backend.sqs, p.standard.dlqUrl, 10, 1);
+      expect(copy?.MessageAttributes?.['taskpipe.failure-reason']?.StringValue).toBe('permanent');
+      expect((await p.store.get(task.id))?.deadLetteredAt).toBeGreaterThan(0);
     },
   );
 

@@ -20,7 +20,14 @@ import { TaskLister } from './TaskLister.js';
 import { encoded, TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
 import { TaskTable, type WriteOutcome } from './TaskTable.js';
 import { ATTR, itemPayload, newTaskItem, num } from './taskItem.js';
-import { cancelWrite, claimWrite, finishWrite, retryWrite, type TaskWrite } from './taskWrites.js';
+import {
+  cancelWrite,
+  claimWrite,
+  deadLetteredWrite,
+  finishWrite,
+  retryWrite,
+  type TaskWrite,
+} from './taskWrites.js';
 
 export interface DynamoTaskStoreOptions {
   client: DynamoDBClient;
@@ -117,6 +124,11 @@ export class DynamoTaskStore implements TaskStore {
     return toTransition(
       await this.write('cancel', id, () => cancelWrite(now, this.expiresAt(now))),
     );
+  }
+
+  async markDeadLettered(id: string): Promise<void> {
+    const now = this.clock.now();
+    await this.write('markDeadLettered', id, () => deadLetteredWrite(now));
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {

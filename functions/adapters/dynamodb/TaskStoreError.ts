@@ -6,6 +6,7 @@ export type TaskStoreOperation =
   | 'finish'
   | 'markRetrying'
   | 'cancel'
+  | 'markDeadLettered'
   | 'get'
   | 'list'
   | 'requeue'

@@ -24,7 +24,15 @@ export function requeueWrite(
     .setValue(ATTR.enqueuedAt, num(now))
     .setValue(ATTR.expiresAt, num(expiresAt))
     // Out of the sparse failure index, and no end time while it waits again.
-    .remove(ATTR.failedType, ATTR.failedAt, ATTR.finishedAt, ATTR.durationMs, ATTR.leaseUntil);
+    .remove(
+      ATTR.failedType,
+      ATTR.failedAt,
+      ATTR.finishedAt,
+      ATTR.durationMs,
+      ATTR.leaseUntil,
+      // A later failure sends its own DLQ copy.
+      ATTR.deadLetteredAt,
+    );
   const condition =
     `${e.name(ATTR.status)} = ${e.value(str('FAILED'))}` +
     ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}` +

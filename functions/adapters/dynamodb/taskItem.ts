@@ -28,6 +28,7 @@ export const ATTR = {
   expiresAt: TASK_TABLE.ttlAttribute,
   /** JSON text of the payload; only tasks created through the API carry it. */
   payload: 'payload',
+  deadLetteredAt: 'deadLetteredAt',
   failedType: TASK_TABLE.failureIndex.partitionKey,
   failedAt: TASK_TABLE.failureIndex.sortKey,
 } as const;
@@ -138,6 +139,7 @@ const OPTIONAL_NUMBERS = [
   'nextAttemptAt',
   'durationMs',
   'queueWaitMs',
+  'deadLetteredAt',
 ] as const;
 
 /** Reads a stored item back into a task record; throws MalformedItemError on a bad shape. */

@@ -95,6 +95,12 @@ export function retryWrite(
 }
 
 /** Only a task that is not running and not finished can be cancelled. */
+/** FAILED → FAILED with the time its message reached the DLQ. */
+export function deadLetteredWrite(now: number): TaskWrite {
+  const e = new ExpressionBuilder().setValue(ATTR.deadLetteredAt, num(now));
+  return { expression: e, condition: `${e.name(ATTR.status)} = ${e.value(str('FAILED'))}` };
+}
+
 export function cancelWrite(now: number, expiresAt: number): TaskWrite {
   const e = new ExpressionBuilder()
     .setValue(ATTR.status, str('CANCELLED'))

@@ -78,8 +78,14 @@ export class TaskProcessor {
       ...(envelope.idempotencyKey ? { idempotencyKey: envelope.idempotencyKey } : {}),
     });
     if (claim.kind === 'finished') {
+      const { record } = claim;
+      if (record.status === 'FAILED' && record.deadLetteredAt === undefined) {
+        // Recorded FAILED, but its DLQ copy never went out: send it now from this delivery.
+        await this.deadLetter(message, failureFacts(record), record);
+        await this.deps.store.markDeadLettered(record.id);
+      }
       this.deps.metrics.record({ type: envelope.type, outcome: 'duplicate' });
-      return { kind: 'duplicate', ack: true, taskId: envelope.id, status: claim.record.status };
+      return { kind: 'duplicate', ack: true, taskId: envelope.id, status: record.status };
     }
     if (claim.kind === 'leased') {
       const delayMs = claim.leaseRemainingMs;
@@ -189,7 +195,7 @@ export class TaskProcessor {
 
   /** Poison without a task id: only a DLQ copy records it. */
   private async poison(message: QueueMessage, error: PoisonMessageError): Promise<RecordOutcome> {
-    await this.deadLetter(message, 'poison', error);
+    await this.deadLetter(message, { reason: 'poison', code: error.code, message: error.message });
     this.deps.metrics.record({ type: 'unknown', outcome: 'poison' });
     this.deps.logger.error('poison message dead-lettered', {
       messageId: message.messageId,
@@ -198,20 +204,24 @@ export class TaskProcessor {
     return { kind: 'failed', ack: true, reason: 'poison', code: error.code };
   }
 
-  /** DLQ copy first, then FAILED: if the write fails the message comes back and nothing is lost. */
+  /**
+   * FAILED first, so the decision stands even if what follows fails: a redelivery then finds
+   * the task FAILED (never runs it again) and sends the DLQ copy that is still missing.
+   */
   private async fail(
     message: QueueMessage,
     record: TaskRecord,
     reason: FailureReason,
     error: TaskpipeError,
   ): Promise<RecordOutcome> {
-    await this.deadLetter(message, reason, error, record);
     const finished = await this.deps.store.finish(record.id, record.attempts, {
       status: 'FAILED',
       error: { ...errorInfo(error), details: { reason, ...detailsOf(error) } },
     });
     const log = { taskId: record.id, type: record.type, attempt: record.attempts };
     if (!finished.ok) return this.leaseLost(record, log);
+    await this.deadLetter(message, { reason, code: error.code, message: error.message }, record);
+    await this.deps.store.markDeadLettered(record.id);
     const poison = reason === 'unknown_type' || reason === 'invalid_payload';
     this.deps.metrics.record({ type: record.type, outcome: poison ? 'poison' : 'failed' });
     this.deps.logger.error('task failed', { ...log, reason, error: errorInfo(error) });
@@ -220,15 +230,12 @@ export class TaskProcessor {
 
   private async deadLetter(
     message: QueueMessage,
-    reason: FailureReason,
-    error: TaskpipeError,
+    failure: { reason: FailureReason; code: string; message: string },
     record?: TaskRecord,
   ): Promise<void> {
     const attributes = deadLetterAttributes(
       {
-        reason,
-        code: error.code,
-        message: error.message,
+        ...failure,
         sourceQueue: message.queue.name,
         failedAt: this.deps.clock.now(),
         ...(record ? { taskId: record.id, attempts: record.attempts } : {}),
@@ -261,4 +268,18 @@ function errorInfo(error: TaskpipeError): { code: string; message: string } {
 
 function detailsOf(error: TaskpipeError): object {
   return error.details && typeof error.details === 'object' ? error.details : {};
+}
+
+/** The DLQ facts of a task already recorded FAILED. */
+function failureFacts(record: TaskRecord): {
+  reason: FailureReason;
+  code: string;
+  message: string;
+} {
+  const details = record.lastError?.details as { reason?: FailureReason } | undefined;
+  return {
+    reason: details?.reason ?? 'permanent',
+    code: record.lastError?.code ?? 'unknown',
+    message: record.lastError?.message ?? '(no message recorded)',
+  };
 }
