@@ -125,13 +125,7 @@ export class LocalPipeline {
         sqsEndpoint: emulators.sqsEndpoint,
         dynamodbEndpoint: emulators.dynamodbEndpoint,
         tableName,
-        queues: queues.map(({ priority, name, url, dlqUrl, fifo }) => ({
-          priority,
-          name,
-          url,
-          dlqUrl,
-          fifo,
-        })),
+        queues: consumerConfig.queues,
         pid: process.pid,
         startedAt: new Date().toISOString(),
       };

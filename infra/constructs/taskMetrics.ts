@@ -1,18 +1,9 @@
 import type { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { TASK_METRICS, TASK_TYPE_DIMENSION } from '../../functions/core/metricNames.js';
 import { METRICS_NAMESPACE } from './consumerEnvironment.js';
 
-/** The consumer's EMF metrics (functions/adapters/metrics/PowertoolsTaskMetrics.ts). */
-export const TASK_METRICS = {
-  succeeded: 'TasksSucceeded',
-  failed: 'TasksFailed',
-  retried: 'TasksRetried',
-  duplicate: 'TasksDuplicate',
-  poison: 'TasksPoison',
-  deferred: 'TasksDeferred',
-  duration: 'TaskDuration',
-  queueWait: 'QueueWait',
-} as const;
+export { TASK_METRICS };
 
 export type TaskMetricName = (typeof TASK_METRICS)[keyof typeof TASK_METRICS];
 
@@ -34,7 +25,7 @@ export class TaskMetricFactory {
     return new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { service: this.service, TaskType: taskType },
+      dimensionsMap: { service: this.service, [TASK_TYPE_DIMENSION]: taskType },
       statistic,
       period: this.period,
     });
@@ -42,7 +33,7 @@ export class TaskMetricFactory {
 
   /** The SEARCH expression text for one metric across every task type. */
   searchText(metricName: TaskMetricName, statistic: string): string {
-    const schema = `{${METRICS_NAMESPACE},TaskType,service}`;
+    const schema = `{${METRICS_NAMESPACE},${TASK_TYPE_DIMENSION},service}`;
     const query = `${schema} service="${this.service}" MetricName="${metricName}"`;
     return `SEARCH('${query}', '${statistic}', ${this.period.toSeconds()})`;
   }
@@ -51,7 +42,7 @@ export class TaskMetricFactory {
   search(metricName: TaskMetricName, statistic: string, what: string): MathExpression {
     return new MathExpression({
       expression: this.searchText(metricName, statistic),
-      label: `\${PROP('Dim.TaskType')} ${what}`,
+      label: `\${PROP('Dim.${TASK_TYPE_DIMENSION}')} ${what}`,
       period: this.period,
     });
   }

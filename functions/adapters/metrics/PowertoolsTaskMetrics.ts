@@ -1,13 +1,14 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { TASK_METRICS, TASK_TYPE_DIMENSION } from '../../core/metricNames.js';
 import type { TaskMetrics } from '../../core/ports.js';
 
 const COUNTERS = {
-  succeeded: 'TasksSucceeded',
-  failed: 'TasksFailed',
-  retried: 'TasksRetried',
-  duplicate: 'TasksDuplicate',
-  poison: 'TasksPoison',
-  deferred: 'TasksDeferred',
+  succeeded: TASK_METRICS.succeeded,
+  failed: TASK_METRICS.failed,
+  retried: TASK_METRICS.retried,
+  duplicate: TASK_METRICS.duplicate,
+  poison: TASK_METRICS.poison,
+  deferred: TASK_METRICS.deferred,
 } as const;
 
 /**
@@ -24,10 +25,10 @@ export class PowertoolsTaskMetrics implements TaskMetrics {
     if (event.outcome !== 'started')
       metrics.addMetric(COUNTERS[event.outcome], MetricUnit.Count, 1);
     if (event.durationMs !== undefined) {
-      metrics.addMetric('TaskDuration', MetricUnit.Milliseconds, event.durationMs);
+      metrics.addMetric(TASK_METRICS.duration, MetricUnit.Milliseconds, event.durationMs);
     }
     if (event.queueWaitMs !== undefined) {
-      metrics.addMetric('QueueWait', MetricUnit.Milliseconds, event.queueWaitMs);
+      metrics.addMetric(TASK_METRICS.queueWait, MetricUnit.Milliseconds, event.queueWaitMs);
     }
   }
 
@@ -42,7 +43,7 @@ export class PowertoolsTaskMetrics implements TaskMetrics {
       metrics = new Metrics({
         namespace: this.options.namespace,
         serviceName: this.options.serviceName,
-        defaultDimensions: { TaskType: type },
+        defaultDimensions: { [TASK_TYPE_DIMENSION]: type },
       });
       this.#byType.set(type, metrics);
     }
