@@ -21,7 +21,7 @@ export function banner(info: LocalPipelineInfo, stateFile: string): string {
     `      -d '{"type":"noop","payload":{}}'`,
     `    AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region ${info.region} \\`,
     `      --endpoint-url ${info.sqsEndpoint} sqs send-message --queue-url ${example?.url} \\`,
-    `      --message-body '{"v":1,"id":"hello-1","type":"noop","payload":{},"priority":"${example?.priority}","enqueuedAt":"2026-01-01T00:00:00Z"}'`,
+    `      --message-body '{"v":1,"id":"hello-1","type":"noop","payload":{},"priority":"${example?.priority}","enqueuedAt":"${new Date().toISOString()}"}'`,
     '    npx taskpipe status hello-1',
     '',
     `  Written to ${stateFile} for the CLI. Press Ctrl-C to stop.`,
