@@ -11,11 +11,12 @@ import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from
 import type { TaskRegistry } from '../registry.js';
 import type { TaskRecord } from '../status.js';
 import type { AnyTaskDefinition } from '../task.js';
-import { deadLetterAttributes } from './deadLetterAttributes.js';
 import type { Enqueuer } from './Enqueuer.js';
 import { handlerContext } from './handlerContext.js';
+import { leaseLost } from './leaseLost.js';
 import { runWithTimeout } from './runWithTimeout.js';
-import type { FailureReason, Invocation, QueueMessage, RecordOutcome } from './types.js';
+import { TaskFailures } from './TaskFailures.js';
+import type { Invocation, QueueMessage, RecordOutcome } from './types.js';
 
 /** SQS caps a message's visibility timeout at 12 hours. */
 const MAX_VISIBILITY_SECONDS = 43_200;
@@ -39,7 +40,11 @@ export interface TaskProcessorDeps {
  * not record what happened, and then the message must be redelivered.
  */
 export class TaskProcessor {
-  constructor(private readonly deps: TaskProcessorDeps) {}
+  private readonly failures: TaskFailures;
+
+  constructor(private readonly deps: TaskProcessorDeps) {
+    this.failures = new TaskFailures(deps);
+  }
 
   async process(message: QueueMessage, invocation: Invocation): Promise<RecordOutcome> {
     const { clock, safetyMarginMs } = this.deps;
@@ -57,7 +62,7 @@ export class TaskProcessor {
       envelope = parseEnvelope(message.body);
     } catch (error) {
       if (!(error instanceof PoisonMessageError)) throw error;
-      return this.poison(message, error);
+      return this.failures.poison(message, error);
     }
     const definition = this.deps.registry.has(envelope.type)
       ? this.deps.registry.get(envelope.type)
@@ -79,11 +84,7 @@ export class TaskProcessor {
     });
     if (claim.kind === 'finished') {
       const { record } = claim;
-      if (record.status === 'FAILED' && record.deadLetteredAt === undefined) {
-        // Recorded FAILED, but its DLQ copy never went out: send it now from this delivery.
-        await this.deadLetter(message, failureFacts(record), record);
-        await this.deps.store.markDeadLettered(record.id);
-      }
+      await this.failures.ensureDeadLettered(message, record);
       this.deps.metrics.record({ type: envelope.type, outcome: 'duplicate' });
       return { kind: 'duplicate', ack: true, taskId: envelope.id, status: record.status };
     }
@@ -105,12 +106,12 @@ export class TaskProcessor {
         'unknown_type',
         `unknown task type ${JSON.stringify(envelope.type)}; known types: ${this.deps.registry.types.join(', ')}`,
       );
-      return this.fail(message, record, 'unknown_type', error);
+      return this.failures.fail(message, record, 'unknown_type', error);
     }
     if (record.attempts > record.maxAttempts) {
       // An earlier attempt died with the invocation (crash or timeout) and used the last try.
       const error = new AttemptsExhaustedError(record.attempts - 1, record.maxAttempts);
-      return this.fail(message, record, 'attempts_exhausted', error);
+      return this.failures.fail(message, record, 'attempts_exhausted', error);
     }
     return this.run(message, envelope, definition, record, invocation);
   }
@@ -127,7 +128,7 @@ export class TaskProcessor {
     try {
       payload = this.deps.registry.parsePayload(definition.type, envelope.payload);
     } catch (error) {
-      return this.fail(message, record, 'invalid_payload', toTaskpipeError(error));
+      return this.failures.fail(message, record, 'invalid_payload', toTaskpipeError(error));
     }
 
     const attempt = record.attempts;
@@ -150,7 +151,7 @@ export class TaskProcessor {
         status: 'SUCCEEDED',
         result: result ?? null,
       });
-      if (!finished.ok) return this.leaseLost(record, log);
+      if (!finished.ok) return leaseLost(this.deps.logger, record, log);
       this.deps.metrics.record({ type: record.type, outcome: 'succeeded', durationMs });
       logger.info('task succeeded', { ...log, durationMs });
       return { kind: 'succeeded', ack: true, taskId: record.id, attempt };
@@ -158,9 +159,9 @@ export class TaskProcessor {
       const error = toTaskpipeError(thrown);
       const durationMs = clock.now() - started;
       this.deps.metrics.record({ type: record.type, outcome: 'failed', durationMs });
-      if (!error.retryable) return this.fail(message, record, 'permanent', error);
+      if (!error.retryable) return this.failures.fail(message, record, 'permanent', error);
       if (attempt >= record.maxAttempts) {
-        return this.fail(message, record, 'attempts_exhausted', error);
+        return this.failures.fail(message, record, 'attempts_exhausted', error);
       }
       return this.retry(message, definition, record, error, log);
     }
@@ -186,74 +187,11 @@ export class TaskProcessor {
       errorInfo(error),
       this.deps.clock.now() + delayMs,
     );
-    if (!marked.ok) return this.leaseLost(record, log);
+    if (!marked.ok) return leaseLost(this.deps.logger, record, log);
     await this.setVisibility(message, delayMs);
     this.deps.metrics.record({ type: record.type, outcome: 'retried' });
     this.deps.logger.warn('task will retry', { ...log, delayMs, error: errorInfo(error) });
     return { kind: 'retry', ack: false, taskId: record.id, attempt, delayMs };
-  }
-
-  /** Poison without a task id: only a DLQ copy records it. */
-  private async poison(message: QueueMessage, error: PoisonMessageError): Promise<RecordOutcome> {
-    await this.deadLetter(message, { reason: 'poison', code: error.code, message: error.message });
-    this.deps.metrics.record({ type: 'unknown', outcome: 'poison' });
-    this.deps.logger.error('poison message dead-lettered', {
-      messageId: message.messageId,
-      error: errorInfo(error),
-    });
-    return { kind: 'failed', ack: true, reason: 'poison', code: error.code };
-  }
-
-  /**
-   * FAILED first, so the decision stands even if what follows fails: a redelivery then finds
-   * the task FAILED (never runs it again) and sends the DLQ copy that is still missing.
-   */
-  private async fail(
-    message: QueueMessage,
-    record: TaskRecord,
-    reason: FailureReason,
-    error: TaskpipeError,
-  ): Promise<RecordOutcome> {
-    const finished = await this.deps.store.finish(record.id, record.attempts, {
-      status: 'FAILED',
-      error: { ...errorInfo(error), details: { reason, ...detailsOf(error) } },
-    });
-    const log = { taskId: record.id, type: record.type, attempt: record.attempts };
-    if (!finished.ok) return this.leaseLost(record, log);
-    await this.deadLetter(message, { reason, code: error.code, message: error.message }, record);
-    await this.deps.store.markDeadLettered(record.id);
-    const poison = reason === 'unknown_type' || reason === 'invalid_payload';
-    this.deps.metrics.record({ type: record.type, outcome: poison ? 'poison' : 'failed' });
-    this.deps.logger.error('task failed', { ...log, reason, error: errorInfo(error) });
-    return { kind: 'failed', ack: true, taskId: record.id, reason, code: error.code };
-  }
-
-  private async deadLetter(
-    message: QueueMessage,
-    failure: { reason: FailureReason; code: string; message: string },
-    record?: TaskRecord,
-  ): Promise<void> {
-    const attributes = deadLetterAttributes(
-      {
-        ...failure,
-        sourceQueue: message.queue.name,
-        failedAt: this.deps.clock.now(),
-        ...(record ? { taskId: record.id, attempts: record.attempts } : {}),
-      },
-      message.attributes,
-    );
-    await this.deps.queue.send(message.queue.dlqUrl, message.body, {
-      attributes,
-      ...(message.queue.fifo
-        ? { groupId: message.messageGroupId ?? 'default', deduplicationId: message.messageId }
-        : {}),
-    });
-  }
-
-  /** A newer attempt owns the task; leave the message to be redelivered and resolved then. */
-  private leaseLost(record: TaskRecord, log: LogFields): RecordOutcome {
-    this.deps.logger.warn('lease lost to a newer attempt; result not recorded', log);
-    return { kind: 'lease_lost', ack: false, taskId: record.id, attempt: record.attempts };
   }
 
   private async setVisibility(message: QueueMessage, delayMs: number): Promise<void> {
@@ -264,22 +202,4 @@ export class TaskProcessor {
 
 function errorInfo(error: TaskpipeError): { code: string; message: string } {
   return { code: error.code, message: error.message };
-}
-
-function detailsOf(error: TaskpipeError): object {
-  return error.details && typeof error.details === 'object' ? error.details : {};
-}
-
-/** The DLQ facts of a task already recorded FAILED. */
-function failureFacts(record: TaskRecord): {
-  reason: FailureReason;
-  code: string;
-  message: string;
-} {
-  const details = record.lastError?.details as { reason?: FailureReason } | undefined;
-  return {
-    reason: details?.reason ?? 'permanent',
-    code: record.lastError?.code ?? 'unknown',
-    message: record.lastError?.message ?? '(no message recorded)',
-  };
 }

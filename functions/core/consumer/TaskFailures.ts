@@ -1,0 +1,96 @@
+import type { PoisonMessageError, TaskpipeError } from '../errors.js';
+import type { Clock, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
+import type { TaskRecord } from '../status.js';
+import { deadLetterAttributes } from './deadLetterAttributes.js';
+import { leaseLost } from './leaseLost.js';
+import type { FailureReason, QueueMessage, RecordOutcome } from './types.js';
+
+type Failure = { reason: FailureReason; code: string; message: string };
+
+/**
+ * The failure path: FAILED in the table, a copy in the DLQ, the original acknowledged.
+ * FAILED comes first so the decision stands whatever fails next; a redelivery that finds
+ * the task FAILED without `deadLetteredAt` sends the copy that is still missing.
+ */
+export class TaskFailures {
+  constructor(
+    private readonly deps: {
+      store: TaskStore;
+      queue: QueuePort;
+      clock: Clock;
+      logger: Logger;
+      metrics: TaskMetrics;
+    },
+  ) {}
+
+  /** Poison without a task id: only a DLQ copy records it. */
+  async poison(message: QueueMessage, error: PoisonMessageError): Promise<RecordOutcome> {
+    await this.deadLetter(message, { reason: 'poison', code: error.code, message: error.message });
+    this.deps.metrics.record({ type: 'unknown', outcome: 'poison' });
+    this.deps.logger.error('poison message dead-lettered', {
+      messageId: message.messageId,
+      error: { code: error.code, message: error.message },
+    });
+    return { kind: 'failed', ack: true, reason: 'poison', code: error.code };
+  }
+
+  async fail(
+    message: QueueMessage,
+    record: TaskRecord,
+    reason: FailureReason,
+    error: TaskpipeError,
+  ): Promise<RecordOutcome> {
+    const info = { code: error.code, message: error.message };
+    const finished = await this.deps.store.finish(record.id, record.attempts, {
+      status: 'FAILED',
+      error: { ...info, details: { reason, ...detailsOf(error) } },
+    });
+    const log = { taskId: record.id, type: record.type, attempt: record.attempts };
+    if (!finished.ok) return leaseLost(this.deps.logger, record, log);
+    await this.deadLetter(message, { reason, ...info }, record);
+    await this.deps.store.markDeadLettered(record.id);
+    const poison = reason === 'unknown_type' || reason === 'invalid_payload';
+    this.deps.metrics.record({ type: record.type, outcome: poison ? 'poison' : 'failed' });
+    this.deps.logger.error('task failed', { ...log, reason, error: info });
+    return { kind: 'failed', ack: true, taskId: record.id, reason, code: error.code };
+  }
+
+  /** For a delivery that finds its task FAILED: sends the DLQ copy if none went out. */
+  async ensureDeadLettered(message: QueueMessage, record: TaskRecord): Promise<void> {
+    if (record.status !== 'FAILED' || record.deadLetteredAt !== undefined) return;
+    await this.deadLetter(message, recordedFailure(record), record);
+    await this.deps.store.markDeadLettered(record.id);
+  }
+
+  private async deadLetter(message: QueueMessage, failure: Failure, record?: TaskRecord) {
+    const attributes = deadLetterAttributes(
+      {
+        ...failure,
+        sourceQueue: message.queue.name,
+        failedAt: this.deps.clock.now(),
+        ...(record ? { taskId: record.id, attempts: record.attempts } : {}),
+      },
+      message.attributes,
+    );
+    await this.deps.queue.send(message.queue.dlqUrl, message.body, {
+      attributes,
+      ...(message.queue.fifo
+        ? { groupId: message.messageGroupId ?? 'default', deduplicationId: message.messageId }
+        : {}),
+    });
+  }
+}
+
+function detailsOf(error: TaskpipeError): object {
+  return error.details && typeof error.details === 'object' ? error.details : {};
+}
+
+/** The DLQ facts of a task already recorded FAILED. */
+function recordedFailure(record: TaskRecord): Failure {
+  const details = record.lastError?.details as { reason?: FailureReason } | undefined;
+  return {
+    reason: details?.reason ?? 'permanent',
+    code: record.lastError?.code ?? 'unknown',
+    message: record.lastError?.message ?? '(no message recorded)',
+  };
+}
