@@ -176,7 +176,15 @@ export interface TaskMetrics {
   record(event: {
     type: string;
     /** `started` carries the queue wait; the others count outcomes. */
-    outcome: 'started' | 'succeeded' | 'failed' | 'retried' | 'duplicate' | 'poison' | 'deferred';
+    outcome:
+      | 'started'
+      | 'attempted'
+      | 'succeeded'
+      | 'failed'
+      | 'retried'
+      | 'duplicate'
+      | 'poison'
+      | 'deferred';
     durationMs?: number;
     queueWaitMs?: number;
   }): void;

@@ -22,8 +22,11 @@ export class PowertoolsTaskMetrics implements TaskMetrics {
 
   record(event: Parameters<TaskMetrics['record']>[0]): void {
     const metrics = this.forType(event.type);
-    if (event.outcome !== 'started')
+    // `started` carries the queue wait and `attempted` a failed attempt's duration: neither
+    // is an outcome of the task.
+    if (event.outcome !== 'started' && event.outcome !== 'attempted') {
       metrics.addMetric(COUNTERS[event.outcome], MetricUnit.Count, 1);
+    }
     if (event.durationMs !== undefined) {
       metrics.addMetric(TASK_METRICS.duration, MetricUnit.Milliseconds, event.durationMs);
     }

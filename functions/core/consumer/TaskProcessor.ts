@@ -18,8 +18,13 @@ import { runWithTimeout } from './runWithTimeout.js';
 import { TaskFailures } from './TaskFailures.js';
 import type { Invocation, QueueMessage, RecordOutcome } from './types.js';
 
-/** SQS caps a message's visibility timeout at 12 hours. */
-const MAX_VISIBILITY_SECONDS = 43_200;
+/**
+ * SQS caps a message's visibility at 12 hours counted from its receipt; keep the time this
+ * invocation may already have spent on it out of that budget.
+ */
+const MAX_DELAY_SECONDS = 43_200 - 15 * 60;
+/** The least time a handler gets (or its whole timeout, if shorter) before it is started. */
+const MIN_HANDLER_BUDGET_MS = 1_000;
 
 export interface TaskProcessorDeps {
   registry: TaskRegistry;
@@ -67,6 +72,11 @@ export class TaskProcessor {
     const definition = this.deps.registry.has(envelope.type)
       ? this.deps.registry.get(envelope.type)
       : undefined;
+    // A claim spends an attempt: do not claim what would be aborted as soon as it starts.
+    const budgetMs = invocation.deadline - clock.now() - safetyMarginMs;
+    if (definition && budgetMs < Math.min(definition.timeoutMs, MIN_HANDLER_BUDGET_MS)) {
+      return { kind: 'not_started', ack: false, remainingMs: budgetMs + safetyMarginMs };
+    }
 
     const claim = await this.deps.store.claim({
       id: envelope.id,
@@ -136,8 +146,9 @@ export class TaskProcessor {
     const timeoutMs = Math.min(definition.timeoutMs, untilDeadline);
     const started = clock.now();
     const log = { taskId: record.id, type: record.type, attempt, messageId: message.messageId };
+    let result: unknown;
     try {
-      const result = await runWithTimeout(
+      result = await runWithTimeout(
         (signal) =>
           definition.handler(
             payload,
@@ -146,25 +157,28 @@ export class TaskProcessor {
         timeoutMs,
         timeoutMs < definition.timeoutMs ? 'deadline' : 'task_timeout',
       );
-      const durationMs = clock.now() - started;
-      const finished = await this.deps.store.finish(record.id, attempt, {
-        status: 'SUCCEEDED',
-        result: result ?? null,
-      });
-      if (!finished.ok) return leaseLost(this.deps.logger, record, log);
-      this.deps.metrics.record({ type: record.type, outcome: 'succeeded', durationMs });
-      logger.info('task succeeded', { ...log, durationMs });
-      return { kind: 'succeeded', ack: true, taskId: record.id, attempt };
     } catch (thrown) {
       const error = toTaskpipeError(thrown);
+      // Duration only: the outcome is counted once, as retried or (finally) failed.
       const durationMs = clock.now() - started;
-      this.deps.metrics.record({ type: record.type, outcome: 'failed', durationMs });
+      this.deps.metrics.record({ type: record.type, outcome: 'attempted', durationMs });
       if (!error.retryable) return this.failures.fail(message, record, 'permanent', error);
       if (attempt >= record.maxAttempts) {
         return this.failures.fail(message, record, 'attempts_exhausted', error);
       }
       return this.retry(message, definition, record, error, log);
     }
+    // Outside the try: a store error here is not the handler's failure. It escapes, the
+    // record is reported failed, and the redelivery finds the lease (or claims again).
+    const durationMs = clock.now() - started;
+    const finished = await this.deps.store.finish(record.id, attempt, {
+      status: 'SUCCEEDED',
+      result: result ?? null,
+    });
+    if (!finished.ok) return leaseLost(this.deps.logger, record, log);
+    this.deps.metrics.record({ type: record.type, outcome: 'succeeded', durationMs });
+    logger.info('task succeeded', { ...log, durationMs });
+    return { kind: 'succeeded', ack: true, taskId: record.id, attempt };
   }
 
   private async retry(
@@ -178,8 +192,10 @@ export class TaskProcessor {
     const requested =
       'retryAfterMs' in error ? (error.retryAfterMs as number | undefined) : undefined;
     const delayMs = Math.min(
-      requested ?? backoffDelayMs(attempt, definition.backoff, this.deps.random),
-      MAX_VISIBILITY_SECONDS * 1000,
+      requested !== undefined && Number.isFinite(requested) && requested >= 0
+        ? requested
+        : backoffDelayMs(attempt, definition.backoff, this.deps.random),
+      MAX_DELAY_SECONDS * 1000,
     );
     const marked = await this.deps.store.markRetrying(
       record.id,
@@ -195,7 +211,7 @@ export class TaskProcessor {
   }
 
   private async setVisibility(message: QueueMessage, delayMs: number): Promise<void> {
-    const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)));
+    const seconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)));
     await this.deps.queue.changeVisibility(message.queue.url, message.receiptHandle, seconds);
   }
 }
