@@ -34,8 +34,9 @@ function originalAttributes(message: Message): MessageAttributes {
  * Moves one DLQ message back to `route`'s queue. A FAILED task is first set QUEUED by the
  * store's `requeue` (the write behind `TaskService.retry`), and set FAILED again if the send
  * fails; the DLQ copy is deleted only after the send succeeded, so nothing is lost. A copy
- * whose task moved on (QUEUED, RUNNING, SUCCEEDED…) is stale and is left. A body that is not
- * an envelope goes back as it is only with `includePoison`.
+ * of a task that has not ended (QUEUED, RETRYING, RUNNING with an expired lease) goes back
+ * as it is; one whose task ended (SUCCEEDED, CANCELLED) or is running is left. A body that
+ * is not an envelope goes back as it is only with `includePoison`.
  */
 export async function redriveMessage(
   target: Target,
@@ -51,6 +52,14 @@ export async function redriveMessage(
   const id = envelope.id;
   const record = await target.store.get(id);
   if (!record) return send(target, route, message, id, false, async () => {});
+  // SQS itself dead-letters after maxReceiveCount, which deferrals and crashed invocations
+  // use up too: such a copy may be the only one of a task that has not ended. The consumer
+  // can claim it as it is, so it goes back without a requeue.
+  const claimable =
+    record.status === 'QUEUED' ||
+    record.status === 'RETRYING' ||
+    (record.status === 'RUNNING' && (record.leaseUntil ?? 0) < Date.now());
+  if (claimable) return send(target, route, message, id, false, async () => {});
   if (record.status !== 'FAILED')
     return { kind: 'left', taskId: id, reason: `task_${record.status}` };
   const extra = target.registry.has(record.type) ? target.registry.get(record.type).maxAttempts : 1;

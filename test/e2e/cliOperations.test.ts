@@ -100,6 +100,43 @@ describe('taskpipe CLI operations', () => {
     expect(await cli.depth(dlqUrl)).toBe(0);
   });
 
+  it('redrives a copy SQS dead-lettered while its task was still RETRYING', async () => {
+    const { dlqUrl } = route('high');
+    hook.respond((_req, res) => res.writeHead(200).end('{"ok":true}'));
+    const envelope = {
+      v: 1,
+      id: `retrying-${Date.now()}`,
+      type: 'http.post',
+      payload: { url: `${hook.url}/orders`, body: { order: 3 } },
+      priority: 'high',
+      enqueuedAt: new Date().toISOString(),
+    };
+    // As after maxReceiveCount: the row says RETRYING, the only copy is on the DLQ.
+    await cli.store.claim({
+      id: envelope.id,
+      type: envelope.type,
+      priority: 'high',
+      maxAttempts: 5,
+      enqueuedAt: Date.now(),
+      leaseUntil: Date.now() + 60_000,
+    });
+    await cli.store.markRetrying(envelope.id, 1, { code: 'retryable', message: 'x' }, Date.now());
+    await cli.pipeline.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: JSON.stringify(envelope) }),
+    );
+
+    const report = await cli.json<RedriveReport>('redrive', '--queue', 'high');
+
+    expect(report.queues[0]).toMatchObject({ moved: 1, requeued: 0, left: 0 });
+    const done = await pollUntil(
+      () => cli.store.get(envelope.id),
+      (t) => t?.status === 'SUCCEEDED',
+      { what: 'RETRYING task SUCCEEDED after redrive' },
+    );
+    expect(done?.attempts).toBe(2);
+    expect(await cli.depth(dlqUrl)).toBe(0);
+  });
+
   it('leaves a poison message in the DLQ unless --include-poison is given', async () => {
     const { url, dlqUrl } = route('high');
     await cli.pipeline.clients.sqs.send(
