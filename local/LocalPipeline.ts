@@ -69,7 +69,7 @@ export class LocalPipeline {
     readonly config: PipelineConfig,
     readonly metrics: LocalMetrics,
     private readonly pollers: EventSourcePoller[],
-    private readonly stopEmulators: () => Promise<void>,
+    private readonly stoppers: { intake: () => Promise<void>; emulators: () => Promise<void> },
     /** The local alarm path, when started with `alarms`. */
     readonly alarms?: LocalAlarmRuntime,
   ) {}
@@ -163,12 +163,20 @@ export class LocalPipeline {
             logger,
           })
         : undefined;
-      const stop = async () => {
-        await alarms?.stop();
+      // Stop taking work first (API, alarms), then drain the pollers, then the emulators.
+      const stopIntake = async () => {
         await api.close();
-        await emulators.stop();
+        await alarms?.stop();
       };
-      const pipeline = new LocalPipeline(info, clients, config, metrics, pollers, stop, alarms);
+      const pipeline = new LocalPipeline(
+        info,
+        clients,
+        config,
+        metrics,
+        pollers,
+        { intake: stopIntake, emulators: emulators.stop },
+        alarms,
+      );
       for (const poller of pollers) poller.start();
       return pipeline;
     } catch (error) {
@@ -179,10 +187,11 @@ export class LocalPipeline {
 
   /** Stops polling, lets in-flight batches finish, then stops the emulators. */
   async stop(): Promise<void> {
+    await this.stoppers.intake();
     await Promise.all(this.pollers.map((p) => p.stop()));
     this.clients.sqs.destroy();
     this.clients.dynamodb.destroy();
-    await this.stopEmulators();
+    await this.stoppers.emulators();
   }
 }
 

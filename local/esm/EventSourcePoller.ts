@@ -49,7 +49,10 @@ export class EventSourcePoller {
   #running = false;
   #receiving?: AbortController;
   #loop?: Promise<void>;
+  /** Invocations holding a concurrency slot: until their handler ends. */
   readonly #inFlight = new Set<Promise<void>>();
+  /** Invocations whose batch is not settled yet; a stop waits for these. */
+  readonly #unsettled = new Set<Promise<void>>();
   /** Highest number of concurrent invocations seen; lets tests check the cap. */
   peakConcurrency = 0;
 
@@ -66,7 +69,8 @@ export class EventSourcePoller {
     this.#running = false;
     this.#receiving?.abort();
     await this.#loop;
-    await Promise.allSettled([...this.#inFlight]);
+    // A timed-out handler that never ends is not waited for: Lambda would have killed it.
+    await Promise.allSettled([...this.#unsettled]);
   }
 
   private async run(): Promise<void> {
@@ -88,8 +92,11 @@ export class EventSourcePoller {
         continue;
       }
       if (messages.length === 0) continue;
-      const invocation = this.invoke(messages).finally(() => this.#inFlight.delete(invocation));
-      this.#inFlight.add(invocation);
+      const { settled, ended } = this.invoke(messages);
+      const settling = settled.finally(() => this.#unsettled.delete(settling));
+      this.#unsettled.add(settling);
+      const slot = ended.finally(() => this.#inFlight.delete(slot));
+      this.#inFlight.add(slot);
       this.peakConcurrency = Math.max(this.peakConcurrency, this.#inFlight.size);
     }
   }
@@ -124,11 +131,30 @@ export class EventSourcePoller {
     return out.Messages ?? [];
   }
 
-  private async invoke(messages: Message[]): Promise<void> {
-    const { sqs, queue, region, handler, functionName, functionTimeoutMs } = this.options;
+  /** `settled`: the batch is deleted or returned; `ended`: the handler itself finished. */
+  private invoke(messages: Message[]): { settled: Promise<void>; ended: Promise<void> } {
+    const running = Promise.resolve().then(() =>
+      this.options.handler(
+        toSqsEvent(messages, this.options.queue.arn, this.options.region),
+        lambdaContext(this.options.functionName, Date.now() + this.options.functionTimeoutMs),
+      ),
+    );
+    const settled = this.settle(messages, running);
+    // Lambda would kill a timed-out invocation; here it runs on, so it keeps its slot until
+    // it ends and maxConcurrency still holds.
+    const ended = settled.then(() =>
+      running.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return { settled, ended };
+  }
+
+  private async settle(messages: Message[], running: Promise<SQSBatchResponse>): Promise<void> {
+    const { sqs, queue, region, functionTimeoutMs } = this.options;
     const receivedAt = Date.now();
     const event = toSqsEvent(messages, queue.arn, region);
-    const deadline = Date.now() + functionTimeoutMs;
     let response: SQSBatchResponse | undefined;
     let error: string | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -139,10 +165,9 @@ export class EventSourcePoller {
           functionTimeoutMs,
         );
       });
-      response = await Promise.race([
-        handler(event, lambdaContext(functionName, deadline)),
-        timedOut,
-      ]);
+      // As Lambda: no answer, or one without batchItemFailures, is a full success.
+      const answer = (await Promise.race([running, timedOut])) as SQSBatchResponse | undefined;
+      response = { batchItemFailures: answer?.batchItemFailures ?? [] };
       error = invalidResponse(event, response);
       if (error) response = undefined;
     } catch (thrown) {

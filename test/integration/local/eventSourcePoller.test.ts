@@ -97,6 +97,16 @@ describe('EventSourcePoller', () => {
     expect(reports[1]).toMatchObject({ deleted: 2 });
   });
 
+  it('treats a handler that returns nothing as a full success, as Lambda does', async () => {
+    const q = await queueWith(['a', 'b']);
+    const handler = async () => undefined as unknown as SQSBatchResponse;
+
+    const [report] = await run({ queue: q, handler }, 1);
+
+    expect(report).toMatchObject({ records: 2, deleted: 2, returned: 0 });
+    expect(report?.error).toBeUndefined();
+  });
+
   it('fails the whole batch on an identifier that is not in it', async () => {
     const q = await queueWith(['a', 'b']);
     const handler = async (): Promise<SQSBatchResponse> => ({
