@@ -1,4 +1,5 @@
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Stack } from 'aws-cdk-lib';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -53,7 +54,25 @@ export class TaskAlarms extends Construct {
       taskTypes: props.taskTypes,
       settings,
       timeoutSeconds: config.consumer.timeoutSeconds,
+      stateStackName: Stack.of(storage.taskTable.table).stackName,
     });
+    if (config.schedules.length > 0) {
+      // Deliveries Scheduler could not make land here; nothing else would ever show them.
+      this.factory.create({
+        id: 'ScheduleDeadLetterQueueNotEmpty',
+        name: 'schedules-dlq-not-empty',
+        kind: 'deadLetterQueueNotEmpty',
+        metric: storage.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          statistic: 'Maximum',
+          period: ALARM_PERIOD,
+        }),
+        settings: settings.deadLetterQueueNotEmpty,
+        comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // An idle DLQ stops reporting metrics: it is empty.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        runbook: `EventBridge Scheduler could not deliver scheduled tasks to their queue; the deliveries wait on the schedule dead-letter queue (${Stack.of(storage.scheduleDeadLetterQueue).stackName} output ScheduleDeadLetterQueueUrl). Check the schedules' target permissions and queue, then resend the messages to the queue named in each.`,
+      });
+    }
     if (props.httpApiId) apiAlarms(this.factory, props.httpApiId, settings.apiServerErrors);
   }
 

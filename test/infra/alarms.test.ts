@@ -43,6 +43,8 @@ const EXPECTED = [
   ['duration-near-timeout', 'GreaterThanThreshold', 48_000, 3],
   ['api-5xx', 'GreaterThanOrEqualToThreshold', 5, 1],
   ['notifier-failures', 'GreaterThanOrEqualToThreshold', 1, 1],
+  // The fixture has schedules, so Scheduler's dead-letter queue is watched too.
+  ['schedules-dlq-not-empty', 'GreaterThanOrEqualToThreshold', 1, 1],
 ] as const;
 
 describe('alarms', () => {

@@ -56,7 +56,8 @@ describe('notifier function', () => {
     const dlqAlarmNames = resources('AWS::CloudWatch::Alarm')
       .map((a) => a.Properties.AlarmName as string)
       .filter((name) => name.endsWith('-dlq-not-empty'));
-    expect(dlqAlarmNames).toHaveLength(3);
+    // One per priority, and Scheduler's (the fixture has schedules).
+    expect(dlqAlarmNames).toHaveLength(4);
     expect(JSON.parse(env.TASKPIPE_WEBHOOK_TARGETS)).toEqual([
       { name: 'ops', kind: 'slack', secretName: 'taskpipe/webhooks/ops' },
       {

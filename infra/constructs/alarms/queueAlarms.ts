@@ -31,7 +31,7 @@ export function queueAlarms(
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     // SQS stops sending metrics for a queue idle for six hours: an idle DLQ is empty.
     treatMissingData: TreatMissingData.NOT_BREACHING,
-    runbook: `Tasks from the "${q.priority}" queue failed for good and wait on its dead-letter queue. Find the cause with \`npx taskpipe list --status FAILED\` and the consumer logs, fix it, then redrive: ${redriveCommand(q)}`,
+    runbook: `Tasks from the "${q.priority}" queue failed for good and wait on its dead-letter queue. Find the cause with \`npx taskpipe list --status FAILED --stack ${Stack.of(q.queue).stackName}\` and the consumer logs, fix it, then redrive: ${redriveCommand(q)}`,
   });
   const age = factory.create({
     id: `${name}OldestMessageAge`,

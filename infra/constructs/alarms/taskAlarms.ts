@@ -20,6 +20,8 @@ export interface TaskAlarmsProps {
   readonly settings: Pick<AlarmsDefinition, 'taskFailureRate' | 'durationNearTimeout'>;
   /** The consumer's Lambda timeout. */
   readonly timeoutSeconds: number;
+  /** The stack with the table and queues, which the CLI's `--stack` names. */
+  readonly stateStackName: string;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -98,7 +100,7 @@ export function taskAlarms(factory: AlarmFactory, props: TaskAlarmsProps): Alarm
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
       // The expression is 0 without tasks; missing data only means no metrics yet.
       treatMissingData: TreatMissingData.NOT_BREACHING,
-      runbook: `More than ${rate.threshold}% of tasks (${types.join(', ')}) fail, over at least ${rate.minimumVolume} finished tasks per period. List them with \`npx taskpipe list --status FAILED\`; the failure reason and error code are on each task and in the consumer logs.`,
+      runbook: `More than ${rate.threshold}% of tasks (${types.join(', ')}) fail, over at least ${rate.minimumVolume} finished tasks per period. List them with \`npx taskpipe list --status FAILED --stack ${props.stateStackName}\`; the failure reason and error code are on each task and in the consumer logs.`,
     }),
   );
   const near = settings.durationNearTimeout;
