@@ -74,8 +74,8 @@ export interface TaskStore {
   ): Promise<FenceResult>;
   /** QUEUED or RETRYING → CANCELLED. */
   cancel(id: string): Promise<TransitionResult>;
-  /** Notes that a FAILED task's message reached the DLQ (only while it is still FAILED). */
-  markDeadLettered(id: string): Promise<void>;
+  /** Notes that a FAILED task's message reached the DLQ, only while FAILED at `attempt`. */
+  markDeadLettered(id: string, attempt: number): Promise<void>;
   get(id: string): Promise<TaskRecord | undefined>;
   /** One page of tasks matching `query`; see {@link TaskListQuery} for which filters are indexed. */
   list(query: TaskListQuery): Promise<TaskPage>;

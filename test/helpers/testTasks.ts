@@ -104,6 +104,15 @@ export const testRegistry = createRegistry([
       }),
   }),
   defineTask({
+    type: 'test.spawn',
+    schema: z.object({ n: z.unknown() }),
+    handler: async (payload, ctx) => {
+      count(ctx.taskId);
+      // A follow-up task; `n` decides whether it is a valid test.ok payload.
+      return { child: await ctx.enqueue('test.ok', { n: payload.n }, { delaySeconds: 0 }) };
+    },
+  }),
+  defineTask({
     type: 'test.gate',
     schema: z.object({}),
     handler: async (_payload, ctx) => {

@@ -106,6 +106,40 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
     },
   );
 
+  it.skipIf(skipReason)('sends a follow-up task from a handler, which then runs', async () => {
+    const parent = envelope('test.spawn', { n: 4 });
+    await send(backend.sqs, p.standard, parent);
+    const consumer = buildConsumer(p, testRegistry);
+
+    await deliver(p, p.standard, consumer);
+    const spawned = await p.store.get(parent.id);
+    const childId = (spawned?.result as { child?: string } | undefined)?.child ?? '';
+    expect(childId).not.toBe('');
+    await deliver(p, p.standard, consumer);
+
+    expect(await p.store.get(childId)).toMatchObject({
+      status: 'SUCCEEDED',
+      type: 'test.ok',
+      result: { doubled: 8, attempt: 1 },
+    });
+  });
+
+  it.skipIf(skipReason)('fails the parent at once when its follow-up task is invalid', async () => {
+    const parent = envelope('test.spawn', { n: 'not a number' });
+    await send(backend.sqs, p.standard, parent);
+    const consumer = buildConsumer(p, testRegistry);
+
+    const { failedIds } = await deliver(p, p.standard, consumer);
+
+    expect(failedIds).toEqual([]);
+    expect(await p.store.get(parent.id)).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      lastError: { code: 'invalid_payload' },
+    });
+    expect(await depth(backend.sqs, p.standard.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
   it.skipIf(skipReason)('fails a permanent error at once, without retry', async () => {
     const task = envelope('test.permanent', {});
     await send(backend.sqs, p.standard, task);

@@ -126,9 +126,9 @@ export class DynamoTaskStore implements TaskStore {
     );
   }
 
-  async markDeadLettered(id: string): Promise<void> {
+  async markDeadLettered(id: string, attempt: number): Promise<void> {
     const now = this.clock.now();
-    await this.write('markDeadLettered', id, () => deadLetteredWrite(now));
+    await this.write('markDeadLettered', id, () => deadLetteredWrite(attempt, now));
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {

@@ -95,10 +95,13 @@ export function retryWrite(
 }
 
 /** Only a task that is not running and not finished can be cancelled. */
-/** FAILED → FAILED with the time its message reached the DLQ. */
-export function deadLetteredWrite(now: number): TaskWrite {
+/** FAILED at `attempt` → the same, with the time its message reached the DLQ. */
+export function deadLetteredWrite(attempt: number, now: number): TaskWrite {
   const e = new ExpressionBuilder().setValue(ATTR.deadLetteredAt, num(now));
-  return { expression: e, condition: `${e.name(ATTR.status)} = ${e.value(str('FAILED'))}` };
+  const condition =
+    `${e.name(ATTR.status)} = ${e.value(str('FAILED'))}` +
+    ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempt))}`;
+  return { expression: e, condition };
 }
 
 export function cancelWrite(now: number, expiresAt: number): TaskWrite {

@@ -1,15 +1,18 @@
-import { serializeEnvelope } from '../envelope.js';
-import { ConfigError } from '../errors.js';
-import { newEnvelope } from '../newEnvelope.js';
 import type { Clock, QueuePort, QueueRoute } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../service/prepareTask.js';
 import type { EnqueueOptions } from '../task.js';
 
-export const DEFAULT_PRIORITY = 'default';
+export { DEFAULT_PRIORITY } from '../service/prepareTask.js';
 
-/** Sends new tasks straight to their priority's queue; the consumer's claim creates the row. */
+/**
+ * Follow-up tasks from a handler's `ctx.enqueue`: checked exactly as the API checks a
+ * request (type, priority, delay, attempts, payload schema and size), then sent straight
+ * to their queue; the consumer's claim creates the row. A request error is not retryable,
+ * so a handler that enqueues something invalid fails at once instead of retrying in vain.
+ */
 export class Enqueuer {
-  readonly #routes: Map<string, QueueRoute>;
+  readonly #preparer: TaskPreparer;
 
   constructor(
     private readonly deps: {
@@ -17,39 +20,27 @@ export class Enqueuer {
       queue: QueuePort;
       routes: readonly QueueRoute[];
       clock: Clock;
+      maxPayloadBytes?: number;
     },
   ) {
-    this.#routes = new Map(deps.routes.map((r) => [r.priority, r]));
+    this.#preparer = new TaskPreparer({
+      registry: deps.registry,
+      routes: deps.routes,
+      maxPayloadBytes: deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    });
   }
 
-  /** Validates the payload, then sends the envelope. Resolves to the task id. */
+  /** Validates the task, then sends its envelope. Resolves to the task id. */
   async enqueue(type: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
-    const parsed = this.deps.registry.parsePayload(type, payload);
-    const route = this.route(options.priority ?? DEFAULT_PRIORITY);
-    const envelope = newEnvelope(
-      {
-        type,
-        payload: parsed,
-        priority: route.priority,
-        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-        ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-      },
+    const { envelope, route, message } = this.#preparer.prepare(
+      { type, payload, ...options },
       this.deps.clock.now(),
     );
-    await this.deps.queue.send(route.url, serializeEnvelope(envelope), {
-      ...(options.delaySeconds ? { delaySeconds: options.delaySeconds } : {}),
-      ...(route.fifo ? { groupId: envelope.id, deduplicationId: envelope.id } : {}),
+    await this.deps.queue.send(route.url, message.body, {
+      ...(message.delaySeconds ? { delaySeconds: message.delaySeconds } : {}),
+      ...(message.groupId ? { groupId: message.groupId } : {}),
+      ...(message.deduplicationId ? { deduplicationId: message.deduplicationId } : {}),
     });
     return envelope.id;
-  }
-
-  route(priority: string): QueueRoute {
-    const route = this.#routes.get(priority);
-    if (!route) {
-      throw new ConfigError(
-        `unknown priority ${JSON.stringify(priority)}; known priorities: ${[...this.#routes.keys()].join(', ')}`,
-      );
-    }
-    return route;
   }
 }

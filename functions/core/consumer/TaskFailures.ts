@@ -48,7 +48,7 @@ export class TaskFailures {
     const log = { taskId: record.id, type: record.type, attempt: record.attempts };
     if (!finished.ok) return leaseLost(this.deps.logger, record, log);
     await this.deadLetter(message, { reason, ...info }, record);
-    await this.deps.store.markDeadLettered(record.id);
+    await this.deps.store.markDeadLettered(record.id, record.attempts);
     const poison = reason === 'unknown_type' || reason === 'invalid_payload';
     this.deps.metrics.record({ type: record.type, outcome: poison ? 'poison' : 'failed' });
     this.deps.logger.error('task failed', { ...log, reason, error: info });
@@ -59,7 +59,7 @@ export class TaskFailures {
   async ensureDeadLettered(message: QueueMessage, record: TaskRecord): Promise<void> {
     if (record.status !== 'FAILED' || record.deadLetteredAt !== undefined) return;
     await this.deadLetter(message, recordedFailure(record), record);
-    await this.deps.store.markDeadLettered(record.id);
+    await this.deps.store.markDeadLettered(record.id, record.attempts);
   }
 
   private async deadLetter(message: QueueMessage, failure: Failure, record?: TaskRecord) {

@@ -49,6 +49,12 @@ export function deadLetterAttributes(
   return { ...Object.fromEntries(kept), ...own };
 }
 
+/** Characters SQS refuses in attribute values (as in bodies), and lone surrogates. */
+const NOT_ALLOWED_BY_SQS =
+  /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\uD800-\uDBFF\uDC00-\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Cuts to `max` characters, replacing what SQS would refuse, so the DLQ send cannot fail on it. */
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  const clean = text.replace(NOT_ALLOWED_BY_SQS, '\uFFFD');
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
 }

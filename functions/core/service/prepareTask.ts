@@ -107,6 +107,13 @@ export class TaskPreparer {
         { path: ['payload'], message: `is not JSON-serialisable: ${(cause as Error).message}` },
       ]);
     }
+    // JSON escapes control characters and lone surrogates, but not these two, which SQS
+    // refuses in a message body: refused here, the request gets a 400 instead of a 503.
+    if (/[\uFFFE\uFFFF]/.test(json ?? '')) {
+      throw new RequestValidationError('invalid task request', [
+        { path: ['payload'], message: 'contains U+FFFE or U+FFFF, which SQS does not accept' },
+      ]);
+    }
     const bytes = Buffer.byteLength(json ?? '', 'utf8');
     if (bytes > this.options.maxPayloadBytes) {
       throw new PayloadTooLargeError('payload', bytes, this.options.maxPayloadBytes);

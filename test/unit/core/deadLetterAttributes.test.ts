@@ -30,4 +30,12 @@ describe('deadLetterAttributes', () => {
     expect(attrs[DLQ_ATTRIBUTE.code]).toBe('permanent');
     expect(attrs.keep).toBe('me');
   });
+
+  it('replaces characters SQS refuses in attribute values', () => {
+    const attrs = deadLetterAttributes(
+      { ...facts, message: 'bad\u0000byte \uFFFE \uD800 ok 😀' },
+      {},
+    );
+    expect(attrs[DLQ_ATTRIBUTE.message]).toBe('bad\uFFFDbyte \uFFFD \uFFFD ok 😀');
+  });
 });
