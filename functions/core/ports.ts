@@ -37,6 +37,8 @@ export interface NewTask {
 export interface ClaimRequest extends NewTask {
   /** The lease ends here (the invocation deadline). */
   leaseUntil: number;
+  /** When SQS took the message (SentTimestamp): the first claim's queue wait starts here. */
+  sentAt?: number;
 }
 
 export type ClaimResult =

@@ -106,6 +106,19 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
     },
   );
 
+  it.skipIf(skipReason)('measures queue wait from when SQS took the message', async () => {
+    // A producer's clock (or a replayed envelope) may say it was made an hour ago.
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const task = envelope('test.ok', { n: 1 }, { enqueuedAt: hourAgo });
+    await send(backend.sqs, p.standard, task);
+
+    await deliver(p, p.standard, buildConsumer(p, testRegistry));
+
+    const record = await p.store.get(task.id);
+    expect(record?.queueWaitMs).toBeGreaterThanOrEqual(0);
+    expect(record?.queueWaitMs).toBeLessThan(600_000);
+  });
+
   it.skipIf(skipReason)('sends a follow-up task from a handler, which then runs', async () => {
     const parent = envelope('test.spawn', { n: 4 });
     await send(backend.sqs, p.standard, parent);

@@ -33,7 +33,7 @@ export function claimWrite(request: ClaimRequest, now: number, expiresAt: number
       request.idempotencyKey === undefined ? undefined : str(request.idempotencyKey),
     )
     // Queue wait is measured once, by the first claim.
-    .setIfAbsent(ATTR.queueWaitMs, num(Math.max(0, now - request.enqueuedAt)))
+    .setIfAbsent(ATTR.queueWaitMs, num(Math.max(0, now - (request.sentAt ?? request.enqueuedAt))))
     // Leftovers of an earlier attempt, or of an operator's redrive of a FAILED task.
     .remove(ATTR.nextAttemptAt, ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
   const leaseExpired = `${e.name(ATTR.leaseUntil)} < ${e.value(num(now))}`;

@@ -90,6 +90,7 @@ export class TaskProcessor {
       ),
       enqueuedAt: Date.parse(envelope.enqueuedAt),
       leaseUntil: invocation.deadline,
+      sentAt: message.sentTimestamp,
       ...(envelope.idempotencyKey ? { idempotencyKey: envelope.idempotencyKey } : {}),
     });
     if (claim.kind === 'finished') {
