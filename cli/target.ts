@@ -1,5 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
+import { pipelineDefinition } from '../definition/pipeline.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import type { Logger, QueueRoute } from '../functions/core/ports.js';
@@ -103,10 +105,24 @@ function build(
   },
 ): Target {
   const { log, ...rest } = parts;
-  const store = new DynamoTaskStore({ client: parts.dynamodb, tableName: parts.tableName });
-  const queue = new SqsQueue(parts.sqs);
   const registry = appRegistry as TaskRegistry;
-  const service = new TaskService({ registry, store, queue, routes: parts.routes, logger: log });
+  // The same definition the stack and the local runtime are built from: rows the CLI
+  // writes expire, and payloads are limited, exactly as the API's.
+  const config = parsePipelineDefinition(pipelineDefinition, registry);
+  const store = new DynamoTaskStore({
+    client: parts.dynamodb,
+    tableName: parts.tableName,
+    retentionDays: config.table.retentionDays,
+  });
+  const queue = new SqsQueue(parts.sqs);
+  const service = new TaskService({
+    registry,
+    store,
+    queue,
+    routes: parts.routes,
+    logger: log,
+    maxPayloadBytes: config.api.maxPayloadBytes,
+  });
   return {
     ...rest,
     store,
