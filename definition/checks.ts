@@ -54,6 +54,17 @@ export function minimumMaxReceiveCount(largestMaxAttempts: number): number {
   return Math.max(5, largestMaxAttempts + 1);
 }
 
+/**
+ * Receives that start no attempt also count toward maxReceiveCount: a deferral behind a
+ * live lease, a record not started near the deadline, a claim that met a DynamoDB error, a
+ * crashed invocation. The default leaves room for a few of those above the minimum.
+ */
+export const RECEIVE_HEADROOM = 5;
+
+export function defaultMaxReceiveCount(largestMaxAttempts: number): number {
+  return minimumMaxReceiveCount(largestMaxAttempts) + RECEIVE_HEADROOM;
+}
+
 export function maxReceiveCountProblem(q: ResolvedQueue, largestMaxAttempts: number) {
   const minimum = minimumMaxReceiveCount(largestMaxAttempts);
   if (q.maxReceiveCount >= minimum) return undefined;

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { ConfigError } from '../functions/core/errors.js';
 import {
+  defaultMaxReceiveCount,
   definitionProblems,
-  minimumMaxReceiveCount,
   minimumVisibilitySeconds,
   type PipelineConfig,
   type ResolvedQueue,
@@ -44,7 +44,7 @@ export function resolveQueue(
     ...q,
     visibilityTimeoutSeconds:
       q.visibilityTimeoutSeconds ?? minimumVisibilitySeconds(q, consumer.timeoutSeconds),
-    maxReceiveCount: q.maxReceiveCount ?? minimumMaxReceiveCount(largestMaxAttempts),
+    maxReceiveCount: q.maxReceiveCount ?? defaultMaxReceiveCount(largestMaxAttempts),
     retentionSeconds: daysToSeconds(q.retentionDays),
     deadLetterRetentionSeconds: daysToSeconds(q.deadLetterRetentionDays),
   };

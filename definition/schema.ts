@@ -36,7 +36,10 @@ export const queueSchema = z.strictObject({
   deadLetterRetentionDays: retentionDays.default(14),
   /** @default 6 × consumer.timeoutSeconds + batchingWindowSeconds */
   visibilityTimeoutSeconds: z.number().int().min(0).max(SQS_MAX_VISIBILITY_SECONDS).optional(),
-  /** Receives before SQS moves a message to the DLQ. @default max(5, largest maxAttempts + 1) */
+  /**
+   * Receives before SQS moves a message to the DLQ; at least max(5, largest maxAttempts + 1).
+   * @default that minimum + 5, for receives that start no attempt (deferrals, crashes)
+   */
   maxReceiveCount: z.number().int().min(1).max(1000).optional(),
   /** A FIFO queue: ordered per message group, content-based deduplication. */
   fifo: z.boolean().default(false),

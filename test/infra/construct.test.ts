@@ -45,7 +45,7 @@ describe('TaskPipeline in one stack', () => {
       'nightly-report',
       'digest',
     ]);
-    expect(pipeline.config.queues[0]?.maxReceiveCount).toBe(9);
+    expect(pipeline.config.queues[0]?.maxReceiveCount).toBe(14);
   });
 
   it('wires everything inside the stack, without cross-stack references', () => {

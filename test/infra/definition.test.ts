@@ -19,7 +19,7 @@ describe('parsePipelineDefinition', () => {
     const low = config.queues[2]!;
     expect(low).toMatchObject({ batchSize: 10, batchingWindowSeconds: 1, fifo: false });
     expect(low.visibilityTimeoutSeconds).toBe(6 * 60 + 1);
-    expect(low.maxReceiveCount).toBe(9); // largest maxAttempts 8 + 1
+    expect(low.maxReceiveCount).toBe(14); // largest maxAttempts 8 + 1, plus headroom 5
     expect([low.retentionSeconds, low.deadLetterRetentionSeconds]).toEqual([
       4 * 86_400,
       14 * 86_400,
@@ -33,12 +33,12 @@ describe('parsePipelineDefinition', () => {
     });
   });
 
-  it('keeps maxReceiveCount at 5 or more for registries with few attempts', () => {
+  it('keeps maxReceiveCount at 5 + headroom or more for registries with few attempts', () => {
     const fewAttempts = createRegistry([
       defineTask({ type: 'ping', schema: z.object({}), handler: () => 'pong', maxAttempts: 2 }),
     ]);
     const config = parsePipelineDefinition({}, fewAttempts);
-    expect(config.queues.every((q) => q.maxReceiveCount === 5)).toBe(true);
+    expect(config.queues.every((q) => q.maxReceiveCount === 10)).toBe(true);
   });
 
   it("accepts the project's definition with the application's task registry", () => {

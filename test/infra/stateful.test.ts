@@ -43,7 +43,7 @@ describe('queues', () => {
           KmsMasterKeyId: getArn(key),
           MessageRetentionPeriod: 4 * DAY,
           VisibilityTimeout: visibility,
-          RedrivePolicy: { deadLetterTargetArn: getArn(dlq), maxReceiveCount: 9 },
+          RedrivePolicy: { deadLetterTargetArn: getArn(dlq), maxReceiveCount: 14 },
         },
       });
       expect(resources[dlq]).toMatchObject({
