@@ -182,6 +182,21 @@ export function webhookProblems(config: PipelineConfig): string[] {
 }
 
 /** Every cross-field problem of a resolved definition. */
+/** DynamoDB's item limit, less room for the other attributes of a task. */
+const ITEM_BUDGET_BYTES = 400_000 - 16_384;
+
+/**
+ * A task item holds the payload, the result and the last error (message and details, each
+ * cut to maxResultBytes): together they must fit in one DynamoDB item.
+ */
+export function itemSizeProblem(config: PipelineConfig): string | undefined {
+  const payload = config.api.maxPayloadBytes;
+  const result = config.consumer.maxResultBytes;
+  const total = payload + 3 * result;
+  if (total <= ITEM_BUDGET_BYTES) return undefined;
+  return `api.maxPayloadBytes ${payload} + 3 × consumer.maxResultBytes ${result} = ${total} bytes must be ≤ ${ITEM_BUDGET_BYTES}, or a task item can exceed DynamoDB's 400 KB`;
+}
+
 export function definitionProblems(config: PipelineConfig, policies: TaskPolicies): string[] {
   const perQueue = config.queues.flatMap((q) => [
     retentionProblem(q),
@@ -195,6 +210,7 @@ export function definitionProblems(config: PipelineConfig, policies: TaskPolicie
     reservedConcurrencyProblem(config.consumer, config.queues),
     ...taskTimeoutProblems(config, policies),
     tableRetentionProblem(config),
+    itemSizeProblem(config),
     ...scheduleProblems(config, policies),
     ...webhookProblems(config),
     notifierTimeoutProblem(config.notifier),

@@ -17,6 +17,14 @@ describe('cross-field checks', () => {
     ]);
   });
 
+  it('payload, result and error together must fit in one DynamoDB item', () => {
+    expect(
+      problemsOf({ api: { maxPayloadBytes: 300_000 }, consumer: { maxResultBytes: 40_000 } }),
+    ).toEqual([
+      "api.maxPayloadBytes 300000 + 3 × consumer.maxResultBytes 40000 = 420000 bytes must be ≤ 383616, or a task item can exceed DynamoDB's 400 KB",
+    ]);
+  });
+
   it('visibility timeout must cover 6 × the function timeout + the batching window', () => {
     expect(
       problemsOf(
