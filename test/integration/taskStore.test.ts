@@ -426,6 +426,12 @@ describe.each(backendFactories)('DynamoTaskStore on $name', ({ name, start, skip
       created: true,
       record: { type: 'reused', status: 'QUEUED', attempts: 0 },
     });
+    // Nor does it make a delivery of a new task with that id look like a duplicate.
+    clock.advance(DAY_SECONDS * 1000 + 10_000);
+    expect(await store.claim(claimOf({ ...cancelled, type: 'again' }, clock))).toMatchObject({
+      kind: 'claimed',
+      record: { type: 'again', status: 'RUNNING', attempts: 1 },
+    });
   });
 
   test('a DynamoDB error other than a failed condition surfaces as TaskStoreError', async () => {

@@ -81,12 +81,24 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
+    return this.claimOnce(request, true);
+  }
+
+  private async claimOnce(request: ClaimRequest, mayReplaceExpired: boolean): Promise<ClaimResult> {
     const now = this.clock.now();
     const outcome = await this.write('claim', request.id, () =>
       claimWrite(request, now, this.expiresAt(now)),
     );
     if (outcome.applied) return { kind: 'claimed', record: outcome.record };
     const current = present('claim', request.id, outcome.current);
+    if (mayReplaceExpired && current.expiresAt * 1000 <= now) {
+      // Past its retention, waiting for TTL: as good as absent (a reused idempotency key).
+      // Removed first, so the new task starts at attempt 1 instead of finding a stale end.
+      const e = new ExpressionBuilder();
+      const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
+      await this.table.delete('claim', request.id, e, expired);
+      return this.claimOnce(request, false);
+    }
     if (TERMINAL_STATUSES.has(current.status)) return { kind: 'finished', record: current };
     const leaseUntil = current.status === 'RUNNING' ? current.leaseUntil : undefined;
     if (leaseUntil !== undefined && leaseUntil >= now) {
