@@ -3,7 +3,7 @@ import {
   CloudFormationServiceException,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { QueueRoute } from '../functions/core/ports.js';
 import { toCliError, UnreachableError } from './errors.js';
 

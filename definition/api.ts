@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_PAYLOAD_LIMIT_BYTES } from '../functions/api/config.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../functions/core/service/prepareTask.js';
 import { logRetentionDaysSchema } from './logRetention.js';

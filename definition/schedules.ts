@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { prioritySchema, taskTypeSchema } from '../functions/core/envelope.js';
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;

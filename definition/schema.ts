@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { prioritySchema } from '../functions/core/envelope.js';
 import { alarmsSchema, notifierSchema, webhooksSchema } from './alarms.js';
 import { apiSchema } from './api.js';

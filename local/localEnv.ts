@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WEBHOOK_KINDS } from '../definition/alarms.js';
 import { ConfigError } from '../functions/core/errors.js';
 

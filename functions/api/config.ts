@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnv, type queueRouteSchema, queueRoutesEnvSchema } from '../core/envConfig.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/service/prepareTask.js';
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskTypeSchema } from '../core/envelope.js';
 import { RequestValidationError } from '../core/service/errors.js';
 import { batchRequestSchema, MAX_BATCH_TASKS, parseRequest } from '../core/service/requests.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnv, type queueRouteSchema, queueRoutesEnvSchema } from '../core/envConfig.js';
 
 /** The consumer's environment, parsed once at cold start. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors.js';
 
 /** One queue as the functions' environment lists it (`TASKPIPE_QUEUES`). */

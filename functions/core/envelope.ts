@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PoisonMessageError, type ValidationIssue } from './errors.js';
 
 /** Task type names: lowercase, start with a letter, at most 64 characters. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type TaskpipeError, toTaskpipeError } from '../core/errors.js';
 import { type Clock, type Logger, systemClock } from '../core/ports.js';
 import { type AlarmNotice, alarmNoticeFrom } from './AlarmNotice.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretNameSchema, WEBHOOK_KINDS } from '../../definition/alarms.js';
 import { parseEnv } from '../core/envConfig.js';
 import { ConfigError } from '../core/errors.js';

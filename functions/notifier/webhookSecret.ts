@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WebhookSecretError } from './errors.js';
 import type { WebhookSecret } from './ports.js';
 

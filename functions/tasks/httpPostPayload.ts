@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The task's own timeout, and the ceiling of a payload's `timeoutMs`. */
 export const HTTP_POST_TIMEOUT_MS = 30_000;

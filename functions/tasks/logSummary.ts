@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../core/task.js';
 import { summarizeLogs } from './summarizeLogs.js';
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../core/task.js';
 import { errorFromAbort } from './abortError.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError, RetryableError } from '../../functions/core/errors.js';
 import { createRegistry } from '../../functions/core/registry.js';
 import { defineTask } from '../../functions/core/task.js';

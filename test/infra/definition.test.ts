@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parsePipelineDefinition, pipelineDefinition } from '../../definition/index.js';
 import { createRegistry } from '../../functions/core/registry.js';
 import { defineTask } from '../../functions/core/task.js';

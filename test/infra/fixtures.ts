@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PipelineDefinitionInput, TaskPolicies } from '../../definition/index.js';
 import { pipelineDefinition } from '../../definition/index.js';
 import { createRegistry } from '../../functions/core/registry.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskClient } from '../../functions/client/index.js';
 import { ConfigError, InvalidPayloadError } from '../../functions/core/errors.js';
 import { createRegistry } from '../../functions/core/registry.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskIdSchema } from '../../core/envelope.js';
 import { InvalidCursorError } from '../../core/service/errors.js';
 

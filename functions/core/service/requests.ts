@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { prioritySchema, toValidationIssues } from '../envelope.js';
 import type { ValidationIssue } from '../errors.js';
 import type { EnqueueOptions } from '../task.js';

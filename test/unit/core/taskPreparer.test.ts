@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createRegistry } from '../../../functions/core/registry.js';
 import { RequestValidationError } from '../../../functions/core/service/errors.js';
 import { TaskPreparer } from '../../../functions/core/service/prepareTask.js';
