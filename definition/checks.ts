@@ -11,7 +11,12 @@ import type { ConsumerDefinition, PipelineDefinition, QueueDefinition } from './
 export interface TaskPolicies {
   readonly types: string[];
   readonly largestMaxAttempts: number;
-  readonly definitions: readonly { type: string; maxAttempts: number; timeoutMs: number }[];
+  readonly definitions: readonly {
+    type: string;
+    maxAttempts: number;
+    timeoutMs: number;
+    backoff: { baseMs: number; capMs: number };
+  }[];
   parsePayload(type: string, payload: unknown): unknown;
 }
 
@@ -139,6 +144,26 @@ export function taskTimeoutProblems(config: PipelineConfig, policies: TaskPolici
     );
 }
 
+/**
+ * The longest a task can take through all its attempts: every timeout plus the largest
+ * backoff before each retry. SQS drops a message at its retention — it does not go to the
+ * DLQ — so a task whose retries outlast the shortest queue retention could vanish.
+ */
+export function retryWindowProblems(config: PipelineConfig, policies: TaskPolicies): string[] {
+  const retentionSeconds = Math.min(...config.queues.map((q) => q.retentionSeconds));
+  return policies.definitions.flatMap((d) => {
+    let backoffMs = 0;
+    for (let retry = 1; retry < d.maxAttempts; retry++) {
+      backoffMs += Math.min(d.backoff.capMs, d.backoff.baseMs * 2 ** (retry - 1));
+    }
+    const worstSeconds = Math.ceil((backoffMs + d.maxAttempts * d.timeoutMs) / 1000);
+    if (worstSeconds < retentionSeconds) return [];
+    return [
+      `task type "${d.type}": ${d.maxAttempts} attempts with their timeouts and backoff can take ${worstSeconds} s, not less than the shortest queue retention ${retentionSeconds} s; SQS would drop the message before the last attempt`,
+    ];
+  });
+}
+
 /** Failed tasks stay queryable for as long as their messages can be redriven. */
 export function tableRetentionProblem(config: PipelineConfig): string | undefined {
   const longest = Math.max(...config.queues.map((q) => q.deadLetterRetentionDays));
@@ -209,6 +234,7 @@ export function definitionProblems(config: PipelineConfig, policies: TaskPolicie
     ...perQueue,
     reservedConcurrencyProblem(config.consumer, config.queues),
     ...taskTimeoutProblems(config, policies),
+    ...retryWindowProblems(config, policies),
     tableRetentionProblem(config),
     itemSizeProblem(config),
     ...scheduleProblems(config, policies),

@@ -17,6 +17,15 @@ describe('cross-field checks', () => {
     ]);
   });
 
+  it('all attempts of a task, with timeouts and backoff, must fit in the queue retention', () => {
+    // mail.send: 8 attempts × 20 s + backoff 2+4+…+128 s = 414 s; report.build fits.
+    expect(
+      problemsOf(queues({ priority: 'default', maxConcurrency: 10, retentionDays: 0.004 })),
+    ).toEqual([
+      'task type "mail.send": 8 attempts with their timeouts and backoff can take 414 s, not less than the shortest queue retention 346 s; SQS would drop the message before the last attempt',
+    ]);
+  });
+
   it('payload, result and error together must fit in one DynamoDB item', () => {
     expect(
       problemsOf({ api: { maxPayloadBytes: 300_000 }, consumer: { maxResultBytes: 40_000 } }),
