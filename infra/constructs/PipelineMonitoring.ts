@@ -16,6 +16,8 @@ export interface PipelineMonitoringProps {
   readonly consumer: IFunction;
   /** The registered task types. */
   readonly taskTypes: readonly string[];
+  /** Each task type's timeoutMs, for the p99-near-timeout alarm. */
+  readonly taskTimeoutsMs?: Readonly<Record<string, number>>;
   /**
    * The HTTP API to watch and graph.
    * @default - no API alarm or graph
@@ -49,6 +51,7 @@ export class PipelineMonitoring extends Construct {
       storage: props.storage,
       consumer: props.consumer,
       taskTypes: props.taskTypes,
+      ...(props.taskTimeoutsMs ? { taskTimeoutsMs: props.taskTimeoutsMs } : {}),
       topic: this.topic.topic,
       httpApiId: props.httpApiId,
     });

@@ -21,6 +21,8 @@ export interface TaskAlarmsProps {
   readonly consumer: IFunction;
   /** The registered task types (the consumer's metrics carry one of them). */
   readonly taskTypes: readonly string[];
+  /** Each task type's timeoutMs; the p99 alarm compares with it. */
+  readonly taskTimeoutsMs?: Readonly<Record<string, number>>;
   /** Notified on ALARM and on OK. */
   readonly topic: ITopic;
   /**
@@ -52,6 +54,7 @@ export class TaskAlarms extends Construct {
     taskAlarms(this.factory, {
       metrics: this.metrics,
       taskTypes: props.taskTypes,
+      ...(props.taskTimeoutsMs ? { taskTimeoutsMs: props.taskTimeoutsMs } : {}),
       settings,
       timeoutSeconds: config.consumer.timeoutSeconds,
       stateStackName: Stack.of(storage.taskTable.table).stackName,

@@ -77,6 +77,9 @@ export class TaskPipeline extends Construct {
       storage: this.storage,
       consumer: this.consumer.function,
       taskTypes: props.registry.types,
+      taskTimeoutsMs: Object.fromEntries(
+        props.registry.definitions.map((d) => [d.type, d.timeoutMs]),
+      ),
       httpApiId: this.api.httpApi.apiId,
       notifierEntry: props.notifierEntry,
     });

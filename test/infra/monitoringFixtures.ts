@@ -44,6 +44,7 @@ export function monitoringStack(
     storage,
     consumer: consumer.function,
     taskTypes: options.taskTypes ?? testRegistry.types,
+    taskTimeoutsMs: Object.fromEntries(testRegistry.definitions.map((d) => [d.type, d.timeoutMs])),
     httpApiId: options.httpApiId ?? DUMMY_HTTP_API_ID,
     notifierEntry: STUB_ENTRY,
   });

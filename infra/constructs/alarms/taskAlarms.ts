@@ -20,6 +20,8 @@ export interface TaskAlarmsProps {
   readonly settings: Pick<AlarmsDefinition, 'taskFailureRate' | 'durationNearTimeout'>;
   /** The consumer's Lambda timeout. */
   readonly timeoutSeconds: number;
+  /** Each task type's timeoutMs, from the registry. */
+  readonly taskTimeoutsMs?: Readonly<Record<string, number>>;
   /** The stack with the table and queues, which the CLI's `--stack` names. */
   readonly stateStackName: string;
 }
@@ -68,20 +70,24 @@ export function failureRateExpression(
 }
 
 /** The largest p99 task duration among the given task types, in milliseconds. */
+/**
+ * The largest p99 duration as a percentage of its own task type's timeout: each type is
+ * aborted at its own timeoutMs, so that (not the Lambda's) is what "near the timeout" means.
+ */
 export function durationP99Expression(
   metrics: TaskMetricFactory,
   taskTypes: readonly string[],
+  timeoutMsOf: (type: string) => number,
 ): IMetric {
-  const single = taskTypes.length === 1 ? taskTypes[0] : undefined;
-  if (single !== undefined) return metrics.forType(TASK_METRICS.duration, single, 'p99');
   const using: Record<string, IMetric> = {};
-  taskTypes.forEach((type, i) => {
+  const parts = taskTypes.map((type, i) => {
     using[`d${i}`] = metrics.forType(TASK_METRICS.duration, type, 'p99');
+    return `d${i} * 100 / ${timeoutMsOf(type)}`;
   });
   return new MathExpression({
-    expression: `MAX([${Object.keys(using).join(', ')}])`,
+    expression: parts.length === 1 ? parts[0]! : `MAX([${parts.join(', ')}])`,
     usingMetrics: using,
-    label: 'largest p99 task duration (ms)',
+    label: 'largest p99 task duration (% of its timeout)',
     period: metrics.period,
   });
 }
@@ -104,19 +110,19 @@ export function taskAlarms(factory: AlarmFactory, props: TaskAlarmsProps): Alarm
     }),
   );
   const near = settings.durationNearTimeout;
-  const thresholdMs = Math.round((near.threshold / 100) * props.timeoutSeconds * 1000);
+  // A type without a known policy is held to the consumer's own timeout.
+  const timeoutMsOf = (type: string) => props.taskTimeoutsMs?.[type] ?? props.timeoutSeconds * 1000;
   const duration = chunks(taskTypes, DURATION_TYPES_PER_ALARM).map((types, i) =>
     factory.create({
       id: nth('DurationNearTimeout', i),
       name: nth('duration-near-timeout', i, '-'),
       kind: 'durationNearTimeout',
-      metric: durationP99Expression(metrics, types),
+      metric: durationP99Expression(metrics, types, timeoutMsOf),
       settings: near,
-      threshold: thresholdMs,
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
       // No tasks ran, so none ran long.
       treatMissingData: TreatMissingData.NOT_BREACHING,
-      runbook: `The p99 duration of a task type (${types.join(', ')}) is above ${near.threshold}% of the consumer timeout (${thresholdMs} ms of ${props.timeoutSeconds} s): tasks are about to time out. Find the slow type on the dashboard; lower its timeoutMs or its downstream latency, or raise consumer.timeoutSeconds.`,
+      runbook: `The p99 duration of a task type (${types.join(', ')}) is above ${near.threshold}% of that type's timeoutMs: its tasks are about to time out and retry. Find the slow type on the dashboard; cut its downstream latency, or raise its timeoutMs (within consumer.timeoutSeconds ${props.timeoutSeconds} s).`,
     }),
   );
   return [...failure, ...duration].filter((a): a is Alarm => a !== undefined);
