@@ -40,10 +40,16 @@ export const alarmsSchema = z.strictObject({
       minimumVolume: z.number().int().min(1).default(20),
     })
     .prefault({}),
-  /** Duration p99 as a percentage of the consumer timeout. */
+  /** A task type's duration p99 as a percentage of its own timeoutMs. */
   durationNearTimeout: alarm(80, 3),
-  /** HTTP API 5xx responses per period. */
-  apiServerErrors: alarm(5),
+  /** HTTP API 5xx responses as a percentage of its requests. */
+  apiServerErrors: z
+    .strictObject({
+      ...alarmShape(5, 1),
+      /** Requests per period below which the rate counts as 0. */
+      minimumVolume: z.number().int().min(1).default(20),
+    })
+    .prefault({}),
 });
 
 export type AlarmName = keyof z.output<typeof alarmsSchema>;

@@ -166,13 +166,17 @@ describe('alarms', () => {
     ]);
   });
 
-  it('watch the HTTP API’s 5xx responses', () => {
-    expect(alarmNamed('api-5xx')).toMatchObject({
-      Namespace: 'AWS/ApiGateway',
-      MetricName: '5xx',
-      Statistic: 'Sum',
-      Dimensions: [{ Name: 'ApiId', Value: DUMMY_HTTP_API_ID }],
+  it('watch the HTTP API’s 5xx rate, above a minimum number of requests', () => {
+    const metrics = alarmNamed('api-5xx').Metrics as Json[];
+    expect(metrics[0]).toMatchObject({
+      Expression: 'IF(requests >= 20, 100 * FILL(errors, 0) / requests, 0)',
+      ReturnData: true,
     });
+    const stats = metrics.slice(1).map((m) => m.MetricStat);
+    expect(stats.map((s) => [s.Metric.MetricName, s.Stat, s.Metric.Dimensions])).toEqual([
+      ['5xx', 'Sum', [{ Name: 'ApiId', Value: DUMMY_HTTP_API_ID }]],
+      ['Count', 'Sum', [{ Name: 'ApiId', Value: DUMMY_HTTP_API_ID }]],
+    ]);
   });
 });
 

@@ -1,5 +1,10 @@
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  ComparisonOperator,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { AlarmToggle } from './AlarmFactory.js';
 import { ALARM_PERIOD, type AlarmFactory } from './AlarmFactory.js';
 
@@ -14,16 +19,26 @@ export function httpApiMetric(apiId: string, metricName: string, statistic = 'Su
   });
 }
 
-/** 5xx responses of the HTTP API per period. */
-export function apiAlarms(factory: AlarmFactory, apiId: string, settings: AlarmToggle): Alarm[] {
+/** The HTTP API's 5xx responses as a percentage of its requests, above a minimum volume. */
+export function apiAlarms(
+  factory: AlarmFactory,
+  apiId: string,
+  settings: AlarmToggle & { minimumVolume: number },
+): Alarm[] {
+  const rate = new MathExpression({
+    expression: `IF(requests >= ${settings.minimumVolume}, 100 * FILL(errors, 0) / requests, 0)`,
+    usingMetrics: { errors: httpApiMetric(apiId, '5xx'), requests: httpApiMetric(apiId, 'Count') },
+    label: 'API 5xx rate (%)',
+    period: ALARM_PERIOD,
+  });
   const alarm = factory.create({
     id: 'ApiServerErrors',
     name: 'api-5xx',
     kind: 'apiServerErrors',
-    metric: httpApiMetric(apiId, '5xx'),
+    metric: rate,
     settings,
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    // API Gateway sends 5xx only for periods with requests: no requests, no errors.
+    // API Gateway sends metrics only for periods with requests: no requests, no errors.
     treatMissingData: TreatMissingData.NOT_BREACHING,
     runbook:
       'The HTTP API answers with 5xx: producers cannot enqueue. Read the ERROR lines in the api function log group and the stage access log (status, integrationError); check the task table and the queues.',
