@@ -3,9 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
 import { writeLocalState } from '../../local/stateFile.js';
+import { receive } from '../helpers/consumerHarness.js';
 import { pollUntil } from '../helpers/poll.js';
 import { deferred } from '../helpers/testTasks.js';
 import { runCli } from './cliHarness.js';
@@ -114,5 +116,26 @@ describe('local alarms end to end', () => {
       'taskpipe-default-dlq-not-empty:ALARM',
       'taskpipe-default-dlq-not-empty:OK',
     ]);
+  });
+
+  it('raises the DLQ alarm for a poison message sent raw to SQS', async () => {
+    nextNotice = deferred<Notice>();
+    const q = pipeline.info.queues.find((x) => x.priority === 'default')!;
+    await pipeline.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'not a task at all' }),
+    );
+    await pollUntil(
+      () => receive(pipeline.clients.sqs, q.dlqUrl, 10, 0).then((m) => m.length),
+      (n) => n > 0,
+      { what: 'poison copy on the DLQ' },
+    );
+
+    await pipeline.alarms!.evaluateNow();
+
+    expect(await nextNotice.promise).toMatchObject({
+      name: 'taskpipe-default-dlq-not-empty',
+      state: 'ALARM',
+      previousState: 'OK',
+    });
   });
 });
