@@ -3,6 +3,7 @@ import type { Clock, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.
 import type { TaskRecord } from '../status.js';
 import { deadLetterAttributes } from './deadLetterAttributes.js';
 import { leaseLost } from './leaseLost.js';
+import { recordWithRetries } from './recordWithRetries.js';
 import type { FailureReason, QueueMessage, RecordOutcome } from './types.js';
 
 type Failure = { reason: FailureReason; code: string; message: string };
@@ -41,10 +42,12 @@ export class TaskFailures {
     error: TaskpipeError,
   ): Promise<RecordOutcome> {
     const info = { code: error.code, message: error.message };
-    const finished = await this.deps.store.finish(record.id, record.attempts, {
-      status: 'FAILED',
-      error: { ...info, details: { reason, ...detailsOf(error) } },
-    });
+    const finished = await recordWithRetries(() =>
+      this.deps.store.finish(record.id, record.attempts, {
+        status: 'FAILED',
+        error: { ...info, details: { reason, ...detailsOf(error) } },
+      }),
+    );
     const log = { taskId: record.id, type: record.type, attempt: record.attempts };
     if (!finished.ok) return leaseLost(this.deps.logger, record, log);
     await this.deadLetter(message, { reason, ...info }, record);

@@ -14,6 +14,7 @@ import type { AnyTaskDefinition } from '../task.js';
 import type { Enqueuer } from './Enqueuer.js';
 import { handlerContext } from './handlerContext.js';
 import { leaseLost } from './leaseLost.js';
+import { recordWithRetries } from './recordWithRetries.js';
 import { runWithTimeout } from './runWithTimeout.js';
 import { TaskFailures } from './TaskFailures.js';
 import type { Invocation, QueueMessage, RecordOutcome } from './types.js';
@@ -172,10 +173,9 @@ export class TaskProcessor {
     // Outside the try: a store error here is not the handler's failure. It escapes, the
     // record is reported failed, and the redelivery finds the lease (or claims again).
     const durationMs = clock.now() - started;
-    const finished = await this.deps.store.finish(record.id, attempt, {
-      status: 'SUCCEEDED',
-      result: result ?? null,
-    });
+    const finished = await recordWithRetries(() =>
+      this.deps.store.finish(record.id, attempt, { status: 'SUCCEEDED', result: result ?? null }),
+    );
     if (!finished.ok) return leaseLost(this.deps.logger, record, log);
     this.deps.metrics.record({ type: record.type, outcome: 'succeeded', durationMs });
     logger.info('task succeeded', { ...log, durationMs });
