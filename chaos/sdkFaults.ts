@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { FaultLog } from './faults.js';
+import { withholdBatchEntries } from './withholdBatchEntries.js';
 
 /** The two ways a DynamoDB call fails that callers must survive: throttling and a 5xx. */
 function dynamoFailure(throttle: boolean): Error {
@@ -49,28 +50,15 @@ export function injectBatchSendFaults(
   random: () => number,
   faults: FaultLog,
 ): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName !== 'SendMessageBatchCommand') return next(args);
-      const input = args.input as SendMessageBatchCommandInput & { Entries: unknown[] };
-      const withheld = input.Entries.filter(() => random() < rate);
-      for (const entry of withheld) faults.record('sqs-send', envelopeId(entry.MessageBody));
-      const kept = input.Entries.filter((entry) => !withheld.includes(entry));
-      const failed = withheld.map((entry) => ({
-        Id: entry.Id,
-        Code: 'InternalError',
-        Message: 'chaos: entry not accepted',
-        SenderFault: false,
-      }));
-      if (kept.length === 0) {
-        return { output: { $metadata: {}, Successful: [], Failed: failed }, response: {} };
-      }
-      const result = await next({ ...args, input: { ...input, Entries: kept } });
-      const output = result.output as { Failed?: unknown[] };
-      output.Failed = [...(output.Failed ?? []), ...failed];
-      return result;
+  withholdBatchEntries(
+    client,
+    'chaosBatchSendFaults',
+    (entry) => {
+      if (random() >= rate) return false;
+      faults.record('sqs-send', envelopeId(entry.MessageBody));
+      return true;
     },
-    { step: 'initialize', name: 'chaosBatchSendFaults' },
+    'chaos: entry not accepted',
   );
 }
 

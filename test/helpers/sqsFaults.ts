@@ -1,4 +1,5 @@
-import { type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { withholdBatchEntries } from '../../chaos/withholdBatchEntries.js';
 import type { Backend } from './backend.js';
 import { TEST_CREDENTIALS } from './backend.js';
 
@@ -34,34 +35,26 @@ export function batchFaultClient(
     endpoint: backend.sqsEndpoint,
     credentials: { ...TEST_CREDENTIALS },
   });
+  withholdBatchEntries(
+    client,
+    'failBatchEntries',
+    (entry) => {
+      const envelope = JSON.parse(entry.MessageBody ?? '{}') as SentEnvelope;
+      const id = envelope.id;
+      if ((failures.get(id) ?? 0) >= failTimes(envelope)) return false;
+      failures.set(id, (failures.get(id) ?? 0) + 1);
+      return true;
+    },
+    'injected failure',
+  );
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName !== 'SendMessageBatchCommand') return next(args);
-      const input = args.input as SendMessageBatchCommandInput & { Entries: unknown[] };
-      calls.push(input.Entries.length);
-      const withheld = input.Entries.filter((entry) => {
-        const envelope = JSON.parse(entry.MessageBody ?? '{}') as SentEnvelope;
-        const id = envelope.id;
-        if ((failures.get(id) ?? 0) >= failTimes(envelope)) return false;
-        failures.set(id, (failures.get(id) ?? 0) + 1);
-        return true;
-      });
-      const kept = input.Entries.filter((entry) => !withheld.includes(entry));
-      const failed = withheld.map((entry) => ({
-        Id: entry.Id,
-        Code: 'InternalError',
-        Message: 'injected failure',
-        SenderFault: false,
-      }));
-      if (kept.length === 0) {
-        return { output: { $metadata: {}, Successful: [], Failed: failed }, response: {} };
+      if (context.commandName === 'SendMessageBatchCommand') {
+        calls.push((args.input as { Entries: unknown[] }).Entries.length);
       }
-      const result = await next({ ...args, input: { ...input, Entries: kept } });
-      const output = result.output as { Failed?: unknown[] };
-      output.Failed = [...(output.Failed ?? []), ...failed];
-      return result;
+      return next(args);
     },
-    { step: 'initialize', name: 'failBatchEntries' },
+    { step: 'initialize', name: 'countBatchEntries', priority: 'high' },
   );
   return { client, calls, failures };
 }
