@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
-import { queueRoutesJson, SOURCE_MAPS_NODE_OPTIONS } from './consumerEnvironment.js';
+import { SOURCE_MAPS_NODE_OPTIONS, storageEnvironment } from './consumerEnvironment.js';
 import type { PipelineStorage } from './PipelineStorage.js';
 
 /**
@@ -13,11 +13,9 @@ export function apiEnvironment(
   storage: PipelineStorage,
 ): Record<string, string> {
   return {
-    TASKPIPE_TABLE_NAME: storage.taskTable.table.tableName,
-    TASKPIPE_QUEUES: queueRoutesJson(scope, storage),
-    TASKPIPE_MAX_PAYLOAD_BYTES: String(config.api.maxPayloadBytes),
     // Task items written by the API expire like the consumer's.
-    TASKPIPE_RETENTION_DAYS: String(config.table.retentionDays),
+    ...storageEnvironment(scope, config, storage),
+    TASKPIPE_MAX_PAYLOAD_BYTES: String(config.api.maxPayloadBytes),
     POWERTOOLS_SERVICE_NAME: `${config.name}-api`,
     POWERTOOLS_LOG_LEVEL: config.api.logLevel,
     NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,

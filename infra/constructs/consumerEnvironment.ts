@@ -24,6 +24,19 @@ export function queueRoutesJson(scope: IConstruct, storage: PipelineStorage): st
   return Stack.of(scope).toJsonString(queues);
 }
 
+/** What every function that reads or writes tasks is told: the table, queues and TTL. */
+export function storageEnvironment(
+  scope: IConstruct,
+  config: PipelineConfig,
+  storage: PipelineStorage,
+): Record<string, string> {
+  return {
+    TASKPIPE_TABLE_NAME: storage.taskTable.table.tableName,
+    TASKPIPE_QUEUES: queueRoutesJson(scope, storage),
+    TASKPIPE_RETENTION_DAYS: String(config.table.retentionDays),
+  };
+}
+
 /**
  * The consumer's configuration as environment variables. Configuration only: webhook
  * URLs and other secrets never go here.
@@ -34,9 +47,7 @@ export function consumerEnvironment(
   storage: PipelineStorage,
 ): Record<string, string> {
   return {
-    TASKPIPE_TABLE_NAME: storage.taskTable.table.tableName,
-    TASKPIPE_QUEUES: queueRoutesJson(scope, storage),
-    TASKPIPE_RETENTION_DAYS: String(config.table.retentionDays),
+    ...storageEnvironment(scope, config, storage),
     TASKPIPE_MAX_RESULT_BYTES: String(config.consumer.maxResultBytes),
     TASKPIPE_RECORD_CONCURRENCY: String(config.consumer.recordConcurrency),
     TASKPIPE_SAFETY_MARGIN_MS: String(config.consumer.safetyMarginMs),
