@@ -236,3 +236,20 @@ export async function depth(
     inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
   };
 }
+
+/**
+ * The environment a deployed function gets, pointed at the emulators: AWS settings for the
+ * SDK's standard chain plus the pipeline's table and queues.
+ */
+export function lambdaEnvironment(pipeline: Pipeline): Record<string, string> {
+  const { backend } = pipeline;
+  return {
+    AWS_REGION: backend.region,
+    AWS_ACCESS_KEY_ID: backend.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: backend.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_SQS: backend.sqsEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: backend.dynamodbEndpoint,
+    TASKPIPE_TABLE_NAME: pipeline.tableName,
+    TASKPIPE_QUEUES: JSON.stringify([pipeline.standard.route, pipeline.fifo.route]),
+  };
+}

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../local/esm/lambdaContext.js';
 import { apiEvent } from '../helpers/apiEvents.js';
-import { type Backend, startEmulators, TEST_CREDENTIALS } from '../helpers/backends.js';
-import { createPipeline, type Pipeline, receive } from '../helpers/consumerHarness.js';
+import { type Backend, startEmulators } from '../helpers/backends.js';
+import {
+  createPipeline,
+  lambdaEnvironment,
+  type Pipeline,
+  receive,
+} from '../helpers/consumerHarness.js';
 
 type Handler = typeof import('../../functions/api/handler.js')['handler'];
 
@@ -16,13 +21,7 @@ describe('API Lambda entry point', () => {
     backend = await startEmulators();
     p = await createPipeline(backend);
     Object.assign(process.env, {
-      AWS_REGION: backend.region,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_SQS: backend.sqsEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: backend.dynamodbEndpoint,
-      TASKPIPE_TABLE_NAME: p.tableName,
-      TASKPIPE_QUEUES: JSON.stringify([p.standard.route, p.fifo.route]),
+      ...lambdaEnvironment(p),
       TASKPIPE_MAX_PAYLOAD_BYTES: '4096',
     });
     ({ handler } = await import('../../functions/api/handler.js'));

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqsConsumer } from '../../functions/consumer/createConsumer.js';
 import { lambdaContext } from '../../local/esm/lambdaContext.js';
 import { settleBatch } from '../../local/esm/settleBatch.js';
-import { type Backend, startEmulators, TEST_CREDENTIALS } from '../helpers/backends.js';
+import { type Backend, startEmulators } from '../helpers/backends.js';
 import {
   createPipeline,
   depth,
   envelope,
+  lambdaEnvironment,
   type Pipeline,
   receiveEvent,
   send,
@@ -21,15 +22,7 @@ describe('consumer Lambda entry point', () => {
   beforeAll(async () => {
     backend = await startEmulators();
     p = await createPipeline(backend);
-    Object.assign(process.env, {
-      AWS_REGION: backend.region,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_SQS: backend.sqsEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: backend.dynamodbEndpoint,
-      TASKPIPE_TABLE_NAME: p.tableName,
-      TASKPIPE_QUEUES: JSON.stringify([p.standard.route, p.fifo.route]),
-    });
+    Object.assign(process.env, lambdaEnvironment(p));
     ({ handler } = await import('../../functions/consumer/handler.js'));
   });
   afterAll(async () => backend?.stop());
