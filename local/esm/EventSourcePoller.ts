@@ -133,13 +133,14 @@ export class EventSourcePoller {
 
   /** `settled`: the batch is deleted or returned; `ended`: the handler itself finished. */
   private invoke(messages: Message[]): { settled: Promise<void>; ended: Promise<void> } {
+    const event = toSqsEvent(messages, this.options.queue.arn, this.options.region);
     const running = Promise.resolve().then(() =>
       this.options.handler(
-        toSqsEvent(messages, this.options.queue.arn, this.options.region),
+        event,
         lambdaContext(this.options.functionName, Date.now() + this.options.functionTimeoutMs),
       ),
     );
-    const settled = this.settle(messages, running);
+    const settled = this.settle(messages, event, running);
     // Lambda would kill a timed-out invocation; here it runs on, so it keeps its slot until
     // it ends and maxConcurrency still holds.
     const ended = settled.then(() =>
@@ -151,10 +152,13 @@ export class EventSourcePoller {
     return { settled, ended };
   }
 
-  private async settle(messages: Message[], running: Promise<SQSBatchResponse>): Promise<void> {
-    const { sqs, queue, region, functionTimeoutMs } = this.options;
+  private async settle(
+    messages: Message[],
+    event: SQSEvent,
+    running: Promise<SQSBatchResponse>,
+  ): Promise<void> {
+    const { sqs, queue, functionTimeoutMs } = this.options;
     const receivedAt = Date.now();
-    const event = toSqsEvent(messages, queue.arn, region);
     let response: SQSBatchResponse | undefined;
     let error: string | undefined;
     let timer: NodeJS.Timeout | undefined;
