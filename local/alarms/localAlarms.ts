@@ -62,7 +62,7 @@ export function localAlarms(
     });
   }
   if (a.taskFailureRate.enabled) {
-    const minimumVolume = (a.taskFailureRate as { minimumVolume?: number }).minimumVolume ?? 20;
+    const { minimumVolume } = a.taskFailureRate;
     out.push({
       name: `${config.name}-task-failure-rate`,
       description: `More than ${a.taskFailureRate.threshold}% of tasks fail. List them with: npx taskpipe list --status FAILED`,
