@@ -1,4 +1,6 @@
-import { backslashEscape } from '../text.js';
+import type { AlarmNotice } from '../AlarmNotice.js';
+import { backslashEscape, cut, fitEscaped } from '../text.js';
+import { FACT_CHARS, factsOf, splitBudget, titleOf } from './facts.js';
 
 /**
  * Escapes alarm text for the markdown of WeCom and DingTalk bots.
@@ -18,4 +20,33 @@ export function escapeChatMarkdown(text: string): string {
  */
 export function plainAngles(text: string): string {
   return text.replace(/</g, '＜').replace(/>/g, '＞');
+}
+
+/**
+ * The markdown body WeCom and DingTalk share: a coloured heading, the runbook quoted, the
+ * reason, one line per fact and the console link. `budget` is shared by runbook and reason.
+ */
+export function chatMarkdownBody(
+  notice: AlarmNotice,
+  budget: number,
+  style: { heading: '##' | '###'; colour: string; factPrefix: string; gapBeforeRunbook: boolean },
+): string {
+  const { runbookChars, reasonChars } = splitBudget(budget);
+  const lines = [
+    `${style.heading} <font color="${style.colour}">${escapeChatMarkdown(cut(titleOf(notice), 300))}</font>`,
+  ];
+  if (notice.runbook) {
+    lines.push(
+      ...(style.gapBeforeRunbook ? [''] : []),
+      `> **Runbook:** ${fitEscaped(notice.runbook, runbookChars, escapeChatMarkdown).replace(/\n/g, '\n> ')}`,
+    );
+  }
+  lines.push('', fitEscaped(notice.reason, reasonChars, escapeChatMarkdown), '');
+  for (const f of factsOf(notice)) {
+    lines.push(
+      `${style.factPrefix}**${f.label}:** ${fitEscaped(f.value, FACT_CHARS, escapeChatMarkdown)}`,
+    );
+  }
+  lines.push('', `[Open in CloudWatch](${notice.consoleUrl})`);
+  return lines.join('\n');
 }

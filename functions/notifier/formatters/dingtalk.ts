@@ -1,15 +1,7 @@
 import type { AlarmNotice } from '../AlarmNotice.js';
-import { cut, fitEscaped } from '../text.js';
-import { escapeChatMarkdown, plainAngles } from './chatMarkdown.js';
-import {
-  FACT_CHARS,
-  factsOf,
-  fitBudget,
-  RUNBOOK_CHARS,
-  splitBudget,
-  titleOf,
-  type WebhookPayload,
-} from './facts.js';
+import { cut } from '../text.js';
+import { chatMarkdownBody, plainAngles } from './chatMarkdown.js';
+import { fitBudget, RUNBOOK_CHARS, type WebhookPayload } from './facts.js';
 
 /** Limits of a DingTalk custom-robot markdown message. */
 export interface DingTalkLimits {
@@ -30,23 +22,13 @@ export const DINGTALK_LIMITS: DingTalkLimits = {
 const COLOURS = { ALARM: '#d93025', OK: '#188038', INSUFFICIENT_DATA: '#5f6368' } as const;
 
 function text(notice: AlarmNotice, budget: number): string {
-  const { runbookChars, reasonChars } = splitBudget(budget);
-  const lines = [
-    `### <font color="${COLOURS[notice.state]}">${escapeChatMarkdown(cut(titleOf(notice), 300))}</font>`,
-  ];
-  if (notice.runbook) {
-    lines.push(
-      '',
-      `> **Runbook:** ${fitEscaped(notice.runbook, runbookChars, escapeChatMarkdown).replace(/\n/g, '\n> ')}`,
-    );
-  }
-  lines.push('', fitEscaped(notice.reason, reasonChars, escapeChatMarkdown), '');
-  for (const f of factsOf(notice)) {
+  return chatMarkdownBody(notice, budget, {
+    heading: '###',
+    colour: COLOURS[notice.state],
     // A list keeps one fact per line: DingTalk joins plain consecutive lines.
-    lines.push(`- **${f.label}:** ${fitEscaped(f.value, FACT_CHARS, escapeChatMarkdown)}`);
-  }
-  lines.push('', `[Open in CloudWatch](${notice.consoleUrl})`);
-  return lines.join('\n');
+    factPrefix: '- ',
+    gapBeforeRunbook: true,
+  });
 }
 
 /**

@@ -1,15 +1,7 @@
 import type { AlarmNotice } from '../AlarmNotice.js';
-import { cut, fitEscaped, utf8Bytes } from '../text.js';
-import { escapeChatMarkdown } from './chatMarkdown.js';
-import {
-  FACT_CHARS,
-  factsOf,
-  fitBudget,
-  RUNBOOK_CHARS,
-  splitBudget,
-  titleOf,
-  type WebhookPayload,
-} from './facts.js';
+import { utf8Bytes } from '../text.js';
+import { chatMarkdownBody } from './chatMarkdown.js';
+import { fitBudget, RUNBOOK_CHARS, type WebhookPayload } from './facts.js';
 
 /** Limits of a WeCom group-bot markdown message. */
 export interface WeComLimits {
@@ -38,21 +30,12 @@ export function cutUtf8(text: string, maxBytes: number): string {
 const COLOURS = { ALARM: 'warning', OK: 'info', INSUFFICIENT_DATA: 'comment' } as const;
 
 function content(notice: AlarmNotice, budget: number): string {
-  const { runbookChars, reasonChars } = splitBudget(budget);
-  const lines = [
-    `## <font color="${COLOURS[notice.state]}">${escapeChatMarkdown(cut(titleOf(notice), 300))}</font>`,
-  ];
-  if (notice.runbook) {
-    lines.push(
-      `> **Runbook:** ${fitEscaped(notice.runbook, runbookChars, escapeChatMarkdown).replace(/\n/g, '\n> ')}`,
-    );
-  }
-  lines.push('', fitEscaped(notice.reason, reasonChars, escapeChatMarkdown), '');
-  for (const f of factsOf(notice)) {
-    lines.push(`**${f.label}:** ${fitEscaped(f.value, FACT_CHARS, escapeChatMarkdown)}`);
-  }
-  lines.push('', `[Open in CloudWatch](${notice.consoleUrl})`);
-  return lines.join('\n');
+  return chatMarkdownBody(notice, budget, {
+    heading: '##',
+    colour: COLOURS[notice.state],
+    factPrefix: '',
+    gapBeforeRunbook: false,
+  });
 }
 
 /**
