@@ -31,4 +31,6 @@ export {
   type PayloadOf,
   type TaskContext,
   type TaskDefinition,
+  TRACKING_LEVELS,
+  type TrackingLevel,
 } from './task.js';

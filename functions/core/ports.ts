@@ -50,6 +50,22 @@ export type FinishOutcome =
   | { status: 'SUCCEEDED'; result: unknown }
   | { status: 'FAILED'; error: TaskErrorInfo };
 
+/** How an attempt ended, as the store records it. */
+export type AttemptEnd =
+  | FinishOutcome
+  | { status: 'RETRYING'; error: TaskErrorInfo; nextAttemptAt: number };
+
+/**
+ * The end of an attempt that made no claim (tracking `terminal` or `failures`), written in
+ * one go; creates the item if it is absent.
+ */
+export interface SettleRequest extends Omit<ClaimRequest, 'leaseUntil'> {
+  /** This attempt's number; it becomes the task's `attempts`. */
+  attempt: number;
+  startedAt: number;
+  outcome: AttemptEnd;
+}
+
 export type FenceResult<T = TaskRecord> =
   | { ok: true; record: T }
   /** The task moved on (a newer attempt, or another state): this worker lost its lease. */
@@ -74,6 +90,12 @@ export interface TaskStore {
     error: TaskErrorInfo,
     nextAttemptAt: number,
   ): Promise<FenceResult>;
+  /**
+   * Records an unclaimed attempt's end: allowed when the item is absent, QUEUED, RETRYING or
+   * RUNNING with an expired lease. Refused (with the current item) once the task has ended,
+   * was cancelled, or is held by a claim.
+   */
+  settle(request: SettleRequest): Promise<FenceResult>;
   /** QUEUED or RETRYING → CANCELLED. */
   cancel(id: string): Promise<TransitionResult>;
   /** Notes that a FAILED task's message reached the DLQ, only while FAILED at `attempt`. */

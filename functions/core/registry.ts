@@ -1,6 +1,6 @@
 import { TASK_TYPE_PATTERN, toValidationIssues } from './envelope.js';
 import { ConfigError, InvalidPayloadError, PoisonMessageError } from './errors.js';
-import type { AnyTaskDefinition, PayloadOf } from './task.js';
+import { type AnyTaskDefinition, type PayloadOf, TRACKING_LEVELS } from './task.js';
 
 /** The definition in `T` whose type name is `K`. */
 export type DefinitionOf<T extends AnyTaskDefinition, K extends string> = Extract<T, { type: K }>;
@@ -24,6 +24,11 @@ export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
       if (!Number.isInteger(def.maxAttempts) || def.maxAttempts < 1 || def.maxAttempts > 100) {
         problems.push(
           `task type ${label}: maxAttempts ${def.maxAttempts} must be an integer 1–100`,
+        );
+      }
+      if (!TRACKING_LEVELS.includes(def.tracking)) {
+        problems.push(
+          `task type ${label}: tracking ${JSON.stringify(def.tracking)} must be one of ${TRACKING_LEVELS.join(', ')}`,
         );
       }
       if (!(def.timeoutMs > 0)) {

@@ -26,16 +26,30 @@ export interface TaskContext {
   enqueue(type: string, payload: unknown, options?: EnqueueOptions): Promise<string>;
 }
 
+/**
+ * What the consumer writes to the task table for a task type.
+ * - `full`: a claim (RUNNING, lease, fencing token) and the end: a redelivery of a task that
+ *   is running or finished never runs it again. Two writes per task.
+ * - `terminal`: a read, then only the end. A redelivery after the end, or of a cancelled
+ *   task, is still skipped; two deliveries at the same moment may both run. One write.
+ * - `failures`: a read, and writes only for retries and failures; a success leaves no row
+ *   unless one existed (an API-enqueued task), so its status reads as unknown. No write.
+ */
+export const TRACKING_LEVELS = ['full', 'terminal', 'failures'] as const;
+export type TrackingLevel = (typeof TRACKING_LEVELS)[number];
+
 export interface TaskPolicy {
   maxAttempts: number;
   backoff: BackoffPolicy;
   timeoutMs: number;
+  tracking: TrackingLevel;
 }
 
 export const DEFAULT_POLICY: TaskPolicy = {
   maxAttempts: 5,
   backoff: DEFAULT_BACKOFF,
   timeoutMs: 30_000,
+  tracking: 'full',
 };
 
 /** A task type: its name, payload schema, handler and retry policy. */
@@ -56,6 +70,8 @@ export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType
   maxAttempts?: number;
   backoff?: Partial<BackoffPolicy>;
   timeoutMs?: number;
+  /** @default 'full' */
+  tracking?: TrackingLevel;
 }
 
 /**
@@ -72,6 +88,7 @@ export function defineTask<const TType extends string, TSchema extends z.ZodType
     maxAttempts: input.maxAttempts ?? DEFAULT_POLICY.maxAttempts,
     backoff: { ...DEFAULT_POLICY.backoff, ...input.backoff },
     timeoutMs: input.timeoutMs ?? DEFAULT_POLICY.timeoutMs,
+    tracking: input.tracking ?? DEFAULT_POLICY.tracking,
   };
 }
 

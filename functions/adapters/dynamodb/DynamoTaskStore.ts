@@ -7,6 +7,7 @@ import {
   type FinishOutcome,
   type NewTask,
   type RequeueResult,
+  type SettleRequest,
   systemClock,
   type TaskListQuery,
   type TaskPage,
@@ -26,6 +27,7 @@ import {
   deadLetteredWrite,
   finishWrite,
   retryWrite,
+  settleWrite,
   type TaskWrite,
 } from './taskWrites.js';
 
@@ -91,12 +93,7 @@ export class DynamoTaskStore implements TaskStore {
     );
     if (outcome.applied) return { kind: 'claimed', record: outcome.record };
     const current = present('claim', request.id, outcome.current);
-    if (mayReplaceExpired && current.expiresAt * 1000 <= now) {
-      // Past its retention, waiting for TTL: as good as absent (a reused idempotency key).
-      // Removed first, so the new task starts at attempt 1 instead of finding a stale end.
-      const e = new ExpressionBuilder();
-      const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
-      await this.table.delete('claim', request.id, e, expired);
+    if (mayReplaceExpired && (await this.deleteExpired('claim', request.id, current, now))) {
       return this.claimOnce(request, false);
     }
     if (TERMINAL_STATUSES.has(current.status)) return { kind: 'finished', record: current };
@@ -129,6 +126,27 @@ export class DynamoTaskStore implements TaskStore {
         retryWrite(attempt, error, nextAttemptAt, expiresAt, this.maxResultBytes),
       ),
     );
+  }
+
+  async settle(request: SettleRequest): Promise<FenceResult> {
+    return this.settleOnce(request, true);
+  }
+
+  private async settleOnce(
+    request: SettleRequest,
+    mayReplaceExpired: boolean,
+  ): Promise<FenceResult> {
+    const now = this.clock.now();
+    const outcome = await this.write('settle', request.id, () =>
+      settleWrite(request, now, this.expiresAt(now), this.maxResultBytes),
+    );
+    if (!outcome.applied && mayReplaceExpired && outcome.current) {
+      // As for a claim: an item past its retention is as good as absent.
+      if (await this.deleteExpired('settle', request.id, outcome.current, now)) {
+        return this.settleOnce(request, false);
+      }
+    }
+    return toTransition(outcome);
   }
 
   async cancel(id: string): Promise<TransitionResult> {
@@ -189,6 +207,23 @@ export class DynamoTaskStore implements TaskStore {
     const e = new ExpressionBuilder();
     const outcome = await this.table.delete('deleteUnclaimed', id, e, deleteUnclaimedCondition(e));
     return outcome.applied;
+  }
+
+  /**
+   * Past its retention, waiting for TTL: as good as absent (a reused idempotency key).
+   * Removed first, so the new task starts at attempt 1 instead of finding a stale end.
+   */
+  private async deleteExpired(
+    operation: TaskStoreOperation,
+    id: string,
+    current: TaskRecord,
+    now: number,
+  ): Promise<boolean> {
+    if (current.expiresAt * 1000 > now) return false;
+    const e = new ExpressionBuilder();
+    const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
+    await this.table.delete(operation, id, e, expired);
+    return true;
   }
 
   private async write(

@@ -5,6 +5,7 @@ export type TaskStoreOperation =
   | 'claim'
   | 'finish'
   | 'markRetrying'
+  | 'settle'
   | 'cancel'
   | 'markDeadLettered'
   | 'get'

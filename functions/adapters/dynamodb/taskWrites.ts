@@ -1,4 +1,4 @@
-import type { ClaimRequest, FinishOutcome } from '../../core/ports.js';
+import type { ClaimRequest, FinishOutcome, SettleRequest } from '../../core/ports.js';
 import type { TaskErrorInfo } from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
 import { ATTR, encodeError, encodeResult, num, str } from './taskItem.js';
@@ -15,33 +15,92 @@ export interface TaskWrite {
 /** Absent, QUEUED or RETRYING, or RUNNING with a lease that ended before `now`. */
 export function claimWrite(request: ClaimRequest, now: number, expiresAt: number): TaskWrite {
   const e = new ExpressionBuilder();
-  const status = e.name(ATTR.status);
   const attempts = e.name(ATTR.attempts);
   e.setValue(ATTR.status, str('RUNNING'))
     .set(ATTR.attempts, `if_not_exists(${attempts}, ${e.value(num(0))}) + ${e.value(num(1))}`)
     .setValue(ATTR.leaseUntil, num(request.leaseUntil))
     .setValue(ATTR.startedAt, num(now))
-    .setValue(ATTR.expiresAt, num(expiresAt))
-    // An item the API created keeps its own envelope fields; a bare delivery creates them.
-    .setIfAbsent(ATTR.type, str(request.type))
-    .setIfAbsent(ATTR.priority, str(request.priority))
-    .setIfAbsent(ATTR.maxAttempts, num(request.maxAttempts))
-    .setIfAbsent(ATTR.createdAt, num(now))
-    .setIfAbsent(ATTR.enqueuedAt, num(request.enqueuedAt))
-    .setIfAbsent(
-      ATTR.idempotencyKey,
-      request.idempotencyKey === undefined ? undefined : str(request.idempotencyKey),
-    )
-    // Queue wait is measured once, by the first claim.
-    .setIfAbsent(ATTR.queueWaitMs, num(Math.max(0, now - (request.sentAt ?? request.enqueuedAt))))
+    .setValue(ATTR.expiresAt, num(expiresAt));
+  envelopeFieldsIfAbsent(e, request, now, now)
     // Leftovers of an earlier attempt, or of an operator's redrive of a FAILED task.
     .remove(ATTR.nextAttemptAt, ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
+  return { expression: e, condition: claimable(e, now) };
+}
+
+/**
+ * An unclaimed attempt's end in one write (tracking `terminal` and `failures`). Under the
+ * claim's condition, so it never overwrites an end, a cancel or a live claim. Values come
+ * from the request, not the item: the item may not exist before this write.
+ */
+export function settleWrite(
+  request: SettleRequest,
+  now: number,
+  expiresAt: number,
+  limitBytes: number,
+): TaskWrite {
+  const { outcome } = request;
+  const e = new ExpressionBuilder()
+    .setValue(ATTR.status, str(outcome.status))
+    .setValue(ATTR.attempts, num(request.attempt))
+    .setValue(ATTR.startedAt, num(request.startedAt))
+    .setValue(ATTR.expiresAt, num(expiresAt));
+  envelopeFieldsIfAbsent(e, request, request.startedAt, now).remove(ATTR.leaseUntil);
+  if (outcome.status === 'RETRYING') {
+    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
+      .setValue(ATTR.nextAttemptAt, num(outcome.nextAttemptAt))
+      .remove(ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
+    return { expression: e, condition: claimable(e, now) };
+  }
+  e.setValue(ATTR.finishedAt, num(now))
+    .setValue(ATTR.durationMs, num(Math.max(0, now - request.startedAt)))
+    .remove(ATTR.nextAttemptAt);
+  if (outcome.status === 'SUCCEEDED') {
+    const { result, resultTruncated } = encodeResult(outcome.result, limitBytes);
+    e.setValue(ATTR.result, result)
+      .setValue(ATTR.resultTruncated, resultTruncated)
+      .remove(ATTR.failedType, ATTR.failedAt);
+  } else {
+    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
+      .setValue(ATTR.failedType, str(request.type))
+      .setValue(ATTR.failedAt, num(now));
+  }
+  return { expression: e, condition: claimable(e, now) };
+}
+
+/** An item the API created keeps its own envelope fields; a bare delivery creates them. */
+function envelopeFieldsIfAbsent(
+  e: ExpressionBuilder,
+  request: Omit<ClaimRequest, 'leaseUntil'>,
+  startedAt: number,
+  now: number,
+): ExpressionBuilder {
+  return (
+    e
+      .setIfAbsent(ATTR.type, str(request.type))
+      .setIfAbsent(ATTR.priority, str(request.priority))
+      .setIfAbsent(ATTR.maxAttempts, num(request.maxAttempts))
+      .setIfAbsent(ATTR.createdAt, num(now))
+      .setIfAbsent(ATTR.enqueuedAt, num(request.enqueuedAt))
+      .setIfAbsent(
+        ATTR.idempotencyKey,
+        request.idempotencyKey === undefined ? undefined : str(request.idempotencyKey),
+      )
+      // Queue wait is measured once, by the first attempt.
+      .setIfAbsent(
+        ATTR.queueWaitMs,
+        num(Math.max(0, startedAt - (request.sentAt ?? request.enqueuedAt))),
+      )
+  );
+}
+
+function claimable(e: ExpressionBuilder, now: number): string {
+  const status = e.name(ATTR.status);
   const leaseExpired = `${e.name(ATTR.leaseUntil)} < ${e.value(num(now))}`;
-  const condition =
+  return (
     `attribute_not_exists(${e.name(ATTR.id)})` +
     ` OR ${status} IN (${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))})` +
-    ` OR (${status} = ${e.value(str('RUNNING'))} AND ${leaseExpired})`;
-  return { expression: e, condition };
+    ` OR (${status} = ${e.value(str('RUNNING'))} AND ${leaseExpired})`
+  );
 }
 
 /** Only while RUNNING under the claimed attempt: the fence against a worker that lost its lease. */

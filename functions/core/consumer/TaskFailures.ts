@@ -1,6 +1,7 @@
 import type { PoisonMessageError, TaskpipeError } from '../errors.js';
 import type { Clock, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
 import type { TaskRecord } from '../status.js';
+import type { Attempt } from './Attempt.js';
 import { deadLetterAttributes } from './deadLetterAttributes.js';
 import { leaseLost } from './leaseLost.js';
 import { recordWithRetries } from './recordWithRetries.js';
@@ -37,13 +38,14 @@ export class TaskFailures {
 
   async fail(
     message: QueueMessage,
-    record: TaskRecord,
+    attempt: Attempt,
     reason: FailureReason,
     error: TaskpipeError,
   ): Promise<RecordOutcome> {
+    const { record } = attempt;
     const info = { code: error.code, message: error.message };
     const finished = await recordWithRetries(() =>
-      this.deps.store.finish(record.id, record.attempts, {
+      attempt.end({
         status: 'FAILED',
         error: { ...info, details: { reason, ...detailsOf(error) } },
       }),

@@ -9,8 +9,8 @@ import {
 } from '../errors.js';
 import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
-import type { TaskRecord } from '../status.js';
 import type { AnyTaskDefinition } from '../task.js';
+import { type Attempt, claimAttempt, readAttempt } from './Attempt.js';
 import type { Enqueuer } from './Enqueuer.js';
 import { handlerContext } from './handlerContext.js';
 import { leaseLost } from './leaseLost.js';
@@ -79,7 +79,7 @@ export class TaskProcessor {
       return { kind: 'not_started', ack: false, remainingMs: budgetMs + safetyMarginMs };
     }
 
-    const claim = await this.deps.store.claim({
+    const request = {
       id: envelope.id,
       type: envelope.type,
       priority: envelope.priority,
@@ -90,24 +90,35 @@ export class TaskProcessor {
         this.deps.registry.largestMaxAttempts,
       ),
       enqueuedAt: Date.parse(envelope.enqueuedAt),
-      leaseUntil: invocation.deadline,
       sentAt: message.sentTimestamp,
       ...(envelope.idempotencyKey ? { idempotencyKey: envelope.idempotencyKey } : {}),
-    });
-    if (claim.kind === 'finished') {
-      const { record } = claim;
+    };
+    // An unknown type has no tracking level of its own: it is claimed, then failed.
+    const start =
+      definition && definition.tracking !== 'full'
+        ? await readAttempt(
+            this.deps.store,
+            request,
+            definition.tracking,
+            message.receiveCount,
+            clock.now(),
+          )
+        : await claimAttempt(this.deps.store, { ...request, leaseUntil: invocation.deadline });
+    if (start.kind === 'finished') {
+      const { record } = start;
       await this.failures.ensureDeadLettered(message, record);
       this.deps.metrics.record({ type: envelope.type, outcome: 'duplicate' });
       return { kind: 'duplicate', ack: true, taskId: envelope.id, status: record.status };
     }
-    if (claim.kind === 'leased') {
-      const delayMs = claim.leaseRemainingMs;
+    if (start.kind === 'leased') {
+      const delayMs = start.leaseRemainingMs;
       await this.setVisibility(message, delayMs);
       this.deps.metrics.record({ type: envelope.type, outcome: 'deferred' });
       return { kind: 'deferred', ack: false, taskId: envelope.id, delayMs };
     }
 
-    const record = claim.record;
+    const { attempt } = start;
+    const { record } = attempt;
     this.deps.metrics.record({
       type: envelope.type,
       outcome: 'started',
@@ -118,29 +129,30 @@ export class TaskProcessor {
         'unknown_type',
         `unknown task type ${JSON.stringify(envelope.type)}; known types: ${this.deps.registry.types.join(', ')}`,
       );
-      return this.failures.fail(message, record, 'unknown_type', error);
+      return this.failures.fail(message, attempt, 'unknown_type', error);
     }
     if (record.attempts > record.maxAttempts) {
       // An earlier attempt died with the invocation (crash or timeout) and used the last try.
       const error = new AttemptsExhaustedError(record.attempts - 1, record.maxAttempts);
-      return this.failures.fail(message, record, 'attempts_exhausted', error);
+      return this.failures.fail(message, attempt, 'attempts_exhausted', error);
     }
-    return this.run(message, envelope, definition, record, invocation);
+    return this.run(message, envelope, definition, attempt, invocation);
   }
 
   private async run(
     message: QueueMessage,
     envelope: Envelope,
     definition: AnyTaskDefinition,
-    record: TaskRecord,
+    task: Attempt,
     invocation: Invocation,
   ): Promise<RecordOutcome> {
     const { clock, logger } = this.deps;
+    const { record } = task;
     let payload: unknown;
     try {
       payload = this.deps.registry.parsePayload(definition.type, envelope.payload);
     } catch (error) {
-      return this.failures.fail(message, record, 'invalid_payload', toTaskpipeError(error));
+      return this.failures.fail(message, task, 'invalid_payload', toTaskpipeError(error));
     }
 
     const attempt = record.attempts;
@@ -164,17 +176,17 @@ export class TaskProcessor {
       // Duration only: the outcome is counted once, as retried or (finally) failed.
       const durationMs = clock.now() - started;
       this.deps.metrics.record({ type: record.type, outcome: 'attempted', durationMs });
-      if (!error.retryable) return this.failures.fail(message, record, 'permanent', error);
+      if (!error.retryable) return this.failures.fail(message, task, 'permanent', error);
       if (attempt >= record.maxAttempts) {
-        return this.failures.fail(message, record, 'attempts_exhausted', error);
+        return this.failures.fail(message, task, 'attempts_exhausted', error);
       }
-      return this.retry(message, definition, record, error, log);
+      return this.retry(message, definition, task, error, log);
     }
     // Outside the try: a store error here is not the handler's failure. It escapes, the
     // record is reported failed, and the redelivery finds the lease (or claims again).
     const durationMs = clock.now() - started;
     const finished = await recordWithRetries(() =>
-      this.deps.store.finish(record.id, attempt, { status: 'SUCCEEDED', result: result ?? null }),
+      task.end({ status: 'SUCCEEDED', result: result ?? null }),
     );
     if (!finished.ok) return leaseLost(this.deps.logger, record, log);
     this.deps.metrics.record({ type: record.type, outcome: 'succeeded', durationMs });
@@ -185,10 +197,11 @@ export class TaskProcessor {
   private async retry(
     message: QueueMessage,
     definition: AnyTaskDefinition,
-    record: TaskRecord,
+    task: Attempt,
     error: TaskpipeError,
     log: LogFields,
   ): Promise<RecordOutcome> {
+    const { record } = task;
     const attempt = record.attempts;
     const requested =
       'retryAfterMs' in error ? (error.retryAfterMs as number | undefined) : undefined;
@@ -198,12 +211,11 @@ export class TaskProcessor {
         : backoffDelayMs(attempt, definition.backoff, this.deps.random),
       MAX_DELAY_SECONDS * 1000,
     );
-    const marked = await this.deps.store.markRetrying(
-      record.id,
-      attempt,
-      errorInfo(error),
-      this.deps.clock.now() + delayMs,
-    );
+    const marked = await task.end({
+      status: 'RETRYING',
+      error: errorInfo(error),
+      nextAttemptAt: this.deps.clock.now() + delayMs,
+    });
     if (!marked.ok) return leaseLost(this.deps.logger, record, log);
     await this.setVisibility(message, delayMs);
     this.deps.metrics.record({ type: record.type, outcome: 'retried' });
