@@ -113,6 +113,31 @@ export const testRegistry = createRegistry([
     },
   }),
   defineTask({
+    type: 'test.terminal',
+    schema: z.object({ failTimes: z.number().int().default(0) }),
+    tracking: 'terminal',
+    maxAttempts: 2,
+    backoff,
+    handler: (payload, ctx) => {
+      count(ctx.taskId);
+      if (ctx.attempt <= payload.failTimes) throw new Error(`failure ${ctx.attempt}`);
+      return { attempt: ctx.attempt };
+    },
+  }),
+  defineTask({
+    type: 'test.untracked',
+    schema: z.object({ failTimes: z.number().int().default(0), permanent: z.boolean().optional() }),
+    tracking: 'failures',
+    maxAttempts: 3,
+    backoff,
+    handler: (payload, ctx) => {
+      count(ctx.taskId);
+      if (payload.permanent) throw new PermanentError('malformed log bucket name');
+      if (ctx.attempt <= payload.failTimes) throw new Error(`failure ${ctx.attempt}`);
+      return { attempt: ctx.attempt };
+    },
+  }),
+  defineTask({
     type: 'test.gate',
     schema: z.object({}),
     handler: async (_payload, ctx) => {

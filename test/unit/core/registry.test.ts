@@ -21,6 +21,7 @@ describe('defineTask', () => {
     expect(greet.maxAttempts).toBe(3);
     expect(greet.timeoutMs).toBeGreaterThan(0);
     expect(greet.backoff.capMs).toBeGreaterThanOrEqual(greet.backoff.baseMs);
+    expect(greet.tracking).toBe('full');
   });
 });
 
@@ -50,6 +51,19 @@ describe('TaskRegistry', () => {
       backoff: { baseMs: 10, capMs: 5 },
     });
     expect(() => createRegistry([t])).toThrow(/maxAttempts 0.*\n.*base 10 ms and cap 5 ms/s);
+  });
+
+  it('refuses an unknown tracking level, listing the allowed ones', () => {
+    const t = defineTask({
+      type: 'x',
+      schema: z.unknown(),
+      handler: () => null,
+      // A JavaScript caller, or a value read from configuration, can pass anything.
+      tracking: 'none' as 'full',
+    });
+    expect(() => createRegistry([t])).toThrow(
+      /tracking "none" must be one of full, terminal, failures/,
+    );
   });
 
   it('names the known types for an unknown one', () => {
