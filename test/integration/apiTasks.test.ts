@@ -70,7 +70,12 @@ describe.each(backendFactories)('task routes on $name', ({ name, start, skipReas
       const res = await api.call(apiEvent('GET', `/tasks/${id}`));
 
       expect(res.status).toBe(404);
-      expect(res.body.error).toEqual({ code: 'not_found', message: 'no task with this id' });
+      expect(res.body.error).toEqual({
+        code: 'not_found',
+        // The test registry has one type tracked at `failures`; the answer says why it may miss.
+        message:
+          "no task with this id (a success of test.untracked sent straight to SQS leaves none: tracking 'failures')",
+      });
     },
   );
 

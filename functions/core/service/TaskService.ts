@@ -64,6 +64,7 @@ export class TaskService {
   readonly #preparer: TaskPreparer;
   readonly #routes: Map<string, QueueRoute>;
   readonly #clock: Clock;
+  readonly #untrackedTypes: string[];
 
   constructor(private readonly deps: TaskServiceDeps) {
     this.#preparer = new TaskPreparer({
@@ -73,6 +74,10 @@ export class TaskService {
     });
     this.#routes = new Map(deps.routes.map((r) => [r.priority, r]));
     this.#clock = deps.clock ?? systemClock;
+    this.#untrackedTypes = deps.registry.definitions
+      .filter((d) => d.tracking === 'failures')
+      .map((d) => d.type)
+      .sort();
   }
 
   /** Validates, records and sends one task. */
@@ -116,7 +121,7 @@ export class TaskService {
   async get(id: string): Promise<TaskRecord> {
     // An id that cannot exist is not looked up (and not echoed).
     const record = TASK_ID_PATTERN.test(id) ? await this.deps.store.get(id) : undefined;
-    if (!record) throw new TaskNotFoundError();
+    if (!record) throw new TaskNotFoundError(this.#untrackedTypes);
     return record;
   }
 

@@ -72,8 +72,13 @@ export class PayloadTooLargeError extends TaskRequestError {
 
 export class TaskNotFoundError extends TaskRequestError {
   readonly reason = 'not_found';
-  constructor() {
-    super('no task with this id');
+  /** `untrackedTypes`: types whose successes may leave no row (tracking `failures`). */
+  constructor(untrackedTypes: readonly string[] = []) {
+    super(
+      untrackedTypes.length
+        ? `no task with this id (a success of ${untrackedTypes.join(', ')} sent straight to SQS leaves none: tracking 'failures')`
+        : 'no task with this id',
+    );
   }
 }
 
