@@ -13,6 +13,9 @@ export interface ConsumerTimeRow {
   /** Median handler time per batch, ms, per variant. */
   medianMs: Record<TimedVariant, number>;
   oursOverFloor: number;
+  /** The lower tracking levels over the floor. */
+  terminalOverFloor: number;
+  failuresOverFloor: number;
   /** Ours over the floor plus two plain writes per task: our code's cost beyond that I/O. */
   oursOverFloorWrites: number;
   oursOverPowertools: number;
@@ -48,12 +51,10 @@ export async function measureConsumerTime(
 
   const rows: ConsumerTimeRow[] = [];
   for (const batchSize of sizes) {
-    const samples: Record<TimedVariant, number[]> = {
-      ours: [],
-      floor: [],
-      powertools: [],
-      floorWrites: [],
-    };
+    const samples = Object.fromEntries(TIMED_VARIANTS.map((v) => [v, [] as number[]])) as Record<
+      TimedVariant,
+      number[]
+    >;
     for (let round = 0; round < WARMUP_ROUNDS + rounds; round++) {
       for (let i = 0; i < TIMED_VARIANTS.length; i++) {
         const variant = TIMED_VARIANTS[(round + i) % TIMED_VARIANTS.length]!;
@@ -68,17 +69,16 @@ export async function measureConsumerTime(
         if (round >= WARMUP_ROUNDS) samples[variant].push(elapsed);
       }
     }
-    const medianMs = {
-      ours: round2(median(samples.ours)),
-      floor: round2(median(samples.floor)),
-      powertools: round2(median(samples.powertools)),
-      floorWrites: round2(median(samples.floorWrites)),
-    };
+    const medianMs = Object.fromEntries(
+      TIMED_VARIANTS.map((v) => [v, round2(median(samples[v]))]),
+    ) as Record<TimedVariant, number>;
     rows.push({
       batchSize,
       rounds,
       medianMs,
       oursOverFloor: round(medianMs.ours / medianMs.floor, 2),
+      terminalOverFloor: round(medianMs.oursTerminal / medianMs.floor, 2),
+      failuresOverFloor: round(medianMs.oursFailures / medianMs.floor, 2),
       oursOverPowertools: round(medianMs.ours / medianMs.powertools, 2),
       oursOverFloorWrites: round(medianMs.ours / medianMs.floorWrites, 2),
     });

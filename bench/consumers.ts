@@ -10,12 +10,16 @@ import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
 import { parseEnvelope } from '../functions/core/envelope.js';
 import type { Logger, QueueRoute } from '../functions/core/ports.js';
-import type { TaskContext } from '../functions/core/task.js';
+import { createRegistry, type TaskRegistry } from '../functions/core/registry.js';
+import type { TaskContext, TrackingLevel } from '../functions/core/task.js';
 import { registry } from '../functions/tasks/index.js';
 import type { SqsHandler } from '../local/esm/EventSourcePoller.js';
 
-/** The consumers compared: ours, the floor (a), and the usual Powertools way (b). */
-export const VARIANTS = ['ours', 'floor', 'powertools'] as const;
+/**
+ * The consumers compared: ours (tracking `full`, the default, then the two lower levels),
+ * the floor (a), and the usual Powertools way (b).
+ */
+export const VARIANTS = ['ours', 'oursTerminal', 'oursFailures', 'floor', 'powertools'] as const;
 export type Variant = (typeof VARIANTS)[number];
 /** Timed only: the floor plus two plain status writes per task, to show our code's own cost. */
 export const TIMED_VARIANTS = [...VARIANTS, 'floorWrites'] as const;
@@ -33,14 +37,23 @@ export interface ConsumerSetup {
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export function createVariant(variant: TimedVariant, setup: ConsumerSetup): SqsHandler {
-  if (variant === 'ours') return oursConsumer(setup);
+  if (variant === 'ours') return oursConsumer(setup, 'full');
+  if (variant === 'oursTerminal') return oursConsumer(setup, 'terminal');
+  if (variant === 'oursFailures') return oursConsumer(setup, 'failures');
   if (variant === 'floor') return floorConsumer();
   if (variant === 'floorWrites') return floorWritesConsumer(setup);
   return powertoolsConsumer(setup);
 }
 
+/** The task types with `noop` tracked at `tracking`. */
+function registryTracking(tracking: TrackingLevel): TaskRegistry {
+  return createRegistry(
+    registry.definitions.map((d) => (d.type === 'noop' ? { ...d, tracking } : d)),
+  );
+}
+
 /** The consumer the Lambda runs, with logs and metrics silenced so no variant pays for output. */
-function oursConsumer(s: ConsumerSetup): SqsHandler {
+function oursConsumer(s: ConsumerSetup, tracking: TrackingLevel): SqsHandler {
   return createConsumer({
     config: {
       tableName: s.tableName,
@@ -52,7 +65,7 @@ function oursConsumer(s: ConsumerSetup): SqsHandler {
       serviceName: 'taskpipe',
       metricsNamespace: 'Taskpipe',
     },
-    registry,
+    registry: registryTracking(tracking),
     store: new DynamoTaskStore({ client: s.clients.dynamodb, tableName: s.tableName }),
     queue: new SqsQueue(s.clients.sqs),
     logger: silentLogger,

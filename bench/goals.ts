@@ -1,4 +1,5 @@
 import type { ColdStartRow } from './coldStart.js';
+import type { Variant } from './consumers.js';
 import type { ConsumerTimeRow } from './consumerTime.js';
 import type { CostRow } from './costModel.js';
 import type { RequestsRow } from './requestsPerTask.js';
@@ -79,31 +80,43 @@ export function goalsOf(parts: {
   return goals;
 }
 
-export interface TrackingNote {
-  implemented: false;
-  reason: string;
-  /** Per million SQS-direct tasks (single sends): ours, and what no status rows would save. */
-  oursPerMillion: number;
-  dynamodbPerMillion: number;
-  dynamodbShare: number;
+/** One tracking level's figures: the requests and bill of its success path. */
+export interface TrackingRow {
+  level: 'full' | 'terminal' | 'failures';
+  variant: Variant;
+  sqsDirect: { ddbWrites: number; ddbReads: number; perMillion: number };
+  api: { ddbWrites: number; ddbReads: number; perMillion: number };
+  /** Its SQS-direct bill under `full`'s, as a fraction (0.4 = 40% less). */
+  sqsDirectSaving: number;
 }
 
-/**
- * Why there is no tracking-level option, with this run's figures: the most a lower level
- * could save is the DynamoDB part of the bill, and the rows it would drop carry the claim.
- */
-export function trackingNote(costs: CostRow[]): TrackingNote {
-  const ours = costs.find((c) => c.variant === 'ours' && c.path === 'sqs' && c.mode === 'single');
-  const total = ours?.total ?? 0;
-  const dynamodb = ours?.dynamodb ?? 0;
-  return {
-    implemented: false,
-    reason:
-      'the claim write is the lease and fencing token that turns a redelivery into an ' +
-      'acknowledged duplicate instead of a second run; `terminal` or `failures` would drop it ' +
-      'on the success path and with it that guarantee, for at most the DynamoDB share below',
-    oursPerMillion: total,
-    dynamodbPerMillion: dynamodb,
-    dynamodbShare: total > 0 ? round(dynamodb / total, 2) : 0,
+const LEVELS = [
+  { level: 'full', variant: 'ours' },
+  { level: 'terminal', variant: 'oursTerminal' },
+  { level: 'failures', variant: 'oursFailures' },
+] as const;
+
+/** The tracking levels side by side, on batch-enqueued tasks (the cheaper way to send). */
+export function trackingRows(requests: RequestsRow[], costs: CostRow[]): TrackingRow[] {
+  const pick = (variant: Variant, path: 'api' | 'sqs') => {
+    const find = <T extends { variant: Variant; path: string; mode: string }>(rows: T[]) =>
+      rows.find((r) => r.variant === variant && r.path === path && r.mode === 'batch');
+    const counts = find(requests)?.perTask;
+    return {
+      ddbWrites: counts?.ddbWrites ?? 0,
+      ddbReads: counts?.ddbReads ?? 0,
+      perMillion: find(costs)?.total ?? 0,
+    };
   };
+  const full = pick('ours', 'sqs').perMillion;
+  return LEVELS.map(({ level, variant }) => {
+    const sqsDirect = pick(variant, 'sqs');
+    return {
+      level,
+      variant,
+      sqsDirect,
+      api: pick(variant, 'api'),
+      sqsDirectSaving: full > 0 ? round(1 - sqsDirect.perMillion / full, 2) : 0,
+    };
+  });
 }

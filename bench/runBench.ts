@@ -5,7 +5,7 @@ import { BenchBackend } from './benchBackend.js';
 import { type ColdStartRow, measureColdStart } from './coldStart.js';
 import { type ConsumerTimeRow, measureConsumerTime } from './consumerTime.js';
 import { type CostRow, costPerMillion } from './costModel.js';
-import { type Goal, goalsOf, type TrackingNote, trackingNote } from './goals.js';
+import { type Goal, goalsOf, type TrackingRow, trackingRows } from './goals.js';
 import { PRICES } from './prices.js';
 import { measureRequests, type RequestsRow } from './requestsPerTask.js';
 import { measureThroughput, type ThroughputResult } from './throughput.js';
@@ -56,7 +56,7 @@ export interface BenchResults {
   coldStart: ColdStartRow[];
   throughput: ThroughputResult;
   goals: Goal[];
-  tracking: TrackingNote;
+  tracking: TrackingRow[];
 }
 
 /** Runs every part in one process, so each figure sits next to baselines from the same run. */
@@ -100,7 +100,7 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
     coldStart,
     throughput,
     goals: goalsOf({ requests, consumerTime, coldStart, throughput }),
-    tracking: trackingNote(costs),
+    tracking: trackingRows(requests, costs),
   };
   return results;
 }

@@ -7,7 +7,7 @@ describe('bench (smoke)', () => {
   it('measures every part and renders the table', { timeout: 180_000 }, async () => {
     const results = await runBench(SMOKE_SIZES);
 
-    expect(results.requests).toHaveLength(12);
+    expect(results.requests).toHaveLength(20);
     for (const row of results.requests) {
       for (const value of Object.values(row.perTask)) expect(value).toBeTypeOf('number');
       expect(row.perTask.consumerInvocations).toBeGreaterThan(0);
@@ -26,6 +26,14 @@ describe('bench (smoke)', () => {
     const report = renderReport(results);
     expect(report).toMatch(/^\| goal +\| this run/m);
     expect(report).toContain('Dollars per million');
+    // Counted, not assumed: the lower levels' rows come from their own runs.
+    const sqsBatch = (variant: string) =>
+      results.requests.find((r) => r.variant === variant && r.path === 'sqs' && r.mode === 'batch')
+        ?.perTask;
+    expect(sqsBatch('ours')).toMatchObject({ ddbWrites: 2, ddbReads: 0 });
+    expect(sqsBatch('oursTerminal')).toMatchObject({ ddbWrites: 1, ddbReads: 1 });
+    expect(sqsBatch('oursFailures')).toMatchObject({ ddbWrites: 0, ddbReads: 1 });
+    expect(results.tracking.map((t) => t.level)).toEqual(['full', 'terminal', 'failures']);
     expect(JSON.parse(JSON.stringify(results))).toEqual(results);
   });
 });
