@@ -72,7 +72,7 @@ export async function redriveMessage(
     return { kind: 'left', taskId: id, reason: `task_${requeued.current?.status ?? 'gone'}` };
   }
   return send(target, route, message, id, true, async () => {
-    await target.store.revertRequeue(id, record.attempts);
+    await target.store.revertRequeue(id, record.attempts, record.deadLetteredAt);
   });
 }
 

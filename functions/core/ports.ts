@@ -116,8 +116,11 @@ export interface TaskStore {
     extraAttempts: number,
     options?: { requirePayload?: boolean },
   ): Promise<RequeueResult>;
-  /** Undoes a requeue whose message could not be sent: QUEUED at `attempts` → FAILED again. */
-  revertRequeue(id: string, attempts: number): Promise<boolean>;
+  /**
+   * Undoes a requeue whose message could not be sent: QUEUED at `attempts` → FAILED again,
+   * with the `deadLetteredAt` it had before the requeue.
+   */
+  revertRequeue(id: string, attempts: number, deadLetteredAt?: number): Promise<boolean>;
   /** Deletes a task only while it is QUEUED with no attempt: the rollback of a failed send. */
   deleteUnclaimed(id: string): Promise<boolean>;
 }

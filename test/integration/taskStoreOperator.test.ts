@@ -106,13 +106,20 @@ describe.each(backendFactories)('operator writes on $name', ({ name, start, skip
   test('revertRequeue restores FAILED only until the next claim', async () => {
     const task = await failedTask();
     const other = await failedTask();
+    await store.markDeadLettered(task.id, 1);
+    const deadLetteredAt = (await store.get(task.id))?.deadLetteredAt;
+    expect(deadLetteredAt).toBeGreaterThan(0);
     await store.requeue(task.id, 1, 5);
     await store.requeue(other.id, 1, 5);
     await store.claim({ ...other, leaseUntil: Date.now() + 60_000 });
 
-    expect(await store.revertRequeue(task.id, 1)).toBe(true);
+    expect(await store.revertRequeue(task.id, 1, deadLetteredAt)).toBe(true);
     expect(await store.revertRequeue(other.id, 1)).toBe(false);
-    expect(await store.get(task.id)).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(await store.get(task.id)).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      deadLetteredAt,
+    });
     expect(await item(task.id)).toHaveProperty('failedType', { S: 'mail.send' });
     expect(await store.get(other.id)).toMatchObject({ status: 'RUNNING', attempts: 2 });
   });

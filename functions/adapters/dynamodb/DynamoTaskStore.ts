@@ -197,9 +197,11 @@ export class DynamoTaskStore implements TaskStore {
     };
   }
 
-  async revertRequeue(id: string, attempts: number): Promise<boolean> {
+  async revertRequeue(id: string, attempts: number, deadLetteredAt?: number): Promise<boolean> {
     const now = this.clock.now();
-    const outcome = await this.write('revertRequeue', id, () => revertRequeueWrite(attempts, now));
+    const outcome = await this.write('revertRequeue', id, () =>
+      revertRequeueWrite(attempts, now, deadLetteredAt),
+    );
     return outcome.applied;
   }
 

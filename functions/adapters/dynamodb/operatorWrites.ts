@@ -40,13 +40,22 @@ export function requeueWrite(
   return { expression: e, condition };
 }
 
-/** QUEUED at `attempts` (no claim since the requeue) → FAILED, back in the failure index. */
-export function revertRequeueWrite(attempts: number, now: number): TaskWrite {
+/**
+ * QUEUED at `attempts` (no claim since the requeue) → FAILED, back in the failure index,
+ * with the time its DLQ copy went out if it had one: without it, a stray delivery would
+ * take the copy for missing and send a second one.
+ */
+export function revertRequeueWrite(
+  attempts: number,
+  now: number,
+  deadLetteredAt: number | undefined,
+): TaskWrite {
   const e = new ExpressionBuilder();
   e.setValue(ATTR.status, str('FAILED'))
     .setValue(ATTR.finishedAt, num(now))
     .set(ATTR.failedType, e.name(ATTR.type))
-    .setValue(ATTR.failedAt, num(now));
+    .setValue(ATTR.failedAt, num(now))
+    .setValue(ATTR.deadLetteredAt, deadLetteredAt === undefined ? undefined : num(deadLetteredAt));
   const condition =
     `${e.name(ATTR.status)} = ${e.value(str('QUEUED'))}` +
     ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}`;

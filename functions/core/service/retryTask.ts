@@ -67,7 +67,7 @@ export async function retryFailedTask(deps: RetryDeps, record: TaskRecord): Prom
       ...(route.fifo ? { deduplicationId: `${id}-retry-${record.attempts}` } : {}),
     });
   } catch (error) {
-    await restoreFailed(deps, id, record.attempts);
+    await restoreFailed(deps, record);
     throw new EnqueueFailedError(
       'the task could not be sent to its queue; it is still FAILED, try again',
       { cause: error },
@@ -77,9 +77,10 @@ export async function retryFailedTask(deps: RetryDeps, record: TaskRecord): Prom
   return requeued.record;
 }
 
-async function restoreFailed(deps: RetryDeps, id: string, attempts: number): Promise<void> {
+async function restoreFailed(deps: RetryDeps, record: TaskRecord): Promise<void> {
+  const { id } = record;
   try {
-    await deps.store.revertRequeue(id, attempts);
+    await deps.store.revertRequeue(id, record.attempts, record.deadLetteredAt);
   } catch (error) {
     deps.logger.error('rollback failed: a requeued row may have no message', {
       taskId: id,
