@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import { PermanentError, RetryableError } from '../functions/core/errors.js';
 import { createRegistry } from '../functions/core/registry.js';
-import { defineTask } from '../functions/core/task.js';
+import { defineTask, type TrackingLevel } from '../functions/core/task.js';
 import { httpPost } from '../functions/tasks/index.js';
 import type { FaultLog, FaultRates } from './faults.js';
 import { pickBand, unitFor } from './rng.js';
@@ -24,36 +24,42 @@ export interface ChaosTaskDeps {
   faults: FaultLog;
 }
 
+/** The work task types: one per tracking level the run covers. */
+export const WORK_TYPES = { full: 'chaos.work', terminal: 'chaos.light' } as const;
+
 /**
- * The chaos run's registry: `chaos.work`, whose handler draws its fault from the seed, the
- * task and the attempt, and an `http.post` with the chaos policy for the webhook faults.
+ * The chaos run's registry: `chaos.work` (tracked in full) and `chaos.light` (the same
+ * task tracked at `terminal`), whose handlers draw their fault from the seed, the task and
+ * the attempt, and an `http.post` with the chaos policy for the webhook faults.
  */
 export function chaosRegistry(deps: ChaosTaskDeps) {
   const { seed, rates, ledger, faults } = deps;
-  const work = defineTask({
-    type: 'chaos.work',
-    schema: z.object({ n: z.number().int().min(0) }),
-    ...CHAOS_POLICY,
-    handler: async (payload, ctx) => {
-      const fault = pickBand(unitFor(seed, 'work', payload.n, ctx.attempt), [
-        ['transient', rates.transient],
-        ['permanent', rates.permanent],
-        ['timeout', rates.timeout],
-      ] as const);
-      if (fault) faults.record(fault, ctx.taskId);
-      if (fault === 'transient') {
-        throw new RetryableError(`chaos: transient failure on attempt ${ctx.attempt}`);
-      }
-      if (fault === 'permanent') throw new PermanentError('chaos: permanent failure');
-      if (fault === 'timeout') {
-        // Ignores ctx.signal on purpose: the consumer must stop waiting on its own.
-        await delay(CHAOS_POLICY.timeoutMs * 2);
-        return { attempt: ctx.attempt, late: true };
-      }
-      ledger.append(ctx.taskId, ctx.attempt, ctx.idempotencyKey);
-      return { attempt: ctx.attempt };
-    },
-  });
+  const work = (type: string, tracking: TrackingLevel) =>
+    defineTask({
+      type,
+      schema: z.object({ n: z.number().int().min(0) }),
+      ...CHAOS_POLICY,
+      tracking,
+      handler: async (payload, ctx) => {
+        const fault = pickBand(unitFor(seed, 'work', payload.n, ctx.attempt), [
+          ['transient', rates.transient],
+          ['permanent', rates.permanent],
+          ['timeout', rates.timeout],
+        ] as const);
+        if (fault) faults.record(fault, ctx.taskId);
+        if (fault === 'transient') {
+          throw new RetryableError(`chaos: transient failure on attempt ${ctx.attempt}`);
+        }
+        if (fault === 'permanent') throw new PermanentError('chaos: permanent failure');
+        if (fault === 'timeout') {
+          // Ignores ctx.signal on purpose: the consumer must stop waiting on its own.
+          await delay(CHAOS_POLICY.timeoutMs * 2);
+          return { attempt: ctx.attempt, late: true };
+        }
+        ledger.append(ctx.taskId, ctx.attempt, ctx.idempotencyKey);
+        return { attempt: ctx.attempt };
+      },
+    });
   const webhook = defineTask({
     type: httpPost.type,
     schema: httpPost.schema,
@@ -61,5 +67,9 @@ export function chaosRegistry(deps: ChaosTaskDeps) {
     ...CHAOS_POLICY,
     timeoutMs: WEBHOOK_TIMEOUT_MS + 200,
   });
-  return createRegistry([work, webhook]);
+  return createRegistry([
+    work(WORK_TYPES.full, 'full'),
+    work(WORK_TYPES.terminal, 'terminal'),
+    webhook,
+  ]);
 }

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { LocalPipeline } from '../local/LocalPipeline.js';
 import { ChaosEndpoint } from './ChaosEndpoint.js';
 import { CHAOS_DEFINITION } from './chaosDefinition.js';
-import { chaosRegistry } from './chaosTasks.js';
+import { chaosRegistry, WORK_TYPES } from './chaosTasks.js';
 import { DEFAULT_RATES, FaultLog, type FaultRates } from './faults.js';
 import { drainDeadLetters, observerClients, queueDepth, scanTasks } from './finalState.js';
 import { withHandlerFaults } from './handlerFaults.js';
@@ -104,12 +104,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (let i = 0; i < 100 && !endpoint.notices.some(isDlqAlarm); i++) await delay(100);
     const taskRows = await scanTasks(observer, pipeline.info);
     const deadLetters = await drainDeadLetters(observer, pipeline.info);
+    const { counts } = pipeline.metrics;
     const invariants = checkInvariants({
       workload,
       tasks: taskRows,
       deadLetters,
       ledger,
-      succeededCount: pipeline.metrics.counts.get('chaos.work:succeeded') ?? 0,
+      succeededCount: Object.values(WORK_TYPES)
+        .map((type) => counts.get(`${type}:succeeded`) ?? 0)
+        .reduce((a, b) => a + b, 0),
       drainMs,
       drainBoundMs,
       queueDepth: depth,

@@ -4,13 +4,15 @@ import { newEnvelope } from '../functions/core/newEnvelope.js';
 import { LOCAL_CREDENTIALS } from '../local/clients.js';
 import type { LocalPipelineInfo } from '../local/LocalPipeline.js';
 import type { ChaosEndpoint } from './ChaosEndpoint.js';
-import { WEBHOOK_TIMEOUT_MS } from './chaosTasks.js';
+import { WEBHOOK_TIMEOUT_MS, WORK_TYPES } from './chaosTasks.js';
 import type { FaultLog, FaultRates } from './faults.js';
 import { unitFor } from './rng.js';
 
 /** Shares of the workload: the rest goes through the API's batch enqueue. */
 const RAW_SHARE = 0.3;
 const WEBHOOK_SHARE = 0.05;
+/** Share of the work tasks tracked at `terminal` instead of in full. */
+const TERMINAL_SHARE = 0.2;
 const API_BATCH = 100;
 const API_PARALLEL = 4;
 /** Rounds of resubmitting batch entries the API reported as failed. */
@@ -55,7 +57,13 @@ export async function enqueueWorkload(options: {
           priority,
           idempotencyKey: `chaos-${seed}-${n}`,
         }
-      : { type: 'chaos.work', payload: { n }, priority, idempotencyKey: `chaos-${seed}-${n}` };
+      : {
+          type:
+            unitFor(seed, 'tracking', n) < TERMINAL_SHARE ? WORK_TYPES.terminal : WORK_TYPES.full,
+          payload: { n },
+          priority,
+          idempotencyKey: `chaos-${seed}-${n}`,
+        };
     entries.push({ entry, raw: !webhook && unitFor(seed, 'raw', n) < RAW_SHARE });
   }
   const workload: Workload = { enqueued: new Set(), poisonSent: 0, resubmitted: 0, rejected: 0 };
