@@ -86,11 +86,14 @@ export class TaskConsumer extends Construct {
       grantSendOnly(q.deadLetterQueue, this.function);
     }
     // Single-item reads and conditional writes on the base table; it never queries an index.
+    // DeleteItem removes an item past its retention that TTL has not yet deleted, before a
+    // reused id starts again (conditional on the expiry).
     TableGrants.fromTable(storage.taskTable.table, undefined, false).actions(
       this.function,
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
     );
   }
 }
