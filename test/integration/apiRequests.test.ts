@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { TaskStoreError } from '../../functions/adapters/dynamodb/TaskStoreError.js';
 import { apiEvent } from '../helpers/apiEvents.js';
 import { buildApi, taskCount } from '../helpers/apiHarness.js';
 import { type Backend, startEmulators, TEST_CREDENTIALS } from '../helpers/backends.js';
@@ -121,6 +122,30 @@ describe('API requests', () => {
     expect(failing.attempts).toHaveLength(1);
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('enqueue_failed');
+    await expectNothingEnqueued();
+  });
+
+  it('rolls back through a transient store error on the delete', async () => {
+    const failing = failingSendClient(backend);
+    const real = new DynamoTaskStore({ client: backend.dynamodb, tableName: p.tableName });
+    let deletes = 0;
+    const store = Object.assign(Object.create(real) as DynamoTaskStore, {
+      deleteUnclaimed: async (id: string) => {
+        deletes++;
+        if (deletes === 1) {
+          throw new TaskStoreError('deleteUnclaimed', id, new Error('throttled'), {
+            retryable: true,
+          });
+        }
+        return real.deleteUnclaimed(id);
+      },
+    });
+    const api = buildApi(p, testRegistry, { sqs: failing.client, store });
+
+    const res = await api.call(apiEvent('POST', '/tasks', { body: task }));
+
+    expect(res.body.error.code).toBe('enqueue_failed');
+    expect(deletes).toBe(2);
     await expectNothingEnqueued();
   });
 

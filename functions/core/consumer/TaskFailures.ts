@@ -1,10 +1,10 @@
 import type { PoisonMessageError, TaskpipeError } from '../errors.js';
 import type { Clock, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
+import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRecord } from '../status.js';
 import type { Attempt } from './Attempt.js';
 import { deadLetterAttributes } from './deadLetterAttributes.js';
 import { leaseLost } from './leaseLost.js';
-import { recordWithRetries } from './recordWithRetries.js';
 import type { FailureReason, QueueMessage, RecordOutcome } from './types.js';
 
 type Failure = { reason: FailureReason; code: string; message: string };

@@ -8,13 +8,13 @@ import {
   toTaskpipeError,
 } from '../errors.js';
 import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
+import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import type { AnyTaskDefinition } from '../task.js';
 import { type Attempt, claimAttempt, readAttempt } from './Attempt.js';
 import type { Enqueuer } from './Enqueuer.js';
 import { handlerContext } from './handlerContext.js';
 import { leaseLost } from './leaseLost.js';
-import { recordWithRetries } from './recordWithRetries.js';
 import { runWithTimeout } from './runWithTimeout.js';
 import { TaskFailures } from './TaskFailures.js';
 import type { Invocation, QueueMessage, RecordOutcome } from './types.js';

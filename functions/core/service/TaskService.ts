@@ -8,6 +8,7 @@ import {
   type TaskPage,
   type TaskStore,
 } from '../ports.js';
+import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import type { TaskRecord, TaskStatus } from '../status.js';
 import { type BatchEntryResult, enqueueBatch } from './enqueueBatch.js';
@@ -149,7 +150,8 @@ export class TaskService {
 
   private async rollback(id: string): Promise<void> {
     try {
-      await this.deps.store.deleteUnclaimed(id);
+      // A row left behind would answer a resubmit as a duplicate of a task never sent.
+      await recordWithRetries(() => this.deps.store.deleteUnclaimed(id));
     } catch (error) {
       this.deps.logger.error('rollback failed: a QUEUED row may have no message', {
         taskId: id,

@@ -1,5 +1,6 @@
 import { ENVELOPE_VERSION, type Envelope } from '../envelope.js';
 import type { Clock, Logger, QueuePort, QueueRoute, TaskStore } from '../ports.js';
+import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import type { TaskRecord } from '../status.js';
 import {
@@ -80,7 +81,9 @@ export async function retryFailedTask(deps: RetryDeps, record: TaskRecord): Prom
 async function restoreFailed(deps: RetryDeps, record: TaskRecord): Promise<void> {
   const { id } = record;
   try {
-    await deps.store.revertRequeue(id, record.attempts, record.deadLetteredAt);
+    await recordWithRetries(() =>
+      deps.store.revertRequeue(id, record.attempts, record.deadLetteredAt),
+    );
   } catch (error) {
     deps.logger.error('rollback failed: a requeued row may have no message', {
       taskId: id,

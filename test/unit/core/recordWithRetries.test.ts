@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recordWithRetries } from '../../../functions/core/consumer/recordWithRetries.js';
 import { PermanentError, RetryableError } from '../../../functions/core/errors.js';
+import { recordWithRetries } from '../../../functions/core/recordWithRetries.js';
 
 function failing(errors: Error[], value = 'ok') {
   let calls = 0;

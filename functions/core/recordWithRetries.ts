@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { TaskpipeError } from '../errors.js';
+import { TaskpipeError } from './errors.js';
 
 /** Pauses before the second and third try of an outcome write. */
 const PAUSES_MS = [50, 250];
