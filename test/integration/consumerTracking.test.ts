@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TaskStoreError } from '../../functions/adapters/dynamodb/TaskStoreError.js';
 import { DLQ_ATTRIBUTE } from '../../functions/core/consumer/deadLetterAttributes.js';
 import type { TaskStore } from '../../functions/core/ports.js';
 import { type Backend, backendFactories } from '../helpers/backends.js';
@@ -127,6 +128,66 @@ describe.each(backendFactories)('tracking levels on $name', ({ name, start, skip
     await deliver(p, p.standard, buildConsumer(p, testRegistry));
 
     expect(await p.store.get(task.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+  });
+
+  // moto does not apply concurrent conditional writes atomically (see taskStore.test.ts).
+  it.skipIf(skipReason !== undefined || name === 'moto')(
+    'terminal: two deliveries at once may both run; one end is recorded, the other comes back',
+    async () => {
+      const task = envelope('test.terminal', {});
+      await send(backend.sqs, p.standard, task);
+      await send(backend.sqs, p.standard, task);
+      const consumer = buildConsumer(p, testRegistry);
+
+      const first = await deliver(p, p.standard, consumer, { count: 2, emptyPolls: 2 });
+
+      expect(runs.get(task.id)).toBe(2);
+      expect(first.failedIds).toHaveLength(1);
+      expect(await p.store.get(task.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+      // The copy given back finds the end recorded and is acknowledged unrun.
+      const givenBack = first.event.Records.find((r) => r.messageId === first.failedIds[0]);
+      await backend.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: p.standard.url,
+          ReceiptHandle: givenBack?.receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+      const second = await deliver(p, p.standard, consumer);
+      expect(second.failedIds).toEqual([]);
+      expect(runs.get(task.id)).toBe(2);
+      expect(consumer.metrics.count('duplicate', 'test.terminal')).toBe(1);
+    },
+  );
+
+  test('terminal: a store error on the read fails only that record, which is not run', async () => {
+    const broken = envelope('test.terminal', {});
+    const fine = envelope('test.terminal', {});
+    await send(backend.sqs, p.standard, broken);
+    await send(backend.sqs, p.standard, fine);
+    const store = new Proxy(p.store, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (key !== 'get') return value;
+        return async (id: string) => {
+          if (id === broken.id) {
+            throw new TaskStoreError('get', id, new Error('throttled'), { retryable: true });
+          }
+          return target.get(id);
+        };
+      },
+    });
+    const consumer = buildConsumer(p, testRegistry, { store });
+
+    const { event, failedIds } = await deliver(p, p.standard, consumer, {
+      count: 2,
+      emptyPolls: 2,
+    });
+
+    const brokenMessage = event.Records.find((r) => JSON.parse(r.body).id === broken.id);
+    expect(failedIds).toEqual([brokenMessage?.messageId]);
+    expect(runs.get(broken.id)).toBeUndefined();
+    expect((await p.store.get(fine.id))?.status).toBe('SUCCEEDED');
   });
 
   test('failures: a success reads once and writes nothing', async () => {
