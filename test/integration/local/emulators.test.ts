@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClients } from '../../../local/clients.js';
+import { type LocalEmulators, startLocalEmulators } from '../../../local/emulators.js';
+import { PortInUseError } from '../../../local/PortInUseError.js';
+
+/** Resolves with the connect error code, or 'connected'. */
+function dial(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
+
+const portOf = (endpoint: string) => Number(new URL(endpoint).port);
+
+/** A non-loopback IPv4 address of this machine, when it has one. */
+const externalAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+describe('local emulators', () => {
+  let emulators: LocalEmulators;
+
+  beforeAll(async () => {
+    emulators = await startLocalEmulators({ sqs: 0, dynamodb: 0 });
+  });
+  afterAll(async () => emulators?.stop());
+
+  it('listens on loopback, on the random ports it reports', async () => {
+    expect(emulators.sqsEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(emulators.dynamodbEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(portOf(emulators.sqsEndpoint)).toBeGreaterThan(0);
+    expect(portOf(emulators.dynamodbEndpoint)).toBeGreaterThan(0);
+    if (externalAddress) {
+      expect(await dial(externalAddress, portOf(emulators.sqsEndpoint))).toBe('ECONNREFUSED');
+      expect(await dial(externalAddress, portOf(emulators.dynamodbEndpoint))).toBe('ECONNREFUSED');
+    }
+  });
+
+  it('serves SQS and DynamoDB calls from the AWS SDK', async () => {
+    const { sqs, dynamodb } = localClients({
+      sqs: emulators.sqsEndpoint,
+      dynamodb: emulators.dynamodbEndpoint,
+    });
+    try {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'emulators-q' }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hello' }));
+      const received = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 1 }),
+      );
+      expect(received.Messages?.map((m) => m.Body)).toEqual(['hello']);
+
+      await dynamodb.send(
+        new CreateTableCommand({
+          TableName: 'emulators-t',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: 'emulators-t',
+          Item: { pk: { S: 'a' }, n: { N: '1' } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      const { Item } = await dynamodb.send(
+        new GetItemCommand({ TableName: 'emulators-t', Key: { pk: { S: 'a' } } }),
+      );
+      expect(Item).toEqual({ pk: { S: 'a' }, n: { N: '1' } });
+    } finally {
+      sqs.destroy();
+      dynamodb.destroy();
+    }
+  });
+});
+
+describe('local emulators on a busy port', () => {
+  let holder: Server;
+  let busyPort: number;
+
+  beforeAll(async () => {
+    holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    busyPort = (holder.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => holder.close(resolve));
+  });
+
+  it.each([
+    ['sqs', 'SQS emulator', 'TASKPIPE_SQS_PORT'],
+    ['dynamodb', 'DynamoDB emulator', 'TASKPIPE_DYNAMODB_PORT'],
+  ] as const)('names the busy %s port in one line', async (which, what, envVar) => {
+    const ports = { sqs: 0, dynamodb: 0, [which]: busyPort };
+    const error = await startLocalEmulators(ports).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortInUseError);
+    expect((error as Error).message).toBe(
+      `port ${busyPort} (${what}) is already in use on 127.0.0.1; stop whatever holds it or choose another port: ${envVar}=<port> npm start`,
+    );
+  });
+});
+
+describe('stopping the local emulators', () => {
+  it('closes both listeners', async () => {
+    const emulators = await startLocalEmulators({ sqs: 0, dynamodb: 0 });
+    await emulators.stop();
+    expect(await dial('127.0.0.1', portOf(emulators.sqsEndpoint))).toBe('ECONNREFUSED');
+    expect(await dial('127.0.0.1', portOf(emulators.dynamodbEndpoint))).toBe('ECONNREFUSED');
+  });
+});
