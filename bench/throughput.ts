@@ -1,11 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { ATTR } from '../functions/adapters/dynamodb/taskItem.js';
-import { TaskClient } from '../functions/client/TaskClient.js';
 import { newTaskId } from '../functions/core/ids.js';
-import { registry } from '../functions/tasks/index.js';
+import { newEnvelope } from '../functions/core/newEnvelope.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.js';
 import { LocalPipeline } from '../local/LocalPipeline.js';
 import { createTaskTable } from '../local/resources.js';
 import { percentile, round } from './stats.js';
@@ -24,7 +25,6 @@ export interface ThroughputResult {
 }
 
 const WRITES_PER_TASK = 2;
-const ENQUEUE_CHUNK = 500;
 const DONE_TIMEOUT_MS = 240_000;
 
 /**
@@ -46,19 +46,12 @@ export async function measureThroughput(
     const concurrency = queue.maxConcurrency * pipeline.config.consumer.recordConcurrency;
     const ceiling = await writesPerSecond(pipeline.clients.dynamodb, ceilingWrites, concurrency);
 
-    const client = new TaskClient({
-      registry,
-      sqs: pipeline.clients.sqs,
-      queues: pipeline.info.queues,
-    });
-    const started = Date.now();
-    for (let sent = 0; sent < tasks; sent += ENQUEUE_CHUNK) {
-      const size = Math.min(ENQUEUE_CHUNK, tasks - sent);
-      const results = await client.enqueueMany(
-        Array.from({ length: size }, () => ({ type: 'noop' as const, payload: {} })),
-      );
-      if (results.some((r) => !r.ok)) throw new Error('the throughput burst was not all sent');
-    }
+    // Built before the clock starts, sent from a thread of its own.
+    const bodies = Array.from({ length: tasks }, () =>
+      JSON.stringify(newEnvelope({ type: 'noop', payload: {}, priority: 'default' }, Date.now())),
+    );
+    const { url } = pipeline.info.queues.find((q) => q.priority === 'default')!;
+    const started = await sendBurst(pipeline, url, bodies);
     const until = started + DONE_TIMEOUT_MS;
     while (succeeded(pipeline) < tasks && Date.now() < until) await delay(10);
     const elapsedMs = Date.now() - started;
@@ -80,6 +73,31 @@ export async function measureThroughput(
   } finally {
     await pipeline.stop();
   }
+}
+
+/**
+ * Sends `bodies` to the queue from a worker thread; resolves with the time of the first
+ * send once the thread has started, and fails the run if the thread fails.
+ */
+function sendBurst(pipeline: LocalPipeline, queueUrl: string, bodies: string[]): Promise<number> {
+  const worker = new Worker(new URL('./burstSender.mjs', import.meta.url), {
+    workerData: {
+      endpoint: pipeline.info.sqsEndpoint,
+      region: LOCAL_REGION,
+      credentials: { ...LOCAL_CREDENTIALS },
+      queueUrl,
+      bodies,
+    },
+  });
+  return new Promise((resolve, reject) => {
+    worker.on('message', (message: { kind: string; at?: number }) => {
+      if (message.kind === 'started') resolve(message.at!);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`the burst sender exited with ${code}`));
+    });
+  });
 }
 
 function succeeded(pipeline: LocalPipeline): number {
@@ -123,7 +141,7 @@ async function writesPerSecond(
   return best;
 }
 
-/** Enqueue-to-finish time of every finished task, from the table. */
+/** Send-to-finish time of every finished task, from the table. */
 async function finishLatencies(dynamodb: DynamoDBClient, tableName: string): Promise<number[]> {
   const out: number[] = [];
   let start: Record<string, never> | undefined;
@@ -132,15 +150,16 @@ async function finishLatencies(dynamodb: DynamoDBClient, tableName: string): Pro
     const res = await dynamodb.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: '#e, #f',
-        ExpressionAttributeNames: { '#e': ATTR.enqueuedAt, '#f': ATTR.finishedAt },
+        ProjectionExpression: '#w, #d',
+        ExpressionAttributeNames: { '#w': ATTR.queueWaitMs, '#d': ATTR.durationMs },
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
     for (const item of res.Items ?? []) {
-      const e = Number(item[ATTR.enqueuedAt]?.N);
-      const f = Number(item[ATTR.finishedAt]?.N);
-      if (Number.isFinite(e) && Number.isFinite(f)) out.push(f - e);
+      // Queue wait runs from SQS's SentTimestamp: the envelopes were built before the send.
+      const wait = Number(item[ATTR.queueWaitMs]?.N);
+      const run = Number(item[ATTR.durationMs]?.N);
+      if (Number.isFinite(wait) && Number.isFinite(run)) out.push(wait + run);
     }
     if (!res.LastEvaluatedKey) break;
     start = res.LastEvaluatedKey as Record<string, never>;
