@@ -10,11 +10,12 @@ export async function runWithTimeout<T>(
   reason: 'task_timeout' | 'deadline',
 ): Promise<T> {
   const controller = new AbortController();
-  const timeoutError = new TaskTimeoutError(timeoutMs, reason);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => {
+        // Built only when it fires: an error captures a stack, and most tasks end in time.
+        const timeoutError = new TaskTimeoutError(timeoutMs, reason);
         controller.abort(timeoutError);
         reject(timeoutError);
       },
