@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { nodeOptions } from '../infra/constructs/consumerEnvironment.js';
 import { bundle, bundleSpecs } from './bundles.js';
 import { median, round } from './stats.js';
 
@@ -48,7 +49,12 @@ process.stdout.write(String(performance.now() - t));`;
  * Bundles each Lambda and each baseline as the CDK app does, then imports every bundle in
  * `processes` fresh node processes each, taking turns, and reports size and median init.
  */
-export async function measureColdStart(processes: number): Promise<ColdStartRow[]> {
+export async function measureColdStart(
+  processes: number,
+  sourceMaps: boolean,
+): Promise<ColdStartRow[]> {
+  // As deployed: the definition's `sourceMaps` sets every function's NODE_OPTIONS.
+  const env = { PATH: process.env.PATH ?? '', ...FUNCTION_ENV, ...nodeOptions(sourceMaps) };
   const specs = bundleSpecs();
   const outDir = await mkdtemp(join(tmpdir(), 'taskpipe-bench-'));
   try {
@@ -58,7 +64,7 @@ export async function measureColdStart(processes: number): Promise<ColdStartRow[
     for (let round = 0; round < processes; round++) {
       for (let i = 0; i < built.length; i++) {
         const k = (round + i) % built.length;
-        samples[k]!.push(await importTime(built[k]!.file));
+        samples[k]!.push(await importTime(built[k]!.file, env));
       }
     }
     const rows: ColdStartRow[] = built.map((b, k) => ({
@@ -78,11 +84,11 @@ export async function measureColdStart(processes: number): Promise<ColdStartRow[
   }
 }
 
-async function importTime(file: string): Promise<number> {
+async function importTime(file: string, env: Record<string, string>): Promise<number> {
   const { stdout } = await run(
     process.execPath,
     ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(file).href],
-    { env: { PATH: process.env.PATH ?? '', ...FUNCTION_ENV }, timeout: 30_000 },
+    { env, timeout: 30_000 },
   );
   const ms = Number(stdout);
   if (!Number.isFinite(ms)) throw new Error(`could not time ${file}: ${stdout}`);

@@ -54,6 +54,8 @@ export interface BenchResults {
   costs: CostRow[];
   consumerTime: ConsumerTimeRow[];
   coldStart: ColdStartRow[];
+  /** The definition's `sourceMaps`, which the cold-start figures were measured with. */
+  sourceMaps: boolean;
   throughput: ThroughputResult;
   goals: Goal[];
   tracking: TrackingRow[];
@@ -76,7 +78,7 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
     await backend.stop();
   }
   progress('cold start…');
-  const coldStart = await measureColdStart(sizes.coldStartProcesses);
+  const coldStart = await measureColdStart(sizes.coldStartProcesses, config.sourceMaps);
   progress(`local throughput, ${sizes.throughputTasks} tasks…`);
   const throughput = await measureThroughput(sizes.throughputTasks, sizes.ceilingWrites);
 
@@ -98,6 +100,7 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
     costs,
     consumerTime,
     coldStart,
+    sourceMaps: config.sourceMaps,
     throughput,
     goals: goalsOf({ requests, consumerTime, coldStart, throughput }),
     tracking: trackingRows(requests, costs),

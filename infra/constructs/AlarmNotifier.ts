@@ -20,7 +20,7 @@ import {
 } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { ALARM_PERIOD, type AlarmFactory } from './alarms/AlarmFactory.js';
-import { SOURCE_MAPS_NODE_OPTIONS } from './consumerEnvironment.js';
+import { nodeOptions } from './consumerEnvironment.js';
 import { bundledFunctionProps, functionRoleAndLogs } from './functionDefaults.js';
 import { pascalCase } from './pascalCase.js';
 
@@ -59,6 +59,8 @@ export interface AlarmNotifierProps {
   /** Where notifications go; each names its Secrets Manager secret. */
   readonly webhooks: readonly WebhookDefinition[];
   readonly settings: NotifierDefinition;
+  /** Load source maps at start-up (the definition's `sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
   /** Makes the alarm on the failure queue. */
   readonly alarmFactory: AlarmFactory;
   /**
@@ -111,7 +113,7 @@ export class AlarmNotifier extends Construct {
         TASKPIPE_WEBHOOK_MAX_ATTEMPTS: String(WEBHOOK_ATTEMPTS),
         POWERTOOLS_SERVICE_NAME: `${props.name}-notifier`,
         POWERTOOLS_LOG_LEVEL: settings.logLevel,
-        NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
+        ...nodeOptions(props.sourceMaps ?? false),
       },
     });
 

@@ -61,6 +61,7 @@ export class PipelineMonitoring extends Construct {
         topic: this.topic.topic,
         webhooks: config.webhooks,
         settings: config.notifier,
+        sourceMaps: config.sourceMaps,
         alarmFactory: this.alarms.factory,
         entry: props.notifierEntry,
       });

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
-import { SOURCE_MAPS_NODE_OPTIONS, storageEnvironment } from './consumerEnvironment.js';
+import { nodeOptions, storageEnvironment } from './consumerEnvironment.js';
 import type { PipelineStorage } from './PipelineStorage.js';
 
 /**
@@ -18,6 +18,6 @@ export function apiEnvironment(
     TASKPIPE_MAX_PAYLOAD_BYTES: String(config.api.maxPayloadBytes),
     POWERTOOLS_SERVICE_NAME: `${config.name}-api`,
     POWERTOOLS_LOG_LEVEL: config.api.logLevel,
-    NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
+    ...nodeOptions(config.sourceMaps),
   };
 }

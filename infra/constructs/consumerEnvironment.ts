@@ -9,6 +9,11 @@ export const METRICS_NAMESPACE = 'Taskpipe';
 /** Stack traces point at the TypeScript sources through the bundled source maps. */
 export const SOURCE_MAPS_NODE_OPTIONS = '--enable-source-maps';
 
+/** `NODE_OPTIONS` for every function, when the definition asks for source maps. */
+export function nodeOptions(sourceMaps: boolean): Record<string, string> {
+  return sourceMaps ? { NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS } : {};
+}
+
 /**
  * `TASKPIPE_QUEUES`: every queue as `{ priority, name, url, dlqUrl, fifo }`, highest priority
  * first, as the functions' shared queue-route parser reads it.
@@ -54,6 +59,6 @@ export function consumerEnvironment(
     POWERTOOLS_SERVICE_NAME: config.name,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: config.consumer.logLevel,
-    NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
+    ...nodeOptions(config.sourceMaps),
   };
 }

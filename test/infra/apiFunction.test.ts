@@ -50,7 +50,6 @@ describe('api function', () => {
   it('gets the configuration functions/api parses, and nothing secret', () => {
     const env = fn().Environment.Variables as Json;
     expect(Object.keys(env).sort()).toEqual([
-      'NODE_OPTIONS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
       'TASKPIPE_MAX_PAYLOAD_BYTES',
