@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { logRetentionDaysSchema } from './logRetention.js';
+import { secretNameSchema, WEBHOOK_KINDS } from './webhookKinds.js';
 
 /**
  * Alarm and webhook settings. Only their shape is fixed here; the alarms, topic and
@@ -58,28 +59,7 @@ export type AlarmSettings = z.output<typeof alarmsSchema>[AlarmName];
 export type AlarmsDefinition = z.output<typeof alarmsSchema>;
 export const ALARM_NAMES = Object.keys(alarmsSchema.shape) as AlarmName[];
 
-export const WEBHOOK_KINDS = [
-  'slack',
-  'teams',
-  'feishu',
-  'wecom',
-  'dingtalk',
-  'discord',
-  'generic',
-] as const;
-
-/**
- * A Secrets Manager secret name. The URL (and any signing secret) lives in the secret and
- * is read at run time; a URL here would end up in the template, so it is rejected.
- */
-export const secretNameSchema = z
-  .string()
-  .min(1)
-  .max(512)
-  .regex(
-    /^[A-Za-z0-9/_+=.@-]+$/,
-    'must be a Secrets Manager secret name (letters, digits and /_+=.@-), never a webhook URL',
-  );
+export { secretNameSchema, WEBHOOK_KINDS };
 
 export const webhookSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must match ^[a-z][a-z0-9-]{0,63}$'),

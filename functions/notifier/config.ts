@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { secretNameSchema, WEBHOOK_KINDS } from '../../definition/alarms.js';
+import { secretNameSchema, WEBHOOK_KINDS } from '../../definition/webhookKinds.js';
 import { parseEnv } from '../core/envConfig.js';
 import { ConfigError } from '../core/errors.js';
 import type { WebhookTarget } from './Notifier.js';
@@ -67,12 +67,14 @@ export function parseNotifierConfig(env: Record<string, string | undefined>): No
   };
 }
 
-const localEnvSchema = z.object({
-  TASKPIPE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }),
-  TASKPIPE_WEBHOOK_KIND: z.enum(WEBHOOK_KINDS).default('generic'),
-  TASKPIPE_WEBHOOK_SIGNING_SECRET: z.string().min(1).optional(),
-  TASKPIPE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-});
+/** Built on first use: the Lambda never reads a local webhook, so its init skips this. */
+const localEnvSchema = () =>
+  z.object({
+    TASKPIPE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }),
+    TASKPIPE_WEBHOOK_KIND: z.enum(WEBHOOK_KINDS).default('generic'),
+    TASKPIPE_WEBHOOK_SIGNING_SECRET: z.string().min(1).optional(),
+    TASKPIPE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  });
 
 /** One webhook given straight in the environment, for the local runtime. */
 export interface LocalWebhook {
@@ -90,7 +92,7 @@ export function parseLocalWebhook(
   env: Record<string, string | undefined>,
 ): LocalWebhook | undefined {
   if (!env.TASKPIPE_WEBHOOK_URL) return undefined;
-  const parsed = localEnvSchema.safeParse(env);
+  const parsed = localEnvSchema().safeParse(env);
   if (!parsed.success) {
     // Unlike other settings, the values are not echoed: the URL and secret are credentials.
     throw new ConfigError(

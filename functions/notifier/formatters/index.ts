@@ -1,4 +1,4 @@
-import type { WEBHOOK_KINDS } from '../../../definition/alarms.js';
+import type { WEBHOOK_KINDS } from '../../../definition/webhookKinds.js';
 import type { AlarmNotice } from '../AlarmNotice.js';
 import { formatDingTalk } from './dingtalk.js';
 import { formatDiscord } from './discord.js';
