@@ -1,35 +1,24 @@
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
 import { PortInUseError } from '../../local/PortInUseError.js';
+import { useBusyPort } from '../helpers/busyPort.js';
 
 const run = promisify(execFile);
 
 describe('local runtime start-up', () => {
-  let holder: Server;
-  let busyPort: number;
-
-  beforeAll(async () => {
-    holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    busyPort = (holder.address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    await new Promise((resolve) => holder.close(resolve));
-  });
+  const busyPort = useBusyPort();
 
   it.each([
     ['api', 'PORT'],
     ['sqs', 'TASKPIPE_SQS_PORT'],
     ['dynamodb', 'TASKPIPE_DYNAMODB_PORT'],
   ] as const)('names the busy %s port and how to change it', async (which, envVar) => {
-    const ports = { api: 0, sqs: 0, dynamodb: 0, [which]: busyPort };
+    const ports = { api: 0, sqs: 0, dynamodb: 0, [which]: busyPort() };
     const error = await LocalPipeline.start({ ports, logLevel: 'SILENT' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortInUseError);
-    expect((error as Error).message).toContain(`port ${busyPort}`);
+    expect((error as Error).message).toContain(`port ${busyPort()}`);
     expect((error as Error).message).toContain(`${envVar}=<port>`);
   });
 
@@ -37,7 +26,7 @@ describe('local runtime start-up', () => {
     const failure = await run('npx', ['tsx', 'local/start.ts'], {
       env: {
         ...process.env,
-        PORT: String(busyPort),
+        PORT: String(busyPort()),
         TASKPIPE_SQS_PORT: '0',
         TASKPIPE_DYNAMODB_PORT: '0',
       },
@@ -48,7 +37,7 @@ describe('local runtime start-up', () => {
       .split('\n')
       .filter((l) => l.startsWith('taskpipe:'));
     expect(lines).toEqual([
-      `taskpipe: port ${busyPort} (HTTP API) is already in use on 127.0.0.1; stop whatever holds it or choose another port: PORT=<port> npm start`,
+      `taskpipe: port ${busyPort()} (HTTP API) is already in use on 127.0.0.1; stop whatever holds it or choose another port: PORT=<port> npm start`,
     ]);
     expect((failure as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
   });

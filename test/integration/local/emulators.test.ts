@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients } from '../../../local/clients.js';
 import { type LocalEmulators, startLocalEmulators } from '../../../local/emulators.js';
 import { PortInUseError } from '../../../local/PortInUseError.js';
+import { useBusyPort } from '../../helpers/busyPort.js';
 
 /** Resolves with the connect error code, or 'connected'. */
 function dial(host: string, port: number): Promise<string> {
@@ -86,27 +86,17 @@ describe('local emulators', () => {
 });
 
 describe('local emulators on a busy port', () => {
-  let holder: Server;
-  let busyPort: number;
-
-  beforeAll(async () => {
-    holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    busyPort = (holder.address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    await new Promise((resolve) => holder.close(resolve));
-  });
+  const busyPort = useBusyPort();
 
   it.each([
     ['sqs', 'SQS emulator', 'TASKPIPE_SQS_PORT'],
     ['dynamodb', 'DynamoDB emulator', 'TASKPIPE_DYNAMODB_PORT'],
   ] as const)('names the busy %s port in one line', async (which, what, envVar) => {
-    const ports = { sqs: 0, dynamodb: 0, [which]: busyPort };
+    const ports = { sqs: 0, dynamodb: 0, [which]: busyPort() };
     const error = await startLocalEmulators(ports).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortInUseError);
     expect((error as Error).message).toBe(
-      `port ${busyPort} (${what}) is already in use on 127.0.0.1; stop whatever holds it or choose another port: ${envVar}=<port> npm start`,
+      `port ${busyPort()} (${what}) is already in use on 127.0.0.1; stop whatever holds it or choose another port: ${envVar}=<port> npm start`,
     );
   });
 });
