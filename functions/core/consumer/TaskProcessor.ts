@@ -11,7 +11,7 @@ import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from
 import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import type { AnyTaskDefinition } from '../task.js';
-import { type Attempt, claimAttempt, readAttempt } from './Attempt.js';
+import { type Attempt, type AttemptStart, claimAttempt, readAttempt } from './Attempt.js';
 import type { Enqueuer } from './Enqueuer.js';
 import { handlerContext } from './handlerContext.js';
 import { leaseLost } from './leaseLost.js';
@@ -79,31 +79,7 @@ export class TaskProcessor {
       return { kind: 'not_started', ack: false, remainingMs: budgetMs + safetyMarginMs };
     }
 
-    const request = {
-      id: envelope.id,
-      type: envelope.type,
-      priority: envelope.priority,
-      // The queue's maxReceiveCount exceeds the largest task policy, not an arbitrary envelope
-      // value: capping here keeps SQS's redrive from taking a task that still has attempts.
-      maxAttempts: Math.min(
-        envelope.maxAttempts ?? definition?.maxAttempts ?? 1,
-        this.deps.registry.largestMaxAttempts,
-      ),
-      enqueuedAt: Date.parse(envelope.enqueuedAt),
-      sentAt: message.sentTimestamp,
-      ...(envelope.idempotencyKey ? { idempotencyKey: envelope.idempotencyKey } : {}),
-    };
-    // An unknown type has no tracking level of its own: it is claimed, then failed.
-    const start =
-      definition && definition.tracking !== 'full'
-        ? await readAttempt(
-            this.deps.store,
-            request,
-            definition.tracking,
-            message.receiveCount,
-            clock.now(),
-          )
-        : await claimAttempt(this.deps.store, { ...request, leaseUntil: invocation.deadline });
+    const start = await this.start(message, envelope, definition, invocation);
     if (start.kind === 'finished') {
       const { record } = start;
       await this.failures.ensureDeadLettered(message, record);
@@ -137,6 +113,34 @@ export class TaskProcessor {
       return this.failures.fail(message, attempt, 'attempts_exhausted', error);
     }
     return this.run(message, envelope, definition, attempt, invocation);
+  }
+
+  /** Claims the task (tracking `full`, and unknown types) or reads it (lower levels). */
+  private start(
+    message: QueueMessage,
+    envelope: Envelope,
+    definition: AnyTaskDefinition | undefined,
+    invocation: Invocation,
+  ): Promise<AttemptStart> {
+    const request = {
+      id: envelope.id,
+      type: envelope.type,
+      priority: envelope.priority,
+      // The queue's maxReceiveCount exceeds the largest task policy, not an arbitrary envelope
+      // value: capping here keeps SQS's redrive from taking a task that still has attempts.
+      maxAttempts: Math.min(
+        envelope.maxAttempts ?? definition?.maxAttempts ?? 1,
+        this.deps.registry.largestMaxAttempts,
+      ),
+      enqueuedAt: Date.parse(envelope.enqueuedAt),
+      sentAt: message.sentTimestamp,
+      ...(envelope.idempotencyKey ? { idempotencyKey: envelope.idempotencyKey } : {}),
+    };
+    if (!definition || definition.tracking === 'full') {
+      return claimAttempt(this.deps.store, { ...request, leaseUntil: invocation.deadline });
+    }
+    const { store, clock } = this.deps;
+    return readAttempt(store, request, definition.tracking, message.receiveCount, clock.now());
   }
 
   private async run(
