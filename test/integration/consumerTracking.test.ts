@@ -190,6 +190,53 @@ describe.each(backendFactories)('tracking levels on $name', ({ name, start, skip
     expect((await p.store.get(fine.id))?.status).toBe('SUCCEEDED');
   });
 
+  test('terminal: an operator retry of a FAILED task goes on from its stored attempts', async () => {
+    const task = envelope('test.terminal', {});
+    const failed = { status: 'FAILED', error: { code: 'permanent', message: 'no' } } as const;
+    const base = { id: task.id, type: task.type, priority: 'default', enqueuedAt: Date.now() };
+    await p.store.settle({
+      ...base,
+      maxAttempts: 2,
+      attempt: 2,
+      startedAt: Date.now(),
+      outcome: failed,
+    });
+    expect(await p.store.requeue(task.id, 2, 2, { requirePayload: false })).toMatchObject({
+      ok: true,
+      record: { status: 'QUEUED', attempts: 2, maxAttempts: 4 },
+    });
+    await send(backend.sqs, p.standard, task);
+
+    await deliver(p, p.standard, buildConsumer(p, testRegistry));
+
+    expect(await p.store.get(task.id)).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 3,
+      result: { attempt: 3 },
+    });
+  });
+
+  test('terminal: a live claim from when the type was tracked in full defers the delivery', async () => {
+    const task = envelope('test.terminal', {});
+    await p.store.claim({
+      id: task.id,
+      type: task.type,
+      priority: 'default',
+      maxAttempts: 2,
+      enqueuedAt: Date.now(),
+      leaseUntil: Date.now() + 60_000,
+    });
+    await send(backend.sqs, p.standard, task);
+    const { consumer, visibility } = consumerWithCounts();
+
+    const { failedIds } = await deliver(p, p.standard, consumer);
+
+    expect(failedIds).toHaveLength(1);
+    expect(runs.get(task.id)).toBeUndefined();
+    expect(visibility[0]?.seconds).toBeGreaterThan(50);
+    expect(consumer.metrics.count('deferred', 'test.terminal')).toBe(1);
+  });
+
   test('failures: a success reads once and writes nothing', async () => {
     const task = envelope('test.untracked', {});
     await send(backend.sqs, p.standard, task);
