@@ -5,7 +5,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { itemToRecord } from '../functions/adapters/dynamodb/taskItem.js';
+import { ATTR, itemToRecord } from '../functions/adapters/dynamodb/taskItem.js';
 import { DLQ_ATTRIBUTE } from '../functions/core/consumer/deadLetterAttributes.js';
 import type { TaskRecord } from '../functions/core/status.js';
 import { LOCAL_CREDENTIALS } from '../local/clients.js';
@@ -62,6 +62,8 @@ export async function scanTasks(
       new ScanCommand({ TableName: info.tableName, ExclusiveStartKey: start }),
     );
     for (const item of res.Items ?? []) {
+      // A large payload's own item has no status; the run's payloads are small anyway.
+      if (!item[ATTR.status]) continue;
       const record = itemToRecord(item);
       out.set(record.id, record);
     }

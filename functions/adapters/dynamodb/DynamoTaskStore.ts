@@ -17,10 +17,11 @@ import {
 import { type TaskErrorInfo, type TaskRecord, TERMINAL_STATUSES } from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
 import { deleteUnclaimedCondition, requeueWrite, revertRequeueWrite } from './operatorWrites.js';
+import { newPayloadItem, payloadKey, shouldInline } from './payloadItem.js';
 import { TaskLister } from './TaskLister.js';
 import { encoded, TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
 import { TaskTable, type WriteOutcome } from './TaskTable.js';
-import { ATTR, itemPayload, newTaskItem, num } from './taskItem.js';
+import { ATTR, itemPayload, newTaskItem, num, payloadJson } from './taskItem.js';
 import {
   cancelWrite,
   claimWrite,
@@ -72,14 +73,31 @@ export class DynamoTaskStore implements TaskStore {
 
   async create(task: NewTask): Promise<{ created: boolean; record: TaskRecord }> {
     const now = this.clock.now();
+    const expiresAt = this.expiresAt(now);
+    const json = encoded('create', task.id, () => payloadJson(task.payload));
+    const separate = json !== undefined && !shouldInline(json);
+    if (separate) await this.putPayload(task.id, json, now, expiresAt);
+    const item = encoded('create', task.id, () =>
+      newTaskItem(task, now, expiresAt, separate ? { key: payloadKey(task.id) } : { json }),
+    );
     const e = new ExpressionBuilder();
-    const item = encoded('create', task.id, () => newTaskItem(task, now, this.expiresAt(now)));
-    // An item past its expiry counts as absent (TTL deletes lazily), so an id can be reused.
-    const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
-    const condition = `attribute_not_exists(${e.name(ATTR.id)}) OR ${expired}`;
-    const outcome = await this.table.put('create', item, e, condition);
+    const outcome = await this.table.put('create', item, e, absentOrExpired(e, now));
     if (outcome.applied) return { created: true, record: outcome.record };
     return { created: false, record: present('create', task.id, outcome.current) };
+  }
+
+  /**
+   * A large payload's own item, written before the row and only where none is live: a
+   * resubmit of the same id keeps the payload of the task it duplicates.
+   */
+  private async putPayload(id: string, json: string, now: number, expiresAt: number) {
+    const e = new ExpressionBuilder();
+    await this.table.putRaw(
+      'create',
+      newPayloadItem(id, json, expiresAt),
+      e,
+      absentOrExpired(e, now),
+    );
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
@@ -184,7 +202,16 @@ export class DynamoTaskStore implements TaskStore {
       requeueWrite(attempts, extraAttempts, now, this.expiresAt(now), requirePayload),
     );
     if (outcome.applied) {
-      return { ok: true, record: outcome.record, payload: itemPayload(outcome.item) };
+      if (!outcome.item[ATTR.payloadKey]) {
+        return { ok: true, record: outcome.record, payload: itemPayload(outcome.item) };
+      }
+      const payload = await this.readPayload(id);
+      if (payload !== undefined || !requirePayload) {
+        return { ok: true, record: outcome.record, payload };
+      }
+      // The payload's own item expired before the row did: undo, and say what is missing.
+      await this.revertRequeue(id, attempts);
+      return { ok: false, current: { ...outcome.record, status: 'FAILED' }, payloadMissing: true };
     }
     const current = outcome.current;
     // Still FAILED at the same attempt, so the only unmet part is the stored payload.
@@ -208,7 +235,16 @@ export class DynamoTaskStore implements TaskStore {
   async deleteUnclaimed(id: string): Promise<boolean> {
     const e = new ExpressionBuilder();
     const outcome = await this.table.delete('deleteUnclaimed', id, e, deleteUnclaimedCondition(e));
+    if (outcome.applied && outcome.item[ATTR.payloadKey]) {
+      await this.table.deleteRaw('deleteUnclaimed', payloadKey(id));
+    }
     return outcome.applied;
+  }
+
+  /** A payload kept in its own item; `undefined` once that item is gone. */
+  private async readPayload(id: string): Promise<unknown> {
+    const item = await this.table.readItem('requeue', payloadKey(id));
+    return item ? itemPayload(item) : undefined;
   }
 
   /**
@@ -240,6 +276,12 @@ export class DynamoTaskStore implements TaskStore {
   private expiresAt(now: number): number {
     return Math.floor(now / 1000) + this.retentionSeconds;
   }
+}
+
+/** An item past its expiry counts as absent (TTL deletes lazily), so an id can be reused. */
+function absentOrExpired(e: ExpressionBuilder, now: number): string {
+  const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
+  return `attribute_not_exists(${e.name(ATTR.id)}) OR ${expired}`;
 }
 
 function toTransition(outcome: WriteOutcome): TransitionResult {

@@ -106,7 +106,8 @@ export class TaskLister {
     const filters: CursorFilters = { s: query.status, t: query.type };
     const after = query.cursor ? decodeCursor(query.cursor, filters, 'scan') : undefined;
     const e = new ExpressionBuilder();
-    const conditions = [this.notExpired(e)];
+    // Payload items (payloadItem.ts) share the table but have no status.
+    const conditions = [this.notExpired(e), `attribute_exists(${e.name(ATTR.status)})`];
     if (query.status) conditions.push(`${e.name(ATTR.status)} = ${e.value(str(query.status))}`);
     if (query.type) conditions.push(`${e.name(ATTR.type)} = ${e.value(str(query.type))}`);
     const tasks: TaskRecord[] = [];

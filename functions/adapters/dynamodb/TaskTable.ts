@@ -50,6 +50,41 @@ export class TaskTable {
     });
   }
 
+  /** Puts an item that is not a task (a payload) if `condition` holds; says whether it did. */
+  async putRaw(
+    operation: TaskStoreOperation,
+    item: Item,
+    e: ExpressionBuilder,
+    condition: string,
+  ): Promise<boolean> {
+    const id = item[ATTR.id]?.S ?? '';
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ...e.attributes(),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new TaskStoreError(operation, id, error);
+    }
+  }
+
+  /** Deletes an item that is not a task (a payload), whether or not it exists. */
+  async deleteRaw(operation: TaskStoreOperation, key: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({ TableName: this.tableName, Key: { [ATTR.id]: str(key) } }),
+      );
+    } catch (error) {
+      throw new TaskStoreError(operation, key, error);
+    }
+  }
+
   /** Applies the builder's update to item `id` if `condition` holds. */
   async update(
     operation: TaskStoreOperation,
@@ -92,18 +127,22 @@ export class TaskTable {
 
   /** A strongly consistent read, so a write just made is always seen. */
   async read(operation: TaskStoreOperation, id: string): Promise<TaskRecord | undefined> {
-    let item: Item | undefined;
+    const item = await this.readItem(operation, id);
+    return item ? toRecord(operation, id, item) : undefined;
+  }
+
+  /** The item under `key` as stored, strongly consistent. */
+  async readItem(operation: TaskStoreOperation, key: string): Promise<Item | undefined> {
     try {
       const command = new GetItemCommand({
         TableName: this.tableName,
-        Key: { [ATTR.id]: str(id) },
+        Key: { [ATTR.id]: str(key) },
         ConsistentRead: true,
       });
-      item = (await this.client.send(command)).Item;
+      return (await this.client.send(command)).Item;
     } catch (error) {
-      throw new TaskStoreError(operation, id, error);
+      throw new TaskStoreError(operation, key, error);
     }
-    return item ? toRecord(operation, id, item) : undefined;
   }
 
   /**

@@ -36,7 +36,9 @@ export function requeueWrite(
   const condition =
     `${e.name(ATTR.status)} = ${e.value(str('FAILED'))}` +
     ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}` +
-    (requirePayload ? ` AND attribute_exists(${e.name(ATTR.payload)})` : '');
+    (requirePayload
+      ? ` AND (attribute_exists(${e.name(ATTR.payload)}) OR attribute_exists(${e.name(ATTR.payloadKey)}))`
+      : '');
   return { expression: e, condition };
 }
 

@@ -28,6 +28,8 @@ export const ATTR = {
   expiresAt: TASK_TABLE.ttlAttribute,
   /** JSON text of the payload; only tasks created through the API carry it. */
   payload: 'payload',
+  /** Set instead of `payload` when the payload is in an item of its own (payloadItem.ts). */
+  payloadKey: 'payloadKey',
   deadLetteredAt: 'deadLetteredAt',
   failedType: TASK_TABLE.failureIndex.partitionKey,
   failedAt: TASK_TABLE.failureIndex.sortKey,
@@ -80,8 +82,16 @@ export function encodeError(error: TaskErrorInfo, limitBytes: number): Attribute
   return str(toJson(stored, 'task error') as string);
 }
 
-/** The item `create` writes: a QUEUED task with no attempts yet. */
-export function newTaskItem(task: NewTask, now: number, expiresAt: number): Item {
+/**
+ * The item `create` writes: a QUEUED task with no attempts yet. `payloadJson` is the
+ * payload to keep on the row; `payloadKey` says it is stored elsewhere instead.
+ */
+export function newTaskItem(
+  task: NewTask,
+  now: number,
+  expiresAt: number,
+  payload: { json?: string; key?: string } = {},
+): Item {
   const item: Item = {
     [ATTR.id]: str(task.id),
     [ATTR.type]: str(task.type),
@@ -94,11 +104,15 @@ export function newTaskItem(task: NewTask, now: number, expiresAt: number): Item
     [ATTR.expiresAt]: num(expiresAt),
   };
   if (task.idempotencyKey !== undefined) item[ATTR.idempotencyKey] = str(task.idempotencyKey);
-  if (task.payload !== undefined) {
-    item[ATTR.payload] = str(toJson(task.payload, 'task payload') as string);
-  }
+  if (payload.json !== undefined) item[ATTR.payload] = str(payload.json);
+  if (payload.key !== undefined) item[ATTR.payloadKey] = str(payload.key);
   if (task.availableAt !== undefined) item[ATTR.nextAttemptAt] = num(task.availableAt);
   return item;
+}
+
+/** The payload as JSON text, or a TypeError when JSON cannot hold it. */
+export function payloadJson(payload: unknown): string | undefined {
+  return payload === undefined ? undefined : toJson(payload, 'task payload');
 }
 
 function readString(item: Item, name: string): string | undefined {
