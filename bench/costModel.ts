@@ -16,6 +16,7 @@ export interface CostRow {
   variant: Variant;
   path: Path;
   mode: Mode;
+  payloadBytes: number;
   sqs: number;
   dynamodb: number;
   lambda: number;
@@ -32,8 +33,8 @@ function lambdaPerInvocation(ms: number, memoryMb: number): number {
 }
 
 /**
- * Models the AWS bill for a million no-op tasks from the counted requests and the measured
- * handler times. Failed conditions bill a write like any other. The event source mapping's
+ * Models the AWS bill for a million no-op tasks from the counted requests, the capacity
+ * units DynamoDB reported for them, and the measured handler times. The event source mapping's
  * receives and deletes are billed SQS requests too, so they are in; its idle polling of an
  * empty queue is not (it does not grow with tasks). Consumer invocations are billed at the
  * time of a batch of ten; local emulators answer faster than DynamoDB does, so on AWS the
@@ -43,9 +44,11 @@ export function costPerMillion(row: RequestsRow, inputs: CostInputs): CostRow {
   const p = row.perTask;
   const sqsRequests = p.sendCalls + p.consumerSqsCalls + p.esmReceives + p.esmDeletes;
   const sqs = sqsRequests * PRICES.sqsPerMillionRequests;
+  // Capacity units, not requests: a write is billed per 1 KB of the larger of the item
+  // before and after it, a strongly consistent read per 4 KB (refused conditions included).
   const dynamodb =
-    (p.ddbWrites + p.ddbConditionFailed) * PRICES.dynamodbPerMillionWrites +
-    p.ddbReads * PRICES.dynamodbPerMillionReads;
+    p.ddbWriteUnits * PRICES.dynamodbPerMillionWrites +
+    p.ddbReadUnits * PRICES.dynamodbPerMillionReads;
   const consumer =
     p.consumerInvocations *
     MILLION *
@@ -58,6 +61,7 @@ export function costPerMillion(row: RequestsRow, inputs: CostInputs): CostRow {
     variant: row.variant,
     path: row.path,
     mode: row.mode,
+    payloadBytes: row.payloadBytes,
     sqs: round(sqs),
     dynamodb: round(dynamodb),
     lambda: round(lambda),

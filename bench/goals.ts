@@ -27,7 +27,8 @@ export function goalsOf(parts: {
   coldStart: ColdStartRow[];
   throughput: ThroughputResult;
 }): Goal[] {
-  const ours = parts.requests.filter((r) => r.variant === 'ours');
+  // The goals are for no-op tasks; the padded-payload row is there for its write units.
+  const ours = parts.requests.filter((r) => r.variant === 'ours' && r.payloadBytes === 0);
   const worst = (rows: RequestsRow[], pick: (r: RequestsRow) => number) =>
     Math.max(...rows.map(pick));
   const goals = [
@@ -99,8 +100,13 @@ const LEVELS = [
 /** The tracking levels side by side, on batch-enqueued tasks (the cheaper way to send). */
 export function trackingRows(requests: RequestsRow[], costs: CostRow[]): TrackingRow[] {
   const pick = (variant: Variant, path: 'api' | 'sqs') => {
-    const find = <T extends { variant: Variant; path: string; mode: string }>(rows: T[]) =>
-      rows.find((r) => r.variant === variant && r.path === path && r.mode === 'batch');
+    const find = <T extends { variant: Variant; path: string; mode: string; payloadBytes: number }>(
+      rows: T[],
+    ) =>
+      rows.find(
+        (r) =>
+          r.variant === variant && r.path === path && r.mode === 'batch' && r.payloadBytes === 0,
+      );
     const counts = find(requests)?.perTask;
     return {
       ddbWrites: counts?.ddbWrites ?? 0,

@@ -29,9 +29,13 @@ export interface ProducerSetup {
   clients: { sqs: SQSClient; dynamodb: DynamoDBClient };
   tableName: string;
   route: QueueRoute;
+  /** Padding added to each no-op payload (the no-op ignores it). @default 0 */
+  payloadBytes?: number;
 }
 
-const noopTask = { type: 'noop', payload: {} } as const;
+/** A no-op task; `pad` bytes of padding make its payload realistic in size. */
+const noopTask = (pad = 0) =>
+  ({ type: 'noop', payload: pad > 0 ? { pad: 'x'.repeat(pad) } : {} }) as const;
 
 /**
  * Enqueues `count` no-op tasks by one path: through the API function (ours, or for the
@@ -47,18 +51,20 @@ export async function enqueueTasks(
   const client = new TaskClient({ registry, sqs: setup.clients.sqs, queues: [setup.route] });
   const run: ProducerRun = { apiInvocations: 0, apiMs: [] };
   const chunks = chunk(count, mode === 'single' ? 1 : ENQUEUE_BATCH);
+  const task = noopTask(setup.payloadBytes);
   if (path === 'sqs') {
+    // Straight to SQS nothing stores the payload, so its size changes no DynamoDB figure.
+    const empty = { type: 'noop', payload: {} } as const;
     for (const size of chunks) {
       if (mode === 'single') await client.enqueue('noop', {});
-      else expectAllOk(await client.enqueueMany(Array.from({ length: size }, () => noopTask)));
+      else expectAllOk(await client.enqueueMany(Array.from({ length: size }, () => empty)));
     }
     return run;
   }
   // The floor keeps no status, so its API writes no row: it only sends.
   const api = variant === 'floor' ? floorApi(client) : ourApi(setup);
   for (const size of chunks) {
-    const body =
-      mode === 'single' ? noopTask : { tasks: Array.from({ length: size }, () => noopTask) };
+    const body = mode === 'single' ? task : { tasks: Array.from({ length: size }, () => task) };
     const event = apiEvent(mode === 'single' ? '/tasks' : '/tasks/batch', body);
     const started = performance.now();
     const response = await api(event);

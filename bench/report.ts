@@ -21,6 +21,8 @@ function table(header: string[], rows: (string | number)[][]): string {
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
+const pathLabel = (r: { path: 'api' | 'sqs'; mode: string; payloadBytes: number }) =>
+  `${PATH[r.path]} ${r.mode}${r.payloadBytes ? `, ${r.payloadBytes / 1024} KB payload` : ''}`;
 const x = (n: number) => `${n.toFixed(2)}×`;
 const mark = (g: Goal) => (g.met ? 'met' : 'missed');
 
@@ -40,7 +42,10 @@ export function renderReport(r: BenchResults): string {
     '',
     `**Requests per task** on the success path (${r.sizes.requestTasks} no-op tasks per row, ` +
       'counted by SDK middleware; the queue is filled, then drained in batches of 10). ' +
-      'Receives and deletes are the event source mapping’s, not our code’s.',
+      'Receives and deletes are the event source mapping’s, not our code’s. In brackets, the ' +
+      'capacity units DynamoDB reported, which on-demand bills: a write per 1 KB of the item ' +
+      '(the larger of before and after), a consistent read per 4 KB; a refused condition ' +
+      'counts one. The last row pads each payload to show what its size costs.',
     '',
     table(
       [
@@ -49,21 +54,21 @@ export function renderReport(r: BenchResults): string {
         'SendMessage',
         'consumer SQS',
         'ESM receive + delete',
-        'DDB writes',
+        'DDB writes (units)',
         'failed conditions',
-        'DDB reads',
+        'DDB reads (units)',
         'consumer invocations',
         'API invocations',
       ],
       r.requests.map((q) => [
-        `${PATH[q.path]} ${q.mode}`,
+        pathLabel(q),
         LABEL[q.variant],
         q.perTask.sendCalls,
         q.perTask.consumerSqsCalls,
         `${q.perTask.esmReceives} + ${q.perTask.esmDeletes}`,
-        q.perTask.ddbWrites,
+        `${q.perTask.ddbWrites} (${q.perTask.ddbWriteUnits})`,
         q.perTask.ddbConditionFailed,
-        q.perTask.ddbReads,
+        `${q.perTask.ddbReads} (${q.perTask.ddbReadUnits})`,
         q.perTask.consumerInvocations,
         q.perTask.apiInvocations,
       ]),
@@ -78,7 +83,7 @@ export function renderReport(r: BenchResults): string {
     table(
       ['enqueue', 'consumer', 'SQS', 'DynamoDB', 'Lambda', 'API Gateway', 'total'],
       r.costs.map((c) => [
-        `${PATH[c.path]} ${c.mode}`,
+        pathLabel(c),
         LABEL[c.variant],
         usd(c.sqs),
         usd(c.dynamodb),

@@ -15,6 +15,9 @@ export interface PerTask {
   ddbWrites: number;
   ddbConditionFailed: number;
   ddbReads: number;
+  /** Capacity units of those writes and reads: what on-demand DynamoDB bills. */
+  ddbWriteUnits: number;
+  ddbReadUnits: number;
   consumerInvocations: number;
   apiInvocations: number;
   /** The event source mapping's calls: billed, but not made by our code. */
@@ -26,17 +29,26 @@ export interface RequestsRow {
   variant: Variant;
   path: Path;
   mode: Mode;
+  /** Bytes of padding in each payload (0: the no-op's empty payload). */
+  payloadBytes: number;
   tasks: number;
   perTask: PerTask;
   /** Median API handler time per invocation (ms), for the cost model. */
   apiMsMedian?: number;
 }
 
-export const PATHS: readonly { path: Path; mode: Mode }[] = [
-  { path: 'api', mode: 'single' },
-  { path: 'api', mode: 'batch' },
-  { path: 'sqs', mode: 'single' },
-  { path: 'sqs', mode: 'batch' },
+export const PATHS: readonly {
+  path: Path;
+  mode: Mode;
+  payloadBytes: number;
+  variants: readonly Variant[];
+}[] = [
+  { path: 'api', mode: 'single', payloadBytes: 0, variants: VARIANTS },
+  { path: 'api', mode: 'batch', payloadBytes: 0, variants: VARIANTS },
+  { path: 'sqs', mode: 'single', payloadBytes: 0, variants: VARIANTS },
+  { path: 'sqs', mode: 'batch', payloadBytes: 0, variants: VARIANTS },
+  // A realistic payload: its size shows in the write units, not in the request count.
+  { path: 'api', mode: 'batch', payloadBytes: 4_096, variants: ['ours'] },
 ];
 
 const DRAIN_TIMEOUT_MS = 120_000;
@@ -52,16 +64,17 @@ export async function measureRequests(
 ): Promise<RequestsRow[]> {
   const { tableName, idempotencyTable } = await backend.tables('bench-requests');
   const rows: RequestsRow[] = [];
-  for (const { path, mode } of PATHS) {
-    for (const variant of VARIANTS) {
+  for (const { path, mode, payloadBytes, variants } of PATHS) {
+    for (const variant of variants) {
       // A queue per run: a receive aborted at a poller's stop may still take a later message.
-      const route = await backend.queue(`bench-${variant}-${path}-${mode}`);
+      const route = await backend.queue(`bench-${variant}-${path}-${mode}-${payloadBytes}`);
       const clients = backend.roleClients();
       try {
         const produced = await enqueueTasks(variant, path, mode, tasks, {
           clients: clients.producer,
           tableName,
           route,
+          payloadBytes,
         });
         const handler = createVariant(variant, {
           clients: clients.consumer,
@@ -105,6 +118,7 @@ export async function measureRequests(
           variant,
           path,
           mode,
+          payloadBytes,
           tasks,
           perTask: {
             ourSqsCalls: per(t.ourSqsCalls),
@@ -113,6 +127,8 @@ export async function measureRequests(
             ddbWrites: per(t.ddbWrites),
             ddbConditionFailed: per(t.ddbConditionFailed),
             ddbReads: per(t.ddbReads),
+            ddbWriteUnits: per(t.ddbWriteUnits),
+            ddbReadUnits: per(t.ddbReadUnits),
             consumerInvocations: per(invocations),
             apiInvocations: per(produced.apiInvocations),
             esmReceives: per(t.esmReceives),

@@ -7,7 +7,7 @@ describe('bench (smoke)', () => {
   it('measures every part and renders the table', { timeout: 180_000 }, async () => {
     const results = await runBench(SMOKE_SIZES);
 
-    expect(results.requests).toHaveLength(20);
+    expect(results.requests).toHaveLength(21);
     for (const row of results.requests) {
       for (const value of Object.values(row.perTask)) expect(value).toBeTypeOf('number');
       expect(row.perTask.consumerInvocations).toBeGreaterThan(0);
@@ -34,6 +34,18 @@ describe('bench (smoke)', () => {
     expect(sqsBatch('oursTerminal')).toMatchObject({ ddbWrites: 1, ddbReads: 1 });
     expect(sqsBatch('oursFailures')).toMatchObject({ ddbWrites: 0, ddbReads: 1 });
     expect(results.tracking.map((t) => t.level)).toEqual(['full', 'terminal', 'failures']);
+    // Write units follow the item's size: a no-op row stays at one unit per write, and a
+    // 4 KB payload costs its own units once, not on every status write.
+    const apiBatch = (payloadBytes: number) =>
+      results.requests.find(
+        (r) =>
+          r.variant === 'ours' &&
+          r.path === 'api' &&
+          r.mode === 'batch' &&
+          r.payloadBytes === payloadBytes,
+      )?.perTask;
+    expect(apiBatch(0)).toMatchObject({ ddbWrites: 3, ddbWriteUnits: 3 });
+    expect(apiBatch(4_096)).toMatchObject({ ddbWrites: 4, ddbWriteUnits: 8 });
     expect(JSON.parse(JSON.stringify(results))).toEqual(results);
   });
 });
