@@ -1,39 +1,20 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import type { NewTask } from '../../functions/core/ports.js';
-import {
-  type Backend,
-  backendFactories,
-  createTaskTable,
-  uniqueName,
-} from '../helpers/backends.js';
+import { backendFactories, uniqueName } from '../helpers/backends.js';
+import { useTaskTable } from '../helpers/taskTableSuite.js';
 
 const failed = { status: 'FAILED', error: { code: 'permanent', message: 'no' } } as const;
 
 // The store operations behind the API's enqueue rollback and an operator's retry.
-describe.each(backendFactories)('operator writes on $name', ({ name, start, skipReason }) => {
-  if (skipReason) console.warn(`skipping the operator-write suite on ${name}: ${skipReason}`);
-  const test = it.skipIf(skipReason !== undefined);
-  let backend: Backend;
-  let tableName: string;
+describe.each(backendFactories)('operator writes on $name', (factory) => {
+  const test = it.skipIf(factory.skipReason !== undefined);
+  const table = useTaskTable(factory, 'operator-write');
   let store: DynamoTaskStore;
-
-  beforeAll(async () => {
-    if (skipReason) return;
-    backend = await start();
-    tableName = uniqueName('tasks');
-    await createTaskTable(backend, tableName);
-    store = new DynamoTaskStore({ client: backend.dynamodb, tableName });
+  beforeAll(() => {
+    if (!factory.skipReason) store = table.store();
   });
-  afterAll(async () => backend?.stop());
-
-  const item = async (id: string) =>
-    (
-      await backend.dynamodb.send(
-        new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }),
-      )
-    ).Item;
+  const item = (id: string) => table.item(id);
   const newTask = (overrides: Partial<NewTask> = {}): NewTask => ({
     id: uniqueName('task'),
     type: 'mail.send',

@@ -1,41 +1,23 @@
-import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { INLINE_PAYLOAD_BYTES, payloadKey } from '../../functions/adapters/dynamodb/payloadItem.js';
 import type { NewTask } from '../../functions/core/ports.js';
-import {
-  type Backend,
-  backendFactories,
-  createTaskTable,
-  uniqueName,
-} from '../helpers/backends.js';
+import { backendFactories, uniqueName } from '../helpers/backends.js';
+import { useTaskTable } from '../helpers/taskTableSuite.js';
 
 const failed = { status: 'FAILED', error: { code: 'permanent', message: 'no' } } as const;
 const large = (tag: string) => ({ tag, text: 'x'.repeat(4 * INLINE_PAYLOAD_BYTES) });
 
 // A large payload lives in an item of its own, so status writes stay at one write unit.
-describe.each(backendFactories)('payload storage on $name', ({ name, start, skipReason }) => {
-  if (skipReason) console.warn(`skipping the payload-storage suite on ${name}: ${skipReason}`);
-  const test = it.skipIf(skipReason !== undefined);
-  let backend: Backend;
-  let tableName: string;
+describe.each(backendFactories)('payload storage on $name', (factory) => {
+  const test = it.skipIf(factory.skipReason !== undefined);
+  const table = useTaskTable(factory, 'payload-storage');
   let store: DynamoTaskStore;
-
-  beforeAll(async () => {
-    if (skipReason) return;
-    backend = await start();
-    tableName = uniqueName('tasks');
-    await createTaskTable(backend, tableName);
-    store = new DynamoTaskStore({ client: backend.dynamodb, tableName });
+  beforeAll(() => {
+    if (!factory.skipReason) store = table.store();
   });
-  afterAll(async () => backend?.stop());
-
-  const item = async (key: string) =>
-    (
-      await backend.dynamodb.send(
-        new GetItemCommand({ TableName: tableName, Key: { id: { S: key } }, ConsistentRead: true }),
-      )
-    ).Item;
+  const item = (key: string) => table.item(key);
   const newTask = (payload: unknown): NewTask => ({
     id: uniqueName('task'),
     type: 'mail.send',
@@ -118,8 +100,11 @@ describe.each(backendFactories)('payload storage on $name', ({ name, start, skip
 
   test('a retry whose payload item is gone is refused and leaves the task FAILED', async () => {
     const task = await failedTask(large('gone'));
-    await backend.dynamodb.send(
-      new DeleteItemCommand({ TableName: tableName, Key: { id: { S: payloadKey(task.id) } } }),
+    await table.backend.dynamodb.send(
+      new DeleteItemCommand({
+        TableName: table.tableName,
+        Key: { id: { S: payloadKey(task.id) } },
+      }),
     );
 
     const requeued = await store.requeue(task.id, 1, 3);

@@ -1,33 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import type { AttemptEnd, Clock, SettleRequest } from '../../functions/core/ports.js';
-import {
-  type Backend,
-  backendFactories,
-  createTaskTable,
-  uniqueName,
-} from '../helpers/backends.js';
+import { backendFactories, uniqueName } from '../helpers/backends.js';
+import { useTaskTable } from '../helpers/taskTableSuite.js';
 
 const failure = { code: 'permanent', message: 'recipient does not exist' };
 
 // The one write of an unclaimed attempt (tracking `terminal` and `failures`).
-describe.each(backendFactories)('settle on $name', ({ name, start, skipReason }) => {
-  if (skipReason) console.warn(`skipping the settle suite on ${name}: ${skipReason}`);
-  const test = it.skipIf(skipReason !== undefined);
-  let backend: Backend;
-  let tableName: string;
+describe.each(backendFactories)('settle on $name', (factory) => {
+  const test = it.skipIf(factory.skipReason !== undefined);
+  const table = useTaskTable(factory, 'settle');
   let now: number;
   const clock: Clock = { now: () => now };
   let store: DynamoTaskStore;
-
-  beforeAll(async () => {
-    if (skipReason) return;
-    backend = await start();
-    tableName = uniqueName('tasks');
-    await createTaskTable(backend, tableName);
-    store = new DynamoTaskStore({ client: backend.dynamodb, tableName, clock });
+  beforeAll(() => {
+    if (!factory.skipReason) store = table.store({ clock });
   });
-  afterAll(async () => backend?.stop());
 
   function request(outcome: AttemptEnd, overrides: Partial<SettleRequest> = {}): SettleRequest {
     now = Date.now();
@@ -141,12 +129,7 @@ describe.each(backendFactories)('settle on $name', ({ name, start, skipReason })
   });
 
   test('treats an item past its retention as absent', async () => {
-    const short = new DynamoTaskStore({
-      client: backend.dynamodb,
-      tableName,
-      clock,
-      retentionDays: 1,
-    });
+    const short = table.store({ clock, retentionDays: 1 });
     const req = request({ status: 'SUCCEEDED', result: 'old' });
     await short.settle(req);
 
