@@ -59,12 +59,16 @@ describe.each(backendFactories)('tracking levels on $name', ({ name, start, skip
     return { consumer, calls: counted.calls, visibility: recorder.visibility };
   }
 
+  /** Sends `task`, then one delivery through a consumer whose store calls are counted. */
+  async function sendAndDeliver(task: ReturnType<typeof envelope>) {
+    await send(backend.sqs, p.standard, task);
+    const counted = consumerWithCounts();
+    return { ...counted, ...(await deliver(p, p.standard, counted.consumer)) };
+  }
+
   test('terminal: one read and one write; the task ends SUCCEEDED', async () => {
     const task = envelope('test.terminal', {});
-    await send(backend.sqs, p.standard, task);
-    const { consumer, calls } = consumerWithCounts();
-
-    const { failedIds } = await deliver(p, p.standard, consumer);
+    const { consumer, calls, failedIds } = await sendAndDeliver(task);
 
     expect(failedIds).toEqual([]);
     expect(calls).toEqual(['get', 'settle']);
@@ -81,10 +85,7 @@ describe.each(backendFactories)('tracking levels on $name', ({ name, start, skip
     const task = envelope('test.terminal', {});
     await send(backend.sqs, p.standard, task);
     await deliver(p, p.standard, buildConsumer(p, testRegistry));
-    await send(backend.sqs, p.standard, task);
-    const { consumer, calls } = consumerWithCounts();
-
-    const { failedIds } = await deliver(p, p.standard, consumer);
+    const { consumer, calls, failedIds } = await sendAndDeliver(task);
 
     expect(failedIds).toEqual([]);
     expect(calls).toEqual(['get']);
@@ -226,10 +227,7 @@ describe.each(backendFactories)('tracking levels on $name', ({ name, start, skip
       enqueuedAt: Date.now(),
       leaseUntil: Date.now() + 60_000,
     });
-    await send(backend.sqs, p.standard, task);
-    const { consumer, visibility } = consumerWithCounts();
-
-    const { failedIds } = await deliver(p, p.standard, consumer);
+    const { consumer, visibility, failedIds } = await sendAndDeliver(task);
 
     expect(failedIds).toHaveLength(1);
     expect(runs.get(task.id)).toBeUndefined();
@@ -239,10 +237,7 @@ describe.each(backendFactories)('tracking levels on $name', ({ name, start, skip
 
   test('failures: a success reads once and writes nothing', async () => {
     const task = envelope('test.untracked', {});
-    await send(backend.sqs, p.standard, task);
-    const { consumer, calls } = consumerWithCounts();
-
-    const { failedIds } = await deliver(p, p.standard, consumer);
+    const { consumer, calls, failedIds } = await sendAndDeliver(task);
 
     expect(failedIds).toEqual([]);
     expect(calls).toEqual(['get']);
