@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../cli/demo/seededRandom.js';
 
 /**
  * A uniform number in [0, 1) fixed by the seed and the parts: a fault decided this way is
@@ -12,19 +13,10 @@ export function unitFor(seed: number, ...parts: (string | number)[]): number {
 }
 
 /**
- * A seeded stream (mulberry32) for decisions with no natural key, such as which SDK call
- * fails; the count is reproducible, the exact calls depend on scheduling.
+ * A seeded stream for decisions with no natural key, such as which SDK call fails; the
+ * count is reproducible, the exact calls depend on scheduling.
  */
-export function seededStream(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export const seededStream = seededRandom;
 
 /** The band `u` falls in when the rates are laid end to end from 0; none past their sum. */
 export function pickBand<T extends string>(

@@ -1,14 +1,4 @@
-/** A seeded generator, so a demo run can be repeated (`--seed`). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from './seededRandom.js';
 
 export interface DemoTaskRequest {
   type: 'noop' | 'logs.summarize' | 'http.post';
