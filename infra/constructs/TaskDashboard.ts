@@ -4,6 +4,7 @@ import {
   AlarmStatusWidget,
   Dashboard,
   GraphWidget,
+  type IMetric,
   type IWidget,
   type Metric,
   TextWidget,
@@ -18,6 +19,11 @@ const PERIOD = Duration.minutes(5);
 const FULL = 24;
 const HALF = 12;
 const HEIGHT = 6;
+
+/** A graph of the dashboard's usual height. */
+function graph(title: string, left: IMetric[], width: number): GraphWidget {
+  return new GraphWidget({ title, left, width, height: HEIGHT });
+}
 
 export interface TaskDashboardProps {
   /** The pipeline's name: the `service` dimension of the task metrics. */
@@ -58,16 +64,15 @@ export class TaskDashboard extends Construct {
         }),
       ],
       [
-        new GraphWidget({
-          title: 'Tasks succeeded, failed and retried per type (per 5 min)',
-          left: [
+        graph(
+          'Tasks succeeded, failed and retried per type (per 5 min)',
+          [
             tasks.search(TASK_METRICS.succeeded, 'Sum', 'succeeded'),
             tasks.search(TASK_METRICS.failed, 'Sum', 'failed'),
             tasks.search(TASK_METRICS.retried, 'Sum', 'retried'),
           ],
-          width: HALF,
-          height: HEIGHT,
-        }),
+          HALF,
+        ),
         new GraphWidget({
           title: 'Task failure rate (%)',
           left: [tasks.searchFailureRate()],
@@ -77,49 +82,44 @@ export class TaskDashboard extends Construct {
         }),
       ],
       [
-        new GraphWidget({
-          title: 'Task duration p50 / p90 / p99 per type (ms)',
-          left: ['p50', 'p90', 'p99'].map((p) => tasks.search(TASK_METRICS.duration, p, p)),
-          width: HALF,
-          height: HEIGHT,
-        }),
-        new GraphWidget({
-          title: 'Queue wait p50 / p99 per type (ms)',
-          left: ['p50', 'p99'].map((p) => tasks.search(TASK_METRICS.queueWait, p, p)),
-          width: HALF,
-          height: HEIGHT,
-        }),
+        graph(
+          'Task duration p50 / p90 / p99 per type (ms)',
+          ['p50', 'p90', 'p99'].map((p) => tasks.search(TASK_METRICS.duration, p, p)),
+          HALF,
+        ),
+        graph(
+          'Queue wait p50 / p99 per type (ms)',
+          ['p50', 'p99'].map((p) => tasks.search(TASK_METRICS.queueWait, p, p)),
+          HALF,
+        ),
       ],
       [
-        new GraphWidget({
-          title: 'Messages visible per queue',
-          left: perQueue('', (q) =>
+        graph(
+          'Messages visible per queue',
+          perQueue('', (q) =>
             q.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
           ),
-          width: 8,
-          height: HEIGHT,
-        }),
-        new GraphWidget({
-          title: 'Oldest message age per queue (s)',
-          left: perQueue('', (q) =>
+          8,
+        ),
+        graph(
+          'Oldest message age per queue (s)',
+          perQueue('', (q) =>
             q.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }),
           ),
-          width: 8,
-          height: HEIGHT,
-        }),
-        new GraphWidget({
-          title: 'Dead-letter queue depth',
-          left: perQueue(' DLQ', (q) =>
+          8,
+        ),
+        graph(
+          'Dead-letter queue depth',
+          perQueue(' DLQ', (q) =>
             q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
           ),
-          width: 8,
-          height: HEIGHT,
-        }),
+          8,
+        ),
       ],
       [
-        new GraphWidget({
-          title: 'Consumer errors and throttles',
-          left: [
+        graph(
+          'Consumer errors and throttles',
+          [
             props.consumer.metricErrors({ statistic: 'Sum', period: PERIOD, label: 'errors' }),
             props.consumer.metricThrottles({
               statistic: 'Sum',
@@ -127,21 +127,19 @@ export class TaskDashboard extends Construct {
               label: 'throttles',
             }),
           ],
-          width: HALF,
-          height: HEIGHT,
-        }),
-        new GraphWidget({
-          title: 'Consumer concurrent executions',
-          left: [
+          HALF,
+        ),
+        graph(
+          'Consumer concurrent executions',
+          [
             props.consumer.metric('ConcurrentExecutions', {
               statistic: 'Maximum',
               period: PERIOD,
               label: 'concurrent executions',
             }),
           ],
-          width: HALF,
-          height: HEIGHT,
-        }),
+          HALF,
+        ),
       ],
     ];
     if (props.httpApiId) rows.push([apiWidget(props.httpApiId)]);
