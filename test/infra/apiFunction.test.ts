@@ -1,35 +1,24 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseApiConfig } from '../../functions/api/config.js';
+import { FUNCTION_RUNTIME } from '../../infra/index.js';
 import {
-  FUNCTION_RUNTIME,
-  type TaskpipeStatefulStack,
-  type TaskpipeStatelessStack,
-} from '../../infra/index.js';
-import { deployedEnvironment, logicalId, producedValue, synthTaskpipe } from './fixtures.js';
+  deployedEnvironment,
+  getArn,
+  logicalId,
+  producedValue,
+  synthTemplates,
+} from './fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
 
-let stateful: Template;
-let template: Template;
-let statefulStack: TaskpipeStatefulStack;
-let stack: TaskpipeStatelessStack;
-
-beforeAll(() => {
-  const synth = synthTaskpipe();
-  ({ statefulTemplate: stateful, statelessTemplate: template } = synth);
-  statefulStack = synth.stateful;
-  stack = synth.stateless;
-});
+const { stateful, template, statefulStack, stack } = synthTemplates();
 
 const resources = (t: Template, type: string): Json[] => Object.values(t.findResources(type));
 const props = (construct: Parameters<typeof logicalId>[0]) =>
   template.toJSON().Resources[logicalId(construct)].Properties as Json;
 const ref = (construct: Parameters<typeof logicalId>[0]) => ({ Ref: logicalId(construct) });
-const getArn = (construct: Parameters<typeof logicalId>[0]) => ({
-  'Fn::GetAtt': [logicalId(construct), 'Arn'],
-});
 
 describe('api function', () => {
   const fn = () => props(stack.pipeline.api.function);

@@ -1,28 +1,19 @@
-import type { Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConsumerConfig } from '../../functions/consumer/config.js';
-import type { TaskpipeStatefulStack, TaskpipeStatelessStack } from '../../infra/index.js';
-import { deployedEnvironment, logicalId, producedValue, synthTaskpipe } from './fixtures.js';
+import {
+  deployedEnvironment,
+  getArn,
+  logicalId,
+  producedValue,
+  synthTemplates,
+} from './fixtures.js';
 
-let stateful: Template;
-let template: Template;
-let statefulStack: TaskpipeStatefulStack;
-let stack: TaskpipeStatelessStack;
-
-beforeAll(() => {
-  const synth = synthTaskpipe();
-  ({ statefulTemplate: stateful, statelessTemplate: template } = synth);
-  statefulStack = synth.stateful;
-  stack = synth.stateless;
-});
+const { stateful, template, statefulStack, stack } = synthTemplates();
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
 const resources = (type: string): Json[] => Object.values(template.findResources(type));
-const getArn = (construct: Parameters<typeof logicalId>[0]) => ({
-  'Fn::GetAtt': [logicalId(construct), 'Arn'],
-});
 const queueOf = (priority: string) => statefulStack.storage.queueFor(priority)!;
 
 describe('consumer function', () => {

@@ -148,6 +148,22 @@ export function deployedEnvironment(
   };
 }
 
+/** One synth of the test app, named as the infra suites use it. */
+export function synthTemplates() {
+  const synth = synthTaskpipe();
+  return {
+    stateful: synth.statefulTemplate,
+    template: synth.statelessTemplate,
+    statefulStack: synth.stateful,
+    stack: synth.stateless,
+  };
+}
+
+/** `Fn::GetAtt` of a construct's ARN, as templates reference it. */
+export const getArn = (construct: IConstruct) => ({
+  'Fn::GetAtt': [logicalId(construct), 'Arn'],
+});
+
 /** The logical id of an L2 construct's CloudFormation resource. */
 export function logicalId(construct: IConstruct): string {
   const resource = construct.node.defaultChild as CfnElement;

@@ -1,27 +1,12 @@
-import type { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { envelopeSchema, TASK_ID_PATTERN } from '../../functions/core/envelope.js';
-import type { TaskpipeStatefulStack, TaskpipeStatelessStack } from '../../infra/index.js';
-import { logicalId, producedValue, synthTaskpipe } from './fixtures.js';
+import { getArn, producedValue, synthTemplates } from './fixtures.js';
 
-let stateful: Template;
-let template: Template;
-let statefulStack: TaskpipeStatefulStack;
-let stack: TaskpipeStatelessStack;
-
-beforeAll(() => {
-  const synth = synthTaskpipe();
-  ({ statefulTemplate: stateful, statelessTemplate: template } = synth);
-  statefulStack = synth.stateful;
-  stack = synth.stateless;
-});
+const { stateful, template, statefulStack, stack } = synthTemplates();
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
 const resources = (type: string): Json[] => Object.values(template.findResources(type));
-const getArn = (construct: Parameters<typeof logicalId>[0]) => ({
-  'Fn::GetAtt': [logicalId(construct), 'Arn'],
-});
 const queueOf = (priority: string) => statefulStack.storage.queueFor(priority)!;
 
 describe('schedules', () => {
