@@ -1,6 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { LOCAL_REGION } from '../local/clients.js';
 import { EventSourcePoller } from '../local/esm/EventSourcePoller.js';
+import { within } from '../local/within.js';
 import type { BenchBackend } from './benchBackend.js';
 import { createVariant, VARIANTS, type Variant } from './consumers.js';
 import { enqueueTasks, type Mode, type Path } from './producers.js';
@@ -85,6 +85,10 @@ export async function measureRequests(
         });
         let invocations = 0;
         let deleted = 0;
+        let drained!: () => void;
+        const allDeleted = new Promise<void>((resolve) => {
+          drained = resolve;
+        });
         const failures: string[] = [];
         const poller = new EventSourcePoller({
           sqs: clients.esm.sqs,
@@ -101,12 +105,12 @@ export async function measureRequests(
           maxConcurrency: 4,
           onInvocation: (report) => {
             deleted += report.deleted;
+            if (deleted >= tasks) drained();
             if (report.error) failures.push(report.error);
           },
         });
         poller.start();
-        const until = Date.now() + DRAIN_TIMEOUT_MS;
-        while (deleted < tasks && Date.now() < until) await delay(20);
+        await within(allDeleted, DRAIN_TIMEOUT_MS);
         await poller.stop();
         if (failures.length) throw new Error(`${variant} invocations failed: ${failures[0]}`);
         if (deleted < tasks)

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
@@ -9,6 +8,7 @@ import { newEnvelope } from '../functions/core/newEnvelope.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.js';
 import { LocalPipeline } from '../local/LocalPipeline.js';
 import { createTaskTable } from '../local/resources.js';
+import { within } from '../local/within.js';
 import { percentile, round } from './stats.js';
 
 export interface ThroughputResult {
@@ -52,8 +52,7 @@ export async function measureThroughput(
     );
     const { url } = pipeline.info.queues.find((q) => q.priority === 'default')!;
     const started = await sendBurst(pipeline, url, bodies);
-    const until = started + DONE_TIMEOUT_MS;
-    while (succeeded(pipeline) < tasks && Date.now() < until) await delay(10);
+    await within(pipeline.metrics.reached(SUCCEEDED, tasks), DONE_TIMEOUT_MS);
     const elapsedMs = Date.now() - started;
     if (succeeded(pipeline) < tasks) {
       throw new Error(`throughput: ${succeeded(pipeline)} of ${tasks} tasks done in time`);
@@ -100,8 +99,10 @@ function sendBurst(pipeline: LocalPipeline, queueUrl: string, bodies: string[]):
   });
 }
 
+const SUCCEEDED = 'noop:succeeded';
+
 function succeeded(pipeline: LocalPipeline): number {
-  return pipeline.metrics.counts.get('noop:succeeded') ?? 0;
+  return pipeline.metrics.counts.get(SUCCEEDED) ?? 0;
 }
 
 /**

@@ -18,6 +18,7 @@ export class ChaosEndpoint {
   /** Accepted deliveries per idempotency key. */
   readonly deliveries = new Map<string, number>();
   readonly notices: AlarmNotice[] = [];
+  #noticeWaiters: { match: (n: AlarmNotice) => boolean; resolve: () => void }[] = [];
   readonly #seen = new Map<string, number>();
   #server?: Server;
   url = '';
@@ -27,6 +28,12 @@ export class ChaosEndpoint {
     private readonly rates: Pick<FaultRates, 'webhook-500' | 'webhook-429' | 'webhook-hang'>,
     private readonly faults: FaultLog,
   ) {}
+
+  /** Resolves once a notice matching `match` has arrived (at once if one has). */
+  noticeMatching(match: (notice: AlarmNotice) => boolean): Promise<void> {
+    if (this.notices.some(match)) return Promise.resolve();
+    return new Promise((resolve) => this.#noticeWaiters.push({ match, resolve }));
+  }
 
   async listen(): Promise<void> {
     const server = createServer((req, res) => {
@@ -41,7 +48,10 @@ export class ChaosEndpoint {
 
   private answer(req: IncomingMessage, res: ServerResponse, body: string): void {
     if (req.url === '/alarms') {
-      this.notices.push(JSON.parse(body) as AlarmNotice);
+      const notice = JSON.parse(body) as AlarmNotice;
+      this.notices.push(notice);
+      for (const w of this.#noticeWaiters.filter((w) => w.match(notice))) w.resolve();
+      this.#noticeWaiters = this.#noticeWaiters.filter((w) => !w.match(notice));
       res.writeHead(200).end();
       return;
     }

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { LocalPipeline } from '../local/LocalPipeline.js';
+import { within } from '../local/within.js';
 import { ChaosEndpoint } from './ChaosEndpoint.js';
 import { CHAOS_DEFINITION } from './chaosDefinition.js';
 import { chaosRegistry, WORK_TYPES } from './chaosTasks.js';
@@ -29,6 +30,8 @@ export interface ChaosResult extends ChaosSummary {
 }
 
 const DRAIN_POLL_MS = 500;
+/** The DLQ notice travels SNS → queue → notifier → webhook; it may take this long. */
+const NOTICE_WAIT_MS = 10_000;
 const isDlqAlarm = (n: { name: string; state: string }) =>
   n.name.endsWith('-dlq-not-empty') && n.state === 'ALARM';
 
@@ -100,8 +103,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }
 
     await pipeline.alarms?.evaluateNow();
-    // The notice travels SNS → queue → notifier → webhook; wait for it, boundedly.
-    for (let i = 0; i < 100 && !endpoint.notices.some(isDlqAlarm); i++) await delay(100);
+    await within(endpoint.noticeMatching(isDlqAlarm), NOTICE_WAIT_MS);
     const taskRows = await scanTasks(observer, pipeline.info);
     const deadLetters = await drainDeadLetters(observer, pipeline.info);
     const { counts } = pipeline.metrics;

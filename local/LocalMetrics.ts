@@ -20,10 +20,13 @@ export class LocalMetrics implements TaskMetrics {
   readonly counts = new Map<string, number>();
   #period = emptyPeriod();
   #last = emptyPeriod();
+  #waiters: { key: string; count: number; resolve: () => void }[] = [];
 
   record(event: MetricEvent): void {
     const key = `${event.type}:${event.outcome}`;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, count);
+    if (this.#waiters.length) this.#wake(key, count);
     if (event.outcome === 'succeeded') this.#period.succeeded++;
     if (event.outcome === 'failed' || event.outcome === 'poison') this.#period.failed++;
   }
@@ -34,6 +37,19 @@ export class LocalMetrics implements TaskMetrics {
       const seen = this.#period.oldestAgeMs.get(report.queue) ?? 0;
       this.#period.oldestAgeMs.set(report.queue, Math.max(seen, report.oldestAgeMs));
     }
+  }
+
+  /** Resolves once `${type}:${outcome}` has been recorded `count` times. */
+  reached(key: string, count: number): Promise<void> {
+    if ((this.counts.get(key) ?? 0) >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ key, count, resolve }));
+  }
+
+  #wake(key: string, count: number): void {
+    const ready = this.#waiters.filter((w) => w.key === key && w.count <= count);
+    if (!ready.length) return;
+    this.#waiters = this.#waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
   }
 
   flush(): void {}
