@@ -4,26 +4,17 @@ import { within } from '../local/within.js';
 import type { BenchBackend } from './benchBackend.js';
 import { createVariant, VARIANTS, type Variant } from './consumers.js';
 import { enqueueTasks, type Mode, type Path } from './producers.js';
+import type { RequestTotals } from './RequestCounter.js';
 import { median, round } from './stats.js';
 
-/** Requests per task on the success path, by who made them. */
-export interface PerTask {
-  /** SQS calls by our code: the producer's sends plus anything the consumer sent. */
-  ourSqsCalls: number;
-  consumerSqsCalls: number;
-  sendCalls: number;
-  ddbWrites: number;
-  ddbConditionFailed: number;
-  ddbReads: number;
-  /** Capacity units of those writes and reads: what on-demand DynamoDB bills. */
-  ddbWriteUnits: number;
-  ddbReadUnits: number;
+/**
+ * Requests per task on the success path, by who made them: the counter's totals (less the
+ * idle receives and the errors, which must be none) plus the invocations.
+ */
+export type PerTask = Omit<RequestTotals, 'esmEmptyReceives' | 'errors'> & {
   consumerInvocations: number;
   apiInvocations: number;
-  /** The event source mapping's calls: billed, but not made by our code. */
-  esmReceives: number;
-  esmDeletes: number;
-}
+};
 
 export interface RequestsRow {
   variant: Variant;
@@ -118,6 +109,7 @@ export async function measureRequests(
         const t = clients.counter.summary();
         if (t.errors) throw new Error(`${variant}/${path}/${mode}: ${t.errors} requests failed`);
         const per = (n: number) => round(n / tasks);
+        const { esmEmptyReceives: _idle, errors: _none, ...totals } = t;
         rows.push({
           variant,
           path,
@@ -125,18 +117,11 @@ export async function measureRequests(
           payloadBytes,
           tasks,
           perTask: {
-            ourSqsCalls: per(t.ourSqsCalls),
-            consumerSqsCalls: per(t.consumerSqsCalls),
-            sendCalls: per(t.sendCalls),
-            ddbWrites: per(t.ddbWrites),
-            ddbConditionFailed: per(t.ddbConditionFailed),
-            ddbReads: per(t.ddbReads),
-            ddbWriteUnits: per(t.ddbWriteUnits),
-            ddbReadUnits: per(t.ddbReadUnits),
+            ...(Object.fromEntries(
+              Object.entries(totals).map(([name, n]) => [name, per(n)]),
+            ) as typeof totals),
             consumerInvocations: per(invocations),
             apiInvocations: per(produced.apiInvocations),
-            esmReceives: per(t.esmReceives),
-            esmDeletes: per(t.esmDeletes),
           },
           ...(produced.apiMs.length ? { apiMsMedian: round(median(produced.apiMs), 2) } : {}),
         });
