@@ -76,13 +76,11 @@ export class TaskTable {
 
   /** Deletes an item that is not a task (a payload), whether or not it exists. */
   async deleteRaw(operation: TaskStoreOperation, key: string): Promise<void> {
-    try {
-      await this.client.send(
+    await this.call(operation, key, () =>
+      this.client.send(
         new DeleteItemCommand({ TableName: this.tableName, Key: { [ATTR.id]: str(key) } }),
-      );
-    } catch (error) {
-      throw new TaskStoreError(operation, key, error);
-    }
+      ),
+    );
   }
 
   /** Applies the builder's update to item `id` if `condition` holds. */
@@ -133,13 +131,18 @@ export class TaskTable {
 
   /** The item under `key` as stored, strongly consistent. */
   async readItem(operation: TaskStoreOperation, key: string): Promise<Item | undefined> {
+    const command = new GetItemCommand({
+      TableName: this.tableName,
+      Key: { [ATTR.id]: str(key) },
+      ConsistentRead: true,
+    });
+    return (await this.call(operation, key, () => this.client.send(command))).Item;
+  }
+
+  /** Any DynamoDB error becomes a TaskStoreError naming the operation and the key. */
+  private async call<T>(operation: TaskStoreOperation, key: string, send: () => Promise<T>) {
     try {
-      const command = new GetItemCommand({
-        TableName: this.tableName,
-        Key: { [ATTR.id]: str(key) },
-        ConsistentRead: true,
-      });
-      return (await this.client.send(command)).Item;
+      return await send();
     } catch (error) {
       throw new TaskStoreError(operation, key, error);
     }
