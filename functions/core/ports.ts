@@ -25,10 +25,11 @@ export interface NewTask {
   idempotencyKey?: string;
   enqueuedAt: number;
   /**
-   * The payload as sent, kept so an operator can retry the task after it failed. Only the
-   * API stores it; tasks sent straight to SQS have none (redrive their DLQ copy instead).
+   * The payload as sent, as JSON text, kept so an operator can retry the task after it
+   * failed. Only the API stores it; tasks sent straight to SQS have none (redrive their DLQ
+   * copy instead). Text, so the size the API checked is the size stored.
    */
-  payload?: unknown;
+  payloadJson?: string;
   /** When a delayed message becomes visible (epoch ms); informational. */
   availableAt?: number;
 }

@@ -298,7 +298,7 @@ describe.each(backendFactories)('tracking levels on $name', ({ name, start, skip
       priority: 'default',
       maxAttempts: 3,
       enqueuedAt: Date.now(),
-      payload: {},
+      payloadJson: '{}',
     });
     await send(backend.sqs, p.standard, task);
     const { consumer, calls } = consumerWithCounts();

@@ -21,7 +21,7 @@ describe.each(backendFactories)('operator writes on $name', (factory) => {
     priority: 'default',
     maxAttempts: 2,
     enqueuedAt: Date.now(),
-    payload: { to: 'a@example.com' },
+    payloadJson: JSON.stringify({ to: 'a@example.com' }),
     ...overrides,
   });
 
@@ -53,7 +53,7 @@ describe.each(backendFactories)('operator writes on $name', (factory) => {
 
     const out = await store.requeue(task.id, 1, 5);
 
-    expect(out).toMatchObject({ ok: true, payload: task.payload });
+    expect(out).toMatchObject({ ok: true, payload: JSON.parse(task.payloadJson ?? '') });
     expect(out.ok && out.record).toMatchObject({ status: 'QUEUED', attempts: 1, maxAttempts: 6 });
     expect(out.ok && out.record.lastError).toEqual(failed.error);
     const stored = await item(task.id);
@@ -63,7 +63,7 @@ describe.each(backendFactories)('operator writes on $name', (factory) => {
 
   test('requeue refuses a stale attempt, another state and a task without payload', async () => {
     const task = await failedTask();
-    const direct = await failedTask({ payload: undefined });
+    const direct = await failedTask({ payloadJson: undefined });
 
     const stale = await store.requeue(task.id, 0, 5);
     const twice = [await store.requeue(task.id, 1, 5), await store.requeue(task.id, 1, 5)];
@@ -77,7 +77,7 @@ describe.each(backendFactories)('operator writes on $name', (factory) => {
   });
 
   test('requeue without requirePayload moves a task that has no stored payload', async () => {
-    const direct = await failedTask({ payload: undefined });
+    const direct = await failedTask({ payloadJson: undefined });
 
     const out = await store.requeue(direct.id, 1, 5, { requirePayload: false });
 

@@ -24,7 +24,7 @@ describe.each(backendFactories)('payload storage on $name', (factory) => {
     priority: 'default',
     maxAttempts: 3,
     enqueuedAt: Date.now(),
-    payload,
+    payloadJson: JSON.stringify(payload),
   });
   async function failedTask(payload: unknown) {
     const task = newTask(payload);
@@ -65,7 +65,7 @@ describe.each(backendFactories)('payload storage on $name', (factory) => {
     const first = newTask(large('first'));
     await store.create(first);
 
-    const again = await store.create({ ...first, payload: large('second') });
+    const again = await store.create({ ...first, payloadJson: JSON.stringify(large('second')) });
 
     expect(again.created).toBe(false);
     expect(JSON.parse((await item(payloadKey(first.id)))?.payload?.S ?? 'null')).toEqual(

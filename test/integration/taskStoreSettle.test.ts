@@ -59,7 +59,12 @@ describe.each(backendFactories)('settle on $name', (factory) => {
 
   test('keeps the fields of a task the API created and ends it', async () => {
     const req = request({ status: 'SUCCEEDED', result: null });
-    await store.create({ ...req, maxAttempts: 7, idempotencyKey: 'order-9', payload: { a: 1 } });
+    await store.create({
+      ...req,
+      maxAttempts: 7,
+      idempotencyKey: 'order-9',
+      payloadJson: '{"a":1}',
+    });
 
     expect((await store.settle(req)).ok).toBe(true);
 

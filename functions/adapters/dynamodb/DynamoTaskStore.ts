@@ -21,7 +21,7 @@ import { newPayloadItem, payloadKey, shouldInline } from './payloadItem.js';
 import { TaskLister } from './TaskLister.js';
 import { encoded, TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
 import { TaskTable, type WriteOutcome } from './TaskTable.js';
-import { ATTR, itemPayload, newTaskItem, num, payloadJson } from './taskItem.js';
+import { ATTR, itemPayload, newTaskItem, num } from './taskItem.js';
 import {
   cancelWrite,
   claimWrite,
@@ -74,7 +74,7 @@ export class DynamoTaskStore implements TaskStore {
   async create(task: NewTask): Promise<{ created: boolean; record: TaskRecord }> {
     const now = this.clock.now();
     const expiresAt = this.expiresAt(now);
-    const json = encoded('create', task.id, () => payloadJson(task.payload));
+    const json = task.payloadJson;
     const separate = json !== undefined && !shouldInline(json);
     if (separate) await this.putPayload(task.id, json, now, expiresAt);
     const item = encoded('create', task.id, () =>

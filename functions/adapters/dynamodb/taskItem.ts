@@ -110,11 +110,6 @@ export function newTaskItem(
   return item;
 }
 
-/** The payload as JSON text, or a TypeError when JSON cannot hold it. */
-export function payloadJson(payload: unknown): string | undefined {
-  return payload === undefined ? undefined : toJson(payload, 'task payload');
-}
-
 function readString(item: Item, name: string): string | undefined {
   const value = item[name];
   if (value === undefined) return undefined;

@@ -59,7 +59,7 @@ export class TaskPreparer {
         { path: ['delaySeconds'], message: 'FIFO queues do not take a per-message delay' },
       ]);
     }
-    this.checkSize(input.payload);
+    const payloadJson = this.payloadJson(input.payload);
     // Throws InvalidPayloadError with the zod issues.
     registry.parsePayload(input.type, input.payload);
 
@@ -90,7 +90,7 @@ export class TaskPreparer {
         priority: route.priority,
         maxAttempts: maxAttempts ?? definition.maxAttempts,
         enqueuedAt: now,
-        payload: input.payload,
+        ...(payloadJson === undefined ? {} : { payloadJson }),
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
         ...(delaySeconds > 0 ? { availableAt: now + delaySeconds * 1_000 } : {}),
       },
@@ -98,7 +98,8 @@ export class TaskPreparer {
     };
   }
 
-  private checkSize(payload: unknown): void {
+  /** The payload as JSON text, checked against what SQS and the size limit accept. */
+  private payloadJson(payload: unknown): string | undefined {
     let json: string | undefined;
     try {
       json = JSON.stringify(payload);
@@ -118,6 +119,7 @@ export class TaskPreparer {
     if (bytes > this.options.maxPayloadBytes) {
       throw new PayloadTooLargeError('payload', bytes, this.options.maxPayloadBytes);
     }
+    return json;
   }
 }
 
