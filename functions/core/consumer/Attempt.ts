@@ -70,8 +70,6 @@ export async function readAttempt(
     maxAttempts,
     startedAt: now,
   };
-  const settle = (outcome: AttemptEnd) =>
-    store.settle({ ...request, maxAttempts, attempt, startedAt: now, outcome });
   return {
     kind: 'started',
     attempt: {
@@ -80,7 +78,7 @@ export async function readAttempt(
         if (tracking === 'failures' && !current && outcome.status === 'SUCCEEDED') {
           return { ok: true, record: { ...record, status: 'SUCCEEDED' } };
         }
-        return settle(outcome);
+        return store.settle({ ...request, maxAttempts, attempt, startedAt: now, outcome });
       },
     },
   };
