@@ -77,8 +77,11 @@ export class DynamoTaskStore implements TaskStore {
     const json = task.payloadJson;
     const separate = json !== undefined && !shouldInline(json);
     if (separate) await this.putPayload(task.id, json, now, expiresAt);
-    const item = encoded('create', task.id, () =>
-      newTaskItem(task, now, expiresAt, separate ? { key: payloadKey(task.id) } : { json }),
+    const item = newTaskItem(
+      task,
+      now,
+      expiresAt,
+      separate ? { key: payloadKey(task.id) } : { json },
     );
     const e = new ExpressionBuilder();
     const outcome = await this.table.put('create', item, e, absentOrExpired(e, now));
@@ -101,19 +104,11 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
-    return this.claimOnce(request, true);
-  }
-
-  private async claimOnce(request: ClaimRequest, mayReplaceExpired: boolean): Promise<ClaimResult> {
-    const now = this.clock.now();
-    const outcome = await this.write('claim', request.id, () =>
-      claimWrite(request, now, this.expiresAt(now)),
+    const { outcome, now } = await this.writeOverExpired('claim', request.id, (at) =>
+      claimWrite(request, at, this.expiresAt(at)),
     );
     if (outcome.applied) return { kind: 'claimed', record: outcome.record };
     const current = present('claim', request.id, outcome.current);
-    if (mayReplaceExpired && (await this.deleteExpired('claim', request.id, current, now))) {
-      return this.claimOnce(request, false);
-    }
     if (TERMINAL_STATUSES.has(current.status)) return { kind: 'finished', record: current };
     const leaseUntil = current.status === 'RUNNING' ? current.leaseUntil : undefined;
     if (leaseUntil !== undefined && leaseUntil >= now) {
@@ -147,23 +142,9 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   async settle(request: SettleRequest): Promise<FenceResult> {
-    return this.settleOnce(request, true);
-  }
-
-  private async settleOnce(
-    request: SettleRequest,
-    mayReplaceExpired: boolean,
-  ): Promise<FenceResult> {
-    const now = this.clock.now();
-    const outcome = await this.write('settle', request.id, () =>
-      settleWrite(request, now, this.expiresAt(now), this.maxResultBytes),
+    const { outcome } = await this.writeOverExpired('settle', request.id, (at) =>
+      settleWrite(request, at, this.expiresAt(at), this.maxResultBytes),
     );
-    if (!outcome.applied && mayReplaceExpired && outcome.current) {
-      // As for a claim: an item past its retention is as good as absent.
-      if (await this.deleteExpired('settle', request.id, outcome.current, now)) {
-        return this.settleOnce(request, false);
-      }
-    }
     return toTransition(outcome);
   }
 
@@ -248,20 +229,24 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   /**
-   * Past its retention, waiting for TTL: as good as absent (a reused idempotency key).
-   * Removed first, so the new task starts at attempt 1 instead of finding a stale end.
+   * A claim or settle refused only by an item past its retention, waiting for TTL: that
+   * item is as good as absent (a reused idempotency key). It is removed, so the new task
+   * starts at attempt 1 instead of finding a stale end, and the write is tried once more.
    */
-  private async deleteExpired(
+  private async writeOverExpired(
     operation: TaskStoreOperation,
     id: string,
-    current: TaskRecord,
-    now: number,
-  ): Promise<boolean> {
-    if (current.expiresAt * 1000 > now) return false;
+    build: (now: number) => TaskWrite,
+  ): Promise<{ outcome: WriteOutcome; now: number }> {
+    const now = this.clock.now();
+    const outcome = await this.write(operation, id, () => build(now));
+    const current = outcome.applied ? undefined : outcome.current;
+    if (!current || current.expiresAt * 1000 > now) return { outcome, now };
     const e = new ExpressionBuilder();
     const expired = `${e.name(ATTR.expiresAt)} <= ${e.value(num(Math.floor(now / 1000)))}`;
     await this.table.delete(operation, id, e, expired);
-    return true;
+    const again = this.clock.now();
+    return { outcome: await this.write(operation, id, () => build(again)), now: again };
   }
 
   private async write(
