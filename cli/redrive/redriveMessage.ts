@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { type Envelope, parseEnvelope } from '../../functions/core/envelope.js';
 import type { MessageAttributes, QueueRoute } from '../../functions/core/ports.js';
+import { liveLeaseMs } from '../../functions/core/status.js';
 import type { Target } from '../target.js';
 
 /** What became of one dead letter. Only `moved` ones left the DLQ. */
@@ -58,7 +59,7 @@ export async function redriveMessage(
   const claimable =
     record.status === 'QUEUED' ||
     record.status === 'RETRYING' ||
-    (record.status === 'RUNNING' && (record.leaseUntil ?? 0) < Date.now());
+    (record.status === 'RUNNING' && liveLeaseMs(record, Date.now()) === undefined);
   if (claimable) return send(target, route, message, id, false, async () => {});
   if (record.status !== 'FAILED')
     return { kind: 'left', taskId: id, reason: `task_${record.status}` };

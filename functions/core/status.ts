@@ -53,3 +53,9 @@ export interface TaskRecord {
   /** Epoch seconds after which the store may delete the item (TTL). */
   expiresAt: number;
 }
+
+/** How long a RUNNING task's lease still holds at `now`; `undefined` when none does. */
+export function liveLeaseMs(record: TaskRecord, now: number): number | undefined {
+  const until = record.status === 'RUNNING' ? record.leaseUntil : undefined;
+  return until !== undefined && until >= now ? until - now : undefined;
+}

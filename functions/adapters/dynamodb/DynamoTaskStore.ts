@@ -14,7 +14,12 @@ import {
   type TaskStore,
   type TransitionResult,
 } from '../../core/ports.js';
-import { type TaskErrorInfo, type TaskRecord, TERMINAL_STATUSES } from '../../core/status.js';
+import {
+  liveLeaseMs,
+  type TaskErrorInfo,
+  type TaskRecord,
+  TERMINAL_STATUSES,
+} from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
 import { deleteUnclaimedCondition, requeueWrite, revertRequeueWrite } from './operatorWrites.js';
 import { newPayloadItem, payloadKey, shouldInline } from './payloadItem.js';
@@ -110,10 +115,9 @@ export class DynamoTaskStore implements TaskStore {
     if (outcome.applied) return { kind: 'claimed', record: outcome.record };
     const current = present('claim', request.id, outcome.current);
     if (TERMINAL_STATUSES.has(current.status)) return { kind: 'finished', record: current };
-    const leaseUntil = current.status === 'RUNNING' ? current.leaseUntil : undefined;
-    if (leaseUntil !== undefined && leaseUntil >= now) {
-      return { kind: 'leased', record: current, leaseRemainingMs: leaseUntil - now };
-    }
+    const leaseRemainingMs = liveLeaseMs(current, now);
+    if (leaseRemainingMs !== undefined)
+      return { kind: 'leased', record: current, leaseRemainingMs };
     // Claimable by the time we read it: another writer moved it. Defer rather than loop.
     return { kind: 'leased', record: current, leaseRemainingMs: RACED_CLAIM_RETRY_MS };
   }

@@ -1,5 +1,5 @@
 import type { AttemptEnd, ClaimRequest, ClaimResult, FenceResult, TaskStore } from '../ports.js';
-import { type TaskRecord, TERMINAL_STATUSES } from '../status.js';
+import { liveLeaseMs, type TaskRecord, TERMINAL_STATUSES } from '../status.js';
 import type { TrackingLevel } from '../task.js';
 
 /**
@@ -50,10 +50,10 @@ export async function readAttempt(
   const current = await store.get(request.id);
   if (current && TERMINAL_STATUSES.has(current.status))
     return { kind: 'finished', record: current };
-  const leaseUntil = current?.status === 'RUNNING' ? current.leaseUntil : undefined;
-  if (current && leaseUntil !== undefined && leaseUntil >= now) {
+  const leaseRemainingMs = current && liveLeaseMs(current, now);
+  if (current && leaseRemainingMs !== undefined) {
     // A claim from when this type was tracked in full; it ends by itself.
-    return { kind: 'leased', record: current, leaseRemainingMs: leaseUntil - now };
+    return { kind: 'leased', record: current, leaseRemainingMs };
   }
   const attempt = Math.max((current?.attempts ?? 0) + 1, receiveCount);
   const maxAttempts = current?.maxAttempts ?? request.maxAttempts;
