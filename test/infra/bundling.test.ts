@@ -6,6 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_ENTRY, DEFAULT_CONSUMER_ENTRY } from '../../infra/index.js';
 import { logicalId, synthTaskpipe, tempDir } from './fixtures.js';
+import { withSpawnableStderr } from './spawnableStderr.js';
 
 // The one synthesis with real bundling (esbuild, locally): every other test skips it.
 const entries = [DEFAULT_CONSUMER_ENTRY, DEFAULT_API_ENTRY];
@@ -21,12 +22,9 @@ let functions: { consumer: NodejsFunction; api: NodejsFunction };
 beforeAll(() => {
   if (missing.length) return;
   outdir = tempDir('bundle');
-  const synth = synthTaskpipe({
-    bundle: true,
-    outdir,
-    consumerEntry: undefined,
-    apiEntry: undefined,
-  });
+  const synth = withSpawnableStderr(() =>
+    synthTaskpipe({ bundle: true, outdir, consumerEntry: undefined, apiEntry: undefined }),
+  );
   template = synth.statelessTemplate;
   const { pipeline } = synth.stateless;
   functions = { consumer: pipeline.consumer.function, api: pipeline.api.function };

@@ -19,6 +19,7 @@ import {
 } from '../../infra/constructs/WebhookSecrets.js';
 import { logicalId, tempDir, testApp } from './fixtures.js';
 import { definitionWithWebhooks, monitoringStack, testWebhooks } from './monitoringFixtures.js';
+import { withSpawnableStderr } from './spawnableStderr.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
@@ -226,17 +227,19 @@ describe.skipIf(!entryExists)('notifier bundle', () => {
 
   beforeAll(() => {
     const outdir = tempDir('notifier-bundle');
-    const app = testApp({ bundle: true, outdir });
-    const stack = new Stack(app, 'NotifierBundle');
-    const topic = new AlarmTopic(stack, 'Topic', { name: 'taskpipe' });
-    const bundled = new AlarmNotifier(stack, 'Notifier', {
-      name: 'taskpipe',
-      topic: topic.topic,
-      webhooks: [webhookSchema.parse(testWebhooks[0])],
-      settings: notifierSchema.parse({}),
-      alarmFactory: new AlarmFactory(stack, { topic: topic.topic }),
+    const { assembly, stack, bundled } = withSpawnableStderr(() => {
+      const app = testApp({ bundle: true, outdir });
+      const stack = new Stack(app, 'NotifierBundle');
+      const topic = new AlarmTopic(stack, 'Topic', { name: 'taskpipe' });
+      const bundled = new AlarmNotifier(stack, 'Notifier', {
+        name: 'taskpipe',
+        topic: topic.topic,
+        webhooks: [webhookSchema.parse(testWebhooks[0])],
+        settings: notifierSchema.parse({}),
+        alarmFactory: new AlarmFactory(stack, { topic: topic.topic }),
+      });
+      return { assembly: app.synth(), stack, bundled };
     });
-    const assembly = app.synth();
     const props = assembly.getStackArtifact(stack.artifactId).template.Resources[
       logicalId(bundled.function)
     ].Properties;

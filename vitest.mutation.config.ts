@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+/**
+ * The suites a mutant is judged by: unit and integration only. The e2e and chaos suites
+ * start a whole pipeline in `beforeAll`, which makes every mutant static and reruns them
+ * all; a kill must come from a test aimed at the behaviour.
+ */
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+  },
+});
