@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from './lambdaContext.js';
-import { settleBatch } from './settleBatch.js';
+import { type Settled, SettleError, settleBatch } from './settleBatch.js';
 import { toSqsEvent } from './toSqsEvent.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -179,12 +179,16 @@ export class EventSourcePoller {
     } finally {
       clearTimeout(timer);
     }
-    let settled = { deleted: 0, returned: messages.length };
+    let settled: Settled;
     try {
       settled = await settleBatch(sqs, queue.url, event, response);
     } catch (deleteError) {
       // Undeleted messages come back and are acknowledged as duplicates then.
       this.options.onError?.(deleteError);
+      settled =
+        deleteError instanceof SettleError
+          ? deleteError.settled
+          : { deleted: 0, returned: messages.length };
     }
     const sent = messages.map((m) => Number(m.Attributes?.SentTimestamp ?? Number.NaN));
     const oldest = Math.min(...sent.filter(Number.isFinite));

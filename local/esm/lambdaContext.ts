@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
 /** A Lambda-like context whose remaining time counts down to `deadline` (epoch ms). */
@@ -6,14 +7,14 @@ export function lambdaContext(
   deadline: number,
   now: () => number = Date.now,
 ): Context {
-  let requestCount = 0;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
     memoryLimitInMB: '1024',
-    awsRequestId: `local-${Date.now().toString(36)}-${++requestCount}`,
+    // A fresh id per invocation, as Lambda gives: logs and idempotency keys tell runs apart.
+    awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - now()),
