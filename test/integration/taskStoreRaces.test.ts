@@ -30,7 +30,7 @@ describe.each(backendFactories)('task store races on $name', (factory) => {
           const key = (args.input as { Key?: { id?: { S?: string } } }).Key?.id?.S;
           const failed = error as Error & { Item?: unknown };
           if (key === id && failed.name === 'ConditionalCheckFailedException') {
-            await hook(context.commandName, failed);
+            await hook(context.commandName ?? '', failed);
           }
           throw error;
         }

@@ -47,7 +47,7 @@ describe('EventSourcePoller under SQS faults', () => {
     });
     client.middlewareStack.add(
       (next, context) => async (args) =>
-        (await fault(context.commandName, args.input, () => next(args))) as never,
+        (await fault(context.commandName ?? '', args.input, () => next(args))) as never,
       { step: 'initialize', name: 'fault' },
     );
     return client;
