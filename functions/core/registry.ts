@@ -1,5 +1,6 @@
 import { TASK_TYPE_PATTERN, toValidationIssues } from './envelope.js';
 import { ConfigError, InvalidPayloadError, PoisonMessageError } from './errors.js';
+import { assertPayloadDepth } from './nesting.js';
 import { type AnyTaskDefinition, type PayloadOf, TRACKING_LEVELS } from './task.js';
 
 /** The definition in `T` whose type name is `K`. */
@@ -76,6 +77,8 @@ export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
   parsePayload(type: string, payload: unknown): unknown;
   parsePayload(type: string, payload: unknown): unknown {
     const def = this.get(type);
+    // Before the schema, which would overflow the stack on a deep enough payload.
+    assertPayloadDepth(type, payload);
     const parsed = def.schema.safeParse(payload);
     if (!parsed.success) throw new InvalidPayloadError(type, toValidationIssues(parsed.error));
     return parsed.data;

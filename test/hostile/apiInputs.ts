@@ -43,7 +43,7 @@ export const API_CASES: ApiCase[] = [
   { name: 'zero-width character in the priority', method: 'POST', path: '/tasks', body: { ...task('noop'), priority: 'high\u200b' }, status: 400, code: 'invalid_request' },
   { name: 'invalid UTF-8 bytes', method: 'POST', path: '/tasks', body: Buffer.from([0x7b, 0xff, 0xfe, 0xed, 0xa0, 0x80, 0x7d]), status: 400, code: 'malformed_json' },
   // deeply nested JSON
-  { name: 'payload nested 5,000 deep', method: 'POST', path: '/tasks', body: `{"type":"http.post","payload":{"url":"http://127.0.0.1:9/x","body":${nested(5_000)}}}`, status: 400, code: 'invalid_request' },
+  { name: 'payload nested 5,000 deep', method: 'POST', path: '/tasks', body: `{"type":"http.post","payload":{"url":"http://127.0.0.1:9/x","body":${nested(5_000)}}}`, status: 400, code: 'invalid_payload' },
   { name: 'body nested 100,000 deep', method: 'POST', path: '/tasks', body: '['.repeat(100_000) + ']'.repeat(100_000), status: 400, code: 'invalid_request' },
   // numbers as strings
   { name: 'payload number as a string', method: 'POST', path: '/tasks', body: task('noop', { sleepMs: '5' }), status: 400, code: 'invalid_payload' },

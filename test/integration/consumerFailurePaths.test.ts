@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { PermanentError, RetryableError } from '../../functions/core/errors.js';
+import { MAX_PAYLOAD_DEPTH } from '../../functions/core/nesting.js';
 import type { Clock } from '../../functions/core/ports.js';
 import { createRegistry } from '../../functions/core/registry.js';
 import { defineTask } from '../../functions/core/task.js';
@@ -34,6 +35,7 @@ const registry = createRegistry([
     },
   }),
   defineTask({ type: 'fp.ok', schema: z.object({}), handler: () => ({ done: true }) }),
+  defineTask({ type: 'fp.any', schema: z.unknown(), handler: () => ({ done: true }) }),
   defineTask({
     type: 'fp.short',
     schema: z.object({}),
@@ -179,6 +181,34 @@ describe.each(backendFactories)(
         expect(await receive(backend.sqs, p.standard.dlqUrl, 10, 0)).toEqual([]);
       });
     }
+
+    test.each([
+      { levels: MAX_PAYLOAD_DEPTH, status: 'SUCCEEDED' },
+      { levels: MAX_PAYLOAD_DEPTH + 1, status: 'FAILED' },
+    ])('a payload $levels levels deep ends $status', async ({ levels, status }) => {
+      const task = envelope('fp.any', {});
+      // Raw text, as any producer may send it; the payload is `levels` objects deep.
+      const deep = `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+      await send(
+        backend.sqs,
+        p.standard,
+        JSON.stringify(task).replace('"payload":{}', `"payload":${deep}`),
+      );
+      const consumer = buildConsumer(p, registry);
+
+      const response = await consumer.invoke(await receiveEvent(p, p.standard, 1));
+
+      expect(response.batchItemFailures).toEqual([]);
+      const record = await p.store.get(task.id);
+      expect(record?.status).toBe(status);
+      const copies = await receive(backend.sqs, p.standard.dlqUrl, 10, status === 'FAILED' ? 1 : 0);
+      if (status === 'SUCCEEDED') expect(copies).toEqual([]);
+      else {
+        expect(record?.lastError).toMatchObject({ code: 'invalid_payload' });
+        expect(record?.lastError?.message).toContain(`at most ${MAX_PAYLOAD_DEPTH} are allowed`);
+        expect(copies).toHaveLength(1);
+      }
+    });
 
     test('dead-letters a FIFO task in its message group, deduplicated by message id', async () => {
       const task = envelope('fp.permanent', {});

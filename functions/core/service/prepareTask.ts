@@ -1,4 +1,5 @@
 import { type Envelope, serializeEnvelope, TASK_TYPE_PATTERN } from '../envelope.js';
+import { assertPayloadDepth } from '../nesting.js';
 import { newEnvelope } from '../newEnvelope.js';
 import type { NewTask, OutgoingMessage, QueueRoute } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
@@ -59,6 +60,8 @@ export class TaskPreparer {
         { path: ['delaySeconds'], message: 'FIFO queues do not take a per-message delay' },
       ]);
     }
+    // Before serialising it: JSON.stringify recurses too.
+    assertPayloadDepth(input.type, input.payload);
     const payloadJson = this.payloadJson(input.payload);
     // Throws InvalidPayloadError with the zod issues.
     registry.parsePayload(input.type, input.payload);
