@@ -54,8 +54,6 @@ export const alarmsSchema = z.strictObject({
 });
 
 export type AlarmName = keyof z.output<typeof alarmsSchema>;
-/** One alarm's settings, with defaults applied. */
-export type AlarmSettings = z.output<typeof alarmsSchema>[AlarmName];
 export type AlarmsDefinition = z.output<typeof alarmsSchema>;
 export const ALARM_NAMES = Object.keys(alarmsSchema.shape) as AlarmName[];
 

@@ -49,5 +49,4 @@ export const apiSchema = z.strictObject({
   accessLogRetentionDays: logRetentionDaysSchema.default(30),
 });
 
-export type ApiDefinition = z.output<typeof apiSchema>;
 export type ApiAuthorization = z.output<typeof apiAuthorizationSchema>;

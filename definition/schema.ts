@@ -11,8 +11,6 @@ export const SQS_MIN_RETENTION_SECONDS = 60;
 export const SQS_MAX_RETENTION_DAYS = 14;
 export const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
-export { LOG_RETENTION_DAYS } from './logRetention.js';
-
 const retentionDays = z
   .number()
   .min(

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PoisonMessageError, type ValidationIssue } from './errors.js';
+import { describeIssues, PoisonMessageError, type ValidationIssue } from './errors.js';
 
 /** Task type names: lowercase, start with a letter, at most 64 characters. */
 export const TASK_TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
@@ -57,9 +57,7 @@ export function parseEnvelope(body: string): Envelope {
     const issues = toValidationIssues(parsed.error);
     throw new PoisonMessageError(
       'not_envelope',
-      `message body is not a taskpipe envelope v${ENVELOPE_VERSION}: ${issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ')}`,
+      `message body is not a taskpipe envelope v${ENVELOPE_VERSION}: ${describeIssues(issues)}`,
       { issues },
     );
   }

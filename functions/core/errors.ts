@@ -75,6 +75,11 @@ export interface ValidationIssue {
   code?: string;
 }
 
+/** Issues as one line: `path: message; …`, the root shown as `(root)`. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
+  return issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
 /** The payload does not match the task's schema. Never retried. */
 export class InvalidPayloadError extends TaskpipeError {
   readonly code = 'invalid_payload';
@@ -84,12 +89,9 @@ export class InvalidPayloadError extends TaskpipeError {
     readonly taskType: string,
     readonly issues: ValidationIssue[],
   ) {
-    super(
-      `payload for task type "${taskType}" is invalid: ${issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ')}`,
-      { details: { issues } },
-    );
+    super(`payload for task type "${taskType}" is invalid: ${describeIssues(issues)}`, {
+      details: { issues },
+    });
   }
 }
 

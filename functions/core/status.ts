@@ -17,9 +17,6 @@ export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
   'CANCELLED',
 ]);
 
-/** States a claim may start from (besides an absent item or an expired RUNNING lease). */
-export const CLAIMABLE_STATUSES: ReadonlySet<TaskStatus> = new Set(['QUEUED', 'RETRYING']);
-
 export interface TaskErrorInfo {
   code: string;
   message: string;

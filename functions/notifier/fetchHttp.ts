@@ -1,18 +1,10 @@
 import { readResponseBody } from '../tasks/responseBody.js';
+import { systemErrorCode } from '../tasks/systemErrorCode.js';
 import { WebhookDeliveryError } from './errors.js';
 import type { HttpAnswer, HttpPort, WebhookRequest } from './ports.js';
 
 /** Bodies of webhook answers are short; more is only read to be thrown away. */
 const ANSWER_BYTES = 2048;
-
-// fetch reports a failed connection as a TypeError whose cause carries the system code.
-function systemErrorCode(thrown: unknown): string | undefined {
-  const cause: unknown = thrown instanceof Error ? thrown.cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause) {
-    return typeof cause.code === 'string' ? cause.code : undefined;
-  }
-  return undefined;
-}
 
 /**
  * The HTTP port over the global `fetch`. The timeout covers the whole exchange, body

@@ -13,6 +13,7 @@ import {
 } from './httpPostPayload.js';
 import { type ResponseBody, readResponseBody } from './responseBody.js';
 import { parseRetryAfter } from './retryAfter.js';
+import { systemErrorCode } from './systemErrorCode.js';
 
 /** What a 2xx answer becomes: its status and, when there was one, its (bounded) body. */
 export interface HttpPostResult extends ResponseBody {
@@ -34,15 +35,6 @@ const SNIPPET_CHARS = 256;
 function snippet(body: unknown): string | undefined {
   if (body === undefined) return undefined;
   return (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, SNIPPET_CHARS);
-}
-
-// fetch reports a failed connection as a TypeError whose cause carries the system code.
-function systemErrorCode(thrown: unknown): string | undefined {
-  const cause: unknown = thrown instanceof Error ? thrown.cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause) {
-    return typeof cause.code === 'string' ? cause.code : undefined;
-  }
-  return undefined;
 }
 
 /** Why no response arrived: the task was stopped, the request timed out, or the network failed. */

@@ -8,17 +8,9 @@ import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { consumerEnvironment } from './consumerEnvironment.js';
-import {
-  bundledFunctionProps,
-  FUNCTION_RUNTIME,
-  functionRoleAndLogs,
-  grantSendOnly,
-} from './functionDefaults.js';
+import { bundledFunctionProps, functionRoleAndLogs, grantSendOnly } from './functionDefaults.js';
 import { type PipelineStorage, storageMismatches } from './PipelineStorage.js';
 import { DEFAULT_CONSUMER_ENTRY } from './paths.js';
-
-/** The consumer's runtime: the one every taskpipe function uses. */
-export const CONSUMER_RUNTIME = FUNCTION_RUNTIME;
 
 export interface TaskConsumerProps {
   /** The validated, resolved pipeline definition. */

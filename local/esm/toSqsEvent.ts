@@ -1,9 +1,6 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 
-/** The attributes Lambda's event source mapping asks SQS for. */
-export const RECEIVE_ATTRIBUTE_NAMES = ['All'] as const;
-
 /**
  * Builds the Lambda SQS record for a message received from a queue, the way the event
  * source mapping does: system attributes as strings, message attributes in Lambda's casing.

@@ -92,11 +92,8 @@ export class TaskTable {
   ): Promise<WriteOutcome> {
     return this.conditional(operation, id, async () => {
       const command = new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { [ATTR.id]: str(id) },
+        ...this.onItem(id, e, condition),
         UpdateExpression: e.updateExpression(),
-        ConditionExpression: condition,
-        ...e.attributes(),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       });
@@ -113,10 +110,7 @@ export class TaskTable {
   ): Promise<WriteOutcome> {
     return this.conditional(operation, id, async () => {
       const command = new DeleteItemCommand({
-        TableName: this.tableName,
-        Key: { [ATTR.id]: str(id) },
-        ConditionExpression: condition,
-        ...e.attributes(),
+        ...this.onItem(id, e, condition),
         ReturnValues: 'ALL_OLD',
       });
       return (await this.client.send(command)).Attributes ?? {};
@@ -137,6 +131,16 @@ export class TaskTable {
       ConsistentRead: true,
     });
     return (await this.call(operation, key, () => this.client.send(command))).Item;
+  }
+
+  /** The table, key and condition of a conditional write to item `id`. */
+  private onItem(id: string, e: ExpressionBuilder, condition: string) {
+    return {
+      TableName: this.tableName,
+      Key: { [ATTR.id]: str(id) },
+      ConditionExpression: condition,
+      ...e.attributes(),
+    };
   }
 
   /** Any DynamoDB error becomes a TaskStoreError naming the operation and the key. */

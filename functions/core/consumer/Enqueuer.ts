@@ -3,8 +3,6 @@ import type { TaskRegistry } from '../registry.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../service/prepareTask.js';
 import type { EnqueueOptions } from '../task.js';
 
-export { DEFAULT_PRIORITY } from '../service/prepareTask.js';
-
 /**
  * Follow-up tasks from a handler's `ctx.enqueue`: checked exactly as the API checks a
  * request (type, priority, delay, attempts, payload schema and size), then sent straight

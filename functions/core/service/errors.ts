@@ -1,5 +1,5 @@
 import { TASK_TYPE_PATTERN } from '../envelope.js';
-import { type ErrorCode, TaskpipeError, type ValidationIssue } from '../errors.js';
+import { describeIssues, type ErrorCode, TaskpipeError, type ValidationIssue } from '../errors.js';
 import type { TaskStatus } from '../status.js';
 
 /**
@@ -20,10 +20,7 @@ export class RequestValidationError extends TaskRequestError {
     message: string,
     readonly issues: ValidationIssue[],
   ) {
-    super(
-      `${message}: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-      { details: { issues } },
-    );
+    super(`${message}: ${describeIssues(issues)}`, { details: { issues } });
   }
 }
 
