@@ -98,12 +98,16 @@ async function send(
       ...fifo,
     });
   } catch (error) {
-    await undo().catch(() => {});
-    return {
-      kind: 'left',
-      ...(taskId ? { taskId } : {}),
-      reason: `send_failed: ${(error as Error).name}`,
-    };
+    const reason = `send_failed: ${(error as Error).name}`;
+    const left = { kind: 'left', ...(taskId ? { taskId } : {}) } as const;
+    try {
+      await undo();
+    } catch (undoError) {
+      // The task stays QUEUED with its only copy in the DLQ; a new redrive sends it as it is.
+      const stays = `the task stays QUEUED (restoring FAILED failed: ${(undoError as Error).message}); redrive again`;
+      return { ...left, reason: `${reason}; ${stays}` };
+    }
+    return { ...left, reason };
   }
   try {
     await target.sqs.send(
