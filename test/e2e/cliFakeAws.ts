@@ -56,15 +56,36 @@ function describeStacks(stacks: FakeStacks, name: string): { status: number; bod
 
 /** Taskpipe metrics as the consumer's EMF leaves them: `service` and `TaskType` dimensions. */
 const METRICS = ['TasksSucceeded', 'TasksFailed', 'TasksRetried', 'TaskDuration', 'QueueWait'];
-const VALUES: Record<string, number> = {
-  TasksSucceeded: 90,
-  TasksFailed: 10,
-  TasksRetried: 4,
-  p50: 120,
-  p95: 900,
-  p99: 1_500,
-  Maximum: 7,
+/**
+ * One value per metric and statistic, all different, so that a query for the wrong metric
+ * or statistic gets a wrong figure instead of the right one by chance.
+ */
+const FAKE_METRIC_VALUES: Record<string, number> = {
+  'TasksSucceeded/Sum': 90,
+  'TasksFailed/Sum': 10,
+  'TasksRetried/Sum': 4,
+  'TaskDuration/p50': 120,
+  'TaskDuration/p95': 900,
+  'TaskDuration/p99': 1_500,
+  'QueueWait/p50': 35,
+  'QueueWait/p95': 410,
+  'QueueWait/p99': 2_200,
 };
+/** Peak visible messages per queue name; queues not listed have no data points. */
+const FAKE_QUEUE_PEAKS: Record<string, number> = {
+  'taskpipe-default': 12,
+  'taskpipe-default-dlq': 7,
+  'taskpipe-high-dlq': 3,
+};
+
+function metricValue(q: MetricQuery): number | undefined {
+  const { Metric, Stat } = q.MetricStat;
+  if (Metric.MetricName === 'ApproximateNumberOfMessagesVisible' && Stat === 'Maximum') {
+    const queue = Metric.Dimensions?.find((d) => d.Name === 'QueueName')?.Value ?? '';
+    return FAKE_QUEUE_PEAKS[queue];
+  }
+  return FAKE_METRIC_VALUES[`${Metric.MetricName}/${Stat}`];
+}
 
 /**
  * Answers CloudFormation DescribeStacks (query protocol, XML) and CloudWatch ListMetrics and
@@ -103,8 +124,7 @@ export async function startFakeAws(stacks: FakeStacks): Promise<FakeAws> {
     const queries = (input.MetricDataQueries ?? []) as MetricQuery[];
     json({
       MetricDataResults: queries.map((q) => {
-        const value =
-          VALUES[q.MetricStat.Stat === 'Sum' ? q.MetricStat.Metric.MetricName : q.MetricStat.Stat];
+        const value = metricValue(q);
         return {
           Id: q.Id,
           Label: q.MetricStat.Metric.MetricName,

@@ -81,12 +81,16 @@ describe('taskpipe CLI with --stack', () => {
         counts: expect.objectContaining({ TasksSucceeded: 90, TasksFailed: 10, TasksRetried: 4 }),
         timings: {
           TaskDuration: { p50: 120, p95: 900, p99: 1_500 },
-          QueueWait: { p50: 120, p95: 900, p99: 1_500 },
+          QueueWait: { p50: 35, p95: 410, p99: 2_200 },
         },
         failureRate: 0.1,
       }),
     ]);
-    expect(stats.peakVisible['taskpipe-default-dlq']).toBe(7);
+    expect(stats.peakVisible).toMatchObject({
+      'taskpipe-default': 12,
+      'taskpipe-default-dlq': 7,
+      'taskpipe-high-dlq': 3,
+    });
     expect(stats.queues.map((q) => q.priority)).toEqual(['high', 'default', 'low']);
     // The metric's own dimension set (service and TaskType) is queried, not a guessed one.
     const data = aws.cloudwatch.find((c) => c.action === 'GetMetricData');
