@@ -121,5 +121,7 @@ lines.push(...(never.length ? never.map((f) => `- ${f}`) : ['None.']), '');
 const out = join(root, 'mutation/last-run.md');
 writeFileSync(out, lines.join('\n'));
 // Tables aligned as the formatter keeps them, so `npm run lint` stays clean.
-execFileSync(join(root, 'node_modules/.bin/biome'), ['format', '--write', out], { stdio: 'ignore' });
+execFileSync(join(root, 'node_modules/.bin/biome'), ['format', '--write', out], {
+  stdio: 'ignore',
+});
 console.log(`mutation/last-run.md: ${files.length} files, ${survivors.length} survivors`);
