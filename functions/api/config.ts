@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { parseEnv, type queueRouteSchema, queueRoutesEnvSchema } from '../core/envConfig.js';
+import {
+  envSettings,
+  queueRoutesEnvSchema,
+  retentionDaysEnvSchema,
+  tableNameEnvSchema,
+} from '../core/envConfig.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/service/prepareTask.js';
 
 /**
@@ -9,36 +14,19 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/service/prepareTask.js';
  */
 export const MAX_PAYLOAD_LIMIT_BYTES = 300_000;
 
-/** The API function's environment, parsed once at cold start. */
-export const apiEnvSchema = z.object({
-  TASKPIPE_TABLE_NAME: z.string().min(3).max(255),
-  TASKPIPE_QUEUES: queueRoutesEnvSchema,
-  TASKPIPE_MAX_PAYLOAD_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1_024)
-    .max(MAX_PAYLOAD_LIMIT_BYTES)
-    .default(DEFAULT_MAX_PAYLOAD_BYTES),
-  TASKPIPE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('taskpipe-api'),
+/** Parses the API function's environment, reporting every bad variable with its value. */
+export const parseApiConfig = envSettings('api', {
+  tableName: ['TASKPIPE_TABLE_NAME', tableNameEnvSchema],
+  queues: ['TASKPIPE_QUEUES', queueRoutesEnvSchema],
+  maxPayloadBytes: [
+    'TASKPIPE_MAX_PAYLOAD_BYTES',
+    z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(MAX_PAYLOAD_LIMIT_BYTES)
+      .default(DEFAULT_MAX_PAYLOAD_BYTES),
+  ],
+  retentionDays: ['TASKPIPE_RETENTION_DAYS', retentionDaysEnvSchema],
+  serviceName: ['POWERTOOLS_SERVICE_NAME', z.string().min(1).default('taskpipe-api')],
 });
-
-export interface ApiConfig {
-  tableName: string;
-  queues: z.infer<typeof queueRouteSchema>[];
-  maxPayloadBytes: number;
-  retentionDays: number;
-  serviceName: string;
-}
-
-/** Parses the environment, reporting every bad variable with its value in one error. */
-export function parseApiConfig(env: Record<string, string | undefined>): ApiConfig {
-  const e = parseEnv(apiEnvSchema, env, 'api');
-  return {
-    tableName: e.TASKPIPE_TABLE_NAME,
-    queues: e.TASKPIPE_QUEUES,
-    maxPayloadBytes: e.TASKPIPE_MAX_PAYLOAD_BYTES,
-    retentionDays: e.TASKPIPE_RETENTION_DAYS,
-    serviceName: e.POWERTOOLS_SERVICE_NAME,
-  };
-}

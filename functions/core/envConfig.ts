@@ -43,3 +43,29 @@ export function parseEnv<T extends z.ZodType>(
     }),
   );
 }
+
+/** `TASKPIPE_TABLE_NAME`: the task table's name. */
+export const tableNameEnvSchema = z.string().min(3).max(255);
+/** `TASKPIPE_RETENTION_DAYS`: days a task item is kept after its last write. */
+export const retentionDaysEnvSchema = z.coerce.number().int().min(1).max(3650).default(30);
+
+/** One setting: the environment variable it is read from, and the schema it must meet. */
+type Setting = readonly [variable: string, schema: z.ZodType];
+type Settings<S extends Record<string, Setting>> = { [K in keyof S]: z.output<S[K][1]> };
+
+/**
+ * A function's settings parser: each setting is read from its own environment variable
+ * with its schema, once per cold start, and every bad variable is reported with its value
+ * in one {@link ConfigError} (see {@link parseEnv}).
+ */
+export function envSettings<S extends Record<string, Setting>>(
+  what: string,
+  settings: S,
+): (env: Record<string, string | undefined>) => Settings<S> {
+  const schema = z.object(Object.fromEntries(Object.values(settings)));
+  return (env) => {
+    const parsed = parseEnv(schema, env, what) as Record<string, unknown>;
+    const entries = Object.entries(settings).map(([key, [variable]]) => [key, parsed[variable]]);
+    return Object.fromEntries(entries) as Settings<S>;
+  };
+}

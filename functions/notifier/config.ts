@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { secretNameSchema, WEBHOOK_KINDS } from '../../definition/webhookKinds.js';
-import { parseEnv } from '../core/envConfig.js';
+import { envSettings } from '../core/envConfig.js';
 import { ConfigError } from '../core/errors.js';
 import type { WebhookTarget } from './Notifier.js';
 import { StaticSecretProvider } from './StaticSecretProvider.js';
@@ -37,35 +37,23 @@ const targetsJson = z
       ),
   );
 
-/** The notifier's environment in Lambda, parsed once at cold start. */
-export const notifierEnvSchema = z.object({
-  TASKPIPE_WEBHOOK_TARGETS: targetsJson,
-  TASKPIPE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  TASKPIPE_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  TASKPIPE_SECRET_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('taskpipe'),
+/** Parses the notifier's Lambda environment, reporting every bad variable with its value. */
+export const parseNotifierConfig = envSettings('notifier', {
+  targets: ['TASKPIPE_WEBHOOK_TARGETS', targetsJson],
+  timeoutMs: [
+    'TASKPIPE_WEBHOOK_TIMEOUT_MS',
+    z.coerce.number().int().min(100).max(60_000).default(5_000),
+  ],
+  maxAttempts: ['TASKPIPE_WEBHOOK_MAX_ATTEMPTS', z.coerce.number().int().min(1).max(10).default(3)],
+  secretCacheTtlMs: [
+    'TASKPIPE_SECRET_CACHE_TTL_MS',
+    z.coerce.number().int().min(0).max(3_600_000).default(300_000),
+  ],
+  serviceName: ['POWERTOOLS_SERVICE_NAME', z.string().min(1).default('taskpipe')],
 });
 
-/** The notifier's settings. */
-export interface NotifierConfig {
-  targets: WebhookTarget[];
-  timeoutMs: number;
-  maxAttempts: number;
-  secretCacheTtlMs: number;
-  serviceName: string;
-}
-
-/** Parses the Lambda environment, reporting every bad variable with its value in one error. */
-export function parseNotifierConfig(env: Record<string, string | undefined>): NotifierConfig {
-  const e = parseEnv(notifierEnvSchema, env, 'notifier');
-  return {
-    targets: e.TASKPIPE_WEBHOOK_TARGETS,
-    timeoutMs: e.TASKPIPE_WEBHOOK_TIMEOUT_MS,
-    maxAttempts: e.TASKPIPE_WEBHOOK_MAX_ATTEMPTS,
-    secretCacheTtlMs: e.TASKPIPE_SECRET_CACHE_TTL_MS,
-    serviceName: e.POWERTOOLS_SERVICE_NAME,
-  };
-}
+/** The notifier's settings, parsed once at cold start. */
+export type NotifierConfig = ReturnType<typeof parseNotifierConfig>;
 
 /** Built on first use: the Lambda never reads a local webhook, so its init skips this. */
 const localEnvSchema = () =>
