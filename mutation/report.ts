@@ -65,7 +65,18 @@ function scopeFiles(): string[] {
   );
 }
 
-function reason(m: Mutant): string {
+/**
+ * Reasons written by hand, keyed `file:line:column mutator`; a key whose mutant no longer
+ * survives is simply unused. Without one, the reason is what the run saw.
+ */
+const reasonsFile = join(root, 'mutation/reasons.json');
+const reasons: Record<string, string> = existsSync(reasonsFile)
+  ? JSON.parse(readFileSync(reasonsFile, 'utf8'))
+  : {};
+
+function reason(file: string, m: Mutant): string {
+  const key = `${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`;
+  if (reasons[key]) return reasons[key];
   if (m.status === 'NoCoverage') return 'no test of the unit or integration suites reaches it';
   const tests = m.coveredBy?.length ?? 0;
   return `${tests} test(s) run it and none fails`;
@@ -108,7 +119,7 @@ const survivors = files.flatMap(([name, file]) =>
     .map((m) => {
       const at = `${name}:${m.location.start.line}:${m.location.start.column}`;
       const change = m.replacement ? ` → \`${m.replacement.replace(/\s+/g, ' ')}\`` : '';
-      return `- ${at} ${m.mutatorName}${change}: ${reason(m)}`;
+      return `- ${at} ${m.mutatorName}${change}: ${reason(name, m)}`;
     }),
 );
 lines.push(...(survivors.length ? survivors : ['None.']), '');
