@@ -2,8 +2,8 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { DLQ_ATTRIBUTE } from '../../functions/core/consumer/deadLetterAttributes.js';
-import { PermanentError } from '../../functions/core/errors.js';
-import type { LogFields, Logger } from '../../functions/core/ports.js';
+import { PermanentError, RetryableError } from '../../functions/core/errors.js';
+import type { Clock, LogFields, Logger } from '../../functions/core/ports.js';
 import { createRegistry } from '../../functions/core/registry.js';
 import { defineTask } from '../../functions/core/task.js';
 import { type Backend, backendFactories } from '../helpers/backends.js';
@@ -41,6 +41,15 @@ const registry = createRegistry([
     },
   }),
   defineTask({ type: 'fr.ok', schema: z.object({ n: z.number() }), handler: () => null }),
+  defineTask({
+    type: 'fr.retry',
+    schema: z.object({}),
+    maxAttempts: 3,
+    backoff: { baseMs: 2_000, capMs: 60_000 },
+    handler: () => {
+      throw new RetryableError('downstream busy');
+    },
+  }),
 ]);
 
 // What a failure leaves behind besides its status: metrics, logs, the DLQ copy's facts.
@@ -81,6 +90,73 @@ describe.each(backendFactories)('failure records on $name', ({ name, start, skip
         },
       },
     ]);
+  });
+
+  test("counts and logs a success and a retry, timed by the consumer's clock", async () => {
+    const ok = envelope('fr.ok', { n: 1 });
+    const retry = envelope('fr.retry', {});
+    // The clock stands before the messages were sent: queue wait is 0, never negative.
+    const now = Date.now();
+    const clock: Clock = { now: () => now };
+    for (const t of [ok, retry]) await send(backend.sqs, p.standard, t);
+    const logger = new RecordingLogger();
+    const consumer = buildConsumer(p, registry, { logger, clock, random: () => 0.5 });
+    const event = await receiveEvent(p, p.standard, 2);
+    const messageId = (id: string) => event.Records.find((r) => r.body.includes(id))?.messageId;
+
+    await consumer.invoke(event);
+
+    const events = (type: string) => consumer.metrics.events.filter((e) => e.type === type);
+    expect(events('fr.ok')).toEqual([
+      { type: 'fr.ok', outcome: 'started', queueWaitMs: 0 },
+      { type: 'fr.ok', outcome: 'succeeded', durationMs: 0 },
+    ]);
+    expect(events('fr.retry')).toEqual([
+      { type: 'fr.retry', outcome: 'started', queueWaitMs: 0 },
+      { type: 'fr.retry', outcome: 'attempted', durationMs: 0 },
+      { type: 'fr.retry', outcome: 'retried' },
+    ]);
+    const fields = (t: { id: string; type: string }) => ({
+      taskId: t.id,
+      type: t.type,
+      attempt: 1,
+      messageId: messageId(t.id),
+    });
+    expect(logger.lines).toContainEqual({
+      level: 'info',
+      message: 'task succeeded',
+      fields: { ...fields(ok), durationMs: 0 },
+    });
+    expect(logger.lines).toContainEqual({
+      level: 'warn',
+      message: 'task will retry',
+      fields: {
+        ...fields(retry),
+        delayMs: 1_000,
+        error: { code: 'retryable', message: 'downstream busy' },
+      },
+    });
+  });
+
+  test('logs a record it does not start near the deadline', async () => {
+    await send(backend.sqs, p.standard, envelope('fr.ok', { n: 1 }));
+    const logger = new RecordingLogger();
+    const consumer = buildConsumer(p, registry, { logger, config: { safetyMarginMs: 5_000 } });
+    const event = await receiveEvent(p, p.standard, 1);
+
+    await consumer.invoke(event, 1_000);
+
+    expect(consumer.metrics.events).toEqual([]);
+    expect(logger.lines).toContainEqual({
+      level: 'warn',
+      message: 'record not started: invocation deadline near',
+      fields: {
+        messageId: event.Records[0]?.messageId,
+        error: expect.stringMatching(
+          /^not started: \d+ ms left in the invocation, under the safety margin$/,
+        ),
+      },
+    });
   });
 
   test('counts a permanent failure as failed and an invalid payload as poison, and logs each', async () => {
