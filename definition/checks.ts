@@ -1,6 +1,7 @@
 import { InvalidPayloadError } from '../functions/core/errors.js';
 import { notifierTimeoutProblem } from './alarms.js';
-import type { ConsumerDefinition, PipelineDefinition, QueueDefinition } from './schema.js';
+import { concurrencyProblems } from './concurrency.js';
+import type { PipelineDefinition, QueueDefinition } from './schema.js';
 
 /**
  * Cross-field checks of a resolved definition (DESIGN §5). Pure: each returns the problems
@@ -74,17 +75,6 @@ export function maxReceiveCountProblem(q: ResolvedQueue, largestMaxAttempts: num
   const minimum = minimumMaxReceiveCount(largestMaxAttempts);
   if (q.maxReceiveCount >= minimum) return undefined;
   return `queue "${q.priority}": maxReceiveCount ${q.maxReceiveCount} must be ≥ max(5, largest task maxAttempts ${largestMaxAttempts} + 1) = ${minimum}`;
-}
-
-export function reservedConcurrencyProblem(
-  consumer: ConsumerDefinition,
-  queues: readonly QueueDefinition[],
-): string | undefined {
-  if (consumer.reservedConcurrency === undefined) return undefined;
-  const caps = queues.map((q) => q.maxConcurrency);
-  const sum = caps.reduce((a, b) => a + b, 0);
-  if (consumer.reservedConcurrency >= sum) return undefined;
-  return `consumer.reservedConcurrency ${consumer.reservedConcurrency} must be ≥ the sum of the queues' maxConcurrency ${caps.join(' + ')} = ${sum}, or throttled batches use up receive counts`;
 }
 
 /** Batching and FIFO limits of the SQS event source. */
@@ -232,7 +222,7 @@ export function definitionProblems(config: PipelineConfig, policies: TaskPolicie
   return [
     ...queueSetProblems(config),
     ...perQueue,
-    reservedConcurrencyProblem(config.consumer, config.queues),
+    ...concurrencyProblems(config),
     ...taskTimeoutProblems(config, policies),
     ...retryWindowProblems(config, policies),
     tableRetentionProblem(config),

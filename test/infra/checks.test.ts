@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parsePipelineDefinition } from '../../definition/index.js';
+import { SMALL_QUOTA_DEFINITION } from '../../definition/smallQuota.js';
+import { testRegistry } from './fixtures.js';
 import { problemsOf, queues } from './problems.js';
 
 describe('cross-field checks', () => {
@@ -59,8 +62,31 @@ describe('cross-field checks', () => {
 
   it('reserved concurrency must cover the sum of the event source caps', () => {
     expect(problemsOf({ consumer: { reservedConcurrency: 30 } })).toEqual([
-      "consumer.reservedConcurrency 30 must be ≥ the sum of the queues' maxConcurrency 20 + 10 + 5 = 35, or throttled batches use up receive counts",
+      "consumer.reservedConcurrency 30 must be ≥ the queues' maxConcurrency 20 + 10 + 5 = 35, or throttled batches use up receive counts",
     ]);
+  });
+
+  it('reserved concurrency must leave 100 executions unreserved', () => {
+    expect(
+      problemsOf({ accountConcurrency: 1000, consumer: { reservedConcurrency: 901 } }),
+    ).toEqual([
+      'consumer.reservedConcurrency 901 must leave 100 of accountConcurrency 1000 unreserved (at most 900), as Lambda requires',
+    ]);
+    expect(() =>
+      parsePipelineDefinition({ consumer: { reservedConcurrency: 900 } }, testRegistry),
+    ).not.toThrow();
+  });
+
+  it('the caps, the API and the notifier must fit in the account quota', () => {
+    expect(problemsOf({ accountConcurrency: 10 })).toEqual([
+      "the queues' maxConcurrency 20 + 10 + 5 = 35, plus 10 for the API (api.throttling.rateLimit 100 × 0.1 s) and 1 for the notifier, is 46: more than accountConcurrency 10, the account's Lambda concurrency quota. Throttled batches use up receive counts; lower the caps, or raise the quota (Service Quotas) and then accountConcurrency",
+    ]);
+  });
+
+  it('the default needs no reservation, and the small-quota setting fits a quota of 10', () => {
+    expect(parsePipelineDefinition({}, testRegistry).consumer.reservedConcurrency).toBeUndefined();
+    const config = parsePipelineDefinition(SMALL_QUOTA_DEFINITION, testRegistry);
+    expect(config.accountConcurrency).toBe(10);
   });
 
   it('batching limits: > 10 records need a window; FIFO takes ≤ 10 and no window', () => {
