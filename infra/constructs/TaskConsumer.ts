@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { consumerEnvironment } from './consumerEnvironment.js';
+import { checkEnvironmentSize } from './environmentSize.js';
 import {
   bundledFunctionProps,
   FUNCTION_RUNTIME,
@@ -50,6 +51,8 @@ export class TaskConsumer extends Construct {
     if (mismatches.length)
       throw new ConfigError('storage does not match the definition', mismatches);
     const { consumer } = config;
+    const longestEnv = consumerEnvironment(this, config, storage, 'longest');
+    checkEnvironmentSize('consumer', longestEnv, storage.queues.length);
     const logs = functionRoleAndLogs(this, consumer.logRetentionDays);
     this.role = logs.role;
     this.logGroup = logs.logGroup;
