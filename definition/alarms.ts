@@ -24,8 +24,17 @@ function alarm(threshold: number, evaluationPeriods = 1) {
 export const alarmsSchema = z.strictObject({
   /** Messages visible on any dead-letter queue. */
   deadLetterQueueNotEmpty: alarm(1),
-  /** Age of the oldest message on a queue, in seconds. */
-  oldestMessageAge: alarm(600, 3),
+  /**
+   * Age of the oldest message on a queue, as a percentage (1–99) of the queue's retention:
+   * a message that old is at risk of expiring unread. Retries waiting out a backoff count
+   * toward the age, so an absolute number of seconds would page for healthy retries.
+   */
+  oldestMessageAge: z
+    .strictObject({
+      ...alarmShape(50, 3),
+      threshold: z.number().min(1).max(99).default(50),
+    })
+    .prefault({}),
   /** Consumer invocation errors per period. */
   consumerErrors: alarm(1),
   /** Consumer throttles per period. */

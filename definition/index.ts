@@ -2,6 +2,7 @@ export * from './alarms.js';
 export * from './api.js';
 export * from './checks.js';
 export * from './concurrency.js';
+export * from './oldestMessageAge.js';
 export * from './parsePipelineDefinition.js';
 export { pipelineDefinition } from './pipeline.js';
 export * from './schedules.js';

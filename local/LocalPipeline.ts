@@ -155,7 +155,7 @@ export class LocalPipeline {
             name: config.name,
             sqs: clients.sqs,
             sqsEndpoint: emulators.sqsEndpoint,
-            alarms: localAlarms(config, queues, clients.sqs, metrics),
+            alarms: localAlarms(config, queues, clients.sqs, metrics, emulators.sqsEndpoint),
             closePeriod: () => metrics.closePeriod(),
             periodSeconds: options.alarms.periodSeconds,
             ...(options.alarms.webhook ? { webhook: options.alarms.webhook } : {}),

@@ -1,8 +1,13 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { PipelineConfig } from '../../definition/checks.js';
+import {
+  oldestMessageAgeRunbook,
+  oldestMessageAgeThresholdSeconds,
+} from '../../definition/oldestMessageAge.js';
 import type { LocalMetrics } from '../LocalMetrics.js';
 import type { LocalQueue } from '../resources.js';
 import type { LocalAlarm } from './AlarmEvaluator.js';
+import { observeAgeOfOldestMessage } from './queueAge.js';
 
 /**
  * The alarms of the definition that can be observed locally: DLQ depth, oldest message
@@ -14,6 +19,7 @@ export function localAlarms(
   queues: readonly LocalQueue[],
   sqs: SQSClient,
   metrics: LocalMetrics,
+  sqsEndpoint: string,
 ): LocalAlarm[] {
   const a = config.alarms;
   const out: LocalAlarm[] = [];
@@ -29,18 +35,17 @@ export function localAlarms(
         observe: () => messagesOn(sqs, q.dlqUrl),
       });
     }
-    if (a.oldestMessageAge.enabled) {
+    const resolved = config.queues.find((r) => r.priority === q.priority);
+    if (a.oldestMessageAge.enabled && resolved) {
+      const percent = a.oldestMessageAge.threshold;
       out.push({
         name: `${config.name}-${q.priority}-oldest-message-age`,
-        description: `Messages wait too long on the ${q.priority} queue: the consumer is behind or failing. Check its errors and concurrency.`,
+        description: oldestMessageAgeRunbook(resolved, percent),
         metric: sqsMetric('ApproximateAgeOfOldestMessage', q.name, 'Maximum'),
-        threshold: a.oldestMessageAge.threshold,
+        threshold: oldestMessageAgeThresholdSeconds(resolved, percent),
         comparison: 'GreaterThanOrEqualToThreshold',
         evaluationPeriods: a.oldestMessageAge.evaluationPeriods,
-        observe: async () => {
-          const ms = metrics.lastPeriod.oldestAgeMs.get(q.name);
-          return ms === undefined ? undefined : Math.floor(ms / 1000);
-        },
+        observe: () => observeAgeOfOldestMessage(sqsEndpoint, q.name),
       });
     }
   }

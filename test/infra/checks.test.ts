@@ -29,6 +29,24 @@ describe('cross-field checks', () => {
     ]);
   });
 
+  it('the oldest-message-age alarm waits longer than any task’s healthy retries', () => {
+    // mail.send can take 414 s; 50% of a 0.009-day retention (778 s) is 389 s.
+    expect(
+      problemsOf(queues({ priority: 'default', maxConcurrency: 10, retentionDays: 0.009 })),
+    ).toEqual([
+      'alarms.oldestMessageAge.threshold 50% of queue "default"\'s retention is 389 s, but task type "mail.send" can take 414 s through its retries: healthy retries would page. Raise the threshold or the queue\'s retentionDays',
+    ]);
+    expect(() =>
+      parsePipelineDefinition(
+        {
+          queues: [{ priority: 'default', maxConcurrency: 10, retentionDays: 0.009 }],
+          alarms: { oldestMessageAge: { threshold: 90 } },
+        },
+        testRegistry,
+      ),
+    ).not.toThrow();
+  });
+
   it('payload, result and error together must fit in one DynamoDB item', () => {
     expect(
       problemsOf({ api: { maxPayloadBytes: 300_000 }, consumer: { maxResultBytes: 40_000 } }),
