@@ -62,6 +62,14 @@ export const alarmsSchema = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * The DLQ alarms' note on messages SQS moved itself. A throttled invocation never runs our
+ * code, yet its receive counts toward maxReceiveCount, so a task can reach the DLQ with
+ * no failure recorded.
+ */
+export const WITHOUT_STATUS_NOTE =
+  'A dead letter whose task is not FAILED was dead-lettered without a status: SQS moved it after maxReceiveCount receives (throttled invocations never run the consumer); `taskpipe stats` counts them, and redrive sets them QUEUED like the failed ones.';
+
 export type AlarmName = keyof z.output<typeof alarmsSchema>;
 /** One alarm's settings, with defaults applied. */
 export type AlarmSettings = z.output<typeof alarmsSchema>[AlarmName];

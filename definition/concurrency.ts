@@ -60,3 +60,12 @@ export function concurrencyProblems(config: ConcurrencyInput): string[] {
   }
   return problems;
 }
+
+/**
+ * The executions the consumer can have at once: its reservation, or what the account's
+ * quota leaves beside the API and the notifier. The local runtime throttles beyond it.
+ */
+export function consumerConcurrencyLimit(config: Omit<ConcurrencyInput, 'queues'>): number {
+  if (config.consumer.reservedConcurrency !== undefined) return config.consumer.reservedConcurrency;
+  return Math.max(1, config.accountConcurrency - apiConcurrency(config.api) - NOTIFIER_CONCURRENCY);
+}

@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { WITHOUT_STATUS_NOTE } from '../../definition/alarms.js';
 import type { PipelineConfig } from '../../definition/checks.js';
 import {
   oldestMessageAgeRunbook,
@@ -27,7 +28,7 @@ export function localAlarms(
     if (a.deadLetterQueueNotEmpty.enabled) {
       out.push({
         name: `${config.name}-${q.priority}-dlq-not-empty`,
-        description: `Tasks from the ${q.priority} queue failed and wait on its dead-letter queue. Inspect them, fix the cause, then redrive with: npx taskpipe redrive --queue ${q.priority}`,
+        description: `Tasks from the ${q.priority} queue failed and wait on its dead-letter queue. Inspect them, fix the cause, then redrive with: npx taskpipe redrive --queue ${q.priority}. ${WITHOUT_STATUS_NOTE}`,
         metric: sqsMetric('ApproximateNumberOfMessagesVisible', q.dlqName, 'Maximum'),
         threshold: a.deadLetterQueueNotEmpty.threshold,
         comparison: 'GreaterThanOrEqualToThreshold',

@@ -6,6 +6,7 @@ import {
   oldestMessageAgeRunbook,
   oldestMessageAgeThresholdSeconds,
   type ResolvedQueue,
+  WITHOUT_STATUS_NOTE,
 } from '../../../definition/index.js';
 import type { PriorityQueue } from '../PriorityQueue.js';
 import { pascalCase } from '../pascalCase.js';
@@ -37,7 +38,7 @@ export function queueAlarms(
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     // SQS stops sending metrics for a queue idle for six hours: an idle DLQ is empty.
     treatMissingData: TreatMissingData.NOT_BREACHING,
-    runbook: `Tasks from the "${q.priority}" queue failed for good and wait on its dead-letter queue. Find the cause with \`npx taskpipe list --status FAILED --stack ${Stack.of(q.queue).stackName}\` and the consumer logs, fix it, then redrive: ${redriveCommand(q)}`,
+    runbook: `Tasks from the "${q.priority}" queue failed for good and wait on its dead-letter queue. Find the cause with \`npx taskpipe list --status FAILED --stack ${Stack.of(q.queue).stackName}\` and the consumer logs, fix it, then redrive: ${redriveCommand(q)}. ${WITHOUT_STATUS_NOTE}`,
   });
   const age = factory.create({
     id: `${name}OldestMessageAge`,
