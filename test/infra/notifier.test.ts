@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -17,6 +17,7 @@ import {
   WEBHOOK_SECRET_PLACEHOLDER,
   WebhookSecrets,
 } from '../../infra/constructs/WebhookSecrets.js';
+import { missingEntries } from '../helpers/bundleEntries.js';
 import { logicalId, tempDir, testApp } from './fixtures.js';
 import { definitionWithWebhooks, monitoringStack, testWebhooks } from './monitoringFixtures.js';
 
@@ -214,12 +215,8 @@ describe('webhook secrets the stack creates', () => {
 });
 
 // Real bundling of the notifier (every other synth skips bundling).
-const entryExists = existsSync(DEFAULT_NOTIFIER_ENTRY);
-if (!entryExists) {
-  console.warn(
-    `Skipping the notifier bundling test: the notifier entry ${DEFAULT_NOTIFIER_ENTRY} does not exist yet.`,
-  );
-}
+const entryExists =
+  missingEntries('the notifier bundling test', [DEFAULT_NOTIFIER_ENTRY]).length === 0;
 
 describe.skipIf(!entryExists)('notifier bundle', () => {
   let bundleDir: string;
