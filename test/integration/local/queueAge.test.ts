@@ -12,6 +12,8 @@ import { startEmulators } from '../../helpers/emulators.js';
 
 const HOUR_MS = 3_600_000;
 
+// fauxqs only: the local runtime embeds fauxqs and reads its inspection endpoint, which
+// moto does not have (on AWS, CloudWatch computes the metric).
 // The local alarm reads the age from every message fauxqs holds, in flight included, the
 // way CloudWatch does: a retry waiting out a long backoff still makes the queue old.
 describe('local ApproximateAgeOfOldestMessage (fauxqs)', () => {
