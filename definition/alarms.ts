@@ -90,6 +90,18 @@ export const webhookSchema = z.strictObject({
    * already exists.
    */
   createSecret: z.boolean().default(false),
+  /**
+   * The customer-managed KMS key that encrypts an existing secret, so the notifier may
+   * decrypt it (through Secrets Manager only). Leave out for the default `aws/secretsmanager`
+   * key, which needs no grant.
+   */
+  kmsKeyArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+      'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+    )
+    .optional(),
 });
 
 export const webhooksSchema = z.array(webhookSchema);

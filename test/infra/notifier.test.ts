@@ -20,6 +20,7 @@ import {
 import { missingEntries } from '../helpers/bundleEntries.js';
 import { logicalId, tempDir, testApp } from './fixtures.js';
 import { definitionWithWebhooks, monitoringStack, testWebhooks } from './monitoringFixtures.js';
+import { problemsOf } from './problems.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
@@ -123,6 +124,46 @@ describe('notifier function', () => {
       ':secret:taskpipe/webhooks/oncall-??????',
       ':secret:taskpipe/webhooks/ops-??????',
     ]);
+  });
+});
+
+describe('a webhook secret under a customer-managed key', () => {
+  it('may be decrypted by the notifier, through Secrets Manager only', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const { monitoring, template: t } = monitoringStack({
+      ...definitionWithWebhooks,
+      webhooks: [{ ...testWebhooks[0]!, kmsKeyArn: keyArn }],
+    });
+    const role = logicalId(monitoring.notifier!.role);
+    const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes(role),
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as Json[];
+
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('kms:'))).toEqual([
+      {
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: keyArn,
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+            },
+          },
+        },
+      },
+    ]);
+    const read = statements.find((st) => JSON.stringify(st.Action).includes('GetSecretValue'));
+    expect(JSON.stringify(read?.Resource)).toContain(':secret:taskpipe/webhooks/ops-??????');
+  });
+
+  it('is refused when the key is not a KMS key ARN', () => {
+    expect(problemsOf({ webhooks: [{ ...testWebhooks[0], kmsKeyArn: 'alias/webhooks' }] })).toEqual(
+      [
+        'webhooks[0].kmsKeyArn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) (got "alias/webhooks")',
+      ],
+    );
   });
 });
 
