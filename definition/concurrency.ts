@@ -35,7 +35,7 @@ export function concurrencyProblems(config: ConcurrencyInput): string[] {
   const { accountConcurrency, consumer } = config;
   const caps = config.queues.map((q) => q.maxConcurrency);
   const capSum = caps.reduce((a, b) => a + b, 0);
-  const capText = `the queues' maxConcurrency ${caps.join(' + ')} = ${capSum}`;
+  const capText = `the sum of the queues' maxConcurrency ${caps.join(' + ')} = ${capSum}`;
   const reserved = consumer.reservedConcurrency;
   const problems: string[] = [];
   if (reserved !== undefined && reserved < capSum) {

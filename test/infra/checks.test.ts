@@ -80,7 +80,7 @@ describe('cross-field checks', () => {
 
   it('reserved concurrency must cover the sum of the event source caps', () => {
     expect(problemsOf({ consumer: { reservedConcurrency: 30 } })).toEqual([
-      "consumer.reservedConcurrency 30 must be ≥ the queues' maxConcurrency 20 + 10 + 5 = 35, or throttled batches use up receive counts",
+      "consumer.reservedConcurrency 30 must be ≥ the sum of the queues' maxConcurrency 20 + 10 + 5 = 35, or throttled batches use up receive counts",
     ]);
   });
 
@@ -97,7 +97,7 @@ describe('cross-field checks', () => {
 
   it('the caps, the API and the notifier must fit in the account quota', () => {
     expect(problemsOf({ accountConcurrency: 10 })).toEqual([
-      "the queues' maxConcurrency 20 + 10 + 5 = 35, plus 10 for the API (api.throttling.rateLimit 100 × 0.1 s) and 1 for the notifier, is 46: more than accountConcurrency 10, the account's Lambda concurrency quota. Throttled batches use up receive counts; lower the caps, or raise the quota (Service Quotas) and then accountConcurrency",
+      "the sum of the queues' maxConcurrency 20 + 10 + 5 = 35, plus 10 for the API (api.throttling.rateLimit 100 × 0.1 s) and 1 for the notifier, is 46: more than accountConcurrency 10, the account's Lambda concurrency quota. Throttled batches use up receive counts; lower the caps, or raise the quota (Service Quotas) and then accountConcurrency",
     ]);
   });
 
