@@ -24,8 +24,17 @@ function alarm(threshold: number, evaluationPeriods = 1) {
 export const alarmsSchema = z.strictObject({
   /** Messages visible on any dead-letter queue. */
   deadLetterQueueNotEmpty: alarm(1),
-  /** Age of the oldest message on a queue, in seconds. */
-  oldestMessageAge: alarm(600, 3),
+  /**
+   * Age of the oldest message on a queue, as a percentage (1–99) of the queue's retention:
+   * a message that old is at risk of expiring unread. Retries waiting out a backoff count
+   * toward the age, so an absolute number of seconds would page for healthy retries.
+   */
+  oldestMessageAge: z
+    .strictObject({
+      ...alarmShape(50, 3),
+      threshold: z.number().min(1).max(99).default(50),
+    })
+    .prefault({}),
   /** Consumer invocation errors per period. */
   consumerErrors: alarm(1),
   /** Consumer throttles per period. */
@@ -53,6 +62,14 @@ export const alarmsSchema = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * The DLQ alarms' note on messages SQS moved itself. A throttled invocation never runs our
+ * code, yet its receive counts toward maxReceiveCount, so a task can reach the DLQ with
+ * no failure recorded.
+ */
+export const WITHOUT_STATUS_NOTE =
+  'A dead letter whose task is not FAILED was dead-lettered without a status: SQS moved it after maxReceiveCount receives (throttled invocations never run the consumer); `taskpipe stats` counts them, and redrive sets them QUEUED like the failed ones.';
+
 export type AlarmName = keyof z.output<typeof alarmsSchema>;
 export type AlarmsDefinition = z.output<typeof alarmsSchema>;
 export const ALARM_NAMES = Object.keys(alarmsSchema.shape) as AlarmName[];
@@ -71,6 +88,18 @@ export const webhookSchema = z.strictObject({
    * already exists.
    */
   createSecret: z.boolean().default(false),
+  /**
+   * The customer-managed KMS key that encrypts an existing secret, so the notifier may
+   * decrypt it (through Secrets Manager only). Leave out for the default `aws/secretsmanager`
+   * key, which needs no grant.
+   */
+  kmsKeyArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+      'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+    )
+    .optional(),
 });
 
 export const webhooksSchema = z.array(webhookSchema);

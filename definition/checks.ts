@@ -1,6 +1,8 @@
 import { InvalidPayloadError } from '../functions/core/errors.js';
 import { notifierTimeoutProblem } from './alarms.js';
-import type { ConsumerDefinition, PipelineDefinition, QueueDefinition } from './schema.js';
+import { concurrencyProblems } from './concurrency.js';
+import { oldestMessageAgeProblems } from './oldestMessageAge.js';
+import type { PipelineDefinition, QueueDefinition } from './schema.js';
 
 /**
  * Cross-field checks of a resolved definition (DESIGN §5). Pure: each returns the problems
@@ -76,17 +78,6 @@ export function maxReceiveCountProblem(q: ResolvedQueue, largestMaxAttempts: num
   return `queue "${q.priority}": maxReceiveCount ${q.maxReceiveCount} must be ≥ max(5, largest task maxAttempts ${largestMaxAttempts} + 1) = ${minimum}`;
 }
 
-export function reservedConcurrencyProblem(
-  consumer: ConsumerDefinition,
-  queues: readonly QueueDefinition[],
-): string | undefined {
-  if (consumer.reservedConcurrency === undefined) return undefined;
-  const caps = queues.map((q) => q.maxConcurrency);
-  const sum = caps.reduce((a, b) => a + b, 0);
-  if (consumer.reservedConcurrency >= sum) return undefined;
-  return `consumer.reservedConcurrency ${consumer.reservedConcurrency} must be ≥ the sum of the queues' maxConcurrency ${caps.join(' + ')} = ${sum}, or throttled batches use up receive counts`;
-}
-
 /** Batching and FIFO limits of the SQS event source. */
 export function batchingProblems(q: QueueDefinition): string[] {
   const problems: string[] = [];
@@ -149,14 +140,18 @@ export function taskTimeoutProblems(config: PipelineConfig, policies: TaskPolici
  * backoff before each retry. SQS drops a message at its retention — it does not go to the
  * DLQ — so a task whose retries outlast the shortest queue retention could vanish.
  */
+export function retryWindowSeconds(d: TaskPolicies['definitions'][number]): number {
+  let backoffMs = 0;
+  for (let retry = 1; retry < d.maxAttempts; retry++) {
+    backoffMs += Math.min(d.backoff.capMs, d.backoff.baseMs * 2 ** (retry - 1));
+  }
+  return Math.ceil((backoffMs + d.maxAttempts * d.timeoutMs) / 1000);
+}
+
 export function retryWindowProblems(config: PipelineConfig, policies: TaskPolicies): string[] {
   const retentionSeconds = Math.min(...config.queues.map((q) => q.retentionSeconds));
   return policies.definitions.flatMap((d) => {
-    let backoffMs = 0;
-    for (let retry = 1; retry < d.maxAttempts; retry++) {
-      backoffMs += Math.min(d.backoff.capMs, d.backoff.baseMs * 2 ** (retry - 1));
-    }
-    const worstSeconds = Math.ceil((backoffMs + d.maxAttempts * d.timeoutMs) / 1000);
+    const worstSeconds = retryWindowSeconds(d);
     if (worstSeconds < retentionSeconds) return [];
     return [
       `task type "${d.type}": ${d.maxAttempts} attempts with their timeouts and backoff can take ${worstSeconds} s, not less than the shortest queue retention ${retentionSeconds} s; SQS would drop the message before the last attempt`,
@@ -206,7 +201,6 @@ export function webhookProblems(config: PipelineConfig): string[] {
   );
 }
 
-/** Every cross-field problem of a resolved definition. */
 /** DynamoDB's item limit, less room for the other attributes of a task. */
 const ITEM_BUDGET_BYTES = 400_000 - 16_384;
 
@@ -222,6 +216,17 @@ export function itemSizeProblem(config: PipelineConfig): string | undefined {
   return `api.maxPayloadBytes ${payload} + 3 × consumer.maxResultBytes ${result} = ${total} bytes must be ≤ ${ITEM_BUDGET_BYTES}, or a task item can exceed DynamoDB's 400 KB`;
 }
 
+function alarmAgeProblems(config: PipelineConfig, policies: TaskPolicies): string[] {
+  const age = config.alarms.oldestMessageAge;
+  if (!age.enabled) return [];
+  const windows = policies.definitions.map((d) => ({
+    type: d.type,
+    seconds: retryWindowSeconds(d),
+  }));
+  return oldestMessageAgeProblems(config.queues, age.threshold, windows);
+}
+
+/** Every cross-field problem of a resolved definition. */
 export function definitionProblems(config: PipelineConfig, policies: TaskPolicies): string[] {
   const perQueue = config.queues.flatMap((q) => [
     retentionProblem(q),
@@ -232,9 +237,10 @@ export function definitionProblems(config: PipelineConfig, policies: TaskPolicie
   return [
     ...queueSetProblems(config),
     ...perQueue,
-    reservedConcurrencyProblem(config.consumer, config.queues),
+    ...concurrencyProblems(config),
     ...taskTimeoutProblems(config, policies),
     ...retryWindowProblems(config, policies),
+    ...alarmAgeProblems(config, policies),
     tableRetentionProblem(config),
     itemSizeProblem(config),
     ...scheduleProblems(config, policies),

@@ -30,13 +30,15 @@ export function scheduleExpressionProblem(expression: string): string | undefine
   return 'must be rate(<n> <unit>) or cron(<6 fields>)';
 }
 
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Time zone names EventBridge Scheduler takes: the exact, case-sensitive IANA names the
+ * runtime knows, plus `UTC`. `Intl.DateTimeFormat` would also accept `utc`, `EST` or
+ * `europe/berlin`, which Scheduler refuses at deploy.
+ */
+const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+export function isTimeZone(name: string): boolean {
+  return TIME_ZONES.has(name);
 }
 
 export const scheduleSchema = z.strictObject({
@@ -50,7 +52,10 @@ export const scheduleSchema = z.strictObject({
   /** IANA time zone for cron expressions. @default UTC */
   timezone: z
     .string()
-    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')
+    .refine(
+      isTimeZone,
+      'must be an exact, case-sensitive IANA time zone name such as Europe/Berlin, or UTC',
+    )
     .optional(),
   /** A task type from the registry. */
   type: taskTypeSchema,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { prioritySchema } from '../functions/core/envelope.js';
 import { alarmsSchema, notifierSchema, webhooksSchema } from './alarms.js';
 import { apiSchema } from './api.js';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from './concurrency.js';
 import { logRetentionDaysSchema } from './logRetention.js';
 import { schedulesSchema } from './schedules.js';
 
@@ -53,7 +54,11 @@ export const consumerSchema = z.strictObject({
   /** Lambda timeout (1–900 s). Every task timeout plus the safety margin must fit in it. */
   timeoutSeconds: z.number().int().min(1).max(900).default(60),
   memoryMb: z.number().int().min(128).max(10_240).default(1024),
-  /** Reserved concurrency; when set, at least the sum of the queues' maxConcurrency. */
+  /**
+   * Reserved concurrency; off by default, since a new account may have too little to
+   * reserve. When set: at least the sum of the queues' maxConcurrency, and at most
+   * accountConcurrency − 100 (Lambda keeps 100 unreserved).
+   */
   reservedConcurrency: z.number().int().min(1).optional(),
   /** Records of one batch run concurrently up to this limit. */
   recordConcurrency: z.number().int().min(1).max(100).default(10),
@@ -85,6 +90,12 @@ export const pipelineDefinitionSchema = z.strictObject({
    * to every cold start of the consumer (see the README's performance section).
    */
   sourceMaps: z.boolean().default(false),
+  /**
+   * The account's Lambda concurrency quota in this region, which synth cannot read. The
+   * queues' caps, the API's and the notifier's needs must fit in it. Set it to your
+   * quota when that is lower (a new account's can be 10; see docs/aws-limits.md).
+   */
+  accountConcurrency: z.number().int().min(10).default(DEFAULT_ACCOUNT_CONCURRENCY),
   /** Queue for tasks and schedules that name no priority. */
   defaultPriority: prioritySchema.default('default'),
   queues: z.array(queueSchema).min(1).prefault(DEFAULT_QUEUES),

@@ -8,8 +8,6 @@ export interface PeriodSnapshot {
   succeeded: number;
   failed: number;
   invocationErrors: number;
-  /** Oldest message age seen at receive, per queue name, in ms. */
-  oldestAgeMs: Map<string, number>;
 }
 
 /**
@@ -33,10 +31,6 @@ export class LocalMetrics implements TaskMetrics {
 
   recordInvocation(report: InvocationReport): void {
     if (report.error) this.#period.invocationErrors++;
-    if (report.oldestAgeMs !== undefined) {
-      const seen = this.#period.oldestAgeMs.get(report.queue) ?? 0;
-      this.#period.oldestAgeMs.set(report.queue, Math.max(seen, report.oldestAgeMs));
-    }
   }
 
   /** Resolves once `${type}:${outcome}` has been recorded `count` times. */
@@ -67,5 +61,5 @@ export class LocalMetrics implements TaskMetrics {
 }
 
 function emptyPeriod(): PeriodSnapshot {
-  return { succeeded: 0, failed: 0, invocationErrors: 0, oldestAgeMs: new Map() };
+  return { succeeded: 0, failed: 0, invocationErrors: 0 };
 }

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { PipelineConfig } from '../definition/checks.js';
+import { consumerConcurrencyLimit } from '../definition/concurrency.js';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
@@ -23,6 +24,7 @@ import {
   type InvocationReport,
   type SqsHandler,
 } from './esm/EventSourcePoller.js';
+import { FunctionConcurrency } from './esm/FunctionConcurrency.js';
 import { ApiServer } from './http/ApiServer.js';
 import { LocalMetrics } from './LocalMetrics.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
@@ -35,6 +37,8 @@ export interface LocalPipelineOptions {
   /** Powertools log level of the functions. @default 'WARN' */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   onInvocation?: (report: InvocationReport) => void;
+  /** The consumer's concurrency limit; batches beyond it are throttled as Lambda does. */
+  consumerConcurrency?: number;
   /** Wraps the consumer as the pollers invoke it, to inject faults. @default none */
   wrapHandler?: (handler: SqsHandler) => SqsHandler;
   /** Local alarms: evaluated every `periodSeconds`, sent to `webhook` or printed. */
@@ -101,6 +105,9 @@ export class LocalPipeline {
         metrics,
       });
       const handler = options.wrapHandler ? options.wrapHandler(consumer) : consumer;
+      const concurrency = new FunctionConcurrency(
+        options.consumerConcurrency ?? consumerConcurrencyLimit(config),
+      );
       const pollers = config.queues.map((q, i) => {
         const queue = queues[i]!;
         return new EventSourcePoller({
@@ -113,6 +120,9 @@ export class LocalPipeline {
           batchSize: q.batchSize,
           batchingWindowSeconds: q.batchingWindowSeconds,
           maxConcurrency: q.maxConcurrency,
+          concurrency,
+          onThrottle: (name, records) =>
+            logger.warn('consumer throttled', { queue: name, records }),
           onInvocation: (report) => {
             metrics.recordInvocation(report);
             options.onInvocation?.(report);
@@ -155,7 +165,7 @@ export class LocalPipeline {
             name: config.name,
             sqs: clients.sqs,
             sqsEndpoint: emulators.sqsEndpoint,
-            alarms: localAlarms(config, queues, clients.sqs, metrics),
+            alarms: localAlarms(config, queues, clients.sqs, metrics, emulators.sqsEndpoint),
             closePeriod: () => metrics.closePeriod(),
             periodSeconds: options.alarms.periodSeconds,
             ...(options.alarms.webhook ? { webhook: options.alarms.webhook } : {}),

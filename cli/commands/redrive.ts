@@ -16,7 +16,7 @@ interface RedriveOptions {
 export function registerRedrive(program: Command): void {
   program
     .command('redrive')
-    .description('move dead letters back to their queue, setting FAILED tasks QUEUED again')
+    .description('move dead letters back to their queue, setting their tasks QUEUED again')
     .option('--queue <priority>', 'only this priority’s DLQ (default: every DLQ)')
     .option('--max <n>', 'at most this many messages', integer(1, 1_000_000), 1_000)
     .option('--include-poison', 'also send back bodies that are not task envelopes, as they are')
@@ -59,6 +59,7 @@ export function registerRedrive(program: Command): void {
             r.queue,
             r.moved,
             r.requeued,
+            r.withoutStatus,
             r.left,
             r.notDeleted,
             Object.entries(r.reasons)
@@ -66,12 +67,16 @@ export function registerRedrive(program: Command): void {
               .join(', ') || undefined,
           ]);
           const text = table(
-            ['QUEUE', 'MOVED', 'REQUEUED', 'LEFT', 'NOT DELETED', 'WHY LEFT'],
+            ['QUEUE', 'MOVED', 'REQUEUED', 'WITHOUT STATUS', 'LEFT', 'NOT DELETED', 'WHY LEFT'],
             rows,
           );
-          const hint = reports.some((r) => r.reasons.poison)
-            ? '\npoison bodies are left unless --include-poison is given'
-            : '';
+          const hint =
+            (reports.some((r) => r.reasons.poison)
+              ? '\npoison bodies are left unless --include-poison is given'
+              : '') +
+            (reports.some((r) => r.withoutStatus > 0)
+              ? '\nWITHOUT STATUS: dead-lettered without a status (the task had not ended; SQS moved it after maxReceiveCount receives, as throttled invocations cause), now QUEUED'
+              : '');
           return `${text}\n${moved} message(s) moved back${hint}`;
         });
         const troubled = reports.reduce(

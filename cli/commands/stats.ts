@@ -4,6 +4,7 @@ import { integer } from '../options.js';
 import { percent } from '../output.js';
 import { queueDepths } from '../queues.js';
 import { allTasks } from '../stats/allTasks.js';
+import { countDeadLetters, deadLetterTable } from '../stats/deadLetters.js';
 import {
   cloudWatchTables,
   depthTable,
@@ -31,6 +32,7 @@ export function registerStats(program: Command): void {
       runCommand(command, async (ctx) => {
         const target = await ctx.target();
         const depths = await queueDepths(target.sqs, target.routes);
+        const deadLetters = await countDeadLetters(target, target.routes);
         if (target.kind === 'stack') {
           const { cloudWatchStats } = await import('../stats/cloudWatchStats.js');
           const metrics = await cloudWatchStats(target.region, target.routes, opts.since * 60);
@@ -40,15 +42,15 @@ export function registerStats(program: Command): void {
             peaks[`${r.priority}:dlq`] = metrics.peakVisible[queueName(r.dlqUrl)];
           }
           ctx.out.result(
-            { source: 'cloudwatch', ...metrics, queues: depths },
+            { source: 'cloudwatch', ...metrics, queues: depths, deadLetters },
             () =>
               `Task metrics, last ${opts.since} min (CloudWatch, namespace Taskpipe)\n\n` +
-              `${cloudWatchTables(metrics)}\n\n${depthTable(depths, peaks)}`,
+              `${cloudWatchTables(metrics)}\n\n${depthTable(depths, peaks)}\n\n${deadLetterTable(deadLetters)}`,
           );
           return;
         }
         const summary = summarizeTasks(await allTasks(target.service));
-        ctx.out.result({ source: 'table', ...summary, queues: depths }, () =>
+        ctx.out.result({ source: 'table', ...summary, queues: depths, deadLetters }, () =>
           [
             `${summary.total} task(s) in ${target.tableName}`,
             statusTable(summary),
@@ -60,6 +62,7 @@ export function registerStats(program: Command): void {
             ]),
             `failure rate  ${percent(summary.failureRate) ?? '-'}  (FAILED / (SUCCEEDED + FAILED))`,
             depthTable(depths),
+            deadLetterTable(deadLetters),
           ].join('\n\n'),
         );
       }),

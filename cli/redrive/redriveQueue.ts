@@ -9,6 +9,8 @@ export interface QueueReport {
   queue: string;
   moved: number;
   requeued: number;
+  /** Moved messages whose task had not ended: dead-lettered without a status. */
+  withoutStatus: number;
   left: number;
   notDeleted: number;
   /** Why messages were left, with counts (poison, payload_not_stored, task_SUCCEEDED…). */
@@ -41,6 +43,7 @@ export async function redriveQueue(
     queue: route.priority,
     moved: 0,
     requeued: 0,
+    withoutStatus: 0,
     left: 0,
     notDeleted: 0,
     reasons: {},
@@ -49,6 +52,7 @@ export async function redriveQueue(
     if (outcome.kind === 'moved') {
       report.moved++;
       if (outcome.requeued) report.requeued++;
+      if (outcome.withoutStatus) report.withoutStatus++;
       return;
     }
     if (outcome.kind === 'left') report.left++;

@@ -7,13 +7,12 @@ import type { TaskService } from '../core/service/TaskService.js';
 import { toTaskView } from '../core/service/taskView.js';
 import { TASK_STATUSES } from '../core/status.js';
 import { errorBody } from './errorResponse.js';
+import { LAMBDA_EVENT_LIMIT_BYTES, MAX_BATCH_BODY_BYTES } from './lambdaEventLimit.js';
 import { readJsonBody } from './request.js';
 import type { ApiRequest, Route } from './router.js';
 
 /** Room for the request's fields around the payload (type, keys, JSON punctuation). */
 const REQUEST_ROOM_BYTES = 16_384;
-/** Under Lambda's 6 MB synchronous payload, which includes the rest of the event. */
-export const MAX_BATCH_BODY_BYTES = 5 * 1_048_576;
 /** Largest page; larger `limit`s are capped to it. */
 export const MAX_PAGE_SIZE = 100;
 
@@ -48,7 +47,7 @@ export function taskRoutes(service: TaskService, maxPayloadBytes: number): Route
   };
   const batch = {
     bytes: MAX_BATCH_BODY_BYTES,
-    explain: `a batch body may have ${MAX_BATCH_BODY_BYTES} bytes; split larger batches`,
+    explain: `a batch body may have ${MAX_BATCH_BODY_BYTES} bytes, so that its Lambda event stays under ${LAMBDA_EVENT_LIMIT_BYTES} bytes even when JSON escaping makes it 6 times larger; split larger batches`,
   };
   return [
     {

@@ -109,13 +109,15 @@ export interface TaskStore {
    * and (unless `requirePayload` is false) has a stored payload. `attempts` stays (it is the
    * fencing token); `maxAttempts` becomes `attempts + extraAttempts`; the failure-index keys
    * go; `lastError` stays. A redrive passes `requirePayload: false`: it re-sends the DLQ
-   * copy, which carries the payload itself.
+   * copy, which carries the payload itself. With `unended`, the task must instead be
+   * QUEUED, RETRYING or RUNNING with an expired lease: a redrive of a message SQS
+   * dead-lettered through receive counts (throttling) before the task ended.
    */
   requeue(
     id: string,
     attempts: number,
     extraAttempts: number,
-    options?: { requirePayload?: boolean },
+    options?: { requirePayload?: boolean; unended?: boolean },
   ): Promise<RequeueResult>;
   /**
    * Undoes a requeue whose message could not be sent: QUEUED at `attempts` → FAILED again,

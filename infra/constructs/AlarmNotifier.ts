@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Role } from 'aws-cdk-lib/aws-iam';
+import { Grant, type Role } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -118,7 +118,9 @@ export class AlarmNotifier extends Construct {
     });
 
     // Secrets are referenced by name whether this stack, the stateful one or someone else
-    // made them: the grant covers that name and its random suffix only.
+    // made them: the grant covers that name and its random suffix only. A secret under a
+    // customer-managed key also needs kms:Decrypt on that key, and only through Secrets
+    // Manager (an imported key's policy cannot be changed, so the role gets it).
     const secrets = new Map<string, ISecret>();
     for (const hook of props.webhooks) {
       const secret = Secret.fromSecretNameV2(
@@ -126,6 +128,18 @@ export class AlarmNotifier extends Construct {
         `${pascalCase(hook.name)}Secret`,
         hook.secretName,
       );
+      if (hook.kmsKeyArn) {
+        Grant.addToPrincipal({
+          grantee: this.function,
+          actions: ['kms:Decrypt'],
+          resourceArns: [hook.kmsKeyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com`,
+            },
+          },
+        });
+      }
       secret.grantRead(this.function);
       secrets.set(hook.name, secret);
     }

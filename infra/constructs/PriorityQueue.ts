@@ -27,7 +27,10 @@ export class PriorityQueue extends Construct {
     this.priority = settings.priority;
     this.fifo = settings.fifo;
     const encryption = { encryption: QueueEncryption.KMS, encryptionMasterKey: encryptionKey };
-    // FIFO queues deduplicate by content so a retried Scheduler delivery is dropped too.
+    // EventBridge Scheduler sends no deduplication id, so it needs content-based
+    // deduplication on a FIFO target. SQS drops an identical body only within its 5-minute
+    // deduplication interval; a later Scheduler retry is enqueued again, and the consumer
+    // acknowledges it as a duplicate (its task id comes from the scheduled time).
     const fifo = settings.fifo ? { fifo: true, contentBasedDeduplication: true } : {};
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {

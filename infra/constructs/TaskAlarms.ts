@@ -49,7 +49,10 @@ export class TaskAlarms extends Construct {
     const settings = config.alarms;
     this.factory = new AlarmFactory(this, { topic: props.topic });
     this.metrics = new TaskMetricFactory(config.name, ALARM_PERIOD);
-    for (const q of storage.queues) queueAlarms(this.factory, q, settings);
+    for (const resolved of config.queues) {
+      const q = storage.queueFor(resolved.priority);
+      if (q) queueAlarms(this.factory, q, resolved, settings);
+    }
     consumerAlarms(this.factory, props.consumer, settings);
     taskAlarms(this.factory, {
       metrics: this.metrics,

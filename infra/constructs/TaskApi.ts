@@ -18,6 +18,7 @@ import type { ApiAuthorization, PipelineConfig } from '../../definition/index.js
 import { TASK_TABLE } from '../../functions/adapters/dynamodb/tableSchema.js';
 import { jsonAccessLogFormat } from './accessLogFormat.js';
 import { apiEnvironment } from './apiEnvironment.js';
+import { checkEnvironmentSize } from './environmentSize.js';
 import { bundledFunctionProps, functionRoleAndLogs, grantSendOnly } from './functionDefaults.js';
 import type { PipelineStorage } from './PipelineStorage.js';
 import { DEFAULT_API_ENTRY } from './paths.js';
@@ -65,6 +66,11 @@ export class TaskApi extends Construct {
     super(scope, id);
     const { config, storage } = props;
     const { api } = config;
+    checkEnvironmentSize(
+      'api',
+      apiEnvironment(this, config, storage, 'longest'),
+      storage.queues.length,
+    );
     const logs = functionRoleAndLogs(this, api.logRetentionDays);
     this.role = logs.role;
     this.logGroup = logs.logGroup;

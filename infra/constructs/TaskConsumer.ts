@@ -8,7 +8,13 @@ import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { consumerEnvironment } from './consumerEnvironment.js';
-import { bundledFunctionProps, functionRoleAndLogs, grantSendOnly } from './functionDefaults.js';
+import { checkEnvironmentSize } from './environmentSize.js';
+import {
+  bundledFunctionProps,
+  FUNCTION_RUNTIME,
+  functionRoleAndLogs,
+  grantSendOnly,
+} from './functionDefaults.js';
 import { type PipelineStorage, storageMismatches } from './PipelineStorage.js';
 import { DEFAULT_CONSUMER_ENTRY } from './paths.js';
 
@@ -42,6 +48,8 @@ export class TaskConsumer extends Construct {
     if (mismatches.length)
       throw new ConfigError('storage does not match the definition', mismatches);
     const { consumer } = config;
+    const longestEnv = consumerEnvironment(this, config, storage, 'longest');
+    checkEnvironmentSize('consumer', longestEnv, storage.queues.length);
     const logs = functionRoleAndLogs(this, consumer.logRetentionDays);
     this.role = logs.role;
     this.logGroup = logs.logGroup;

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
-import { nodeOptions, storageEnvironment } from './consumerEnvironment.js';
+import { type Naming, nodeOptions, storageEnvironment } from './consumerEnvironment.js';
 import type { PipelineStorage } from './PipelineStorage.js';
 
 /**
@@ -11,10 +11,11 @@ export function apiEnvironment(
   scope: IConstruct,
   config: PipelineConfig,
   storage: PipelineStorage,
+  naming: Naming = 'deployed',
 ): Record<string, string> {
   return {
     // Task items written by the API expire like the consumer's.
-    ...storageEnvironment(scope, config, storage),
+    ...storageEnvironment(scope, config, storage, naming),
     TASKPIPE_MAX_PAYLOAD_BYTES: String(config.api.maxPayloadBytes),
     POWERTOOLS_SERVICE_NAME: `${config.name}-api`,
     POWERTOOLS_LOG_LEVEL: config.api.logLevel,

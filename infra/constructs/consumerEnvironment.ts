@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
+import { longestQueueNames, longestTableName } from './environmentSize.js';
 import type { PipelineStorage } from './PipelineStorage.js';
 
 /** CloudWatch namespace of the consumer's EMF metrics. */
@@ -15,18 +16,28 @@ export function nodeOptions(sourceMaps: boolean): Record<string, string> {
 }
 
 /**
+ * How names appear in an environment: as the deployed resources' (tokens), or at the
+ * longest CloudFormation can generate, to check Lambda's 4 KB limit at synth.
+ */
+export type Naming = 'deployed' | 'longest';
+
+/**
  * `TASKPIPE_QUEUES`: every queue as `{ priority, name, url, dlqUrl, fifo }`, highest priority
  * first, as the functions' shared queue-route parser reads it.
  */
-export function queueRoutesJson(scope: IConstruct, storage: PipelineStorage): string {
+export function queueRoutesJson(
+  scope: IConstruct,
+  storage: PipelineStorage,
+  naming: Naming = 'deployed',
+): string {
   const queues = storage.queues.map((q) => ({
     priority: q.priority,
-    name: q.queue.queueName,
-    url: q.queue.queueUrl,
-    dlqUrl: q.deadLetterQueue.queueUrl,
+    ...(naming === 'longest'
+      ? longestQueueNames(q)
+      : { name: q.queue.queueName, url: q.queue.queueUrl, dlqUrl: q.deadLetterQueue.queueUrl }),
     fifo: q.fifo,
   }));
-  return Stack.of(scope).toJsonString(queues);
+  return naming === 'longest' ? JSON.stringify(queues) : Stack.of(scope).toJsonString(queues);
 }
 
 /** What every function that reads or writes tasks is told: the table, queues and TTL. */
@@ -34,10 +45,12 @@ export function storageEnvironment(
   scope: IConstruct,
   config: PipelineConfig,
   storage: PipelineStorage,
+  naming: Naming = 'deployed',
 ): Record<string, string> {
   return {
-    TASKPIPE_TABLE_NAME: storage.taskTable.table.tableName,
-    TASKPIPE_QUEUES: queueRoutesJson(scope, storage),
+    TASKPIPE_TABLE_NAME:
+      naming === 'longest' ? longestTableName(storage) : storage.taskTable.table.tableName,
+    TASKPIPE_QUEUES: queueRoutesJson(scope, storage, naming),
     TASKPIPE_RETENTION_DAYS: String(config.table.retentionDays),
   };
 }
@@ -50,9 +63,10 @@ export function consumerEnvironment(
   scope: IConstruct,
   config: PipelineConfig,
   storage: PipelineStorage,
+  naming: Naming = 'deployed',
 ): Record<string, string> {
   return {
-    ...storageEnvironment(scope, config, storage),
+    ...storageEnvironment(scope, config, storage, naming),
     TASKPIPE_MAX_RESULT_BYTES: String(config.consumer.maxResultBytes),
     TASKPIPE_RECORD_CONCURRENCY: String(config.consumer.recordConcurrency),
     TASKPIPE_SAFETY_MARGIN_MS: String(config.consumer.safetyMarginMs),

@@ -1,8 +1,14 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { WITHOUT_STATUS_NOTE } from '../../definition/alarms.js';
 import type { PipelineConfig } from '../../definition/checks.js';
+import {
+  oldestMessageAgeRunbook,
+  oldestMessageAgeThresholdSeconds,
+} from '../../definition/oldestMessageAge.js';
 import type { LocalMetrics } from '../LocalMetrics.js';
 import type { LocalQueue } from '../resources.js';
 import type { LocalAlarm } from './AlarmEvaluator.js';
+import { observeAgeOfOldestMessage } from './queueAge.js';
 
 /**
  * The alarms of the definition that can be observed locally: DLQ depth, oldest message
@@ -14,6 +20,7 @@ export function localAlarms(
   queues: readonly LocalQueue[],
   sqs: SQSClient,
   metrics: LocalMetrics,
+  sqsEndpoint: string,
 ): LocalAlarm[] {
   const a = config.alarms;
   const out: LocalAlarm[] = [];
@@ -21,7 +28,7 @@ export function localAlarms(
     if (a.deadLetterQueueNotEmpty.enabled) {
       out.push({
         name: `${config.name}-${q.priority}-dlq-not-empty`,
-        description: `Tasks from the ${q.priority} queue failed and wait on its dead-letter queue. Inspect them, fix the cause, then redrive with: npx taskpipe redrive --queue ${q.priority}`,
+        description: `Tasks from the ${q.priority} queue failed and wait on its dead-letter queue. Inspect them, fix the cause, then redrive with: npx taskpipe redrive --queue ${q.priority}. ${WITHOUT_STATUS_NOTE}`,
         metric: sqsMetric('ApproximateNumberOfMessagesVisible', q.dlqName, 'Maximum'),
         threshold: a.deadLetterQueueNotEmpty.threshold,
         comparison: 'GreaterThanOrEqualToThreshold',
@@ -29,18 +36,17 @@ export function localAlarms(
         observe: () => messagesOn(sqs, q.dlqUrl),
       });
     }
-    if (a.oldestMessageAge.enabled) {
+    const resolved = config.queues.find((r) => r.priority === q.priority);
+    if (a.oldestMessageAge.enabled && resolved) {
+      const percent = a.oldestMessageAge.threshold;
       out.push({
         name: `${config.name}-${q.priority}-oldest-message-age`,
-        description: `Messages wait too long on the ${q.priority} queue: the consumer is behind or failing. Check its errors and concurrency.`,
+        description: oldestMessageAgeRunbook(resolved, percent),
         metric: sqsMetric('ApproximateAgeOfOldestMessage', q.name, 'Maximum'),
-        threshold: a.oldestMessageAge.threshold,
+        threshold: oldestMessageAgeThresholdSeconds(resolved, percent),
         comparison: 'GreaterThanOrEqualToThreshold',
         evaluationPeriods: a.oldestMessageAge.evaluationPeriods,
-        observe: async () => {
-          const ms = metrics.lastPeriod.oldestAgeMs.get(q.name);
-          return ms === undefined ? undefined : Math.floor(ms / 1000);
-        },
+        observe: () => observeAgeOfOldestMessage(sqsEndpoint, q.name),
       });
     }
   }

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { type FunctionConcurrency, THROTTLE_BACKOFF_MS } from './FunctionConcurrency.js';
 import { lambdaContext } from './lambdaContext.js';
 import { type Settled, SettleError, settleBatch } from './settleBatch.js';
 import { toSqsEvent } from './toSqsEvent.js';
@@ -24,6 +25,10 @@ export interface PollerOptions {
   onError?: (error: unknown) => void;
   /** Called when every slot is busy and the poller waits before receiving again. */
   onSaturated?: () => void;
+  /** The function's concurrency limit, shared with its other event sources. @default none */
+  concurrency?: FunctionConcurrency;
+  /** Called for a batch the function's concurrency limit refused (it returns unread). */
+  onThrottle?: (queue: string, records: number) => void;
 }
 
 const RECEIVE_ERROR_PAUSE_MS = 500;
@@ -133,6 +138,17 @@ export class EventSourcePoller {
 
   /** `settled`: the batch is deleted or returned; `ended`: the handler itself finished. */
   private invoke(messages: Message[]): { settled: Promise<void>; ended: Promise<void> } {
+    const release = this.options.concurrency ? this.options.concurrency.tryAcquire() : () => {};
+    if (!release) {
+      // Throttled: nothing is deleted or returned, so the batch waits out its visibility.
+      this.options.onThrottle?.(this.options.queue.name, messages.length);
+      return { settled: Promise.resolve(), ended: delay(THROTTLE_BACKOFF_MS) };
+    }
+    const invoked = this.invokeFunction(messages);
+    return { settled: invoked.settled, ended: invoked.ended.finally(release) };
+  }
+
+  private invokeFunction(messages: Message[]): { settled: Promise<void>; ended: Promise<void> } {
     const event = toSqsEvent(messages, this.options.queue.arn, this.options.region);
     const running = Promise.resolve().then(() =>
       this.options.handler(

@@ -5,6 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { LAMBDA_EVENT_LIMIT_BYTES } from '../../functions/api/lambdaEventLimit.js';
 import { lambdaContext } from '../esm/lambdaContext.js';
 import { portError } from '../PortInUseError.js';
 import { toApiGatewayEvent } from './toApiGatewayEvent.js';
@@ -76,6 +77,15 @@ export class ApiServer {
       body: Buffer.concat(chunks),
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     });
+    const eventBytes = Buffer.byteLength(JSON.stringify(event));
+    if (eventBytes > LAMBDA_EVENT_LIMIT_BYTES) {
+      // Lambda refuses the event before the function runs, and API Gateway answers 500.
+      console.error(
+        `api function not invoked: its event has ${eventBytes} bytes, over Lambda's ${LAMBDA_EVENT_LIMIT_BYTES}`,
+      );
+      writeJson(res, 500, { message: 'Internal Server Error' });
+      return;
+    }
     const result = await this.handler(
       event,
       lambdaContext('api', Date.now() + API_FUNCTION_TIMEOUT_MS),

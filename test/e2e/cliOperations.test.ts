@@ -55,7 +55,15 @@ describe('taskpipe CLI operations', () => {
     const report = await cli.json<RedriveReport>('redrive', '--queue', 'default');
     expect(report.moved).toBe(1);
     expect(report.queues).toEqual([
-      { queue: 'default', moved: 1, requeued: 1, left: 0, notDeleted: 0, reasons: {} },
+      {
+        queue: 'default',
+        moved: 1,
+        requeued: 1,
+        withoutStatus: 0,
+        left: 0,
+        notDeleted: 0,
+        reasons: {},
+      },
     ]);
     // Requeued (FAILED → QUEUED) and run again: a second attempt, which now succeeds.
     const done = await pollUntil(
@@ -127,7 +135,7 @@ describe('taskpipe CLI operations', () => {
 
     const report = await cli.json<RedriveReport>('redrive', '--queue', 'high');
 
-    expect(report.queues[0]).toMatchObject({ moved: 1, requeued: 0, left: 0 });
+    expect(report.queues[0]).toMatchObject({ moved: 1, requeued: 1, withoutStatus: 1, left: 0 });
     const done = await pollUntil(
       () => cli.store.get(envelope.id),
       (t) => t?.status === 'SUCCEEDED',

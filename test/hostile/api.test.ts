@@ -60,7 +60,7 @@ describe('hostile input: HTTP API', () => {
         { type: 'noop', payload: {} },
         { type: '<img src=x onerror=alert(1)>', payload: {} },
         { type: 'noop', payload: { sleepMs: '1' } },
-        { type: 'noop', payload: { pad: 'x'.repeat(1_048_577) } },
+        { type: 'noop', payload: { pad: 'x'.repeat(262_145) } },
       ],
     });
 

@@ -1,3 +1,5 @@
+import { MAX_BATCH_BODY_BYTES } from '../../functions/api/lambdaEventLimit.js';
+
 /** One hostile HTTP request and the answer it must get. */
 export interface ApiCase {
   name: string;
@@ -33,7 +35,8 @@ export const API_CASES: ApiCase[] = [
   // batches
   { name: 'batch of 501 entries', method: 'POST', path: '/tasks/batch', body: { tasks: Array.from({ length: 501 }, () => task('noop')) }, status: 400, code: 'invalid_request' },
   { name: 'batch of 10,000 entries', method: 'POST', path: '/tasks/batch', body: { tasks: Array.from({ length: 10_000 }, () => task('noop')) }, status: 400, code: 'invalid_request' },
-  { name: 'batch body over 5 MiB', method: 'POST', path: '/tasks/batch', body: { tasks: [task('noop', { pad: 'x'.repeat(5 * MiB) })] }, status: 413, code: 'payload_too_large' },
+  { name: 'batch body at its limit, every byte escaped six-fold in the event', method: 'POST', path: '/tasks/batch', body: '\u0001'.repeat(MAX_BATCH_BODY_BYTES), status: 400, code: 'malformed_json' },
+  { name: 'batch body over its limit', method: 'POST', path: '/tasks/batch', body: { tasks: [task('noop', { pad: 'x'.repeat(MAX_BATCH_BODY_BYTES) })] }, status: 413, code: 'payload_too_large' },
   { name: 'empty batch', method: 'POST', path: '/tasks/batch', body: { tasks: [] }, status: 400, code: 'invalid_request' },
   { name: 'batch that is not a list', method: 'POST', path: '/tasks/batch', body: { tasks: { 0: task('noop') } }, status: 400, code: 'invalid_request' },
   // unicode edge cases

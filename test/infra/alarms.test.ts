@@ -34,9 +34,9 @@ const EXPECTED = [
   ['high-dlq-not-empty', 'GreaterThanOrEqualToThreshold', 1, 1],
   ['default-dlq-not-empty', 'GreaterThanOrEqualToThreshold', 1, 1],
   ['low-dlq-not-empty', 'GreaterThanOrEqualToThreshold', 1, 1],
-  ['high-oldest-message-age', 'GreaterThanOrEqualToThreshold', 600, 3],
-  ['default-oldest-message-age', 'GreaterThanOrEqualToThreshold', 600, 3],
-  ['low-oldest-message-age', 'GreaterThanOrEqualToThreshold', 600, 3],
+  ['high-oldest-message-age', 'GreaterThanOrEqualToThreshold', 172_800, 3],
+  ['default-oldest-message-age', 'GreaterThanOrEqualToThreshold', 172_800, 3],
+  ['low-oldest-message-age', 'GreaterThanOrEqualToThreshold', 172_800, 3],
   ['consumer-errors', 'GreaterThanOrEqualToThreshold', 1, 1],
   ['consumer-throttles', 'GreaterThanOrEqualToThreshold', 1, 3],
   ['task-failure-rate', 'GreaterThanThreshold', 5, 3],
@@ -94,8 +94,12 @@ describe('alarms', () => {
     }
   });
 
-  it('watch the age of each queue’s oldest message', () => {
+  it('watch the age of each queue’s oldest message against half its retention', () => {
     const q = built.storage.queueFor('low')!;
+    // The default retention is 4 days (345,600 s); the threshold 50% of it.
+    expect(alarmNamed('low-oldest-message-age').AlarmDescription).toContain(
+      "has waited 172800 s, 50% of the queue's retention of 345600 s",
+    );
     expect(alarmNamed('low-oldest-message-age')).toMatchObject({
       MetricName: 'ApproximateAgeOfOldestMessage',
       Statistic: 'Maximum',

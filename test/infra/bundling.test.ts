@@ -1,19 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_ENTRY, DEFAULT_CONSUMER_ENTRY } from '../../infra/index.js';
+import { missingEntries } from '../helpers/bundleEntries.js';
 import { logicalId, synthTaskpipe, tempDir } from './fixtures.js';
 import { withSpawnableStderr } from './spawnableStderr.js';
 
 // The one synthesis with real bundling (esbuild, locally): every other test skips it.
 const entries = [DEFAULT_CONSUMER_ENTRY, DEFAULT_API_ENTRY];
-const missing = entries.filter((entry) => !existsSync(entry));
-if (missing.length) {
-  console.warn(`Skipping the bundling test: ${missing.join(', ')} does not exist yet.`);
-}
+const missing = missingEntries('the bundling test', entries);
 
 let outdir: string;
 let template: Template;

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parsePipelineDefinition } from '../../definition/index.js';
+import { SMALL_QUOTA_DEFINITION } from '../../definition/smallQuota.js';
+import { testRegistry } from './fixtures.js';
 import { problemsOf, queues } from './problems.js';
 
 describe('cross-field checks', () => {
@@ -24,6 +27,24 @@ describe('cross-field checks', () => {
     ).toEqual([
       'task type "mail.send": 8 attempts with their timeouts and backoff can take 414 s, not less than the shortest queue retention 346 s; SQS would drop the message before the last attempt',
     ]);
+  });
+
+  it('the oldest-message-age alarm waits longer than any task’s healthy retries', () => {
+    // mail.send can take 414 s; 50% of a 0.009-day retention (778 s) is 389 s.
+    expect(
+      problemsOf(queues({ priority: 'default', maxConcurrency: 10, retentionDays: 0.009 })),
+    ).toEqual([
+      'alarms.oldestMessageAge.threshold 50% of queue "default"\'s retention is 389 s, but task type "mail.send" can take 414 s through its retries: healthy retries would page. Raise the threshold or the queue\'s retentionDays',
+    ]);
+    expect(() =>
+      parsePipelineDefinition(
+        {
+          queues: [{ priority: 'default', maxConcurrency: 10, retentionDays: 0.009 }],
+          alarms: { oldestMessageAge: { threshold: 90 } },
+        },
+        testRegistry,
+      ),
+    ).not.toThrow();
   });
 
   it('payload, result and error together must fit in one DynamoDB item', () => {
@@ -61,6 +82,29 @@ describe('cross-field checks', () => {
     expect(problemsOf({ consumer: { reservedConcurrency: 30 } })).toEqual([
       "consumer.reservedConcurrency 30 must be ≥ the sum of the queues' maxConcurrency 20 + 10 + 5 = 35, or throttled batches use up receive counts",
     ]);
+  });
+
+  it('reserved concurrency must leave 100 executions unreserved', () => {
+    expect(
+      problemsOf({ accountConcurrency: 1000, consumer: { reservedConcurrency: 901 } }),
+    ).toEqual([
+      'consumer.reservedConcurrency 901 must leave 100 of accountConcurrency 1000 unreserved (at most 900), as Lambda requires',
+    ]);
+    expect(() =>
+      parsePipelineDefinition({ consumer: { reservedConcurrency: 900 } }, testRegistry),
+    ).not.toThrow();
+  });
+
+  it('the caps, the API and the notifier must fit in the account quota', () => {
+    expect(problemsOf({ accountConcurrency: 10 })).toEqual([
+      "the sum of the queues' maxConcurrency 20 + 10 + 5 = 35, plus 10 for the API (api.throttling.rateLimit 100 × 0.1 s) and 1 for the notifier, is 46: more than accountConcurrency 10, the account's Lambda concurrency quota. Throttled batches use up receive counts; lower the caps, or raise the quota (Service Quotas) and then accountConcurrency",
+    ]);
+  });
+
+  it('the default needs no reservation, and the small-quota setting fits a quota of 10', () => {
+    expect(parsePipelineDefinition({}, testRegistry).consumer.reservedConcurrency).toBeUndefined();
+    const config = parsePipelineDefinition(SMALL_QUOTA_DEFINITION, testRegistry);
+    expect(config.accountConcurrency).toBe(10);
   });
 
   it('batching limits: > 10 records need a window; FIFO takes ≤ 10 and no window', () => {

@@ -117,10 +117,21 @@ describe('schedules', () => {
     expect(problem).toContain(`(got ${JSON.stringify(expression)})`);
   });
 
-  it('reject an unknown time zone', () => {
-    expect(problemsOf({ schedules: [{ ...schedule, timezone: 'Mars/Olympus' }] })).toEqual([
-      'schedules[0].timezone: must be an IANA time zone such as Europe/Berlin (got "Mars/Olympus")',
-    ]);
+  it.each(['Mars/Olympus', 'utc', 'europe/berlin', 'EST'])(
+    'reject %s: time zones are exact, case-sensitive IANA names',
+    (timezone) => {
+      expect(problemsOf({ schedules: [{ ...schedule, timezone }] })).toEqual([
+        `schedules[0].timezone: must be an exact, case-sensitive IANA time zone name such as Europe/Berlin, or UTC (got "${timezone}")`,
+      ]);
+    },
+  );
+
+  it.each(['UTC', 'Europe/Berlin', 'America/New_York'])('accept the time zone %s', (timezone) => {
+    const parsed = parsePipelineDefinition(
+      { schedules: [{ ...schedule, timezone }] },
+      testRegistry,
+    );
+    expect(parsed.schedules[0]?.timezone).toBe(timezone);
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -17,9 +17,11 @@ import {
   WEBHOOK_SECRET_PLACEHOLDER,
   WebhookSecrets,
 } from '../../infra/constructs/WebhookSecrets.js';
+import { missingEntries } from '../helpers/bundleEntries.js';
 import { logicalId, tempDir, testApp } from './fixtures.js';
 import { definitionWithWebhooks, monitoringStack, testWebhooks } from './monitoringFixtures.js';
 import { withSpawnableStderr } from './spawnableStderr.js';
+import { problemsOf } from './problems.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
@@ -126,6 +128,46 @@ describe('notifier function', () => {
   });
 });
 
+describe('a webhook secret under a customer-managed key', () => {
+  it('may be decrypted by the notifier, through Secrets Manager only', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const { monitoring, template: t } = monitoringStack({
+      ...definitionWithWebhooks,
+      webhooks: [{ ...testWebhooks[0]!, kmsKeyArn: keyArn }],
+    });
+    const role = logicalId(monitoring.notifier!.role);
+    const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes(role),
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as Json[];
+
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('kms:'))).toEqual([
+      {
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: keyArn,
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+            },
+          },
+        },
+      },
+    ]);
+    const read = statements.find((st) => JSON.stringify(st.Action).includes('GetSecretValue'));
+    expect(JSON.stringify(read?.Resource)).toContain(':secret:taskpipe/webhooks/ops-??????');
+  });
+
+  it('is refused when the key is not a KMS key ARN', () => {
+    expect(problemsOf({ webhooks: [{ ...testWebhooks[0], kmsKeyArn: 'alias/webhooks' }] })).toEqual(
+      [
+        'webhooks[0].kmsKeyArn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) (got "alias/webhooks")',
+      ],
+    );
+  });
+});
+
 describe('notifier failures', () => {
   it('are retried twice by Lambda, then kept on the failure queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -215,12 +257,8 @@ describe('webhook secrets the stack creates', () => {
 });
 
 // Real bundling of the notifier (every other synth skips bundling).
-const entryExists = existsSync(DEFAULT_NOTIFIER_ENTRY);
-if (!entryExists) {
-  console.warn(
-    `Skipping the notifier bundling test: the notifier entry ${DEFAULT_NOTIFIER_ENTRY} does not exist yet.`,
-  );
-}
+const entryExists =
+  missingEntries('the notifier bundling test', [DEFAULT_NOTIFIER_ENTRY]).length === 0;
 
 describe.skipIf(!entryExists)('notifier bundle', () => {
   let bundleDir: string;

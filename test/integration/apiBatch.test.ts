@@ -1,19 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { apiEvent } from '../helpers/apiEvents.js';
 import { buildApi, taskCount } from '../helpers/apiHarness.js';
-import { type Backend, startEmulators } from '../helpers/backends.js';
+import type { Backend } from '../helpers/backends.js';
 import { createPipeline, depth, type Pipeline, receiveEvent } from '../helpers/consumerHarness.js';
+import { describeOnEachBackend } from '../helpers/eachBackend.js';
 import { batchFaultClient } from '../helpers/sqsFaults.js';
 import { testRegistry } from '../helpers/testTasks.js';
 
-describe('POST /tasks/batch', () => {
+describeOnEachBackend('POST /tasks/batch', (current) => {
   let backend: Backend;
   let p: Pipeline;
 
   beforeAll(async () => {
-    backend = await startEmulators();
+    backend = current();
   });
-  afterAll(async () => backend?.stop());
   beforeEach(async () => {
     p = await createPipeline(backend);
   });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { TASK_TYPE_PATTERN } from '../../functions/core/envelope.js';
 import { apiEvent } from '../helpers/apiEvents.js';
 import { buildApi, recordingLogger, taskCount } from '../helpers/apiHarness.js';
-import { type Backend, startEmulators } from '../helpers/backends.js';
+import type { Backend } from '../helpers/backends.js';
 import {
   createPipeline,
   depth,
@@ -10,18 +10,18 @@ import {
   rawItem,
   receive,
 } from '../helpers/consumerHarness.js';
+import { describeOnEachBackend } from '../helpers/eachBackend.js';
 import { testRegistry } from '../helpers/testTasks.js';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-describe('POST /tasks', () => {
+describeOnEachBackend('POST /tasks', (current) => {
   let backend: Backend;
   let p: Pipeline;
 
   beforeAll(async () => {
-    backend = await startEmulators();
+    backend = current();
   });
-  afterAll(async () => backend?.stop());
   beforeEach(async () => {
     p = await createPipeline(backend);
   });

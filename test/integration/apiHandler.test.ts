@@ -1,32 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../local/esm/lambdaContext.js';
 import { apiEvent } from '../helpers/apiEvents.js';
-import { type Backend, startEmulators } from '../helpers/backends.js';
+import type { Backend } from '../helpers/backends.js';
 import {
   createPipeline,
   lambdaEnvironment,
   type Pipeline,
   receive,
 } from '../helpers/consumerHarness.js';
+import { describeOnEachBackend } from '../helpers/eachBackend.js';
 
 type Handler = typeof import('../../functions/api/handler.js')['handler'];
 
 // The Lambda entry point as deployed: configured only by environment, SDK endpoints included.
-describe('API Lambda entry point', () => {
+describeOnEachBackend('API Lambda entry point', (current) => {
   let backend: Backend;
   let p: Pipeline;
   let handler: Handler;
 
   beforeAll(async () => {
-    backend = await startEmulators();
+    backend = current();
     p = await createPipeline(backend);
     Object.assign(process.env, {
       ...lambdaEnvironment(p),
       TASKPIPE_MAX_PAYLOAD_BYTES: '4096',
     });
+    // A fresh module per backend: the handler reads its environment once, at cold start.
+    vi.resetModules();
     ({ handler } = await import('../../functions/api/handler.js'));
   });
-  afterAll(async () => backend?.stop());
 
   const context = () => lambdaContext('api', Date.now() + 30_000);
 

@@ -1,23 +1,23 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { TaskStoreError } from '../../functions/adapters/dynamodb/TaskStoreError.js';
 import { apiEvent } from '../helpers/apiEvents.js';
 import { buildApi, taskCount } from '../helpers/apiHarness.js';
-import { type Backend, startEmulators, TEST_CREDENTIALS } from '../helpers/backends.js';
+import { type Backend, TEST_CREDENTIALS } from '../helpers/backends.js';
 import { createPipeline, depth, type Pipeline } from '../helpers/consumerHarness.js';
+import { describeOnEachBackend } from '../helpers/eachBackend.js';
 import { failingSendClient } from '../helpers/sqsFaults.js';
 import { testRegistry } from '../helpers/testTasks.js';
 
 // Request handling common to every route: content type, size, JSON, routing, failures.
-describe('API requests', () => {
+describeOnEachBackend('API requests', (current) => {
   let backend: Backend;
   let p: Pipeline;
 
   beforeAll(async () => {
-    backend = await startEmulators();
+    backend = current();
   });
-  afterAll(async () => backend?.stop());
   beforeEach(async () => {
     p = await createPipeline(backend);
   });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import type { SqsConsumer } from '../../functions/consumer/createConsumer.js';
 import { lambdaContext } from '../../local/esm/lambdaContext.js';
 import { settleBatch } from '../../local/esm/settleBatch.js';
-import { type Backend, startEmulators } from '../helpers/backends.js';
+import type { Backend } from '../helpers/backends.js';
 import {
   createPipeline,
   depth,
@@ -12,20 +12,22 @@ import {
   receiveEvent,
   send,
 } from '../helpers/consumerHarness.js';
+import { describeOnEachBackend } from '../helpers/eachBackend.js';
 
 // The Lambda entry point as deployed: configured only by environment, SDK endpoints included.
-describe('consumer Lambda entry point', () => {
+describeOnEachBackend('consumer Lambda entry point', (current) => {
   let backend: Backend;
   let p: Pipeline;
   let handler: SqsConsumer;
 
   beforeAll(async () => {
-    backend = await startEmulators();
+    backend = current();
     p = await createPipeline(backend);
     Object.assign(process.env, lambdaEnvironment(p));
+    // A fresh module per backend: the handler reads its environment once, at cold start.
+    vi.resetModules();
     ({ handler } = await import('../../functions/consumer/handler.js'));
   });
-  afterAll(async () => backend?.stop());
 
   it('processes the example tasks end to end', async () => {
     const noop = envelope('noop', {});

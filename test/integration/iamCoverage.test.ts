@@ -1,10 +1,10 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { apiEvent } from '../helpers/apiEvents.js';
 import { buildApi } from '../helpers/apiHarness.js';
-import { type Backend, startEmulators, TEST_CREDENTIALS } from '../helpers/backends.js';
+import { type Backend, TEST_CREDENTIALS } from '../helpers/backends.js';
 import {
   buildConsumer,
   createPipeline,
@@ -13,6 +13,7 @@ import {
   type Pipeline,
   send,
 } from '../helpers/consumerHarness.js';
+import { describeOnEachBackend } from '../helpers/eachBackend.js';
 import { testRegistry } from '../helpers/testTasks.js';
 import { logicalId, synthTaskpipe } from '../infra/fixtures.js';
 
@@ -60,7 +61,7 @@ function grantedActions(template: Json, roleLogicalId: string): Set<string> {
 
 // The calls each function makes on its paths, against the grants the CDK app gives it: a
 // call the role does not allow is an AccessDenied on AWS that no emulator reports.
-describe('IAM grants cover every call the functions make', () => {
+describeOnEachBackend('IAM grants cover every call the functions make', (current) => {
   let backend: Backend;
   let p: Pipeline;
   let granted: { consumer: Set<string>; api: Set<string> };
@@ -73,9 +74,8 @@ describe('IAM grants cover every call the functions make', () => {
       consumer: grantedActions(template, logicalId(pipeline.consumer.role)),
       api: grantedActions(template, logicalId(pipeline.api.role)),
     };
-    backend = await startEmulators();
+    backend = current();
   }, 60_000);
-  afterAll(async () => backend?.stop());
   // Fresh queues per test: a retried message of one must not reach the other.
   beforeEach(async () => {
     p = await createPipeline(backend);

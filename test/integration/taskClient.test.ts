@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import * as z from 'zod';
 import { TaskClient } from '../../functions/client/index.js';
 import { ConfigError, InvalidPayloadError } from '../../functions/core/errors.js';
@@ -6,7 +6,7 @@ import { createRegistry } from '../../functions/core/registry.js';
 import { EnqueueFailedError } from '../../functions/core/service/errors.js';
 import { defineTask } from '../../functions/core/task.js';
 import { taskCount } from '../helpers/apiHarness.js';
-import { type Backend, startEmulators } from '../helpers/backends.js';
+import type { Backend } from '../helpers/backends.js';
 import {
   buildConsumer,
   createPipeline,
@@ -15,6 +15,7 @@ import {
   type Pipeline,
   receiveEvent,
 } from '../helpers/consumerHarness.js';
+import { describeOnEachBackend } from '../helpers/eachBackend.js';
 import { batchFaultClient } from '../helpers/sqsFaults.js';
 import { testRegistry } from '../helpers/testTasks.js';
 
@@ -27,14 +28,13 @@ const okTask = defineTask({
 });
 const producerRegistry = createRegistry([okTask]);
 
-describe('TaskClient on fauxqs and dynalite', () => {
+describeOnEachBackend('TaskClient', (current) => {
   let backend: Backend;
   let p: Pipeline;
 
   beforeAll(async () => {
-    backend = await startEmulators();
+    backend = current();
   });
-  afterAll(async () => backend?.stop());
   beforeEach(async () => {
     p = await createPipeline(backend);
   });

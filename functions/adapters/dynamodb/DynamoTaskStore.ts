@@ -179,12 +179,19 @@ export class DynamoTaskStore implements TaskStore {
     id: string,
     attempts: number,
     extraAttempts: number,
-    options: { requirePayload?: boolean } = {},
+    options: { requirePayload?: boolean; unended?: boolean } = {},
   ): Promise<RequeueResult> {
     const now = this.clock.now();
     const requirePayload = options.requirePayload ?? true;
     const outcome = await this.write('requeue', id, () =>
-      requeueWrite(attempts, extraAttempts, now, this.expiresAt(now), requirePayload),
+      requeueWrite(
+        attempts,
+        extraAttempts,
+        now,
+        this.expiresAt(now),
+        requirePayload,
+        options.unended ?? false,
+      ),
     );
     if (outcome.applied) {
       if (!outcome.item[ATTR.payloadKey]) {

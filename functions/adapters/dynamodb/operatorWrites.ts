@@ -10,6 +10,8 @@ import type { TaskWrite } from './taskWrites.js';
 /**
  * FAILED at `attempts` → QUEUED. `attempts` is the fencing token and never goes down, so
  * the retry gets its tries by raising `maxAttempts` instead. `lastError` stays as history.
+ * With `unended`, the task must instead not have ended: QUEUED, RETRYING, or RUNNING with
+ * an expired lease (SQS dead-lettered its message through receive counts).
  */
 export function requeueWrite(
   attempts: number,
@@ -17,6 +19,7 @@ export function requeueWrite(
   now: number,
   expiresAt: number,
   requirePayload = true,
+  unended = false,
 ): TaskWrite {
   const e = new ExpressionBuilder()
     .setValue(ATTR.status, str('QUEUED'))
@@ -33,9 +36,13 @@ export function requeueWrite(
       // A later failure sends its own DLQ copy.
       ATTR.deadLetteredAt,
     );
+  const status = e.name(ATTR.status);
+  const from = unended
+    ? `(${status} IN (${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))})` +
+      ` OR (${status} = ${e.value(str('RUNNING'))} AND ${e.name(ATTR.leaseUntil)} < ${e.value(num(now))}))`
+    : `${status} = ${e.value(str('FAILED'))}`;
   const condition =
-    `${e.name(ATTR.status)} = ${e.value(str('FAILED'))}` +
-    ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}` +
+    `${from} AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}` +
     (requirePayload
       ? ` AND (attribute_exists(${e.name(ATTR.payload)}) OR attribute_exists(${e.name(ATTR.payloadKey)}))`
       : '');

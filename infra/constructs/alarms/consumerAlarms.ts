@@ -32,7 +32,7 @@ export function consumerAlarms(
     // Like Errors, Throttles has no datapoints without invocation attempts.
     treatMissingData: TreatMissingData.NOT_BREACHING,
     runbook:
-      "The consumer is throttled, and throttled batches use up receive counts. Keep consumer.reservedConcurrency at least the sum of the queues' maxConcurrency, or ask for a higher account concurrency limit.",
+      "The consumer is throttled, and throttled batches use up receive counts: their messages can reach the DLQ without a status (see `taskpipe stats`; redrive sets them QUEUED). Keep the queues' maxConcurrency within the account's concurrency quota (accountConcurrency in the definition) and consumer.reservedConcurrency, if set, at least their sum, or ask for a higher quota.",
   });
   return [errors, throttles].filter((a): a is Alarm => a !== undefined);
 }

@@ -1,7 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { AlarmsDefinition } from '../../../definition/index.js';
+import {
+  type AlarmsDefinition,
+  oldestMessageAgeRunbook,
+  oldestMessageAgeThresholdSeconds,
+  type ResolvedQueue,
+  WITHOUT_STATUS_NOTE,
+} from '../../../definition/index.js';
 import type { PriorityQueue } from '../PriorityQueue.js';
 import { pascalCase } from '../pascalCase.js';
 import { ALARM_PERIOD, type AlarmFactory } from './AlarmFactory.js';
@@ -16,6 +22,7 @@ export function redriveCommand(q: PriorityQueue): string {
 export function queueAlarms(
   factory: AlarmFactory,
   q: PriorityQueue,
+  resolved: ResolvedQueue,
   settings: Pick<AlarmsDefinition, 'deadLetterQueueNotEmpty' | 'oldestMessageAge'>,
 ): Alarm[] {
   const name = pascalCase(q.priority);
@@ -31,7 +38,7 @@ export function queueAlarms(
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     // SQS stops sending metrics for a queue idle for six hours: an idle DLQ is empty.
     treatMissingData: TreatMissingData.NOT_BREACHING,
-    runbook: `Tasks from the "${q.priority}" queue failed for good and wait on its dead-letter queue. Find the cause with \`npx taskpipe list --status FAILED --stack ${Stack.of(q.queue).stackName}\` and the consumer logs, fix it, then redrive: ${redriveCommand(q)}`,
+    runbook: `Tasks from the "${q.priority}" queue failed for good and wait on its dead-letter queue. Find the cause with \`npx taskpipe list --status FAILED --stack ${Stack.of(q.queue).stackName}\` and the consumer logs, fix it, then redrive: ${redriveCommand(q)}. ${WITHOUT_STATUS_NOTE}`,
   });
   const age = factory.create({
     id: `${name}OldestMessageAge`,
@@ -42,10 +49,11 @@ export function queueAlarms(
       period: ALARM_PERIOD,
     }),
     settings: settings.oldestMessageAge,
+    threshold: oldestMessageAgeThresholdSeconds(resolved, settings.oldestMessageAge.threshold),
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     // No data means an idle queue, and an idle queue has nothing waiting.
     treatMissingData: TreatMissingData.NOT_BREACHING,
-    runbook: `Messages wait longer than ${settings.oldestMessageAge.threshold} s on the "${q.priority}" queue: the consumer is behind, throttled or failing. Check the consumer's errors, throttles and concurrency on the dashboard; raise the queue's maxConcurrency if it is simply busy.`,
+    runbook: oldestMessageAgeRunbook(resolved, settings.oldestMessageAge.threshold),
   });
   return [dlq, age].filter((a): a is Alarm => a !== undefined);
 }

@@ -27,6 +27,8 @@ const externalAddress = Object.values(networkInterfaces())
   .flat()
   .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
+// The local runtime's own emulators (fauxqs, dynalite) are under test here, not an AWS
+// contract, so this suite has no moto run.
 describe('local emulators', () => {
   let emulators: LocalEmulators;
 

@@ -1,32 +1,27 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import {
   EventSourcePoller,
   type InvocationReport,
   type PollerOptions,
 } from '../../../local/esm/EventSourcePoller.js';
-import {
-  type Backend,
-  createQueuePair,
-  startEmulators,
-  uniqueName,
-} from '../../helpers/backends.js';
+import { type Backend, createQueuePair, uniqueName } from '../../helpers/backends.js';
 import { depth } from '../../helpers/consumerHarness.js';
+import { describeOnEachBackend } from '../../helpers/eachBackend.js';
 import { deferred } from '../../helpers/testTasks.js';
 
-describe('EventSourcePoller', () => {
+describeOnEachBackend('EventSourcePoller', (current) => {
   let backend: Backend;
   let poller: EventSourcePoller | undefined;
 
   beforeAll(async () => {
-    backend = await startEmulators();
+    backend = current();
   });
   afterEach(async () => {
     await poller?.stop();
     poller = undefined;
   });
-  afterAll(async () => backend?.stop());
 
   async function queueWith(bodies: string[], visibilityTimeout = 30) {
     const q = await createQueuePair(backend, uniqueName('esm'), { visibilityTimeout });

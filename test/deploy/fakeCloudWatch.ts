@@ -1,10 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A stack as CloudFormation describes it: its outputs by key. */
-export type FakeStacks = Record<string, Record<string, string>>;
-
-export interface FakeAws {
+export interface FakeCloudWatch {
   url: string;
   /** CloudWatch requests seen (X-Amz-Target action and JSON body). */
   cloudwatch: { action: string; body: Record<string, unknown> }[];
@@ -23,36 +20,12 @@ interface MetricQuery {
   };
 }
 
-const xml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 const read = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
-
-function describeStacks(stacks: FakeStacks, name: string): { status: number; body: string } {
-  const ns = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
-  const outputs = stacks[name];
-  if (!outputs) {
-    return {
-      status: 400,
-      body: `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${xml(name)} does not exist</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
-    };
-  }
-  const members = Object.entries(outputs)
-    .map(
-      ([k, v]) =>
-        `<member><OutputKey>${k}</OutputKey><OutputValue>${xml(v)}</OutputValue></member>`,
-    )
-    .join('');
-  return {
-    status: 200,
-    body: `<DescribeStacksResponse xmlns="${ns}"><DescribeStacksResult><Stacks><member><StackName>${xml(name)}</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime><Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
-  };
-}
 
 /** Taskpipe metrics as the consumer's EMF leaves them: `service` and `TaskType` dimensions. */
 const METRICS = ['TasksSucceeded', 'TasksFailed', 'TasksRetried', 'TaskDuration', 'QueueWait'];
@@ -88,21 +61,14 @@ function metricValue(q: MetricQuery): number | undefined {
 }
 
 /**
- * Answers CloudFormation DescribeStacks (query protocol, XML) and CloudWatch ListMetrics and
- * GetMetricData (JSON 1.0) on loopback, for `--stack` tests; SQS and DynamoDB go to the
- * local emulators through their own endpoint variables.
+ * Answers CloudWatch ListMetrics and GetMetricData (JSON 1.0) on loopback with fixed
+ * figures, for `stats --stack`: moto keeps no EMF metrics, since it runs no Lambda.
  */
-export async function startFakeAws(stacks: FakeStacks): Promise<FakeAws> {
-  const cloudwatch: FakeAws['cloudwatch'] = [];
+export async function startFakeCloudWatch(): Promise<FakeCloudWatch> {
+  const cloudwatch: FakeCloudWatch['cloudwatch'] = [];
   const server = createServer(async (req, res) => {
     const body = await read(req);
     const target = String(req.headers['x-amz-target'] ?? '');
-    if (!target) {
-      const form = new URLSearchParams(body);
-      const answer = describeStacks(stacks, form.get('StackName') ?? '');
-      res.writeHead(answer.status, { 'content-type': 'text/xml' }).end(answer.body);
-      return;
-    }
     const action = target.split('.').at(-1) ?? '';
     const input = JSON.parse(body || '{}') as Record<string, unknown>;
     cloudwatch.push({ action, body: input });
