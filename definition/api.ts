@@ -49,4 +49,5 @@ export const apiSchema = z.strictObject({
   accessLogRetentionDays: logRetentionDaysSchema.default(30),
 });
 
+export type ApiDefinition = z.output<typeof apiSchema>;
 export type ApiAuthorization = z.output<typeof apiAuthorizationSchema>;

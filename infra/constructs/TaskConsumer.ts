@@ -9,12 +9,7 @@ import type { PipelineConfig } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { consumerEnvironment } from './consumerEnvironment.js';
 import { checkEnvironmentSize } from './environmentSize.js';
-import {
-  bundledFunctionProps,
-  FUNCTION_RUNTIME,
-  functionRoleAndLogs,
-  grantSendOnly,
-} from './functionDefaults.js';
+import { bundledFunctionProps, functionRoleAndLogs, grantSendOnly } from './functionDefaults.js';
 import { type PipelineStorage, storageMismatches } from './PipelineStorage.js';
 import { DEFAULT_CONSUMER_ENTRY } from './paths.js';
 

@@ -20,8 +20,8 @@ import {
 import { missingEntries } from '../helpers/bundleEntries.js';
 import { logicalId, tempDir, testApp } from './fixtures.js';
 import { definitionWithWebhooks, monitoringStack, testWebhooks } from './monitoringFixtures.js';
-import { withSpawnableStderr } from './spawnableStderr.js';
 import { problemsOf } from './problems.js';
+import { withSpawnableStderr } from './spawnableStderr.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
