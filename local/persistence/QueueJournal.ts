@@ -1,0 +1,196 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FauxqsQueue, FauxqsSqsStore } from './fauxqsInternals.js';
+import { type QueueRecord, replay, type SavedQueues } from './queueRecords.js';
+import { messageRecord, messagesOf, queueMetaRecord, snapshotLines } from './queueSnapshot.js';
+import { restoreQueues } from './restoreQueues.js';
+
+export const QUEUE_SNAPSHOT = 'queues.snapshot.jsonl';
+export const QUEUE_JOURNAL = 'queues.journal.jsonl';
+/** Journal lines before a compaction, on top of two per live message. */
+const COMPACT_AFTER_LINES = 20_000;
+
+/** A change waiting for the next flush: a record as is, or a message to write as it is then. */
+type Pending = QueueRecord | { t: 'dirty'; queue: string; messageId: string };
+
+/**
+ * The queue state of the SQS emulator, kept on disk (docs/persistence.md). fauxqs keeps
+ * queues only in memory, so every change it makes is noted here as it happens (through its
+ * spy and wrappers on each queue) and written to an append-only journal before the HTTP
+ * response that caused it leaves: a message the emulator accepted is on disk before the
+ * sender hears so. A compaction rewrites the snapshot and empties the journal.
+ */
+export class QueueJournal {
+  #pending: Pending[] = [];
+  #journalLines = 0;
+  #compactAt = COMPACT_AFTER_LINES;
+  #fd: number;
+  #store?: FauxqsSqsStore;
+  /** Until the saved messages are back in the store, a snapshot of it would lose them. */
+  #restored = false;
+
+  private constructor(
+    private readonly dir: string,
+    /** What the files held at start, until `restore` puts it back. */
+    private saved: SavedQueues,
+    /** Set when the journal's last line was cut short by a kill. */
+    readonly tornTail: boolean,
+  ) {
+    this.#fd = openSync(join(dir, QUEUE_JOURNAL), 'a', 0o600);
+  }
+
+  /** Reads the snapshot and the journal after it; throws DataDirError when corrupt. */
+  static load(dir: string): QueueJournal {
+    const saved: SavedQueues = new Map();
+    const read = (file: string) =>
+      existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '';
+    replay(saved, read(QUEUE_SNAPSHOT), QUEUE_SNAPSHOT, { tornTailAllowed: false });
+    const { tornTail } = replay(saved, read(QUEUE_JOURNAL), QUEUE_JOURNAL, {
+      tornTailAllowed: true,
+    });
+    return new QueueJournal(dir, saved, tornTail);
+  }
+
+  /** Records every change `store` makes from now on. Call before any queue exists. */
+  attach(store: FauxqsSqsStore): void {
+    this.#store = store;
+    store.spy = {
+      addMessage: (event) => {
+        if (event.service !== 'sqs' || !event.queueName || !event.messageId) return;
+        this.#pending.push({ t: 'dirty', queue: event.queueName, messageId: event.messageId });
+      },
+    };
+    const createQueue = store.createQueue.bind(store);
+    store.createQueue = (...args) => {
+      const queue = createQueue(...args);
+      this.#instrument(queue);
+      this.#pending.push(queueMetaRecord(queue));
+      return queue;
+    };
+    const deleteQueue = store.deleteQueue.bind(store);
+    store.deleteQueue = (url) => {
+      const queue = store.listQueues().find((q) => q.url === url);
+      const deleted = deleteQueue(url);
+      if (deleted && queue) this.#pending.push({ t: 'drop', queue: queue.name });
+      return deleted;
+    };
+  }
+
+  /** Puts the saved messages into the store, then starts a fresh snapshot from it. */
+  restore(sqsPort: string): number {
+    const restored = restoreQueues(this.#requireStore(), this.saved, sqsPort);
+    this.saved = new Map();
+    this.#restored = true;
+    this.compact();
+    return restored;
+  }
+
+  /** Writes every pending change to the journal; runs before each SQS response is sent. */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    const store = this.#requireStore();
+    const seen = new Set<string>();
+    const indexes = new Map<string, ReturnType<typeof messagesOf> | undefined>();
+    const lines: string[] = [];
+    for (const change of pending) {
+      if (change.t !== 'dirty') {
+        lines.push(JSON.stringify(change));
+        continue;
+      }
+      const key = `${change.queue}\n${change.messageId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!indexes.has(change.queue)) {
+        const queue = store.getQueueByName(change.queue);
+        indexes.set(change.queue, queue && messagesOf(queue));
+      }
+      const state = indexes.get(change.queue)?.get(change.messageId);
+      const record: QueueRecord = state
+        ? messageRecord(change.queue, state)
+        : { t: 'gone', queue: change.queue, messageId: change.messageId };
+      lines.push(JSON.stringify(record));
+    }
+    writeSync(this.#fd, `${lines.join('\n')}\n`);
+    this.#journalLines += lines.length;
+    if (this.#restored && this.#journalLines > this.#compactAt) this.compact();
+  }
+
+  /** Rewrites the snapshot from the store (atomically) and empties the journal. */
+  compact(): void {
+    if (!this.#restored) throw new Error('QueueJournal: restore before compacting');
+    this.#pending = [];
+    const { text, messages } = snapshotLines(this.#requireStore().listQueues());
+    const target = join(this.dir, QUEUE_SNAPSHOT);
+    const temp = `${target}.tmp`;
+    writeFileSync(temp, text, { mode: 0o600 });
+    syncFile(temp);
+    renameSync(temp, target);
+    syncFile(dirname(target));
+    // Replaying the old journal over the new snapshot would end in the same state, so a
+    // kill between the rename and the truncation loses nothing.
+    ftruncateSync(this.#fd);
+    this.#journalLines = 0;
+    this.#compactAt = COMPACT_AFTER_LINES + 2 * messages;
+  }
+
+  /** A last compaction, then the journal is closed. */
+  close(): void {
+    if (this.#restored) this.compact();
+    else this.flush();
+    closeSync(this.#fd);
+  }
+
+  /** Notes receives, visibility changes, attribute changes and purges: the spy sees none. */
+  #instrument(queue: FauxqsQueue): void {
+    const dirty = (messageId: string) =>
+      this.#pending.push({ t: 'dirty', queue: queue.name, messageId });
+    const dequeue = queue.dequeue.bind(queue);
+    queue.dequeue = (...args) => {
+      const received = dequeue(...args);
+      for (const message of received) dirty(message.MessageId);
+      return received;
+    };
+    const changeVisibility = queue.changeVisibility.bind(queue);
+    queue.changeVisibility = (receiptHandle, timeoutSeconds) => {
+      const entry = queue.inflightMessages.get(receiptHandle);
+      changeVisibility(receiptHandle, timeoutSeconds);
+      if (entry) dirty(entry.message.messageId);
+    };
+    const setAttributes = queue.setAttributes.bind(queue);
+    queue.setAttributes = (attributes) => {
+      setAttributes(attributes);
+      this.#pending.push(queueMetaRecord(queue));
+    };
+    const purge = queue.purge.bind(queue);
+    queue.purge = () => {
+      purge();
+      this.#pending.push({ t: 'purge', queue: queue.name });
+    };
+  }
+
+  #requireStore(): FauxqsSqsStore {
+    if (!this.#store) throw new Error('QueueJournal: attach a store first');
+    return this.#store;
+  }
+}
+
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,56 @@
+import type { FauxqsMessage, FauxqsQueue, FauxqsSqsStore } from './fauxqsInternals.js';
+import type { MessageRecord, SavedQueues } from './queueRecords.js';
+
+/**
+ * Puts saved messages back into the fauxqs store, with their ids, receive counts and
+ * deadlines. A queue the definition did not create again is recreated as it was saved.
+ * Returns the number of messages restored.
+ */
+export function restoreQueues(
+  store: FauxqsSqsStore,
+  saved: SavedQueues,
+  sqsPort: string,
+  now = Date.now(),
+): number {
+  let restored = 0;
+  for (const [name, { meta, messages }] of saved) {
+    let queue = store.getQueueByName(name);
+    if (!queue && meta) {
+      const region = meta.arn.split(':')[3] ?? 'us-east-1';
+      const url = store.buildQueueUrl(name, sqsPort, `127.0.0.1:${sqsPort}`, region);
+      queue = store.createQueue(name, url, meta.arn, meta.attributes, meta.tags);
+    }
+    if (!queue) continue;
+    const records = [...messages.values()];
+    if (queue.isFifo()) records.sort(bySequence);
+    for (const record of records) place(queue, record, now);
+    restored += records.length;
+  }
+  return restored;
+}
+
+function place(queue: FauxqsQueue, record: MessageRecord, now: number): void {
+  const message = { ...record.message };
+  const fifo = queue.isFifo();
+  const group = message.messageGroupId ?? '__default';
+  if (fifo && message.sequenceNumber)
+    queue.sequenceCounter = Math.max(queue.sequenceCounter, Number(message.sequenceNumber));
+  // An in-flight message keeps its deadline: as on SQS, it comes back when that passes.
+  if (record.inflight && record.inflight.visibilityDeadline > now) {
+    queue.inflightMessages.set(record.inflight.receiptHandle, { message, ...record.inflight });
+    if (fifo) queue.fifoLockedGroups.set(group, (queue.fifoLockedGroups.get(group) ?? 0) + 1);
+    return;
+  }
+  const delayed = message.delayUntil !== undefined && message.delayUntil > now;
+  if (fifo) push(delayed ? queue.fifoDelayed : queue.fifoMessages, group, message);
+  else (delayed ? queue.delayedMessages : queue.messages).push(message);
+}
+
+function push(groups: Map<string, FauxqsMessage[]>, group: string, message: FauxqsMessage) {
+  const list = groups.get(group) ?? [];
+  list.push(message);
+  groups.set(group, list);
+}
+
+const bySequence = (a: MessageRecord, b: MessageRecord) =>
+  (a.message.sequenceNumber ?? '').localeCompare(b.message.sequenceNumber ?? '');
