@@ -30,6 +30,8 @@ export interface DataDir {
   state: string;
   /** True when the dir was empty or new. */
   created: boolean;
+  /** The last runtime on this dir was killed: it left its lock behind. */
+  killed: boolean;
   release(): void;
 }
 
@@ -47,13 +49,14 @@ export function openDataDir(dir: string, options: { reset: boolean }): DataDir {
     const version = { format: DATA_DIR_FORMAT, createdAt: new Date().toISOString() };
     writeFileSync(join(root, VERSION_FILE), `${JSON.stringify(version)}\n`, { mode: 0o600 });
   } else checkVersion(root);
-  lock(root);
+  const killed = lock(root);
   mkdirSync(join(root, 'state'), { recursive: true, mode: 0o700 });
   return {
     root,
     tasks: join(root, 'tasks'),
     state: join(root, 'state'),
     created,
+    killed,
     release: () => rmSync(join(root, LOCK_FILE), { force: true }),
   };
 }
@@ -92,15 +95,18 @@ function checkVersion(root: string): void {
 }
 
 /** One runtime per dir: a second would corrupt the journal and the task table. */
-function lock(root: string): void {
+/** Returns true when a killed runtime's lock was taken over. */
+function lock(root: string): boolean {
   const file = join(root, LOCK_FILE);
   try {
     writeFileSync(file, `${process.pid}\n`, { mode: 0o600, flag: 'wx' });
+    return false;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     // Left by a runtime that was killed: its pid is gone, so the lock is stale.
     checkNotLocked(root);
     writeFileSync(file, `${process.pid}\n`, { mode: 0o600 });
+    return true;
   }
 }
 

@@ -53,7 +53,7 @@ export class LocalPersistence {
 
   /** Puts the saved messages back once the queues exist; returns how many. */
   restoreQueues(sqsEndpoint: string): number {
-    return this.journal.restore(new URL(sqsEndpoint).port);
+    return this.journal.restore(new URL(sqsEndpoint).port, this.dir.killed);
   }
 
   /** Writes a last snapshot of the queues and the state parts, and unlocks the dir. */

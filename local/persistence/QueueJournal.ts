@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { FauxqsQueue, FauxqsSqsStore } from './fauxqsInternals.js';
+import type { FauxqsInflight, FauxqsQueue, FauxqsSqsStore } from './fauxqsInternals.js';
 import { type QueueRecord, replay, type SavedQueues } from './queueRecords.js';
 import { messageRecord, messagesOf, queueMetaRecord, snapshotLines } from './queueSnapshot.js';
 import { restoreQueues } from './restoreQueues.js';
@@ -36,6 +36,9 @@ export class QueueJournal {
   #compactAt = COMPACT_AFTER_LINES;
   #fd: number;
   #store?: FauxqsSqsStore;
+  /** In-flight entries whose visibility was set by ChangeMessageVisibility. */
+  readonly #extended = new WeakSet<FauxqsInflight>();
+  readonly #isExtended = (entry: FauxqsInflight) => this.#extended.has(entry);
   /** Until the saved messages are back in the store, a snapshot of it would lose them. */
   #restored = false;
 
@@ -87,8 +90,12 @@ export class QueueJournal {
   }
 
   /** Puts the saved messages into the store, then starts a fresh snapshot from it. */
-  restore(sqsPort: string): number {
-    const restored = restoreQueues(this.#requireStore(), this.saved, sqsPort);
+  restore(sqsPort: string, afterKill: boolean): number {
+    const restored = restoreQueues(this.#requireStore(), this.saved, {
+      sqsPort,
+      afterKill,
+      onExtended: (entry) => this.#extended.add(entry),
+    });
     this.saved = new Map();
     this.#restored = true;
     this.compact();
@@ -118,7 +125,7 @@ export class QueueJournal {
       }
       const state = indexes.get(change.queue)?.get(change.messageId);
       const record: QueueRecord = state
-        ? messageRecord(change.queue, state)
+        ? messageRecord(change.queue, state, this.#isExtended)
         : { t: 'gone', queue: change.queue, messageId: change.messageId };
       lines.push(JSON.stringify(record));
     }
@@ -131,7 +138,7 @@ export class QueueJournal {
   compact(): void {
     if (!this.#restored) throw new Error('QueueJournal: restore before compacting');
     this.#pending = [];
-    const { text, messages } = snapshotLines(this.#requireStore().listQueues());
+    const { text, messages } = snapshotLines(this.#requireStore().listQueues(), this.#isExtended);
     const target = join(this.dir, QUEUE_SNAPSHOT);
     const temp = `${target}.tmp`;
     writeFileSync(temp, text, { mode: 0o600 });
@@ -166,7 +173,9 @@ export class QueueJournal {
     queue.changeVisibility = (receiptHandle, timeoutSeconds) => {
       const entry = queue.inflightMessages.get(receiptHandle);
       changeVisibility(receiptHandle, timeoutSeconds);
-      if (entry) dirty(entry.message.messageId);
+      if (!entry) return;
+      if (timeoutSeconds > 0) this.#extended.add(entry);
+      dirty(entry.message.messageId);
     };
     const setAttributes = queue.setAttributes.bind(queue);
     queue.setAttributes = (attributes) => {

@@ -42,7 +42,14 @@ export const queueRecord = z.discriminatedUnion('t', [
     t: z.literal('message'),
     queue: z.string().min(1),
     message,
-    inflight: z.object({ receiptHandle: z.string(), visibilityDeadline: z.number() }).optional(),
+    inflight: z
+      .object({
+        receiptHandle: z.string(),
+        visibilityDeadline: z.number(),
+        /** Set by ChangeMessageVisibility (a retry's backoff), not by the receive alone. */
+        extended: z.literal(true).optional(),
+      })
+      .optional(),
   }),
   /** A message that left the queue: deleted, moved to its DLQ, or purged. */
   z.object({ t: z.literal('gone'), queue: z.string().min(1), messageId: z.string().min(1) }),

@@ -26,7 +26,11 @@ export function queueMetaRecord(queue: FauxqsQueue): QueueRecord {
   };
 }
 
-export function messageRecord(queue: string, state: MessageState): MessageRecord {
+export function messageRecord(
+  queue: string,
+  state: MessageState,
+  extended: (entry: FauxqsInflight) => boolean,
+): MessageRecord {
   const { message, inflight } = state;
   return {
     t: 'message',
@@ -37,6 +41,7 @@ export function messageRecord(queue: string, state: MessageState): MessageRecord
           inflight: {
             receiptHandle: inflight.receiptHandle,
             visibilityDeadline: inflight.visibilityDeadline,
+            ...(extended(inflight) ? { extended: true as const } : {}),
           },
         }
       : {}),
@@ -44,13 +49,16 @@ export function messageRecord(queue: string, state: MessageState): MessageRecord
 }
 
 /** The whole state of the given queues, as snapshot lines. */
-export function snapshotLines(queues: FauxqsQueue[]): { text: string; messages: number } {
+export function snapshotLines(
+  queues: FauxqsQueue[],
+  extended: (entry: FauxqsInflight) => boolean,
+): { text: string; messages: number } {
   const lines: string[] = [];
   let messages = 0;
   for (const queue of queues) {
     lines.push(JSON.stringify(queueMetaRecord(queue)));
     for (const state of messagesOf(queue).values()) {
-      lines.push(JSON.stringify(messageRecord(queue.name, state)));
+      lines.push(JSON.stringify(messageRecord(queue.name, state, extended)));
       messages++;
     }
   }
