@@ -28,7 +28,7 @@ export interface DataDir {
   tasks: string;
   /** One JSON file per registered state part. */
   state: string;
-  /** True when the dir was empty or new. */
+  /** True when the dir was new, empty, or reset. */
   created: boolean;
   /** The last runtime on this dir was killed: it left its lock behind. */
   killed: boolean;
@@ -44,7 +44,7 @@ export function openDataDir(dir: string, options: { reset: boolean }): DataDir {
   const root = resolve(dir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
   if (options.reset) reset(root);
-  const created = readdirSync(root).length === 0;
+  const created = options.reset || readdirSync(root).length === 0;
   if (created) {
     const version = { format: DATA_DIR_FORMAT, createdAt: new Date().toISOString() };
     writeFileSync(join(root, VERSION_FILE), `${JSON.stringify(version)}\n`, { mode: 0o600 });
