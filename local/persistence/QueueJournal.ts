@@ -46,8 +46,6 @@ export class QueueJournal {
     private readonly dir: string,
     /** What the files held at start, until `restore` puts it back. */
     private saved: SavedQueues,
-    /** Set when the journal's last line was cut short by a kill. */
-    readonly tornTail: boolean,
   ) {
     this.#fd = openSync(join(dir, QUEUE_JOURNAL), 'a', 0o600);
   }
@@ -57,11 +55,10 @@ export class QueueJournal {
     const saved: SavedQueues = new Map();
     const read = (file: string) =>
       existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '';
-    replay(saved, read(QUEUE_SNAPSHOT), QUEUE_SNAPSHOT, { tornTailAllowed: false });
-    const { tornTail } = replay(saved, read(QUEUE_JOURNAL), QUEUE_JOURNAL, {
-      tornTailAllowed: true,
-    });
-    return new QueueJournal(dir, saved, tornTail);
+    replay(saved, read(QUEUE_SNAPSHOT), join(dir, QUEUE_SNAPSHOT), { tornTailAllowed: false });
+    // A cut-off last line was never answered: it is dropped (docs/persistence.md).
+    replay(saved, read(QUEUE_JOURNAL), join(dir, QUEUE_JOURNAL), { tornTailAllowed: true });
+    return new QueueJournal(dir, saved);
   }
 
   /** Records every change `store` makes from now on. Call before any queue exists. */

@@ -80,7 +80,10 @@ export function replay(
     const parsed = parseLine(line);
     if (!parsed.success) {
       if (options.tornTailAllowed && index === lines.length - 1) return { tornTail: true };
-      throw new DataDirError(`${file} line ${index + 1} is corrupt: ${parsed.error}`);
+      throw new DataDirError(
+        `${file} line ${index + 1} is corrupt: ${parsed.error}. ` +
+          'Start with --reset to clear the data dir (its tasks and messages are deleted), or choose another --data-dir',
+      );
     }
     apply(saved, parsed.data);
   }
