@@ -1,3 +1,4 @@
+import { checkTaskTable } from './checkTaskTable.js';
 import { type DataDir, openDataDir } from './DataDir.js';
 import { createFauxqsStores, type FauxqsStores } from './fauxqsInternals.js';
 import { LocalStateStore } from './LocalStateStore.js';
@@ -32,6 +33,7 @@ export class LocalPersistence {
   static async open(dir: string, options: { reset?: boolean } = {}): Promise<LocalPersistence> {
     const dataDir = openDataDir(dir, { reset: options.reset ?? false });
     try {
+      await checkTaskTable(dataDir.tasks);
       const journal = QueueJournal.load(dataDir.root);
       const { stores, sqs } = await createFauxqsStores();
       journal.attach(sqs);

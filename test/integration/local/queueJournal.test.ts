@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -186,6 +186,25 @@ describe('queue journal on fauxqs', () => {
     const saved = await attributes(b.sqs, 'jh');
     expect(saved.VisibilityTimeout).toBe('7');
     expect((await receive(b.sqs, 'jh')).map((m) => m.Body)).toEqual(['new']);
+    await b.stop();
+  });
+
+  it('refuses a task table that LevelDB cannot open, and --reset starts afresh', async () => {
+    const a = await boot(dir);
+    await a.sqs.send(new CreateQueueCommand({ QueueName: 'jt' }));
+    await a.stop();
+    await writeFile(join(dir, 'tasks', 'CURRENT'), 'garbage');
+    const error = await LocalPersistence.open(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataDirError);
+    expect((error as Error).message).toMatch(
+      /the task table in .* cannot be opened \(.+\)\. Start with --reset/,
+    );
+    const reset = await LocalPersistence.open(dir, { reset: true });
+    reset.close();
+    const b = await boot(dir);
+    expect(await b.sqs.send(new GetQueueUrlCommand({ QueueName: 'jt' })).catch(() => 'gone')).toBe(
+      'gone',
+    );
     await b.stop();
   });
 
