@@ -103,7 +103,6 @@ export class QueueJournal {
   flush(): void {
     if (this.#pending.length === 0) return;
     const pending = this.#pending;
-    this.#pending = [];
     const store = this.#requireStore();
     const seen = new Set<string>();
     const indexes = new Map<string, ReturnType<typeof messagesOf> | undefined>();
@@ -126,7 +125,10 @@ export class QueueJournal {
         : { t: 'gone', queue: change.queue, messageId: change.messageId };
       lines.push(JSON.stringify(record));
     }
+    // Cleared only once written: if the write fails, the response fails and the next flush
+    // tries again, so the sender retries rather than trusting an unwritten change.
     writeSync(this.#fd, `${lines.join('\n')}\n`);
+    this.#pending = this.#pending.slice(pending.length);
     this.#journalLines += lines.length;
     if (this.#restored && this.#journalLines > this.#compactAt) this.compact();
   }
