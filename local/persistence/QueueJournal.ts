@@ -10,10 +10,11 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { FauxqsInflight, FauxqsQueue, FauxqsSqsStore } from './fauxqsInternals.js';
+import type { FauxqsInflight, FauxqsSqsStore } from './fauxqsInternals.js';
 import { type QueueRecord, replay, type SavedQueues } from './queueRecords.js';
-import { messageRecord, messagesOf, queueMetaRecord, snapshotLines } from './queueSnapshot.js';
+import { messageRecord, messagesOf, snapshotLines } from './queueSnapshot.js';
 import { restoreQueues } from './restoreQueues.js';
+import { watchStore } from './watchStore.js';
 
 export const QUEUE_SNAPSHOT = 'queues.snapshot.jsonl';
 export const QUEUE_JOURNAL = 'queues.journal.jsonl';
@@ -64,26 +65,11 @@ export class QueueJournal {
   /** Records every change `store` makes from now on. Call before any queue exists. */
   attach(store: FauxqsSqsStore): void {
     this.#store = store;
-    store.spy = {
-      addMessage: (event) => {
-        if (event.service !== 'sqs' || !event.queueName || !event.messageId) return;
-        this.#pending.push({ t: 'dirty', queue: event.queueName, messageId: event.messageId });
-      },
-    };
-    const createQueue = store.createQueue.bind(store);
-    store.createQueue = (...args) => {
-      const queue = createQueue(...args);
-      this.#instrument(queue);
-      this.#pending.push(queueMetaRecord(queue));
-      return queue;
-    };
-    const deleteQueue = store.deleteQueue.bind(store);
-    store.deleteQueue = (url) => {
-      const queue = store.listQueues().find((q) => q.url === url);
-      const deleted = deleteQueue(url);
-      if (deleted && queue) this.#pending.push({ t: 'drop', queue: queue.name });
-      return deleted;
-    };
+    watchStore(store, {
+      message: (queue, messageId) => this.#pending.push({ t: 'dirty', queue, messageId }),
+      record: (record) => this.#pending.push(record),
+      extended: (entry) => this.#extended.add(entry),
+    });
   }
 
   /** Puts the saved messages into the store, then starts a fresh snapshot from it. */
@@ -156,36 +142,6 @@ export class QueueJournal {
     if (this.#restored) this.compact();
     else this.flush();
     closeSync(this.#fd);
-  }
-
-  /** Notes receives, visibility changes, attribute changes and purges: the spy sees none. */
-  #instrument(queue: FauxqsQueue): void {
-    const dirty = (messageId: string) =>
-      this.#pending.push({ t: 'dirty', queue: queue.name, messageId });
-    const dequeue = queue.dequeue.bind(queue);
-    queue.dequeue = (...args) => {
-      const received = dequeue(...args);
-      for (const message of received) dirty(message.MessageId);
-      return received;
-    };
-    const changeVisibility = queue.changeVisibility.bind(queue);
-    queue.changeVisibility = (receiptHandle, timeoutSeconds) => {
-      const entry = queue.inflightMessages.get(receiptHandle);
-      changeVisibility(receiptHandle, timeoutSeconds);
-      if (!entry) return;
-      if (timeoutSeconds > 0) this.#extended.add(entry);
-      dirty(entry.message.messageId);
-    };
-    const setAttributes = queue.setAttributes.bind(queue);
-    queue.setAttributes = (attributes) => {
-      setAttributes(attributes);
-      this.#pending.push(queueMetaRecord(queue));
-    };
-    const purge = queue.purge.bind(queue);
-    queue.purge = () => {
-      purge();
-      this.#pending.push({ t: 'purge', queue: queue.name });
-    };
   }
 
   #requireStore(): FauxqsSqsStore {
