@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FauxqsInflight, FauxqsSqsStore } from './fauxqsInternals.js';
+import { MessageIndex } from './MessageIndex.js';
 import { type QueueRecord, replay, type SavedQueues } from './queueRecords.js';
 import { messageRecord, messagesOf, snapshotLines } from './queueSnapshot.js';
 import { restoreQueues } from './restoreQueues.js';
@@ -33,6 +34,7 @@ type Pending = QueueRecord | { t: 'dirty'; queue: string; messageId: string };
  */
 export class QueueJournal {
   #pending: Pending[] = [];
+  readonly #index = new MessageIndex();
   #journalLines = 0;
   #compactAt = COMPACT_AFTER_LINES;
   #fd: number;
@@ -65,9 +67,22 @@ export class QueueJournal {
   /** Records every change `store` makes from now on. Call before any queue exists. */
   attach(store: FauxqsSqsStore): void {
     this.#store = store;
+    const dirty = (queue: string, messageId: string) =>
+      this.#pending.push({ t: 'dirty', queue, messageId });
     watchStore(store, {
-      message: (queue, messageId) => this.#pending.push({ t: 'dirty', queue, messageId }),
-      record: (record) => this.#pending.push(record),
+      added: (queue, message) => {
+        this.#index.add(queue, message);
+        dirty(queue, message.messageId);
+      },
+      removed: (queue, messageId) => {
+        this.#index.remove(queue, messageId);
+        dirty(queue, messageId);
+      },
+      changed: dirty,
+      record: (record) => {
+        if (record.t === 'purge' || record.t === 'drop') this.#index.clear(record.queue);
+        this.#pending.push(record);
+      },
       extended: (entry) => this.#extended.add(entry),
     });
   }
@@ -91,7 +106,7 @@ export class QueueJournal {
     const pending = this.#pending;
     const store = this.#requireStore();
     const seen = new Set<string>();
-    const indexes = new Map<string, ReturnType<typeof messagesOf> | undefined>();
+    const stateOf = this.#index.lookup((name) => store.getQueueByName(name));
     const lines: string[] = [];
     for (const change of pending) {
       if (change.t !== 'dirty') {
@@ -101,11 +116,7 @@ export class QueueJournal {
       const key = `${change.queue}\n${change.messageId}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (!indexes.has(change.queue)) {
-        const queue = store.getQueueByName(change.queue);
-        indexes.set(change.queue, queue && messagesOf(queue));
-      }
-      const state = indexes.get(change.queue)?.get(change.messageId);
+      const state = stateOf(change.queue, change.messageId);
       const record: QueueRecord = state
         ? messageRecord(change.queue, state, this.#isExtended)
         : { t: 'gone', queue: change.queue, messageId: change.messageId };
@@ -123,7 +134,9 @@ export class QueueJournal {
   compact(): void {
     if (!this.#restored) throw new Error('QueueJournal: restore before compacting');
     this.#pending = [];
-    const { text, messages } = snapshotLines(this.#requireStore().listQueues(), this.#isExtended);
+    const queues = this.#requireStore().listQueues();
+    this.#index.rebuild(queues, messagesOf);
+    const { text, messages } = snapshotLines(queues, this.#isExtended);
     const target = join(this.dir, QUEUE_SNAPSHOT);
     const temp = `${target}.tmp`;
     writeFileSync(temp, text, { mode: 0o600 });

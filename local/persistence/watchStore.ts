@@ -1,11 +1,20 @@
-import type { FauxqsInflight, FauxqsQueue, FauxqsSqsStore } from './fauxqsInternals.js';
+import type {
+  FauxqsInflight,
+  FauxqsMessage,
+  FauxqsQueue,
+  FauxqsSqsStore,
+} from './fauxqsInternals.js';
 import type { QueueRecord } from './queueRecords.js';
 import { queueMetaRecord } from './queueSnapshot.js';
 
 /** Where the store's changes are reported. */
 export interface StoreChanges {
-  /** A message was added, received, made visible again, deleted or moved. */
-  message(queue: string, messageId: string): void;
+  /** A message was sent, published to the queue, or moved to it from its source. */
+  added(queue: string, message: FauxqsMessage): void;
+  /** A message was deleted, or moved to the DLQ. */
+  removed(queue: string, messageId: string): void;
+  /** A message was received, or its visibility changed. */
+  changed(queue: string, messageId: string): void;
   /** A queue was created, changed, purged or deleted. */
   record(record: QueueRecord): void;
   /** An in-flight message got its visibility set on purpose (a retry's backoff). */
@@ -21,7 +30,9 @@ export function watchStore(store: FauxqsSqsStore, changes: StoreChanges): void {
   store.spy = {
     addMessage: (event) => {
       if (event.service !== 'sqs' || !event.queueName || !event.messageId) return;
-      changes.message(event.queueName, event.messageId);
+      // Enqueues are seen by the wrapper below, which has the message itself.
+      if (event.status === 'consumed' || event.status === 'dlq')
+        changes.removed(event.queueName, event.messageId);
     },
   };
   const createQueue = store.createQueue.bind(store);
@@ -40,12 +51,17 @@ export function watchStore(store: FauxqsSqsStore, changes: StoreChanges): void {
   };
 }
 
-/** Receives, visibility changes, attribute changes and purges: the spy sees none of them. */
+/** Enqueues with the message, receives, visibility and attribute changes, and purges. */
 function watchQueue(queue: FauxqsQueue, changes: StoreChanges): void {
+  const enqueue = queue.enqueue.bind(queue);
+  queue.enqueue = (message) => {
+    enqueue(message);
+    changes.added(queue.name, message);
+  };
   const dequeue = queue.dequeue.bind(queue);
   queue.dequeue = (...args) => {
     const received = dequeue(...args);
-    for (const message of received) changes.message(queue.name, message.MessageId);
+    for (const message of received) changes.changed(queue.name, message.MessageId);
     return received;
   };
   const changeVisibility = queue.changeVisibility.bind(queue);
@@ -54,7 +70,7 @@ function watchQueue(queue: FauxqsQueue, changes: StoreChanges): void {
     changeVisibility(receiptHandle, timeoutSeconds);
     if (!entry) return;
     if (timeoutSeconds > 0) changes.extended(entry);
-    changes.message(queue.name, entry.message.messageId);
+    changes.changed(queue.name, entry.message.messageId);
   };
   const setAttributes = queue.setAttributes.bind(queue);
   queue.setAttributes = (attributes) => {
