@@ -104,12 +104,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let drainMs: number | undefined;
     let depth = Number.POSITIVE_INFINITY;
     let restarts = 0;
+    // While the runtime is down for a restart it drains nothing: that time extends the bound.
+    let bound = drainBoundMs;
     // Two empty readings in a row: the counts are approximate, as on SQS.
-    for (let poll = 0, empty = 0; Date.now() - t0 <= drainBoundMs; await delay(DRAIN_POLL_MS)) {
+    for (let poll = 0, empty = 0; Date.now() - t0 <= bound; await delay(DRAIN_POLL_MS)) {
       if (restartsAt(seed, rates.restart, poll++, restarts)) {
+        const down = Date.now();
         pipeline = await restartRuntime(pipeline, start, faults, carriedCounts);
         restarts++;
-        log(`  restarted the runtime on ${dataDir}`);
+        bound += Date.now() - down;
+        log(`  restarted the runtime on ${dataDir} (down ${Date.now() - down} ms)`);
         observer.sqs.destroy();
         observer.dynamodb.destroy();
         observer = observerClients(pipeline.info);
@@ -139,7 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         .map((type) => counts.get(`${type}:succeeded`) ?? 0)
         .reduce((a, b) => a + b, 0),
       drainMs,
-      drainBoundMs,
+      drainBoundMs: bound,
       queueDepth: depth,
       notices: endpoint.notices,
       unhandled,
