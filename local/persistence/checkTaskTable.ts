@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { Level } from 'level';
 import { DataDirError } from './DataDirError.js';
 
 /**
@@ -8,6 +7,8 @@ import { DataDirError } from './DataDirError.js';
  */
 export async function checkTaskTable(path: string): Promise<void> {
   if (!existsSync(path)) return;
+  // Loaded here: the native LevelDB binding is needed only with a data dir.
+  const { Level } = await import('level');
   const db = new Level(path);
   try {
     await db.open();
