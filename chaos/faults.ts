@@ -12,6 +12,7 @@ export const FAULTS = {
   'webhook-500': 'webhook answers 500 (per request)',
   'webhook-429': 'webhook answers 429 with Retry-After (per request)',
   'webhook-hang': 'webhook never answers (per request)',
+  restart: 'runtime stopped and started again on its data dir (per drain poll)',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
@@ -31,6 +32,7 @@ export const DEFAULT_RATES: FaultRates = {
   'webhook-500': 0.1,
   'webhook-429': 0.05,
   'webhook-hang': 0.03,
+  restart: 0.05,
 };
 
 /** What one fault did: how often it fired, and the task ids it touched. */

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LocalPipeline } from '../local/LocalPipeline.js';
 import { within } from '../local/within.js';
@@ -9,6 +12,7 @@ import { drainDeadLetters, observerClients, queueDepth, scanTasks } from './fina
 import { withHandlerFaults } from './handlerFaults.js';
 import { checkInvariants } from './invariants.js';
 import { type ChaosSummary, renderReport } from './report.js';
+import { restartRuntime, restartsAt } from './restartFault.js';
 import { seededStream } from './rng.js';
 import { SideEffectLedger } from './SideEffectLedger.js';
 import { injectBatchSendFaults, injectDynamoFaults } from './sdkFaults.js';
@@ -54,15 +58,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const random = seededStream(seed);
   const endpoint = new ChaosEndpoint(seed, rates, faults);
   await endpoint.listen();
+  // The runtime keeps its state here, so the restart fault can stop and start it.
+  const dataDir = await mkdtemp(join(tmpdir(), 'taskpipe-chaos-'));
+  const carriedCounts = new Map<string, number>();
   let pipeline: LocalPipeline | undefined;
   const target = () =>
     pipeline && {
       sqs: pipeline.clients.sqs,
       urlOf: (name: string) => pipeline!.info.queues.find((q) => q.name === name)?.url ?? '',
     };
-  try {
-    pipeline = await LocalPipeline.start({
+  const start = async () => {
+    const started = await LocalPipeline.start({
       ports: { api: 0, sqs: 0, dynamodb: 0 },
+      dataDir,
       definition: CHAOS_DEFINITION,
       registry: chaosRegistry({ seed, rates, ledger, faults }),
       logLevel: 'SILENT',
@@ -75,9 +83,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         print: () => undefined,
       },
     });
-    injectDynamoFaults(pipeline.clients.dynamodb, rates.dynamodb, random, faults);
-    injectBatchSendFaults(pipeline.clients.sqs, rates['sqs-send'], random, faults);
-    const observer = observerClients(pipeline.info);
+    injectDynamoFaults(started.clients.dynamodb, rates.dynamodb, random, faults);
+    injectBatchSendFaults(started.clients.sqs, rates['sqs-send'], random, faults);
+    return started;
+  };
+  try {
+    pipeline = await start();
+    let observer = observerClients(pipeline.info);
 
     const t0 = Date.now();
     const workload = await enqueueWorkload({
@@ -91,8 +103,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     log(`enqueued ${workload.enqueued.size} tasks in ${Date.now() - t0} ms; draining`);
     let drainMs: number | undefined;
     let depth = Number.POSITIVE_INFINITY;
+    let restarts = 0;
+    // While the runtime is down for a restart it drains nothing: that time extends the bound.
+    let bound = drainBoundMs;
     // Two empty readings in a row: the counts are approximate, as on SQS.
-    for (let empty = 0; Date.now() - t0 <= drainBoundMs; await delay(DRAIN_POLL_MS)) {
+    for (let poll = 0, empty = 0; Date.now() - t0 <= bound; await delay(DRAIN_POLL_MS)) {
+      if (restartsAt(seed, rates.restart, poll++, restarts)) {
+        const down = Date.now();
+        pipeline = await restartRuntime(pipeline, start, faults, carriedCounts);
+        restarts++;
+        bound += Date.now() - down;
+        log(`  restarted the runtime on ${dataDir} (down ${Date.now() - down} ms)`);
+        observer.sqs.destroy();
+        observer.dynamodb.destroy();
+        observer = observerClients(pipeline.info);
+      }
       depth = await queueDepth(observer, pipeline.info);
       empty = depth === 0 ? empty + 1 : 0;
       if (empty === 2) {
@@ -106,7 +131,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await within(endpoint.noticeMatching(isDlqAlarm), NOTICE_WAIT_MS);
     const taskRows = await scanTasks(observer, pipeline.info);
     const deadLetters = await drainDeadLetters(observer, pipeline.info);
-    const { counts } = pipeline.metrics;
+    for (const [key, n] of pipeline.metrics.counts)
+      carriedCounts.set(key, (carriedCounts.get(key) ?? 0) + n);
+    const counts = carriedCounts;
     const invariants = checkInvariants({
       workload,
       tasks: taskRows,
@@ -116,7 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         .map((type) => counts.get(`${type}:succeeded`) ?? 0)
         .reduce((a, b) => a + b, 0),
       drainMs,
-      drainBoundMs,
+      drainBoundMs: bound,
       queueDepth: depth,
       notices: endpoint.notices,
       unhandled,
@@ -143,6 +170,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   } finally {
     await pipeline?.stop();
     await endpoint.close();
+    await rm(dataDir, { recursive: true, force: true });
     process.off('unhandledRejection', onUnhandled);
   }
 }

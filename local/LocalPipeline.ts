@@ -27,6 +27,8 @@ import {
 import { FunctionConcurrency } from './esm/FunctionConcurrency.js';
 import { ApiServer } from './http/ApiServer.js';
 import { LocalMetrics } from './LocalMetrics.js';
+import { alarmStatePart } from './persistence/alarmStatePart.js';
+import { LocalPersistence } from './persistence/LocalPersistence.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
 
 export interface LocalPipelineOptions {
@@ -47,6 +49,10 @@ export interface LocalPipelineOptions {
     webhook?: { url: string; kind: WebhookKind };
     print: (text: string) => void;
   };
+  /** Keeps tasks, queued messages and alarm states here across restarts. @default in memory */
+  dataDir?: string;
+  /** Deletes what an earlier run kept in `dataDir` first. @default false */
+  resetDataDir?: boolean;
 }
 
 /** What the CLI and scripts need to reach a running local pipeline. */
@@ -59,6 +65,8 @@ export interface LocalPipelineInfo {
   queues: { priority: string; name: string; url: string; dlqUrl: string; fifo: boolean }[];
   pid: number;
   startedAt: string;
+  /** The data dir, when state is kept across restarts. */
+  dataDir?: string;
 }
 
 /**
@@ -76,18 +84,29 @@ export class LocalPipeline {
     private readonly stoppers: { intake: () => Promise<void>; emulators: () => Promise<void> },
     /** The local alarm path, when started with `alarms`. */
     readonly alarms?: LocalAlarmRuntime,
+    /** The data dir; runtime parts register state to keep with `persistence.state`. */
+    readonly persistence?: LocalPersistence,
   ) {}
 
   static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
     const registry = options.registry ?? appRegistry;
     const config = parsePipelineDefinition(options.definition ?? pipelineDefinition, registry);
-    const emulators = await startLocalEmulators(options.ports);
+    const persistence = options.dataDir
+      ? await LocalPersistence.open(options.dataDir, { reset: options.resetDataDir ?? false })
+      : undefined;
+    const emulators = await startLocalEmulators(options.ports, persistence?.emulators).catch(
+      (error: unknown) => {
+        persistence?.close();
+        throw error;
+      },
+    );
     try {
       const clients = localClients({
         sqs: emulators.sqsEndpoint,
         dynamodb: emulators.dynamodbEndpoint,
       });
       const { tableName, queues } = await createLocalResources(clients, config);
+      persistence?.restoreQueues(emulators.sqsEndpoint);
       const metrics = new LocalMetrics();
       const consumerConfig = toConsumerConfig(config, tableName, queues);
       const logger = new Logger({ serviceName: config.name, logLevel: options.logLevel ?? 'WARN' });
@@ -138,6 +157,7 @@ export class LocalPipeline {
         queues: consumerConfig.queues,
         pid: process.pid,
         startedAt: new Date().toISOString(),
+        ...(persistence ? { dataDir: persistence.dir.root } : {}),
       };
       const store = new DynamoTaskStore({
         client: clients.dynamodb,
@@ -173,6 +193,7 @@ export class LocalPipeline {
             logger,
           })
         : undefined;
+      if (alarms) persistence?.state.register(alarmStatePart(alarms.evaluator));
       // Stop taking work first (API, alarms), then drain the pollers, then the emulators.
       const stopIntake = async () => {
         await api.close();
@@ -184,13 +205,21 @@ export class LocalPipeline {
         config,
         metrics,
         pollers,
-        { intake: stopIntake, emulators: emulators.stop },
+        {
+          intake: stopIntake,
+          emulators: async () => {
+            await emulators.stop();
+            persistence?.close();
+          },
+        },
         alarms,
+        persistence,
       );
       for (const poller of pollers) poller.start();
       return pipeline;
     } catch (error) {
       await emulators.stop();
+      persistence?.close();
       throw error;
     }
   }

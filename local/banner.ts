@@ -1,4 +1,5 @@
 import type { LocalPipelineInfo } from './LocalPipeline.js';
+import { storageNotice } from './persistence/storageNotice.js';
 
 /** The block `npm start` prints: everything needed to talk to the local pipeline. */
 export function banner(info: LocalPipelineInfo, stateFile: string): string {
@@ -15,6 +16,8 @@ export function banner(info: LocalPipelineInfo, stateFile: string): string {
     `  SQS        ${info.sqsEndpoint}   (region ${info.region}, any access key)`,
     ...queues,
     `  DynamoDB   ${info.dynamodbEndpoint}   table ${info.tableName}`,
+    '',
+    `  ${storageNotice(info.dataDir)}`,
     '',
     '  Try it:',
     `    curl -s -X POST ${info.apiUrl ?? 'http://127.0.0.1:3000'}/tasks -H 'content-type: application/json' \\`,

@@ -14,6 +14,8 @@ const localEnvSchema = z.object({
   TASKPIPE_WEBHOOK_KIND: z.enum(WEBHOOK_KINDS).default('generic'),
   /** Length of one local alarm evaluation period. */
   TASKPIPE_ALARM_PERIOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Keeps state across restarts, as `--data-dir` (which wins); see docs/persistence.md. */
+  TASKPIPE_DATA_DIR: z.string().optional(),
 });
 
 export type LocalEnv = z.infer<typeof localEnvSchema>;

@@ -2,12 +2,15 @@ import { TaskpipeError } from '../functions/core/errors.js';
 import { banner } from './banner.js';
 import { LocalPipeline } from './LocalPipeline.js';
 import { parseLocalEnv } from './localEnv.js';
+import { dataDirArgs } from './persistence/dataDirArgs.js';
 import { LOCAL_STATE_FILE, removeLocalState, writeLocalState } from './stateFile.js';
 
 // `npm start`: the whole pipeline in this process until Ctrl-C.
 async function main(): Promise<void> {
   const env = parseLocalEnv(process.env);
+  const { dataDir, reset } = dataDirArgs(process.argv.slice(2), env.TASKPIPE_DATA_DIR);
   const pipeline = await LocalPipeline.start({
+    ...(dataDir ? { dataDir, resetDataDir: reset } : {}),
     ports: { api: env.PORT, sqs: env.TASKPIPE_SQS_PORT, dynamodb: env.TASKPIPE_DYNAMODB_PORT },
     logLevel: env.TASKPIPE_LOG_LEVEL,
     alarms: {

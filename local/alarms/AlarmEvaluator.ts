@@ -70,6 +70,17 @@ export class AlarmEvaluator {
   state(name: string): AlarmState | undefined {
     return this.#states.get(name)?.state;
   }
+
+  /** Every alarm's state and breach count, to carry across a restart. */
+  snapshot(): Record<string, { state: AlarmState; breaches: number }> {
+    return Object.fromEntries([...this.#states].map(([name, s]) => [name, { ...s }]));
+  }
+
+  /** Takes back saved states; alarms the definition no longer has are ignored. */
+  restore(saved: Record<string, { state: AlarmState; breaches: number }>): void {
+    for (const [name, s] of Object.entries(saved))
+      if (this.#states.has(name)) this.#states.set(name, { ...s });
+  }
 }
 
 function breaches(alarm: LocalAlarm, value: number): boolean {

@@ -11,7 +11,7 @@ describe('chaos run (1,500 tasks)', () => {
     result = await runChaos({
       tasks: 1_500,
       seed: 7,
-      rates: { crash: 0.03, 'visibility-expiry': 0.04, 'webhook-429': 0.08 },
+      rates: { crash: 0.03, 'visibility-expiry': 0.04, 'webhook-429': 0.08, restart: 0.33 },
     });
   }, 180_000);
   afterAll(() => {

@@ -55,6 +55,23 @@ describe('AlarmEvaluator', () => {
     expect(seen.map((t) => t.newState)).toEqual(['ALARM', 'OK']);
   });
 
+  it('carries its states across a restart: no second ALARM, and the OK still comes', async () => {
+    const before = new AlarmEvaluator([alarmWith([2])], async () => undefined);
+    await before.tick();
+    const saved = before.snapshot();
+    expect(saved).toEqual({ 'tp-default-dlq-not-empty': { state: 'ALARM', breaches: 1 } });
+
+    const seen: AlarmTransition[] = [];
+    const after = new AlarmEvaluator([alarmWith([3, 0])], async (t) => {
+      seen.push(t);
+    });
+    after.restore({ ...saved, 'an-alarm-since-removed': { state: 'ALARM', breaches: 9 } });
+    await after.tick();
+    await after.tick();
+    expect(seen.map((t) => `${t.oldState}->${t.newState}`)).toEqual(['ALARM->OK']);
+    expect(after.state('an-alarm-since-removed')).toBeUndefined();
+  });
+
   it('renders the CloudWatch SNS message shape', async () => {
     const [t] = await run(alarmWith([4]), 1);
     const message = cloudWatchAlarmMessage(t!, 'us-east-1');
