@@ -214,6 +214,14 @@ describe.skipIf(skipReason !== undefined)('deploy witness (moto CloudFormation)'
   });
 
   it('reads stats from CloudWatch per task type, and queue depths from the deployed queues', async () => {
+    const nameOf = (url: string) => url.split('/').at(-1)!;
+    const byPriority = (p: string) => queues().find((q) => q.priority === p)!;
+    // Each queue gets its own figure, so a peak read from the wrong queue shows.
+    cloudWatch.queuePeaks = {
+      [nameOf(byPriority('default').url)]: 12,
+      [nameOf(byPriority('default').dlqUrl)]: 7,
+      [nameOf(byPriority('high').dlqUrl)]: 3,
+    };
     const out = await stack('stats', '--since', '30');
     expect(out.code, out.stderr).toBe(0);
     const stats = JSON.parse(out.stdout) as {
@@ -230,14 +238,18 @@ describe.skipIf(skipReason !== undefined)('deploy witness (moto CloudFormation)'
       expect.objectContaining({
         type: 'http.post',
         counts: expect.objectContaining({ TasksSucceeded: 90, TasksFailed: 10, TasksRetried: 4 }),
+        timings: {
+          TaskDuration: { p50: 120, p95: 900, p99: 1_500 },
+          QueueWait: { p50: 35, p95: 410, p99: 2_200 },
+        },
         failureRate: 0.1,
       }),
     ]);
-    const dlqName = queues()
-      .find((q) => q.priority === 'default')!
-      .dlqUrl.split('/')
-      .at(-1)!;
-    expect(stats.peakVisible[dlqName]).toBe(7);
+    expect(stats.peakVisible).toMatchObject({
+      [nameOf(byPriority('default').url)]: 12,
+      [nameOf(byPriority('default').dlqUrl)]: 7,
+      [nameOf(byPriority('high').dlqUrl)]: 3,
+    });
     expect(stats.queues.map((q) => q.priority)).toEqual(['high', 'default', 'low']);
     expect(stats.deadLetters.map((d) => d.withoutStatus)).toEqual([0, 0, 0]);
     // The metric's own dimension set (service and TaskType) is queried, not a guessed one.

@@ -5,6 +5,8 @@ export interface FakeCloudWatch {
   url: string;
   /** CloudWatch requests seen (X-Amz-Target action and JSON body). */
   cloudwatch: { action: string; body: Record<string, unknown> }[];
+  /** Peak visible messages per queue name, set by the test once names are known; others have no data. */
+  queuePeaks: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -44,18 +46,11 @@ const FAKE_METRIC_VALUES: Record<string, number> = {
   'QueueWait/p95': 410,
   'QueueWait/p99': 2_200,
 };
-/** Peak visible messages per queue name; queues not listed have no data points. */
-const FAKE_QUEUE_PEAKS: Record<string, number> = {
-  'taskpipe-default': 12,
-  'taskpipe-default-dlq': 7,
-  'taskpipe-high-dlq': 3,
-};
-
-function metricValue(q: MetricQuery): number | undefined {
+function metricValue(q: MetricQuery, queuePeaks: Record<string, number>): number | undefined {
   const { Metric, Stat } = q.MetricStat;
   if (Metric.MetricName === 'ApproximateNumberOfMessagesVisible' && Stat === 'Maximum') {
     const queue = Metric.Dimensions?.find((d) => d.Name === 'QueueName')?.Value ?? '';
-    return FAKE_QUEUE_PEAKS[queue];
+    return queuePeaks[queue];
   }
   return FAKE_METRIC_VALUES[`${Metric.MetricName}/${Stat}`];
 }
@@ -66,6 +61,7 @@ function metricValue(q: MetricQuery): number | undefined {
  */
 export async function startFakeCloudWatch(): Promise<FakeCloudWatch> {
   const cloudwatch: FakeCloudWatch['cloudwatch'] = [];
+  const fake = { queuePeaks: {} as Record<string, number> };
   const server = createServer(async (req, res) => {
     const body = await read(req);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -90,7 +86,7 @@ export async function startFakeCloudWatch(): Promise<FakeCloudWatch> {
     const queries = (input.MetricDataQueries ?? []) as MetricQuery[];
     json({
       MetricDataResults: queries.map((q) => {
-        const value = metricValue(q);
+        const value = metricValue(q, fake.queuePeaks);
         return {
           Id: q.Id,
           Label: q.MetricStat.Metric.MetricName,
@@ -102,7 +98,7 @@ export async function startFakeCloudWatch(): Promise<FakeCloudWatch> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  return Object.assign(fake, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     cloudwatch,
     close: () =>
@@ -110,5 +106,5 @@ export async function startFakeCloudWatch(): Promise<FakeCloudWatch> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
 }
