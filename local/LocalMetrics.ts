@@ -8,6 +8,8 @@ export interface PeriodSnapshot {
   succeeded: number;
   failed: number;
   invocationErrors: number;
+  /** Consumer invocations refused by its concurrency limit (Lambda's `Throttles`). */
+  throttles: number;
 }
 
 /**
@@ -31,6 +33,11 @@ export class LocalMetrics implements TaskMetrics {
 
   recordInvocation(report: InvocationReport): void {
     if (report.error) this.#period.invocationErrors++;
+  }
+
+  /** A batch the consumer's concurrency limit refused. */
+  recordThrottle(): void {
+    this.#period.throttles++;
   }
 
   /** Resolves once `${type}:${outcome}` has been recorded `count` times. */
@@ -61,5 +68,5 @@ export class LocalMetrics implements TaskMetrics {
 }
 
 function emptyPeriod(): PeriodSnapshot {
-  return { succeeded: 0, failed: 0, invocationErrors: 0 };
+  return { succeeded: 0, failed: 0, invocationErrors: 0, throttles: 0 };
 }

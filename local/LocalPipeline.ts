@@ -140,8 +140,10 @@ export class LocalPipeline {
           batchingWindowSeconds: q.batchingWindowSeconds,
           maxConcurrency: q.maxConcurrency,
           concurrency,
-          onThrottle: (name, records) =>
-            logger.warn('consumer throttled', { queue: name, records }),
+          onThrottle: (name, records) => {
+            metrics.recordThrottle();
+            logger.warn('consumer throttled', { queue: name, records });
+          },
           onInvocation: (report) => {
             metrics.recordInvocation(report);
             options.onInvocation?.(report);

@@ -12,8 +12,8 @@ import { observeAgeOfOldestMessage } from './queueAge.js';
 
 /**
  * The alarms of the definition that can be observed locally: DLQ depth, oldest message
- * age, consumer errors and the task failure rate. Throttles, p99 duration and API 5xx have
- * no local source and are evaluated on AWS only.
+ * age, consumer errors and throttles, and the task failure rate. p99 duration and API 5xx
+ * have no local source and are evaluated on AWS only.
  */
 export function localAlarms(
   config: PipelineConfig,
@@ -65,6 +65,23 @@ export function localAlarms(
       comparison: 'GreaterThanOrEqualToThreshold',
       evaluationPeriods: a.consumerErrors.evaluationPeriods,
       observe: async () => metrics.lastPeriod.invocationErrors,
+    });
+  }
+  if (a.consumerThrottles.enabled) {
+    out.push({
+      name: `${config.name}-consumer-throttles`,
+      description:
+        "The consumer's concurrency limit refused batches; their receives still count, so tasks can reach the DLQ without a status (see taskpipe stats). Keep the queues' maxConcurrency within the consumer's concurrency.",
+      metric: {
+        namespace: 'AWS/Lambda',
+        name: 'Throttles',
+        statistic: 'Sum',
+        dimensions: { FunctionName: `${config.name}-consumer` },
+      },
+      threshold: a.consumerThrottles.threshold,
+      comparison: 'GreaterThanOrEqualToThreshold',
+      evaluationPeriods: a.consumerThrottles.evaluationPeriods,
+      observe: async () => metrics.lastPeriod.throttles,
     });
   }
   if (a.taskFailureRate.enabled) {

@@ -84,6 +84,31 @@ describe.each(backendFactories)('operator writes on $name', (factory) => {
     expect(out).toMatchObject({ ok: true, record: { status: 'QUEUED', maxAttempts: 6 } });
   });
 
+  test('requeue with unended takes a task SQS dead-lettered before it ended, and no other', async () => {
+    const queued = newTask();
+    await store.create(queued);
+    const retrying = newTask();
+    await store.create(retrying);
+    await store.claim({ ...retrying, leaseUntil: Date.now() + 60_000 });
+    await store.markRetrying(retrying.id, 1, { code: 'retryable', message: 'x' }, Date.now());
+    const leased = newTask();
+    await store.create(leased);
+    await store.claim({ ...leased, leaseUntil: Date.now() + 60_000 });
+    const failedOne = await failedTask();
+
+    const [fromQueued, fromRetrying, fromLiveLease, fromFailed] = await Promise.all([
+      store.requeue(queued.id, 0, 2, { requirePayload: false, unended: true }),
+      store.requeue(retrying.id, 1, 2, { requirePayload: false, unended: true }),
+      store.requeue(leased.id, 1, 2, { requirePayload: false, unended: true }),
+      store.requeue(failedOne.id, 1, 2, { requirePayload: false, unended: true }),
+    ]);
+
+    expect(fromQueued).toMatchObject({ ok: true, record: { status: 'QUEUED', maxAttempts: 2 } });
+    expect(fromRetrying).toMatchObject({ ok: true, record: { status: 'QUEUED', maxAttempts: 3 } });
+    expect(fromLiveLease).toMatchObject({ ok: false, current: { status: 'RUNNING' } });
+    expect(fromFailed).toMatchObject({ ok: false, current: { status: 'FAILED' } });
+  });
+
   test('revertRequeue restores FAILED only until the next claim', async () => {
     const task = await failedTask();
     const other = await failedTask();
