@@ -5,7 +5,7 @@ import { motoAvailability, startMoto } from './moto.js';
 export type { Backend } from './backend.js';
 export { TEST_CREDENTIALS, TEST_REGION } from './backend.js';
 export { startEmulators } from './emulators.js';
-export { motoAvailability, startMoto } from './moto.js';
+export { motoAvailability } from './moto.js';
 export type { QueuePair } from './resources.js';
 export { createQueuePair, createTaskTable, uniqueName } from './resources.js';
 

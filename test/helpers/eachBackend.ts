@@ -28,13 +28,3 @@ export function describeOnEachBackend(
     });
   }
 }
-
-/**
- * Says why a test cannot run on moto, printed when it is skipped there. Use only where
- * moto truly cannot serve the contract; the reason names the gap.
- */
-export function motoCannot(name: BackendFactory['name'], reason: string): boolean {
-  if (name !== 'moto') return false;
-  console.warn(`skipped on moto: ${reason}`);
-  return true;
-}
