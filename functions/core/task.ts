@@ -8,6 +8,19 @@ export interface EnqueueOptions {
   idempotencyKey?: string;
   delaySeconds?: number;
   maxAttempts?: number;
+  /**
+   * A chain (`then`): tasks to enqueue one after another, each when the one before it
+   * succeeds. Named `next`, since an object with a `then` is taken for a promise.
+   */
+  next?: ChainStep[];
+}
+
+/** A later task of a chain, or a group's follow-up. */
+export interface ChainStep {
+  type: string;
+  payload: unknown;
+  priority?: string;
+  maxAttempts?: number;
 }
 
 /** What a handler receives besides its payload. */

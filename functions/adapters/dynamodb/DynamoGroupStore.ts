@@ -1,0 +1,335 @@
+import {
+  BatchGetItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, systemClock } from '../../core/ports.js';
+import type {
+  AddResult,
+  FollowUps,
+  GroupRecord,
+  GroupStore,
+  LeafState,
+  NewGroup,
+  SealResult,
+} from '../../core/workflow/types.js';
+import type { FollowUpKind } from '../../core/workflow/workflowIds.js';
+import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { GroupStoreError, type GroupStoreOperation } from './GroupStoreError.js';
+import {
+  followUpsKey,
+  GATTR,
+  groupKey,
+  itemToGroup,
+  itemToLeaf,
+  leafKey,
+  newGroupItem,
+  numberSet,
+  stringSet,
+} from './groupItem.js';
+import { type Item, MalformedItemError, num, str } from './taskItem.js';
+
+export interface DynamoGroupStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  clock?: Clock;
+  /** Days a group is kept after it was created. @default 30 */
+  retentionDays?: number;
+}
+
+/** BatchGetItem reads at most 100 keys per call. */
+const BATCH_GET_KEYS = 100;
+
+/**
+ * {@link GroupStore} on the task table: a group item, one leaf item per 50 members, and an
+ * item for the follow-ups' specs. Each write is one conditional UpdateItem or PutItem whose
+ * repeat changes nothing (a set ADD guarded by `NOT contains`), so no transactions are
+ * needed and dynalite serves it as AWS does. A failed condition reads the item again.
+ */
+export class DynamoGroupStore implements GroupStore {
+  readonly #clock: Clock;
+  readonly #retentionSeconds: number;
+
+  constructor(private readonly options: DynamoGroupStoreOptions) {
+    this.#clock = options.clock ?? systemClock;
+    this.#retentionSeconds = (options.retentionDays ?? 30) * 86_400;
+  }
+
+  async create(group: NewGroup): Promise<{ created: boolean; group: GroupRecord }> {
+    const now = this.#clock.now();
+    const expiresAt = Math.floor(now / 1000) + this.#retentionSeconds;
+    const kinds = Object.keys(group.followUps) as FollowUpKind[];
+    if (kinds.length > 0) {
+      // Written first and only where absent: a repeated create keeps the first specs.
+      const e = new ExpressionBuilder();
+      const item = {
+        [GATTR.id]: str(followUpsKey(group.id)),
+        [GATTR.specs]: str(JSON.stringify(group.followUps)),
+        [GATTR.expiresAt]: num(expiresAt),
+      };
+      await this.put('createGroup', group.id, item, e, `attribute_not_exists(${e.name(GATTR.id)})`);
+    }
+    const e = new ExpressionBuilder();
+    const item = newGroupItem({ ...group, followUps: kinds }, now, expiresAt);
+    const created = await this.put(
+      'createGroup',
+      group.id,
+      item,
+      e,
+      `attribute_not_exists(${e.name(GATTR.id)})`,
+    );
+    if (created) return { created: true, group: this.toGroup('createGroup', group.id, item) };
+    return { created: false, group: await this.mustGet('createGroup', group.id) };
+  }
+
+  async add(groupId: string, offset: number, count: number): Promise<AddResult> {
+    const e = new ExpressionBuilder();
+    e.set(GATTR.added, `${e.name(GATTR.added)} + ${e.value(num(count))}`).add(
+      GATTR.chunks,
+      numberSet([offset]),
+    );
+    const condition = `attribute_exists(${e.name(GATTR.id)}) AND ${e.name(GATTR.state)} = ${e.value(str('OPEN'))} AND NOT contains(${e.name(GATTR.chunks)}, ${e.value(num(offset))})`;
+    const written = await this.update('addMembers', groupId, groupKey(groupId), e, condition);
+    if (written)
+      return { ok: true, group: this.toGroup('addMembers', groupId, written), repeated: false };
+    const current = await this.get(groupId, 'addMembers');
+    if (!current) return { ok: false, reason: 'missing' };
+    const chunks = await this.chunks(groupId);
+    if (chunks.includes(offset)) return { ok: true, group: current, repeated: true };
+    return { ok: false, group: current, reason: 'sealed' };
+  }
+
+  async seal(groupId: string, total: number): Promise<SealResult> {
+    const e = new ExpressionBuilder()
+      .setValue(GATTR.state, str('SEALED'))
+      .setValue(GATTR.total, num(total));
+    const condition = `${e.name(GATTR.state)} = ${e.value(str('OPEN'))} AND ${e.name(GATTR.added)} = ${e.value(num(total))}`;
+    const written = await this.update('seal', groupId, groupKey(groupId), e, condition);
+    if (written) return { ok: true, group: this.toGroup('seal', groupId, written) };
+    const group = await this.get(groupId, 'seal');
+    if (!group) return { ok: false, reason: 'missing' };
+    if (group.state === 'SEALED') {
+      return group.total === total
+        ? { ok: true, group }
+        : { ok: false, group, reason: 'sealed_other' };
+    }
+    return { ok: false, group, reason: 'count_mismatch' };
+  }
+
+  async recordMember(
+    groupId: string,
+    leaf: number,
+    memberId: string,
+    failed: boolean,
+  ): Promise<LeafState> {
+    const expiresAt = Math.floor(this.#clock.now() / 1000) + this.#retentionSeconds;
+    const e = new ExpressionBuilder()
+      .setIfAbsent(GATTR.expiresAt, num(expiresAt))
+      .add(GATTR.done, stringSet([memberId]));
+    if (failed) e.add(GATTR.failedIds, stringSet([memberId]));
+    const condition = `NOT contains(${e.name(GATTR.done)}, ${e.value(str(memberId))})`;
+    const key = leafKey(groupId, leaf);
+    const written = await this.update('recordMember', groupId, key, e, condition);
+    // Already recorded (a redelivery): the leaf as it is tells the replay what to do next.
+    return itemToLeaf(written ?? (await this.read('recordMember', groupId, key)));
+  }
+
+  async readLeaf(groupId: string, leaf: number): Promise<LeafState> {
+    return itemToLeaf(await this.read('readLeaf', groupId, leafKey(groupId, leaf)));
+  }
+
+  async completeLeaf(groupId: string, leaf: number, failed: number): Promise<GroupRecord> {
+    const e = new ExpressionBuilder()
+      .add(GATTR.leaves, numberSet([leaf]))
+      .add(GATTR.failed, num(failed));
+    const condition = `attribute_exists(${e.name(GATTR.id)}) AND NOT contains(${e.name(GATTR.leaves)}, ${e.value(num(leaf))})`;
+    const written = await this.update('completeLeaf', groupId, groupKey(groupId), e, condition);
+    if (written) return this.toGroup('completeLeaf', groupId, written);
+    return this.mustGet('completeLeaf', groupId);
+  }
+
+  async claimFanIn(
+    groupId: string,
+    by: string,
+    leaves: number,
+    until?: number,
+  ): Promise<{ claimed: boolean; group: GroupRecord }> {
+    const e = new ExpressionBuilder()
+      .setValue(GATTR.fanInBy, str(by))
+      .setValue(GATTR.fanInAt, num(this.#clock.now()))
+      .setValue(GATTR.fanInUntil, until === undefined ? undefined : num(until));
+    const conditions = [
+      `attribute_not_exists(${e.name(GATTR.fanInBy)})`,
+      `${e.name(GATTR.state)} = ${e.value(str('SEALED'))}`,
+    ];
+    if (leaves > 0) conditions.push(`size(${e.name(GATTR.leaves)}) = ${e.value(num(leaves))}`);
+    const key = groupKey(groupId);
+    const written = await this.update('claimFanIn', groupId, key, e, conditions.join(' AND '));
+    if (written) return { claimed: true, group: this.toGroup('claimFanIn', groupId, written) };
+    return { claimed: false, group: await this.mustGet('claimFanIn', groupId) };
+  }
+
+  async markFanInSent(groupId: string): Promise<void> {
+    const e = new ExpressionBuilder().setValue(GATTR.fanInSentAt, num(this.#clock.now()));
+    const condition = `attribute_exists(${e.name(GATTR.fanInBy)})`;
+    const written = await this.update('markFanInSent', groupId, groupKey(groupId), e, condition);
+    if (!written) {
+      throw new GroupStoreError('markFanInSent', groupId, undefined, {
+        reason: 'the fan-in was not claimed',
+        retryable: false,
+      });
+    }
+  }
+
+  async get(groupId: string, operation: GroupStoreOperation = 'getGroup') {
+    const item = await this.read(operation, groupId, groupKey(groupId));
+    if (!item) return undefined;
+    const group = this.toGroup(operation, groupId, item);
+    // TTL deletes lazily: an expired group reads as gone.
+    return group.expiresAt * 1000 <= this.#clock.now() ? undefined : group;
+  }
+
+  async followUps(groupId: string): Promise<FollowUps> {
+    const item = await this.read('followUps', groupId, followUpsKey(groupId));
+    const text = item?.[GATTR.specs]?.S;
+    if (text === undefined) return {};
+    try {
+      return JSON.parse(text) as FollowUps;
+    } catch (cause) {
+      throw new GroupStoreError('followUps', groupId, cause, { retryable: false });
+    }
+  }
+
+  async failedMembers(groupId: string, leaves: number): Promise<string[]> {
+    const failed: string[] = [];
+    let keys: Item[] = Array.from({ length: leaves }, (_, leaf) => ({
+      [GATTR.id]: str(leafKey(groupId, leaf)),
+    }));
+    while (keys.length > 0) {
+      const batch = keys.slice(0, BATCH_GET_KEYS);
+      const e = new ExpressionBuilder();
+      const projection = e.name(GATTR.failedIds);
+      const out = await this.call('failedMembers', groupId, () =>
+        this.options.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [this.options.tableName]: {
+                Keys: batch,
+                ConsistentRead: true,
+                ProjectionExpression: projection,
+                ExpressionAttributeNames: e.attributes().ExpressionAttributeNames,
+              },
+            },
+          }),
+        ),
+      );
+      for (const item of out.Responses?.[this.options.tableName] ?? []) {
+        failed.push(...itemToLeaf(item).failedIds);
+      }
+      // Unprocessed keys (throttling) go round again with the rest.
+      const unprocessed = out.UnprocessedKeys?.[this.options.tableName]?.Keys ?? [];
+      keys = [...unprocessed, ...keys.slice(BATCH_GET_KEYS)];
+    }
+    return failed.sort(byMemberIndex);
+  }
+
+  private async chunks(groupId: string): Promise<number[]> {
+    const item = await this.read('addMembers', groupId, groupKey(groupId));
+    return (item?.[GATTR.chunks]?.NS ?? []).map(Number);
+  }
+
+  private async mustGet(operation: GroupStoreOperation, groupId: string): Promise<GroupRecord> {
+    const group = await this.get(groupId, operation);
+    if (group) return group;
+    throw new GroupStoreError(operation, groupId, undefined, {
+      reason: 'the group is not in the table (expired or never created)',
+      retryable: false,
+    });
+  }
+
+  private toGroup(operation: GroupStoreOperation, groupId: string, item: Item): GroupRecord {
+    try {
+      return itemToGroup(item);
+    } catch (error) {
+      if (!(error instanceof MalformedItemError)) throw error;
+      throw new GroupStoreError(operation, groupId, error, { retryable: false });
+    }
+  }
+
+  private async put(
+    operation: GroupStoreOperation,
+    groupId: string,
+    item: Item,
+    e: ExpressionBuilder,
+    condition: string,
+  ): Promise<boolean> {
+    try {
+      await this.options.client.send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ...e.attributes(),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new GroupStoreError(operation, groupId, error);
+    }
+  }
+
+  /** The item after the update, or `undefined` when the condition failed. */
+  private async update(
+    operation: GroupStoreOperation,
+    groupId: string,
+    key: string,
+    e: ExpressionBuilder,
+    condition: string,
+  ): Promise<Item | undefined> {
+    try {
+      const out = await this.options.client.send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: { [GATTR.id]: str(key) },
+          UpdateExpression: e.updateExpression(),
+          ConditionExpression: condition,
+          ...e.attributes(),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ?? {};
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw new GroupStoreError(operation, groupId, error);
+    }
+  }
+
+  private async read(operation: GroupStoreOperation, groupId: string, key: string) {
+    const command = new GetItemCommand({
+      TableName: this.options.tableName,
+      Key: { [GATTR.id]: str(key) },
+      ConsistentRead: true,
+    });
+    return (await this.call(operation, groupId, () => this.options.client.send(command))).Item;
+  }
+
+  private async call<T>(operation: GroupStoreOperation, groupId: string, send: () => Promise<T>) {
+    try {
+      return await send();
+    } catch (error) {
+      throw new GroupStoreError(operation, groupId, error);
+    }
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Member ids end in `.<index>`: failed ids read back in index order. */
+function byMemberIndex(a: string, b: string): number {
+  return Number(a.slice(a.lastIndexOf('.') + 1)) - Number(b.slice(b.lastIndexOf('.') + 1));
+}
