@@ -24,6 +24,7 @@ import {
   groupKey,
   itemToGroup,
   itemToLeaf,
+  leafCounts,
   leafKey,
   newGroupItem,
   numberSet,
@@ -127,8 +128,9 @@ export class DynamoGroupStore implements GroupStore {
     const expiresAt = Math.floor(this.#clock.now() / 1000) + this.#retentionSeconds;
     const e = new ExpressionBuilder()
       .setIfAbsent(GATTR.expiresAt, num(expiresAt))
-      .add(GATTR.done, stringSet([memberId]));
-    if (failed) e.add(GATTR.failedIds, stringSet([memberId]));
+      .add(GATTR.done, stringSet([memberId]))
+      .add(GATTR.endedCount, num(1));
+    if (failed) e.add(GATTR.failedIds, stringSet([memberId])).add(GATTR.failedCount, num(1));
     const condition = `NOT contains(${e.name(GATTR.done)}, ${e.value(str(memberId))})`;
     const key = leafKey(groupId, leaf);
     const written = await this.update('recordMember', groupId, key, e, condition);
@@ -203,15 +205,36 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async failedMembers(groupId: string, leaves: number): Promise<string[]> {
-    const failed: string[] = [];
+    const items = await this.readLeaves('failedMembers', groupId, leaves, [GATTR.failedIds]);
+    return items.flatMap((item) => itemToLeaf(item).failedIds).sort(byMemberIndex);
+  }
+
+  async progress(groupId: string, leaves: number): Promise<{ ended: number; failed: number }> {
+    const attributes = [GATTR.endedCount, GATTR.failedCount];
+    const items = await this.readLeaves('progress', groupId, leaves, attributes);
+    const counts = items.map(leafCounts);
+    return {
+      ended: counts.reduce((sum, c) => sum + c.ended, 0),
+      failed: counts.reduce((sum, c) => sum + c.failed, 0),
+    };
+  }
+
+  /** Leaves `0..leaves-1` that exist, projected to `attributes`, 100 keys per call. */
+  private async readLeaves(
+    operation: GroupStoreOperation,
+    groupId: string,
+    leaves: number,
+    attributes: string[],
+  ): Promise<Item[]> {
+    const found: Item[] = [];
     let keys: Item[] = Array.from({ length: leaves }, (_, leaf) => ({
       [GATTR.id]: str(leafKey(groupId, leaf)),
     }));
     while (keys.length > 0) {
       const batch = keys.slice(0, BATCH_GET_KEYS);
       const e = new ExpressionBuilder();
-      const projection = e.name(GATTR.failedIds);
-      const out = await this.call('failedMembers', groupId, () =>
+      const projection = attributes.map((a) => e.name(a)).join(', ');
+      const out = await this.call(operation, groupId, () =>
         this.options.client.send(
           new BatchGetItemCommand({
             RequestItems: {
@@ -225,14 +248,12 @@ export class DynamoGroupStore implements GroupStore {
           }),
         ),
       );
-      for (const item of out.Responses?.[this.options.tableName] ?? []) {
-        failed.push(...itemToLeaf(item).failedIds);
-      }
+      found.push(...(out.Responses?.[this.options.tableName] ?? []));
       // Unprocessed keys (throttling) go round again with the rest.
       const unprocessed = out.UnprocessedKeys?.[this.options.tableName]?.Keys ?? [];
       keys = [...unprocessed, ...keys.slice(BATCH_GET_KEYS)];
     }
-    return failed.sort(byMemberIndex);
+    return found;
   }
 
   private async chunks(groupId: string): Promise<number[]> {

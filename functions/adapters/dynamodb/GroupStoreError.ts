@@ -12,7 +12,8 @@ export type GroupStoreOperation =
   | 'markFanInSent'
   | 'getGroup'
   | 'followUps'
-  | 'failedMembers';
+  | 'failedMembers'
+  | 'progress';
 
 /**
  * A group read or write failed for a reason other than its condition (throttling, the

@@ -33,6 +33,9 @@ export const GATTR = {
   /** On a leaf: ids of the members recorded terminal, and of those that failed (string sets). */
   done: 'done',
   failedIds: 'failedIds',
+  /** On a leaf: counts kept with the sets, so a progress read projects two numbers. */
+  endedCount: 'endedCount',
+  failedCount: 'failedCount',
   /** On the follow-ups item: their specs as JSON text. */
   specs: 'specs',
 } as const;
@@ -85,6 +88,14 @@ export function itemToLeaf(item: Item | undefined): LeafState {
   return {
     ended: item?.[GATTR.done]?.SS?.length ?? 0,
     failedIds: item?.[GATTR.failedIds]?.SS ?? [],
+  };
+}
+
+/** A leaf's counts as projected for progress. */
+export function leafCounts(item: Item): { ended: number; failed: number } {
+  return {
+    ended: numberOf(item, GATTR.endedCount) ?? 0,
+    failed: numberOf(item, GATTR.failedCount) ?? 0,
   };
 }
 

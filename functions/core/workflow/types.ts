@@ -114,6 +114,8 @@ export interface GroupStore {
   followUps(groupId: string): Promise<FollowUps>;
   /** The ids of members that failed or were cancelled, from leaves `0..leaves-1`. */
   failedMembers(groupId: string, leaves: number): Promise<string[]>;
+  /** Members recorded terminal, and of them failed, over leaves `0..leaves-1`. */
+  progress(groupId: string, leaves: number): Promise<{ ended: number; failed: number }>;
 }
 
 /** What a follow-up's handler learns about its group. */
