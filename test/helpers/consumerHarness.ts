@@ -101,6 +101,7 @@ export function buildConsumer(
     random?: () => number;
     sqs?: SQSClient;
     store?: ConsumerDeps['store'];
+    groups?: ConsumerDeps['groups'];
   } = {},
 ): ConsumerUnderTest {
   const metrics = new RecordingMetrics();
@@ -109,6 +110,7 @@ export function buildConsumer(
     config: consumerConfig(pipeline, options.config),
     registry,
     store: options.store ?? pipeline.store,
+    ...(options.groups ? { groups: options.groups } : {}),
     queue: new SqsQueue(options.sqs ?? pipeline.backend.sqs),
     logger: silentLogger,
     metrics,

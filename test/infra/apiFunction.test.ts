@@ -101,6 +101,7 @@ describe('api permissions', () => {
   it('reads, writes, deletes and scans items on the base table', () => {
     const items = statement('dynamodb:DeleteItem');
     expect(items.Action).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
