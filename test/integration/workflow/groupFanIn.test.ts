@@ -6,6 +6,7 @@ import { type FollowUpSender, GroupFanIn } from '../../../functions/core/workflo
 import type { FollowUps, GroupStore } from '../../../functions/core/workflow/types.js';
 import { memberId } from '../../../functions/core/workflow/workflowIds.js';
 import { backendFactories, uniqueName } from '../../helpers/backends.js';
+import { crashOnce } from '../../helpers/crashOnce.js';
 import { useTaskTable } from '../../helpers/taskTableSuite.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -26,24 +27,6 @@ class RecordingSender implements FollowUpSender {
     this.sent.push(derived.id);
     return derived.id;
   }
-}
-
-/** Throws once from the named method, before it reaches the store: a crash at that step. */
-function crashOnce(store: GroupStore, method: keyof GroupStore): GroupStore {
-  let crashed = false;
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (name !== method || typeof value !== 'function') return value.bind?.(target) ?? value;
-      return (...args: unknown[]) => {
-        if (!crashed) {
-          crashed = true;
-          return Promise.reject(new Error(`crash before ${String(method)}`));
-        }
-        return value.apply(target, args);
-      };
-    },
-  });
 }
 
 // The fan-in's exactly-once cases, on each backend (docs/workflows.md).
