@@ -4,15 +4,14 @@ import type { Invocation, QueueMessage, RecordOutcome } from '../consumer/types.
 import { type EnvelopeLinks, envelopeLinksSchema } from '../envelope.js';
 import type { Clock, Logger, QueuePort, QueueRoute, TaskStore } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
-import { enqueueBatch } from '../service/enqueueBatch.js';
-import { EnqueueFailedError, RequestValidationError, TaskRequestError } from '../service/errors.js';
+import { TaskRequestError } from '../service/errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../service/prepareTask.js';
 import { type TaskStatus, TERMINAL_STATUSES } from '../status.js';
 import type { GroupOptions, GroupTaskInput, ParentTask, TaskContext } from '../task.js';
 import { GroupFanIn } from './GroupFanIn.js';
-import { memberDerivation } from './memberTasks.js';
+import { launchGroup } from './launchGroup.js';
 import type { FanInInfo, FollowUps, GroupStore, MemberPage } from './types.js';
-import { childGroupId, leafCount, MAX_GROUP_SIZE, memberId, nextStepId } from './workflowIds.js';
+import { childGroupId, leafCount, memberId, nextStepId } from './workflowIds.js';
 
 export interface WorkflowsDeps {
   groups: GroupStore;
@@ -99,32 +98,15 @@ export class Workflows {
     tasks: readonly GroupTaskInput[],
     options: GroupOptions,
   ): Promise<string> {
-    if (tasks.length === 0 || tasks.length > MAX_GROUP_SIZE) {
-      throw new RequestValidationError('invalid group', [
-        { path: ['tasks'], message: `must have 1 to ${MAX_GROUP_SIZE} tasks, not ${tasks.length}` },
-      ]);
-    }
-    const now = this.deps.clock.now();
     const followUps: FollowUps = {
       ...(options.onComplete ? { complete: options.onComplete } : {}),
       ...(options.onSuccess ? { success: options.onSuccess } : {}),
     };
-    for (const spec of Object.values(followUps)) this.#preparer.prepare(spec, now);
-    const derive = memberDerivation(id, 0, tasks.length);
-    // Every member is checked before the group exists; a bad one throws a request error.
-    for (const [index, task] of tasks.entries()) this.#preparer.prepare(task, now, derive(index));
-    await this.deps.groups.create({ id, followUps, total: tasks.length, parentId });
-    const results = await enqueueBatch(tasks, {
-      ...this.deps,
-      preparer: this.#preparer,
-      derive,
-      now,
-    });
-    const unsent = results.filter((r) => !r.ok).length;
-    if (unsent > 0) {
-      // Retryable: the handler's next attempt sends the same members again.
-      throw new EnqueueFailedError(`${unsent} of ${tasks.length} group members were not sent`);
-    }
+    const now = this.deps.clock.now();
+    await launchGroup(
+      { ...this.deps, preparer: this.#preparer, now },
+      { id, tasks, followUps, parentId },
+    );
     return id;
   }
 
