@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoGroupStore } from '../../../functions/adapters/dynamodb/DynamoGroupStore.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoGroupStore } from '../../../functions/adapters/dynamodb/DynamoGroupStore.js';
 import type { Envelope } from '../../../functions/core/envelope.js';
 import { memberId, nextStepId } from '../../../functions/core/workflow/workflowIds.js';
 import { type Backend, backendFactories, uniqueName } from '../../helpers/backends.js';
 import {
   buildConsumer,
-  createPipeline,
   deliver,
   envelope,
   type Pipeline,
@@ -13,6 +12,7 @@ import {
   send,
 } from '../../helpers/consumerHarness.js';
 import { crashOnce } from '../../helpers/crashOnce.js';
+import { useGroupPipeline } from '../../helpers/groupPipeline.js';
 import { testRegistry } from '../../helpers/testTasks.js';
 
 /** Counts the DynamoDB requests a client makes. */
@@ -31,16 +31,13 @@ function countRequests(backend: Backend) {
 // The consumer's group and chain hook, as SQS drives it, on each backend.
 describe.each(backendFactories)('the consumer hook on $name', (factory) => {
   const test = it.skipIf(factory.skipReason !== undefined);
+  const suite = useGroupPipeline(factory);
   let backend: Backend;
   let p: Pipeline;
   let groups: DynamoGroupStore;
-  beforeAll(async () => {
-    if (factory.skipReason) return;
-    backend = await factory.start();
-    p = await createPipeline(backend);
-    groups = new DynamoGroupStore({ client: backend.dynamodb, tableName: p.tableName });
-  }, 60_000);
-  afterAll(async () => backend?.stop());
+  beforeAll(() => {
+    ({ backend, p, groups } = suite);
+  });
 
   async function sealedGroup(size: number) {
     const id = uniqueName('grp');

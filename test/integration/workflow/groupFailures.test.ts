@@ -1,5 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoGroupStore } from '../../../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { GroupStoreError } from '../../../functions/adapters/dynamodb/GroupStoreError.js';
 import { SqsQueue } from '../../../functions/adapters/sqs/SqsQueue.js';
@@ -9,13 +9,13 @@ import { memberId } from '../../../functions/core/workflow/workflowIds.js';
 import { type Backend, backendFactories, uniqueName } from '../../helpers/backends.js';
 import {
   buildConsumer,
-  createPipeline,
   envelope,
   type Pipeline,
   receiveEvent,
   send,
   silentLogger,
 } from '../../helpers/consumerHarness.js';
+import { useGroupPipeline } from '../../helpers/groupPipeline.js';
 import { batchFaultClient } from '../../helpers/sqsFaults.js';
 import { testRegistry } from '../../helpers/testTasks.js';
 
@@ -23,16 +23,13 @@ import { testRegistry } from '../../helpers/testTasks.js';
 // (or a counted failure), never a silent loss.
 describe.each(backendFactories)('group failures on $name', (factory) => {
   const test = it.skipIf(factory.skipReason !== undefined);
+  const suite = useGroupPipeline(factory);
   let backend: Backend;
   let p: Pipeline;
   let groups: DynamoGroupStore;
-  beforeAll(async () => {
-    if (factory.skipReason) return;
-    backend = await factory.start();
-    p = await createPipeline(backend);
-    groups = new DynamoGroupStore({ client: backend.dynamodb, tableName: p.tableName });
-  }, 60_000);
-  afterAll(async () => backend?.stop());
+  beforeAll(() => {
+    ({ backend, p, groups } = suite);
+  });
 
   const service = (sqs = backend.sqs) =>
     new GroupService({
