@@ -4,9 +4,10 @@ import { TASK_ID_PATTERN } from '../envelope.js';
 import { toTaskpipeError } from '../errors.js';
 import { newTaskId } from '../ids.js';
 import type { Clock, Logger, QueuePort, QueueRoute, TaskStore } from '../ports.js';
+import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import { type BatchEntryResult, enqueueBatch } from '../service/enqueueBatch.js';
-import { RequestValidationError } from '../service/errors.js';
+import { errorSummary, RequestValidationError } from '../service/errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../service/prepareTask.js';
 import { parseRequest } from '../service/requests.js';
 import type { TaskRecord } from '../status.js';
@@ -212,7 +213,16 @@ export class GroupService {
       derive: memberDerivation(groupId, offset, size),
       now,
       rollback: async (id) => {
-        await this.deps.store.deleteUnclaimed(id);
+        try {
+          // The member counts as failed below; its row must not say QUEUED for ever.
+          await recordWithRetries(() => this.deps.store.deleteUnclaimed(id));
+        } catch (error) {
+          this.deps.logger.error('rollback failed: a QUEUED member row has no message', {
+            groupId,
+            taskId: id,
+            error: errorSummary(error),
+          });
+        }
       },
     });
     for (const result of results) {
