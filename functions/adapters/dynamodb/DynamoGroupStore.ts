@@ -1,10 +1,4 @@
-import {
-  BatchGetItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Clock, systemClock } from '../../core/ports.js';
 import type {
   AddResult,
@@ -18,6 +12,7 @@ import type {
 import type { FollowUpKind } from '../../core/workflow/workflowIds.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
 import { GroupStoreError, type GroupStoreOperation } from './GroupStoreError.js';
+import { GroupTable } from './GroupTable.js';
 import {
   followUpsKey,
   GATTR,
@@ -40,9 +35,6 @@ export interface DynamoGroupStoreOptions {
   retentionDays?: number;
 }
 
-/** BatchGetItem reads at most 100 keys per call. */
-const BATCH_GET_KEYS = 100;
-
 /**
  * {@link GroupStore} on the task table: a group item, one leaf item per 50 members, and an
  * item for the follow-ups' specs. Each write is one conditional UpdateItem or PutItem whose
@@ -52,8 +44,10 @@ const BATCH_GET_KEYS = 100;
 export class DynamoGroupStore implements GroupStore {
   readonly #clock: Clock;
   readonly #retentionSeconds: number;
+  readonly #table: GroupTable;
 
-  constructor(private readonly options: DynamoGroupStoreOptions) {
+  constructor(options: DynamoGroupStoreOptions) {
+    this.#table = new GroupTable(options.client, options.tableName);
     this.#clock = options.clock ?? systemClock;
     this.#retentionSeconds = (options.retentionDays ?? 30) * 86_400;
   }
@@ -70,11 +64,17 @@ export class DynamoGroupStore implements GroupStore {
         [GATTR.specs]: str(JSON.stringify(group.followUps)),
         [GATTR.expiresAt]: num(expiresAt),
       };
-      await this.put('createGroup', group.id, item, e, `attribute_not_exists(${e.name(GATTR.id)})`);
+      await this.#table.put(
+        'createGroup',
+        group.id,
+        item,
+        e,
+        `attribute_not_exists(${e.name(GATTR.id)})`,
+      );
     }
     const e = new ExpressionBuilder();
     const item = newGroupItem({ ...group, followUps: kinds }, now, expiresAt);
-    const created = await this.put(
+    const created = await this.#table.put(
       'createGroup',
       group.id,
       item,
@@ -92,7 +92,13 @@ export class DynamoGroupStore implements GroupStore {
       numberSet([offset]),
     );
     const condition = `attribute_exists(${e.name(GATTR.id)}) AND ${e.name(GATTR.state)} = ${e.value(str('OPEN'))} AND NOT contains(${e.name(GATTR.chunks)}, ${e.value(num(offset))})`;
-    const written = await this.update('addMembers', groupId, groupKey(groupId), e, condition);
+    const written = await this.#table.update(
+      'addMembers',
+      groupId,
+      groupKey(groupId),
+      e,
+      condition,
+    );
     if (written)
       return { ok: true, group: this.toGroup('addMembers', groupId, written), repeated: false };
     const current = await this.get(groupId, 'addMembers');
@@ -107,7 +113,7 @@ export class DynamoGroupStore implements GroupStore {
       .setValue(GATTR.state, str('SEALED'))
       .setValue(GATTR.total, num(total));
     const condition = `${e.name(GATTR.state)} = ${e.value(str('OPEN'))} AND ${e.name(GATTR.added)} = ${e.value(num(total))}`;
-    const written = await this.update('seal', groupId, groupKey(groupId), e, condition);
+    const written = await this.#table.update('seal', groupId, groupKey(groupId), e, condition);
     if (written) return { ok: true, group: this.toGroup('seal', groupId, written) };
     const group = await this.get(groupId, 'seal');
     if (!group) return { ok: false, reason: 'missing' };
@@ -133,13 +139,13 @@ export class DynamoGroupStore implements GroupStore {
     if (failed) e.add(GATTR.failedIds, stringSet([memberId])).add(GATTR.failedCount, num(1));
     const condition = `NOT contains(${e.name(GATTR.done)}, ${e.value(str(memberId))})`;
     const key = leafKey(groupId, leaf);
-    const written = await this.update('recordMember', groupId, key, e, condition);
+    const written = await this.#table.update('recordMember', groupId, key, e, condition);
     // Already recorded (a redelivery): the leaf as it is tells the replay what to do next.
-    return itemToLeaf(written ?? (await this.read('recordMember', groupId, key)));
+    return itemToLeaf(written ?? (await this.#table.read('recordMember', groupId, key)));
   }
 
   async readLeaf(groupId: string, leaf: number): Promise<LeafState> {
-    return itemToLeaf(await this.read('readLeaf', groupId, leafKey(groupId, leaf)));
+    return itemToLeaf(await this.#table.read('readLeaf', groupId, leafKey(groupId, leaf)));
   }
 
   async completeLeaf(groupId: string, leaf: number, failed: number): Promise<GroupRecord> {
@@ -147,7 +153,13 @@ export class DynamoGroupStore implements GroupStore {
       .add(GATTR.leaves, numberSet([leaf]))
       .add(GATTR.failed, num(failed));
     const condition = `attribute_exists(${e.name(GATTR.id)}) AND NOT contains(${e.name(GATTR.leaves)}, ${e.value(num(leaf))})`;
-    const written = await this.update('completeLeaf', groupId, groupKey(groupId), e, condition);
+    const written = await this.#table.update(
+      'completeLeaf',
+      groupId,
+      groupKey(groupId),
+      e,
+      condition,
+    );
     if (written) return this.toGroup('completeLeaf', groupId, written);
     return this.mustGet('completeLeaf', groupId);
   }
@@ -168,7 +180,13 @@ export class DynamoGroupStore implements GroupStore {
     ];
     if (leaves > 0) conditions.push(`size(${e.name(GATTR.leaves)}) = ${e.value(num(leaves))}`);
     const key = groupKey(groupId);
-    const written = await this.update('claimFanIn', groupId, key, e, conditions.join(' AND '));
+    const written = await this.#table.update(
+      'claimFanIn',
+      groupId,
+      key,
+      e,
+      conditions.join(' AND '),
+    );
     if (written) return { claimed: true, group: this.toGroup('claimFanIn', groupId, written) };
     return { claimed: false, group: await this.mustGet('claimFanIn', groupId) };
   }
@@ -176,7 +194,13 @@ export class DynamoGroupStore implements GroupStore {
   async markFanInSent(groupId: string): Promise<void> {
     const e = new ExpressionBuilder().setValue(GATTR.fanInSentAt, num(this.#clock.now()));
     const condition = `attribute_exists(${e.name(GATTR.fanInBy)})`;
-    const written = await this.update('markFanInSent', groupId, groupKey(groupId), e, condition);
+    const written = await this.#table.update(
+      'markFanInSent',
+      groupId,
+      groupKey(groupId),
+      e,
+      condition,
+    );
     if (!written) {
       throw new GroupStoreError('markFanInSent', groupId, undefined, {
         reason: 'the fan-in was not claimed',
@@ -186,7 +210,7 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async get(groupId: string, operation: GroupStoreOperation = 'getGroup') {
-    const item = await this.read(operation, groupId, groupKey(groupId));
+    const item = await this.#table.read(operation, groupId, groupKey(groupId));
     if (!item) return undefined;
     const group = this.toGroup(operation, groupId, item);
     // TTL deletes lazily: an expired group reads as gone.
@@ -194,7 +218,7 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async followUps(groupId: string): Promise<FollowUps> {
-    const item = await this.read('followUps', groupId, followUpsKey(groupId));
+    const item = await this.#table.read('followUps', groupId, followUpsKey(groupId));
     const text = item?.[GATTR.specs]?.S;
     if (text === undefined) return {};
     try {
@@ -205,13 +229,13 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async failedMembers(groupId: string, leaves: number): Promise<string[]> {
-    const items = await this.readLeaves('failedMembers', groupId, leaves, [GATTR.failedIds]);
+    const items = await this.#table.readLeaves('failedMembers', groupId, leaves, [GATTR.failedIds]);
     return items.flatMap((item) => itemToLeaf(item).failedIds).sort(byMemberIndex);
   }
 
   async progress(groupId: string, leaves: number): Promise<{ ended: number; failed: number }> {
     const attributes = [GATTR.endedCount, GATTR.failedCount];
-    const items = await this.readLeaves('progress', groupId, leaves, attributes);
+    const items = await this.#table.readLeaves('progress', groupId, leaves, attributes);
     const counts = items.map(leafCounts);
     return {
       ended: counts.reduce((sum, c) => sum + c.ended, 0),
@@ -219,45 +243,8 @@ export class DynamoGroupStore implements GroupStore {
     };
   }
 
-  /** Leaves `0..leaves-1` that exist, projected to `attributes`, 100 keys per call. */
-  private async readLeaves(
-    operation: GroupStoreOperation,
-    groupId: string,
-    leaves: number,
-    attributes: string[],
-  ): Promise<Item[]> {
-    const found: Item[] = [];
-    let keys: Item[] = Array.from({ length: leaves }, (_, leaf) => ({
-      [GATTR.id]: str(leafKey(groupId, leaf)),
-    }));
-    while (keys.length > 0) {
-      const batch = keys.slice(0, BATCH_GET_KEYS);
-      const e = new ExpressionBuilder();
-      const projection = attributes.map((a) => e.name(a)).join(', ');
-      const out = await this.call(operation, groupId, () =>
-        this.options.client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [this.options.tableName]: {
-                Keys: batch,
-                ConsistentRead: true,
-                ProjectionExpression: projection,
-                ExpressionAttributeNames: e.attributes().ExpressionAttributeNames,
-              },
-            },
-          }),
-        ),
-      );
-      found.push(...(out.Responses?.[this.options.tableName] ?? []));
-      // Unprocessed keys (throttling) go round again with the rest.
-      const unprocessed = out.UnprocessedKeys?.[this.options.tableName]?.Keys ?? [];
-      keys = [...unprocessed, ...keys.slice(BATCH_GET_KEYS)];
-    }
-    return found;
-  }
-
   private async chunks(groupId: string): Promise<number[]> {
-    const item = await this.read('addMembers', groupId, groupKey(groupId));
+    const item = await this.#table.read('addMembers', groupId, groupKey(groupId));
     return (item?.[GATTR.chunks]?.NS ?? []).map(Number);
   }
 
@@ -278,76 +265,6 @@ export class DynamoGroupStore implements GroupStore {
       throw new GroupStoreError(operation, groupId, error, { retryable: false });
     }
   }
-
-  private async put(
-    operation: GroupStoreOperation,
-    groupId: string,
-    item: Item,
-    e: ExpressionBuilder,
-    condition: string,
-  ): Promise<boolean> {
-    try {
-      await this.options.client.send(
-        new PutItemCommand({
-          TableName: this.options.tableName,
-          Item: item,
-          ConditionExpression: condition,
-          ...e.attributes(),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new GroupStoreError(operation, groupId, error);
-    }
-  }
-
-  /** The item after the update, or `undefined` when the condition failed. */
-  private async update(
-    operation: GroupStoreOperation,
-    groupId: string,
-    key: string,
-    e: ExpressionBuilder,
-    condition: string,
-  ): Promise<Item | undefined> {
-    try {
-      const out = await this.options.client.send(
-        new UpdateItemCommand({
-          TableName: this.options.tableName,
-          Key: { [GATTR.id]: str(key) },
-          UpdateExpression: e.updateExpression(),
-          ConditionExpression: condition,
-          ...e.attributes(),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return out.Attributes ?? {};
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw new GroupStoreError(operation, groupId, error);
-    }
-  }
-
-  private async read(operation: GroupStoreOperation, groupId: string, key: string) {
-    const command = new GetItemCommand({
-      TableName: this.options.tableName,
-      Key: { [GATTR.id]: str(key) },
-      ConsistentRead: true,
-    });
-    return (await this.call(operation, groupId, () => this.options.client.send(command))).Item;
-  }
-
-  private async call<T>(operation: GroupStoreOperation, groupId: string, send: () => Promise<T>) {
-    try {
-      return await send();
-    } catch (error) {
-      throw new GroupStoreError(operation, groupId, error);
-    }
-  }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 /** Member ids end in `.<index>`: failed ids read back in index order. */
