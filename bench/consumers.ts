@@ -177,6 +177,9 @@ async function runTask(body: string): Promise<unknown> {
     signal: new AbortController().signal,
     logger: silentLogger,
     enqueue: () => Promise.reject(new Error('the floor consumer enqueues nothing')),
+    group: () => Promise.reject(new Error('the floor consumer makes no groups')),
+    parent: () => Promise.resolve(undefined),
+    fanIn: () => Promise.resolve(undefined),
   };
   return definition.handler(payload, ctx);
 }

@@ -29,6 +29,7 @@ const mark = (g: Goal) => (g.met ? 'met' : 'missed');
 /** The whole run as markdown: goals first, then each part with its baselines. */
 export function renderReport(r: BenchResults): string {
   const out: string[] = [];
+  const g = r.groups;
   out.push(
     `Run ${r.startedAt} on Node ${r.node}, ${r.durationSeconds} s; every ratio is within this run.`,
     '',
@@ -211,6 +212,32 @@ export function renderReport(r: BenchResults): string {
         usd(k.api.perMillion),
         k.level === 'full' ? '' : `${Math.round(k.sqsDirectSaving * 100)}% less`,
       ]),
+    ),
+  );
+  out.push(
+    '',
+    `**Groups** (docs/workflows.md): ${g.members} no-op tasks sent with \`TaskClient.group\` ` +
+      'and an `onComplete`, against the same tasks sent plain, and a group of one; DynamoDB ' +
+      'requests of the consumer, counted by SDK middleware. Plain tasks cost the same with ' +
+      'groups configured: a task with no workflow links makes no request for them.',
+    '',
+    table(
+      [
+        'plain, per task',
+        'plain with groups on',
+        'extra per member',
+        'per follow-up',
+        'producer per group',
+      ],
+      [
+        [
+          g.plainPerTask,
+          g.plainPerTaskWithGroups,
+          g.extraPerMember,
+          g.perFollowUp,
+          g.producerPerGroup,
+        ],
+      ],
     ),
   );
   return `${out.join('\n')}\n`;

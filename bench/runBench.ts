@@ -6,6 +6,7 @@ import { type ColdStartRow, measureColdStart } from './coldStart.js';
 import { type ConsumerTimeRow, measureConsumerTime } from './consumerTime.js';
 import { type CostRow, costPerMillion } from './costModel.js';
 import { type Goal, goalsOf, type TrackingRow, trackingRows } from './goals.js';
+import { type GroupRequestsRow, measureGroupRequests } from './groupRequests.js';
 import { PRICES } from './prices.js';
 import { measureRequests, type RequestsRow } from './requestsPerTask.js';
 import { measureThroughput, type ThroughputResult } from './throughput.js';
@@ -22,6 +23,8 @@ export interface BenchSizes {
   throughputTasks: number;
   /** Writes in the emulator ceiling measurement, per concurrency level. */
   ceilingWrites: number;
+  /** Members of the group whose requests are counted against the same tasks sent plain. */
+  groupMembers: number;
 }
 
 /** The full run: about three minutes on two busy cores. */
@@ -32,6 +35,7 @@ export const FULL_SIZES: BenchSizes = {
   coldStartProcesses: 21,
   throughputTasks: 10_000,
   ceilingWrites: 3_000,
+  groupMembers: 200,
 };
 
 /** Keeps the bench working in `npm test`; its figures mean nothing. */
@@ -42,6 +46,7 @@ export const SMOKE_SIZES: BenchSizes = {
   coldStartProcesses: 1,
   throughputTasks: 20,
   ceilingWrites: 40,
+  groupMembers: 12,
 };
 
 export interface BenchResults {
@@ -51,6 +56,8 @@ export interface BenchResults {
   sizes: BenchSizes;
   prices: typeof PRICES;
   requests: RequestsRow[];
+  /** Requests of a group and its follow-up, against plain tasks (docs/workflows.md). */
+  groups: GroupRequestsRow;
   costs: CostRow[];
   consumerTime: ConsumerTimeRow[];
   coldStart: ColdStartRow[];
@@ -68,9 +75,12 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
   const backend = await BenchBackend.start();
   let requests: RequestsRow[];
   let consumerTime: ConsumerTimeRow[];
+  let groups: GroupRequestsRow;
   try {
     progress('requests per task…');
     requests = await measureRequests(backend, sizes.requestTasks);
+    progress('requests of a group…');
+    groups = await measureGroupRequests(backend, sizes.groupMembers);
     progress('consumer time per batch…');
     const batchSizes = [...new Set([10, ...sizes.batchSizes])].sort((a, b) => a - b);
     consumerTime = await measureConsumerTime(backend, batchSizes, sizes.timingRounds);
@@ -97,6 +107,7 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
     sizes,
     prices: PRICES,
     requests,
+    groups,
     costs,
     consumerTime,
     coldStart,

@@ -108,7 +108,9 @@ export function toCliError(error: unknown, where?: string): CliError {
   if (error instanceof TaskRequestError) {
     const options = { cause: error };
     if (error.reason === 'not_found') return new NotFoundError(error.message, options);
-    if (error instanceof TaskStateConflictError) return new ConflictError(error.message, options);
+    if (error instanceof TaskStateConflictError || error.reason === 'group_conflict') {
+      return new ConflictError(error.message, options);
+    }
     if (error.reason === 'enqueue_failed') return new CliError(error.message, EXIT.error, options);
     return new UsageError(error.message, options);
   }

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { registerCancel } from './commands/cancel.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEnqueue } from './commands/enqueue.js';
+import { registerGroup } from './commands/group.js';
 import { registerList } from './commands/list.js';
 import { registerRedrive } from './commands/redrive.js';
 import { registerRetry } from './commands/retry.js';
@@ -40,6 +41,7 @@ function program(): Command {
     .exitOverride();
   for (const register of [
     registerEnqueue,
+    registerGroup,
     registerStatus,
     registerList,
     registerRetry,

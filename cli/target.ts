@@ -2,11 +2,13 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
+import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
-import type { Logger, QueueRoute } from '../functions/core/ports.js';
+import { type Logger, type QueueRoute, systemClock } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
+import { GroupService } from '../functions/core/workflow/GroupService.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
 import { localClients } from '../local/clients.js';
 import type { LocalPipelineInfo } from '../local/LocalPipeline.js';
@@ -36,6 +38,8 @@ export interface Target {
   queue: SqsQueue;
   /** The operations behind the HTTP API, run here against the same table and queues. */
   service: TaskService;
+  /** The operations behind the `/groups` routes. */
+  groups: GroupService;
   registry: TaskRegistry;
   close(): void;
 }
@@ -100,7 +104,7 @@ async function openStack(stack: string, region: string | undefined, log: Logger)
 }
 
 function build(
-  parts: Omit<Target, 'store' | 'queue' | 'service' | 'registry' | 'close'> & {
+  parts: Omit<Target, 'store' | 'queue' | 'service' | 'groups' | 'registry' | 'close'> & {
     log: Logger;
   },
 ): Target {
@@ -123,11 +127,26 @@ function build(
     logger: log,
     maxPayloadBytes: config.api.maxPayloadBytes,
   });
+  const groups = new GroupService({
+    registry,
+    store,
+    queue,
+    routes: parts.routes,
+    logger: log,
+    clock: systemClock,
+    maxPayloadBytes: config.api.maxPayloadBytes,
+    groups: new DynamoGroupStore({
+      client: parts.dynamodb,
+      tableName: parts.tableName,
+      retentionDays: config.table.retentionDays,
+    }),
+  });
   return {
     ...rest,
     store,
     queue,
     service,
+    groups,
     registry,
     close() {
       parts.sqs.destroy();

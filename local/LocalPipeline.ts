@@ -6,13 +6,16 @@ import { consumerConcurrencyLimit } from '../definition/concurrency.js';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
+import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
+import { systemClock } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
+import { GroupService } from '../functions/core/workflow/GroupService.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
 import { LocalAlarmRuntime } from './alarms/LocalAlarmRuntime.js';
@@ -110,9 +113,15 @@ export class LocalPipeline {
       const metrics = new LocalMetrics();
       const consumerConfig = toConsumerConfig(config, tableName, queues);
       const logger = new Logger({ serviceName: config.name, logLevel: options.logLevel ?? 'WARN' });
+      const groups = new DynamoGroupStore({
+        client: clients.dynamodb,
+        tableName,
+        retentionDays: consumerConfig.retentionDays,
+      });
       const consumer = createConsumer({
         config: consumerConfig,
         registry,
+        groups,
         store: new DynamoTaskStore({
           client: clients.dynamodb,
           tableName,
@@ -178,6 +187,16 @@ export class LocalPipeline {
             maxPayloadBytes,
             store,
             queue: new SqsQueue(clients.sqs),
+          }),
+          groups: new GroupService({
+            registry,
+            logger,
+            routes: consumerConfig.queues,
+            maxPayloadBytes,
+            store,
+            groups,
+            queue: new SqsQueue(clients.sqs),
+            clock: systemClock,
           }),
         }),
       );

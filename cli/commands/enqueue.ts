@@ -66,7 +66,7 @@ export function registerEnqueue(program: Command): void {
     );
 }
 
-async function readPayload(text: string): Promise<unknown> {
+export async function readPayload(text: string): Promise<unknown> {
   let json = text;
   if (text.startsWith('@')) {
     const file = text.slice(1);

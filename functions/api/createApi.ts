@@ -1,12 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '../core/ports.js';
 import type { TaskService } from '../core/service/TaskService.js';
+import type { GroupService } from '../core/workflow/GroupService.js';
 import { errorBody, statusFor } from './errorResponse.js';
+import { groupRoutes } from './groupRoutes.js';
 import { matchRoute } from './router.js';
 import { json, taskRoutes } from './routes.js';
 
 export interface ApiDeps {
   service: TaskService;
+  /** Serves the `/groups` routes when given. */
+  groups?: GroupService;
   logger: Logger;
   /** Largest task payload, as JSON bytes. */
   maxPayloadBytes: number;
@@ -22,7 +26,10 @@ export type ApiHandler = (
  * per request, naming the route pattern, never the raw path or the body.
  */
 export function createApi(deps: ApiDeps): ApiHandler {
-  const routes = taskRoutes(deps.service, deps.maxPayloadBytes);
+  const routes = [
+    ...taskRoutes(deps.service, deps.maxPayloadBytes),
+    ...(deps.groups ? groupRoutes(deps.groups) : []),
+  ];
   return async (event) => {
     const method = event.requestContext.http.method;
     let route = '(unmatched)';

@@ -6,6 +6,7 @@ import {
   TaskRequestError,
   TaskStateConflictError,
 } from '../core/service/errors.js';
+import { GroupConflictError, GroupNotFoundError } from '../core/workflow/errors.js';
 import {
   MethodNotAllowedError,
   RouteNotFoundError,
@@ -25,7 +26,8 @@ export function statusFor(error: unknown): number {
   if (error instanceof PayloadTooLargeError) return 413;
   if (error instanceof TaskNotFoundError || error instanceof RouteNotFoundError) return 404;
   if (error instanceof MethodNotAllowedError) return 405;
-  if (error instanceof TaskStateConflictError) return 409;
+  if (error instanceof TaskStateConflictError || error instanceof GroupConflictError) return 409;
+  if (error instanceof GroupNotFoundError) return 404;
   if (error instanceof EnqueueFailedError) return 503;
   if (error instanceof TaskRequestError || error instanceof InvalidPayloadError) return 400;
   // Throttling, a store or queue that did not answer: the client may try again.

@@ -2,9 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
+import { systemClock } from '../core/ports.js';
 import { TaskService } from '../core/service/TaskService.js';
+import { GroupService } from '../core/workflow/GroupService.js';
 import { registry } from '../tasks/index.js';
 import { parseApiConfig } from './config.js';
 import { createApi } from './createApi.js';
@@ -13,22 +16,29 @@ import { createApi } from './createApi.js';
 const config = parseApiConfig(process.env);
 const logger = new Logger({ serviceName: config.serviceName });
 
+const dynamodb = new DynamoDBClient({});
+const store = new DynamoTaskStore({
+  client: dynamodb,
+  tableName: config.tableName,
+  retentionDays: config.retentionDays,
+});
+// The queues are in this function's region: send to the configured endpoint (which
+// AWS_ENDPOINT_URL_SQS may set, as for a VPC endpoint or an emulator), not the URL's host.
+const queue = new SqsQueue(new SQSClient({ useQueueUrlAsEndpoint: false }));
+const common = { registry, logger, routes: config.queues, store, queue };
 const api = createApi({
   logger,
   maxPayloadBytes: config.maxPayloadBytes,
-  service: new TaskService({
-    registry,
-    logger,
-    routes: config.queues,
+  service: new TaskService({ ...common, maxPayloadBytes: config.maxPayloadBytes }),
+  groups: new GroupService({
+    ...common,
     maxPayloadBytes: config.maxPayloadBytes,
-    store: new DynamoTaskStore({
-      client: new DynamoDBClient({}),
+    clock: systemClock,
+    groups: new DynamoGroupStore({
+      client: dynamodb,
       tableName: config.tableName,
       retentionDays: config.retentionDays,
     }),
-    // The queues are in this function's region: send to the configured endpoint (which
-    // AWS_ENDPOINT_URL_SQS may set, as for a VPC endpoint or an emulator), not the URL's host.
-    queue: new SqsQueue(new SQSClient({ useQueueUrlAsEndpoint: false })),
   }),
 });
 

@@ -1,8 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import { ConfigError } from '../core/errors.js';
+import { newTaskId } from '../core/ids.js';
 import { type Clock, type QueueRoute, systemClock } from '../core/ports.js';
 import type { TaskRegistry } from '../core/registry.js';
 import { type BatchEntryResult, enqueueBatch } from '../core/service/enqueueBatch.js';
@@ -10,7 +12,8 @@ import { EnqueueFailedError } from '../core/service/errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../core/service/prepareTask.js';
 import type { BatchRetryPolicy, SendInChunksOptions } from '../core/service/sendInChunks.js';
 import { type TaskView, toTaskView } from '../core/service/taskView.js';
-import type { AnyTaskDefinition, EnqueueOptions } from '../core/task.js';
+import type { AnyTaskDefinition, ChainStep, EnqueueOptions } from '../core/task.js';
+import { launchGroup } from '../core/workflow/launchGroup.js';
 import type { ClientTaskRequest, DefinitionsOf, PayloadFor, TypeOf } from './types.js';
 
 export interface TaskClientOptions<R extends TaskRegistry<AnyTaskDefinition>> {
@@ -93,6 +96,42 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
       ...(this.options.batchRetry ? { batchRetry: this.options.batchRetry } : {}),
       ...(this.options.wait ? { wait: this.options.wait } : {}),
     });
+  }
+
+  /**
+   * Sends `tasks` as one sealed group whose `onComplete` runs once every member ended and
+   * `onSuccess` once every member succeeded (docs/workflows.md). Up to 100,000 tasks; the
+   * members go straight to SQS, ten per call. Needs the table (the group's state lives
+   * there). Pass the `groupId` of a call that threw to send its members again, not twice.
+   */
+  async group(
+    tasks: readonly ClientTaskRequest<DefinitionsOf<R>>[],
+    options: { onComplete?: ChainStep; onSuccess?: ChainStep; groupId?: string } = {},
+  ): Promise<{ groupId: string }> {
+    const { dynamodb, tableName } = this.options;
+    if (!dynamodb || !tableName) {
+      throw new ConfigError('TaskClient.group needs the dynamodb client and tableName options');
+    }
+    const groupId = options.groupId ?? newTaskId();
+    await launchGroup(
+      {
+        groups: new DynamoGroupStore({ client: dynamodb, tableName }),
+        queue: this.#queue,
+        preparer: this.#preparer,
+        now: this.#clock.now(),
+        ...(this.options.batchRetry ? { batchRetry: this.options.batchRetry } : {}),
+        ...(this.options.wait ? { wait: this.options.wait } : {}),
+      },
+      {
+        id: groupId,
+        tasks,
+        followUps: {
+          ...(options.onComplete ? { complete: options.onComplete } : {}),
+          ...(options.onSuccess ? { success: options.onSuccess } : {}),
+        },
+      },
+    );
+    return { groupId };
   }
 
   /** The task's status, or `undefined` before its first delivery. Needs the table. */

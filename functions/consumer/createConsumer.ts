@@ -19,6 +19,8 @@ import {
   type TaskStore,
 } from '../core/ports.js';
 import type { TaskRegistry } from '../core/registry.js';
+import type { GroupStore } from '../core/workflow/types.js';
+import { Workflows } from '../core/workflow/Workflows.js';
 import type { ConsumerConfig } from './config.js';
 import { toQueueMessage } from './toQueueMessage.js';
 
@@ -26,6 +28,8 @@ export interface ConsumerDeps {
   config: ConsumerConfig;
   registry: TaskRegistry;
   store: TaskStore;
+  /** Groups' fan-in state; without it, the consumer runs no group or chain hook. */
+  groups?: GroupStore;
   queue: QueuePort;
   logger: Logger;
   metrics: TaskMetrics & { flush(): void };
@@ -74,6 +78,17 @@ export function createConsumer(deps: ConsumerDeps): SqsConsumer {
     metrics: deps.metrics,
     safetyMarginMs: deps.config.safetyMarginMs,
     ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.groups
+      ? {
+          workflows: new Workflows({
+            ...deps,
+            groups: deps.groups,
+            routes: deps.config.queues,
+            enqueuer,
+            clock,
+          }),
+        }
+      : {}),
   });
   const limit = pLimit(deps.config.recordConcurrency);
 

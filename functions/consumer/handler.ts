@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { PowertoolsTaskMetrics } from '../adapters/metrics/PowertoolsTaskMetrics.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
@@ -12,12 +13,18 @@ import { createConsumer } from './createConsumer.js';
 const config = parseConsumerConfig(process.env);
 const logger = new Logger({ serviceName: config.serviceName });
 
+const dynamodb = new DynamoDBClient({});
 const consume = createConsumer({
   config,
   registry,
   logger,
+  groups: new DynamoGroupStore({
+    client: dynamodb,
+    tableName: config.tableName,
+    retentionDays: config.retentionDays,
+  }),
   store: new DynamoTaskStore({
-    client: new DynamoDBClient({}),
+    client: dynamodb,
     tableName: config.tableName,
     retentionDays: config.retentionDays,
     maxResultBytes: config.maxResultBytes,

@@ -7,6 +7,8 @@ export const TASK_TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export const ENVELOPE_VERSION = 1;
+/** Most steps a chain's `then` may carry after the first task. */
+export const MAX_CHAIN_STEPS = 100;
 
 export const taskTypeSchema = z
   .string()
@@ -17,6 +19,33 @@ export const taskIdSchema = z
 export const prioritySchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a queue priority name such as high, default or low');
+
+/** A task to enqueue later (a chain's next step); checked again when it is sent. */
+export const taskSpecSchema = z.strictObject({
+  type: taskTypeSchema,
+  payload: z.unknown().refine((value) => value !== undefined, 'is required'),
+  priority: prioritySchema.optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+});
+
+/**
+ * Workflow links an envelope may carry (docs/workflows.md): the group a member belongs to,
+ * the group a follow-up fans in, the chain step before this one, and the steps after it.
+ */
+export const envelopeLinksSchema = z.object({
+  group: z
+    .object({
+      id: taskIdSchema,
+      index: z.number().int().min(0),
+      size: z.number().int().min(1).optional(),
+    })
+    .optional(),
+  followUp: z.object({ group: taskIdSchema, on: z.enum(['complete', 'success']) }).optional(),
+  parentId: taskIdSchema.optional(),
+  next: z.array(taskSpecSchema).min(1).max(MAX_CHAIN_STEPS).optional(),
+});
+
+export type EnvelopeLinks = z.infer<typeof envelopeLinksSchema>;
 
 /** The message body on every taskpipe queue (DESIGN §3). */
 export const envelopeSchema = z.object({
@@ -29,6 +58,7 @@ export const envelopeSchema = z.object({
   idempotencyKey: z.string().min(1).max(256).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   traceId: z.string().min(1).max(256).optional(),
+  ...envelopeLinksSchema.shape,
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;

@@ -1,4 +1,4 @@
-import { ENVELOPE_VERSION, type Envelope } from './envelope.js';
+import { ENVELOPE_VERSION, type Envelope, type EnvelopeLinks } from './envelope.js';
 import { newTaskId, taskIdForIdempotencyKey } from './ids.js';
 
 export interface NewEnvelopeInput {
@@ -8,6 +8,9 @@ export interface NewEnvelopeInput {
   idempotencyKey?: string;
   maxAttempts?: number;
   traceId?: string;
+  /** A derived id (a member's, a child's, a follow-up's); else one from the key, or a new one. */
+  id?: string;
+  links?: EnvelopeLinks;
 }
 
 /** Builds the envelope for a new task; the id is derived from the idempotency key if given. */
@@ -15,9 +18,10 @@ export function newEnvelope(input: NewEnvelopeInput, now: number): Envelope {
   return {
     v: ENVELOPE_VERSION,
     id:
-      input.idempotencyKey === undefined
+      input.id ??
+      (input.idempotencyKey === undefined
         ? newTaskId()
-        : taskIdForIdempotencyKey(input.type, input.idempotencyKey),
+        : taskIdForIdempotencyKey(input.type, input.idempotencyKey)),
     type: input.type,
     payload: input.payload,
     priority: input.priority,
@@ -25,5 +29,6 @@ export function newEnvelope(input: NewEnvelopeInput, now: number): Envelope {
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
     ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
+    ...input.links,
   };
 }

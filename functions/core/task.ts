@@ -1,12 +1,27 @@
 import type * as z from 'zod';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import type { Logger } from './ports.js';
+import type { TaskStatus } from './status.js';
+import type { FanInInfo } from './workflow/types.js';
 
 /** Options for a follow-up task enqueued from inside a handler. */
 export interface EnqueueOptions {
   priority?: string;
   idempotencyKey?: string;
   delaySeconds?: number;
+  maxAttempts?: number;
+  /**
+   * A chain (`then`): tasks to enqueue one after another, each when the one before it
+   * succeeds. Named `next`, since an object with a `then` is taken for a promise.
+   */
+  next?: ChainStep[];
+}
+
+/** A later task of a chain, or a group's follow-up. */
+export interface ChainStep {
+  type: string;
+  payload: unknown;
+  priority?: string;
   maxAttempts?: number;
 }
 
@@ -22,8 +37,50 @@ export interface TaskContext {
   /** Fires at the task timeout or shortly before the invocation deadline, whichever is first. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
-  /** Enqueues a follow-up task; resolves to its id. */
-  enqueue(type: string, payload: unknown, options?: EnqueueOptions): Promise<string>;
+  /**
+   * Enqueues a follow-up task; resolves to its id. The id derives from this task's id and
+   * `options.key` (else the call's order in this attempt), so a retried handler that
+   * enqueues again names the same task, and its duplicate message is dropped.
+   */
+  enqueue(type: string, payload: unknown, options?: ChildTaskOptions): Promise<string>;
+  /**
+   * Creates a sealed group of `tasks` with its follow-ups; resolves to the group id, which
+   * derives from this task's id and `options.key` (else the call's order): a retried handler
+   * makes no second group and no second members.
+   */
+  group(tasks: readonly GroupTaskInput[], options?: GroupOptions): Promise<string>;
+  /** In a chain step: the step before it, with its result. */
+  parent(): Promise<ParentTask | undefined>;
+  /** In a group's follow-up: the group's counts, failed members, and members' results. */
+  fanIn(): Promise<FanInInfo | undefined>;
+}
+
+/** Options of a task enqueued by a handler. */
+export interface ChildTaskOptions extends EnqueueOptions {
+  /** Names the child among this task's children; its id derives from it. */
+  key?: string;
+}
+
+/** A member of a group created by a handler. */
+export interface GroupTaskInput extends EnqueueOptions {
+  type: string;
+  payload: unknown;
+}
+
+export interface GroupOptions {
+  key?: string;
+  /** Runs once every member ended. */
+  onComplete?: ChainStep;
+  /** Runs once every member succeeded. */
+  onSuccess?: ChainStep;
+}
+
+/** The chain step before this one, as the handler sees it. */
+export interface ParentTask {
+  id: string;
+  type: string;
+  status: TaskStatus;
+  result?: unknown;
 }
 
 /**

@@ -116,10 +116,12 @@ export class TaskApi extends Construct {
   private grantTaskAccess(storage: PipelineStorage): void {
     const table = storage.taskTable.table;
     // Items on the base table: create (and undo a failed send), read, update for retry and
-    // cancel, and the Scan behind unfiltered listings.
+    // cancel, and the Scan behind unfiltered listings. BatchGetItem reads a group's leaves
+    // for its progress (docs/workflows.md).
     TableGrants.fromTable(table, undefined, false).actions(
       this.function,
       'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',

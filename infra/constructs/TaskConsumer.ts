@@ -82,10 +82,12 @@ export class TaskConsumer extends Construct {
     }
     // Single-item reads and conditional writes on the base table; it never queries an index.
     // DeleteItem removes an item past its retention that TTL has not yet deleted, before a
-    // reused id starts again (conditional on the expiry).
+    // reused id starts again (conditional on the expiry). BatchGetItem reads a group's
+    // leaves for its follow-up (docs/workflows.md).
     TableGrants.fromTable(storage.taskTable.table, undefined, false).actions(
       this.function,
       'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',

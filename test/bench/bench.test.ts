@@ -34,6 +34,13 @@ describe('bench (smoke)', () => {
     expect(sqsBatch('oursTerminal')).toMatchObject({ ddbWrites: 1, ddbReads: 1 });
     expect(sqsBatch('oursFailures')).toMatchObject({ ddbWrites: 0, ddbReads: 1 });
     expect(results.tracking.map((t) => t.level)).toEqual(['full', 'terminal', 'failures']);
+    // Groups: a member pays its leaf update (and a share of its group's); a plain task pays
+    // nothing more when groups are configured.
+    expect(results.groups.plainPerTaskWithGroups).toBe(results.groups.plainPerTask);
+    expect(results.groups.extraPerMember).toBeGreaterThanOrEqual(1);
+    expect(results.groups.extraPerMember).toBeLessThan(1.2);
+    expect(results.groups.perFollowUp).toBeGreaterThan(results.groups.plainPerTask);
+    expect(report).toContain('**Groups**');
     // Write units follow the item's size: a no-op row stays at one unit per write, and a
     // 4 KB payload costs its own units once, not on every status write.
     const apiBatch = (payloadBytes: number) =>

@@ -4,9 +4,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../../functions/adapters/sqs/SqsQueue.js';
 import { createApi } from '../../functions/api/createApi.js';
-import type { Logger, TaskStore } from '../../functions/core/ports.js';
+import { type Logger, systemClock, type TaskStore } from '../../functions/core/ports.js';
 import type { TaskRegistry } from '../../functions/core/registry.js';
 import { TaskService } from '../../functions/core/service/TaskService.js';
+import { GroupService } from '../../functions/core/workflow/GroupService.js';
+import type { GroupStore } from '../../functions/core/workflow/types.js';
 import { type Pipeline, silentLogger } from './consumerHarness.js';
 
 export interface ApiResponse {
@@ -26,22 +28,45 @@ export interface ApiUnderTest {
 export function buildApi(
   p: Pipeline,
   registry: TaskRegistry,
-  options: { sqs?: SQSClient; store?: TaskStore; maxPayloadBytes?: number; logger?: Logger } = {},
+  options: {
+    sqs?: SQSClient;
+    store?: TaskStore;
+    maxPayloadBytes?: number;
+    logger?: Logger;
+    /** Serves `/groups` on this group store. */
+    groups?: GroupStore;
+  } = {},
 ): ApiUnderTest {
   const waits: number[] = [];
   const maxPayloadBytes = options.maxPayloadBytes ?? 262_144;
   const logger = options.logger ?? silentLogger;
+  const store =
+    options.store ?? new DynamoTaskStore({ client: p.backend.dynamodb, tableName: p.tableName });
+  const queue = new SqsQueue(options.sqs ?? p.backend.sqs);
+  const routes = [p.standard.route, p.fifo.route];
   const api = createApi({
     logger,
     maxPayloadBytes,
+    ...(options.groups
+      ? {
+          groups: new GroupService({
+            registry,
+            logger,
+            store,
+            queue,
+            routes,
+            maxPayloadBytes,
+            groups: options.groups,
+            clock: systemClock,
+          }),
+        }
+      : {}),
     service: new TaskService({
       registry,
       logger,
-      store:
-        options.store ??
-        new DynamoTaskStore({ client: p.backend.dynamodb, tableName: p.tableName }),
-      queue: new SqsQueue(options.sqs ?? p.backend.sqs),
-      routes: [p.standard.route, p.fifo.route],
+      store,
+      queue,
+      routes,
       maxPayloadBytes,
       batchRetry: { attempts: 4, baseMs: 100, capMs: 1_000 },
       wait: async (ms) => {

@@ -102,6 +102,7 @@ export function buildConsumer(
     sqs?: SQSClient;
     store?: ConsumerDeps['store'];
     logger?: Logger;
+    groups?: ConsumerDeps['groups'];
   } = {},
 ): ConsumerUnderTest {
   const metrics = new RecordingMetrics();
@@ -110,6 +111,7 @@ export function buildConsumer(
     config: consumerConfig(pipeline, options.config),
     registry,
     store: options.store ?? pipeline.store,
+    ...(options.groups ? { groups: options.groups } : {}),
     queue: new SqsQueue(options.sqs ?? pipeline.backend.sqs),
     logger: options.logger ?? silentLogger,
     metrics,

@@ -58,5 +58,8 @@ export function createTaskContext(
       enqueued.push({ type, payload, options });
       return `follow-up-${enqueued.length}`;
     },
+    group: overrides.group ?? (() => Promise.reject(new Error('no groups in this test'))),
+    parent: overrides.parent ?? (() => Promise.resolve(undefined)),
+    fanIn: overrides.fanIn ?? (() => Promise.resolve(undefined)),
   };
 }

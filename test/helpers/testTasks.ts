@@ -138,6 +138,30 @@ export const testRegistry = createRegistry([
     },
   }),
   defineTask({
+    type: 'test.fanin',
+    schema: z.object({}),
+    handler: async (_payload, ctx) => {
+      count(ctx.taskId);
+      const info = await ctx.fanIn();
+      const page = await info?.members();
+      return { total: info?.total, failedIds: info?.failedIds, members: page?.members.length };
+    },
+  }),
+  defineTask({
+    type: 'test.group',
+    schema: z.object({ size: z.number().int() }),
+    handler: async (payload, ctx) => {
+      count(ctx.taskId);
+      const tasks = Array.from({ length: payload.size }, (_, n) => ({
+        type: 'test.ok',
+        payload: { n },
+      }));
+      return {
+        groupId: await ctx.group(tasks, { onComplete: { type: 'test.fanin', payload: {} } }),
+      };
+    },
+  }),
+  defineTask({
     type: 'test.gate',
     schema: z.object({}),
     handler: async (_payload, ctx) => {

@@ -99,8 +99,9 @@ describe('api permissions', () => {
   });
 
   it('reads, writes, deletes and scans items on the base table', () => {
-    const items = statement('dynamodb:DeleteItem');
+    const items = statement('dynamodb:BatchGetItem');
     expect(items.Action).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',

@@ -146,7 +146,9 @@ describe('permissions', () => {
   it('reads and writes single table items, on the base table only', () => {
     const statement = consumerStatements().find((s) => String(s.Action).includes('dynamodb'))!;
     // DeleteItem: a claim or settle first removes an expired item its id is reused over.
+    // BatchGetItem: a follow-up reads its group's leaves.
     expect(statement.Action).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',

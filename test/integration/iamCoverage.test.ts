@@ -1,6 +1,7 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoGroupStore } from '../../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { apiEvent } from '../helpers/apiEvents.js';
 import { buildApi } from '../helpers/apiHarness.js';
@@ -149,5 +150,53 @@ describeOnEachBackend('IAM grants cover every call the functions make', (current
     const missing = [...clients.actions].filter((a) => !granted.api.has(a));
     expect(clients.actions.size).toBeGreaterThan(4);
     expect(missing).toEqual([]);
+  });
+
+  it('the consumer and the api: groups, their fan-in, follow-ups and chains', async () => {
+    const stores = (clients: ReturnType<typeof recordingClients>) => ({
+      sqs: clients.sqs,
+      store: new DynamoTaskStore({ client: clients.dynamodb, tableName: p.tableName }),
+      groups: new DynamoGroupStore({ client: clients.dynamodb, tableName: p.tableName }),
+    });
+    const consumerClients = recordingClients(backend);
+    const apiClients = recordingClients(backend);
+    const consumer = buildConsumer(p, testRegistry, stores(consumerClients));
+    const api = buildApi(p, testRegistry, stores(apiClients));
+    const created = await api.call(
+      apiEvent('POST', '/groups', {
+        body: {
+          seal: false,
+          tasks: [{ type: 'test.ok', payload: { n: 1 } }],
+          onComplete: { type: 'test.fanin', payload: {} },
+        },
+      }),
+    );
+    const groupId = created.body.groupId;
+    await api.call(apiEvent('POST', `/groups/${groupId}/seal`, { body: { total: 1 } }));
+    await send(backend.sqs, p.standard, envelope('test.group', { size: 2 }));
+    const chain = await api.call(
+      apiEvent('POST', '/tasks', {
+        body: {
+          type: 'test.ok',
+          payload: { n: 1 },
+          next: [{ type: 'test.ok', payload: { n: 2 } }],
+        },
+      }),
+    );
+    // The member, the group task, the chain's first task; then the members, follow-ups, next step.
+    await deliver(p, p.standard, consumer, { count: 3, emptyPolls: 2 });
+    await deliver(p, p.standard, consumer, { count: 4, emptyPolls: 2 });
+    await deliver(p, p.standard, consumer, { count: 1, emptyPolls: 2 });
+    await api.call(apiEvent('GET', `/groups/${groupId}`));
+
+    expect(await p.store.get(`${groupId}.on-complete`)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(chain.status).toBe(202);
+    expect(consumerClients.actions).toContain('dynamodb:BatchGetItem');
+    expect(apiClients.actions).toContain('dynamodb:BatchGetItem');
+    const missing = {
+      consumer: [...consumerClients.actions].filter((a) => !granted.consumer.has(a)),
+      api: [...apiClients.actions].filter((a) => !granted.api.has(a)),
+    };
+    expect(missing).toEqual({ consumer: [], api: [] });
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import * as z from 'zod';
+import { DynamoGroupStore } from '../../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { TaskClient } from '../../functions/client/index.js';
 import { ConfigError, InvalidPayloadError } from '../../functions/core/errors.js';
 import { createRegistry } from '../../functions/core/registry.js';
@@ -134,5 +135,43 @@ describeOnEachBackend('TaskClient', (current) => {
       result: { doubled: 42, attempt: 1 },
     });
     await expect(client().get(taskId)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('sends a group, runs its follow-up once, and a repeated call sends no second group', async () => {
+    const producer = new TaskClient({
+      registry: createRegistry([
+        okTask,
+        defineTask({ type: 'test.fanin', schema: z.object({}), handler: () => undefined }),
+      ]),
+      sqs: backend.sqs,
+      queues: [p.standard.route, p.fifo.route],
+      dynamodb: backend.dynamodb,
+      tableName: p.tableName,
+    });
+    const { groupId } = await producer.group(many(12), {
+      onComplete: { type: 'test.fanin', payload: {} },
+    });
+    await producer.group(many(12), { groupId, onComplete: { type: 'test.fanin', payload: {} } });
+    const consumer = buildConsumer(p, testRegistry, {
+      groups: new DynamoGroupStore({ client: backend.dynamodb, tableName: p.tableName }),
+    });
+    await deliver(p, p.standard, consumer, { count: 24 });
+    await deliver(p, p.standard, consumer, { count: 1 });
+
+    expect(await p.store.get(`${groupId}.on-complete`)).toMatchObject({
+      status: 'SUCCEEDED',
+      result: { total: 12, failedIds: [], members: 12 },
+    });
+    expect(await depth(backend.sqs, p.standard.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it('refuses a group without the table, or with a bad member, before sending anything', async () => {
+    await expect(client().group(many(2))).rejects.toThrow(ConfigError);
+    await expect(
+      client({ table: true }).group([
+        { type: 'test.ok', payload: { n: 'x' as unknown as number } },
+      ]),
+    ).rejects.toThrow(InvalidPayloadError);
+    expect(await depth(backend.sqs, p.standard.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 });

@@ -12,6 +12,7 @@ export class ExpressionBuilder {
   private readonly values: Record<string, AttributeValue> = {};
   private readonly sets: string[] = [];
   private readonly removes: string[] = [];
+  private readonly adds: string[] = [];
   private valueCount = 0;
 
   /** The placeholder for an attribute name. Names are our own constants, checked anyway. */
@@ -46,6 +47,12 @@ export class ExpressionBuilder {
     return this.set(attribute, `if_not_exists(${this.name(attribute)}, ${this.value(value)})`);
   }
 
+  /** `ADD attribute :value`: adds to a number, or puts elements into a set (idempotently). */
+  add(attribute: string, value: AttributeValue): this {
+    this.adds.push(`${this.name(attribute)} ${this.value(value)}`);
+    return this;
+  }
+
   remove(...attributes: string[]): this {
     for (const attribute of attributes) this.removes.push(this.name(attribute));
     return this;
@@ -55,6 +62,7 @@ export class ExpressionBuilder {
     const clauses: string[] = [];
     if (this.sets.length) clauses.push(`SET ${this.sets.join(', ')}`);
     if (this.removes.length) clauses.push(`REMOVE ${this.removes.join(', ')}`);
+    if (this.adds.length) clauses.push(`ADD ${this.adds.join(', ')}`);
     return clauses.join(' ');
   }
 

@@ -6,6 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TaskRecord } from '../../core/status.js';
+import { conditionalPut, isConditionFailure } from './conditionalPut.js';
 import type { ExpressionBuilder } from './ExpressionBuilder.js';
 import { TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
 import { ATTR, type Item, itemToRecord, MalformedItemError, str } from './taskItem.js';
@@ -14,10 +15,6 @@ import { ATTR, type Item, itemToRecord, MalformedItemError, str } from './taskIt
 export type WriteOutcome =
   | { applied: true; record: TaskRecord; item: Item }
   | { applied: false; current?: TaskRecord };
-
-function isConditionFailure(error: unknown): error is Error & { Item?: Item } {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
 
 /**
  * The DynamoDB calls behind the task store: one conditional put or update, or one
@@ -58,20 +55,14 @@ export class TaskTable {
     condition: string,
   ): Promise<boolean> {
     const id = item[ATTR.id]?.S ?? '';
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: condition,
-          ...e.attributes(),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new TaskStoreError(operation, id, error);
-    }
+    return conditionalPut(
+      this.client,
+      this.tableName,
+      item,
+      e,
+      condition,
+      (error) => new TaskStoreError(operation, id, error),
+    );
   }
 
   /** Deletes an item that is not a task (a payload), whether or not it exists. */

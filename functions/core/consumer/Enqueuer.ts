@@ -1,6 +1,10 @@
 import type { Clock, QueuePort, QueueRoute } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../service/prepareTask.js';
+import {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  type DerivedTask,
+  TaskPreparer,
+} from '../service/prepareTask.js';
 import type { EnqueueOptions } from '../task.js';
 
 /**
@@ -28,11 +32,20 @@ export class Enqueuer {
     });
   }
 
-  /** Validates the task, then sends its envelope. Resolves to the task id. */
-  async enqueue(type: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+  /**
+   * Validates the task, then sends its envelope. Resolves to the task id. `derived` gives
+   * the id and workflow links of a child, member, follow-up or chain step.
+   */
+  async enqueue(
+    type: string,
+    payload: unknown,
+    options: EnqueueOptions = {},
+    derived: DerivedTask = {},
+  ): Promise<string> {
     const { envelope, route, message } = this.#preparer.prepare(
       { type, payload, ...options },
       this.deps.clock.now(),
+      derived,
     );
     await this.deps.queue.send(route.url, message.body, {
       ...(message.delaySeconds ? { delaySeconds: message.delaySeconds } : {}),

@@ -11,6 +11,7 @@ import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from
 import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import type { AnyTaskDefinition } from '../task.js';
+import type { Workflows } from '../workflow/Workflows.js';
 import { type Attempt, type AttemptStart, claimAttempt, readAttempt } from './Attempt.js';
 import type { Enqueuer } from './Enqueuer.js';
 import { handlerContext } from './handlerContext.js';
@@ -38,6 +39,8 @@ export interface TaskProcessorDeps {
   /** No record starts with less time than this left; handlers are aborted this early. */
   safetyMarginMs: number;
   random?: () => number;
+  /** Groups and chains; without them, tasks with workflow links are run as plain tasks. */
+  workflows?: Workflows;
 }
 
 /**
@@ -53,6 +56,17 @@ export class TaskProcessor {
   }
 
   async process(message: QueueMessage, invocation: Invocation): Promise<RecordOutcome> {
+    const outcome = await this.processRecord(message, invocation);
+    // The workflow hook: counts a group member, enqueues a chain's next step. It runs for a
+    // redelivery of an ended task too, which replays it after a crash.
+    await this.deps.workflows?.taskEnded(message, outcome, invocation);
+    return outcome;
+  }
+
+  private async processRecord(
+    message: QueueMessage,
+    invocation: Invocation,
+  ): Promise<RecordOutcome> {
     const { clock, safetyMarginMs } = this.deps;
     const remainingMs = invocation.deadline - clock.now();
     if (remainingMs < safetyMarginMs) {
@@ -170,7 +184,10 @@ export class TaskProcessor {
         (signal) =>
           definition.handler(
             payload,
-            handlerContext(record, signal, this.deps.logger, this.deps.enqueuer),
+            handlerContext(record, signal, this.deps.logger, this.deps.enqueuer, {
+              links: envelope,
+              ...(this.deps.workflows ? { tools: this.deps.workflows } : {}),
+            }),
           ),
         timeoutMs,
         timeoutMs < definition.timeoutMs ? 'deadline' : 'task_timeout',

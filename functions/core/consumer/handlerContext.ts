@@ -1,7 +1,21 @@
+import type { EnvelopeLinks } from '../envelope.js';
 import type { Logger } from '../ports.js';
 import type { TaskRecord } from '../status.js';
 import type { TaskContext } from '../task.js';
+import type { WorkflowContext } from '../workflow/Workflows.js';
+import { childTaskId } from '../workflow/workflowIds.js';
 import type { Enqueuer } from './Enqueuer.js';
+
+/** Where a handler's groups, parent and fan-in come from; absent, they are refused. */
+export interface WorkflowTools {
+  context(taskId: string, links: EnvelopeLinks): WorkflowContext;
+}
+
+const noWorkflows: WorkflowContext = {
+  group: () => Promise.reject(new Error('groups are not configured in this consumer')),
+  parent: () => Promise.resolve(undefined),
+  fanIn: () => Promise.resolve(undefined),
+};
 
 /** The context a handler gets for one attempt; its logger tags every line with the task. */
 export function handlerContext(
@@ -9,8 +23,10 @@ export function handlerContext(
   signal: AbortSignal,
   logger: Logger,
   enqueuer: Enqueuer,
+  workflow: { links: EnvelopeLinks; tools?: WorkflowTools } = { links: {} },
 ): TaskContext {
   const task = { taskId: record.id, type: record.type, attempt: record.attempts };
+  let children = 0;
   return {
     taskId: record.id,
     type: record.type,
@@ -25,6 +41,12 @@ export function handlerContext(
       warn: (m, ...e) => logger.warn(m, task, ...e),
       error: (m, ...e) => logger.error(m, task, ...e),
     },
-    enqueue: (type, payload, options) => enqueuer.enqueue(type, payload, options),
+    enqueue: (type, payload, options = {}) => {
+      const { key, ...rest } = options;
+      const id = childTaskId(record.id, key ?? `#${children++}`);
+      // An idempotency key names its task itself, across parents.
+      return enqueuer.enqueue(type, payload, rest, rest.idempotencyKey ? {} : { id });
+    },
+    ...(workflow.tools?.context(record.id, workflow.links) ?? noWorkflows),
   };
 }

@@ -3,7 +3,7 @@ import { type TaskpipeError, toTaskpipeError } from '../errors.js';
 import type { Logger, QueuePort, TaskStore } from '../ports.js';
 import type { TaskStatus } from '../status.js';
 import { EnqueueFailedError } from './errors.js';
-import type { PreparedTask, TaskPreparer } from './prepareTask.js';
+import type { DerivedTask, PreparedTask, TaskPreparer } from './prepareTask.js';
 import { type BatchRetryPolicy, type SendInChunksOptions, sendInChunks } from './sendInChunks.js';
 
 /** One entry's outcome: queued (or found by its idempotency key), or an error. */
@@ -15,7 +15,9 @@ export type BatchEntryResult =
 const CREATE_CONCURRENCY = 16;
 
 export interface BatchDeps {
-  preparer: TaskPreparer;
+  preparer: Pick<TaskPreparer, 'prepare'>;
+  /** The id and links of entry `index`, for a group's members. */
+  derive?: (index: number) => DerivedTask;
   /** Without a store (a producer sending straight to SQS) no status rows are written. */
   store?: Pick<TaskStore, 'create'>;
   queue: QueuePort;
@@ -44,7 +46,7 @@ export async function enqueueBatch(
   const repeats: { index: number; first: number }[] = [];
   for (const [index, request] of requests.entries()) {
     try {
-      const prepared = deps.preparer.prepare(request, deps.now);
+      const prepared = deps.preparer.prepare(request, deps.now, deps.derive?.(index));
       const first = firstById.get(prepared.task.id);
       if (first !== undefined) repeats.push({ index, first });
       else {

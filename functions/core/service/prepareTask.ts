@@ -1,4 +1,9 @@
-import { type Envelope, serializeEnvelope, TASK_TYPE_PATTERN } from '../envelope.js';
+import {
+  type Envelope,
+  type EnvelopeLinks,
+  serializeEnvelope,
+  TASK_TYPE_PATTERN,
+} from '../envelope.js';
 import { assertPayloadDepth } from '../nesting.js';
 import { newEnvelope } from '../newEnvelope.js';
 import type { NewTask, OutgoingMessage, QueueRoute } from '../ports.js';
@@ -14,6 +19,12 @@ import { type EnqueueInput, enqueueRequestSchema, parseRequest } from './request
 export const DEFAULT_PRIORITY = 'default';
 /** Default payload limit: leaves ample room for the envelope in SQS's 1 MiB message. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 262_144;
+
+/** What a workflow sets on a task it sends: a derived id, and links to its group or chain. */
+export interface DerivedTask {
+  id?: string;
+  links?: EnvelopeLinks;
+}
 
 /** A validated task, ready to be recorded and sent. */
 export interface PreparedTask {
@@ -43,7 +54,7 @@ export class TaskPreparer {
     this.#routes = new Map(options.routes.map((r) => [r.priority, r]));
   }
 
-  prepare(request: unknown, now: number): PreparedTask {
+  prepare(request: unknown, now: number, derived: DerivedTask = {}): PreparedTask {
     const parsed = parseRequest(enqueueRequestSchema, request);
     if (!parsed.ok) throw new RequestValidationError('invalid task request', parsed.issues);
     const input: EnqueueInput = parsed.value;
@@ -65,6 +76,12 @@ export class TaskPreparer {
     const payloadJson = this.payloadJson(input.payload);
     // Throws InvalidPayloadError with the zod issues.
     registry.parsePayload(input.type, input.payload);
+    // A chain's later steps are checked now, so a bad step fails the request, not the chain.
+    for (const step of input.next ?? []) this.prepare(step, now);
+    const links: EnvelopeLinks = {
+      ...derived.links,
+      ...(input.next === undefined ? {} : { next: input.next as EnvelopeLinks['next'] }),
+    };
 
     // Capped like the consumer caps it: the queue's maxReceiveCount sits above the largest
     // task policy, so more attempts than that could be cut short by SQS's redrive.
@@ -81,6 +98,8 @@ export class TaskPreparer {
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
         ...(maxAttempts === undefined ? {} : { maxAttempts }),
         ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
+        ...(derived.id === undefined ? {} : { id: derived.id }),
+        links,
       },
       now,
     );

@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { prioritySchema, toValidationIssues } from '../envelope.js';
+import {
+  MAX_CHAIN_STEPS,
+  prioritySchema,
+  taskSpecSchema,
+  toValidationIssues,
+} from '../envelope.js';
 import type { ValidationIssue } from '../errors.js';
 import type { EnqueueOptions } from '../task.js';
 
@@ -21,6 +26,8 @@ export const enqueueRequestSchema = z.strictObject({
   delaySeconds: z.number().int().min(0).max(MAX_DELAY_SECONDS).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   traceId: z.string().min(1).max(256).optional(),
+  /** A chain: each step is enqueued when the one before it succeeds (docs/workflows.md). */
+  next: z.array(taskSpecSchema).min(1).max(MAX_CHAIN_STEPS).optional(),
 });
 
 /** A batch: 1 to {@link MAX_BATCH_TASKS} entries, each validated on its own. */
