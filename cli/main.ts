@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerCancel } from './commands/cancel.js';
+import { registerConsole } from './commands/console.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerList } from './commands/list.js';
@@ -48,6 +49,7 @@ function program(): Command {
     registerStats,
     registerRedrive,
     registerDemo,
+    registerConsole,
   ]) {
     register(root);
   }

@@ -1,5 +1,6 @@
 import type { TaskMetrics } from '../functions/core/ports.js';
 import type { InvocationReport } from './esm/EventSourcePoller.js';
+import { MetricSeries } from './MetricSeries.js';
 
 type MetricEvent = Parameters<TaskMetrics['record']>[0];
 
@@ -18,6 +19,10 @@ export interface PeriodSnapshot {
  */
 export class LocalMetrics implements TaskMetrics {
   readonly counts = new Map<string, number>();
+  /** Outcomes and durations over the last hour, for the console's charts. */
+  readonly series = new MetricSeries();
+  /** The latest oldest-message age seen at receive, per queue name, in ms. */
+  readonly oldestAgeMs = new Map<string, { ageMs: number; at: number }>();
   #period = emptyPeriod();
   #last = emptyPeriod();
   #waiters: { key: string; count: number; resolve: () => void }[] = [];
@@ -27,6 +32,7 @@ export class LocalMetrics implements TaskMetrics {
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
     if (this.#waiters.length) this.#wake(key, count);
+    this.series.record(event);
     if (event.outcome === 'succeeded') this.#period.succeeded++;
     if (event.outcome === 'failed' || event.outcome === 'poison') this.#period.failed++;
   }
@@ -34,6 +40,7 @@ export class LocalMetrics implements TaskMetrics {
   recordInvocation(report: InvocationReport): void {
     if (report.error) this.#period.invocationErrors++;
     if (report.oldestAgeMs !== undefined) {
+      this.oldestAgeMs.set(report.queue, { ageMs: report.oldestAgeMs, at: Date.now() });
       const seen = this.#period.oldestAgeMs.get(report.queue) ?? 0;
       this.#period.oldestAgeMs.set(report.queue, Math.max(seen, report.oldestAgeMs));
     }

@@ -50,10 +50,10 @@ export class TaskLister {
   }
 
   private async failures(query: TaskListQuery): Promise<TaskPage> {
-    const filters: CursorFilters = { s: 'FAILED', t: query.type };
+    const filters = listFilters(query);
     const after = query.cursor ? decodeCursor(query.cursor, filters, 'failure') : undefined;
     const types = query.type !== undefined ? [query.type] : [...(query.types ?? [])];
-    const perType = await Promise.all(types.map((t) => this.failuresOf(t, query.limit, after)));
+    const perType = await Promise.all(types.map((t) => this.failuresOf(t, query, after)));
     const merged = perType.flat().sort(newestFirst);
     const page = merged.slice(0, query.limit);
     const last = page.at(-1);
@@ -69,7 +69,8 @@ export class TaskLister {
    * This type's failures after `after`: more than `limit` of them, and the whole group
    * sharing the failure time of the `limit`-th, so a merged page never splits a tie unseen.
    */
-  private async failuresOf(type: string, limit: number, after?: FailurePosition) {
+  private async failuresOf(type: string, query: TaskListQuery, after?: FailurePosition) {
+    const { limit } = query;
     const { failureIndex } = TASK_TABLE;
     const e = new ExpressionBuilder();
     let keyCondition = `${e.name(failureIndex.partitionKey)} = ${e.value(str(type))}`;
@@ -78,7 +79,7 @@ export class TaskLister {
       TableName: this.tableName,
       IndexName: failureIndex.name,
       KeyConditionExpression: keyCondition,
-      FilterExpression: this.notExpired(e),
+      FilterExpression: [this.notExpired(e), ...rangeConditions(e, query)].join(' AND '),
       ScanIndexForward: false,
       Limit: limit + 1,
       ...e.attributes(),
@@ -103,14 +104,16 @@ export class TaskLister {
   }
 
   private async scan(query: TaskListQuery): Promise<TaskPage> {
-    const filters: CursorFilters = { s: query.status, t: query.type };
+    const filters = listFilters(query);
     const after = query.cursor ? decodeCursor(query.cursor, filters, 'scan') : undefined;
     const e = new ExpressionBuilder();
     // Payload items (payloadItem.ts) share the table but have no status.
     const conditions = [this.notExpired(e), `attribute_exists(${e.name(ATTR.status)})`];
     if (query.status) conditions.push(`${e.name(ATTR.status)} = ${e.value(str(query.status))}`);
     if (query.type) conditions.push(`${e.name(ATTR.type)} = ${e.value(str(query.type))}`);
+    conditions.push(...rangeConditions(e, query));
     const tasks: TaskRecord[] = [];
+    let scanned = 0;
     let startKey: Item | undefined = after ? { [ATTR.id]: str(after.id) } : undefined;
     for (let request = 0; request < MAX_SCAN_REQUESTS; request++) {
       const out = await this.send(() =>
@@ -125,20 +128,21 @@ export class TaskLister {
         ),
       );
       const items = out.Items ?? [];
+      scanned += out.ScannedCount ?? items.length;
       for (const [i, item] of items.entries()) {
         tasks.push(toRecord('list', item.id?.S ?? '', item));
         if (tasks.length === query.limit) {
           const more = i < items.length - 1 || out.LastEvaluatedKey !== undefined;
           return more
-            ? { tasks, nextCursor: encodeCursor(filters, { id: item.id?.S ?? '' }) }
-            : { tasks };
+            ? { tasks, scanned, nextCursor: encodeCursor(filters, { id: item.id?.S ?? '' }) }
+            : { tasks, scanned };
         }
       }
       startKey = out.LastEvaluatedKey;
-      if (!startKey) return { tasks };
+      if (!startKey) return { tasks, scanned };
     }
     // Read budget spent: hand back what matched and where to go on.
-    return { tasks, nextCursor: encodeCursor(filters, { id: startKey?.id?.S ?? '' }) };
+    return { tasks, scanned, nextCursor: encodeCursor(filters, { id: startKey?.id?.S ?? '' }) };
   }
 
   /** TTL deletes lazily, so expired items are filtered out here too. */
@@ -154,6 +158,28 @@ export class TaskLister {
       throw new TaskStoreError('list', '(list)', error);
     }
   }
+}
+
+/** Priority and creation-time conditions, for a scan and the failure index alike. */
+function rangeConditions(e: ExpressionBuilder, query: TaskListQuery): string[] {
+  const out: string[] = [];
+  if (query.priority) out.push(`${e.name(ATTR.priority)} = ${e.value(str(query.priority))}`);
+  if (query.createdFrom !== undefined) {
+    out.push(`${e.name(ATTR.createdAt)} >= ${e.value(num(query.createdFrom))}`);
+  }
+  if (query.createdTo !== undefined) {
+    out.push(`${e.name(ATTR.createdAt)} < ${e.value(num(query.createdTo))}`);
+  }
+  return out;
+}
+
+/** The filters a cursor is issued for; absent ones are left out. */
+function listFilters(query: TaskListQuery): CursorFilters {
+  const filters: CursorFilters = { s: query.status, t: query.type };
+  if (query.priority !== undefined) filters.p = query.priority;
+  if (query.createdFrom !== undefined) filters.a = query.createdFrom;
+  if (query.createdTo !== undefined) filters.b = query.createdTo;
+  return filters;
 }
 
 function failedAt(item: Item): number {

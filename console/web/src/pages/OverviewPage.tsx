@@ -1,0 +1,219 @@
+import { useMemo } from 'preact/hooks';
+import type { MetricsView, TaskStatus } from '../../../shared/api.js';
+import { api } from '../api/client.js';
+import { formatAge, formatDuration, formatTime } from '../components/format.js';
+import { StatusBadge } from '../components/StatusBadge.js';
+import { TimeChart } from '../components/TimeChart.js';
+import { usePoll } from '../hooks/usePoll.js';
+import { href } from '../hooks/useRoute.js';
+
+/** How often the overview refreshes itself. */
+const REFRESH_MS = 2_000;
+const STATUSES: TaskStatus[] = [
+  'QUEUED',
+  'RUNNING',
+  'RETRYING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+];
+
+export function OverviewPage() {
+  const overview = usePoll((s) => api.overview(s), REFRESH_MS);
+  const metrics = usePoll((s) => api.metrics(s), REFRESH_MS * 2);
+  const o = overview.data;
+  return (
+    <section aria-labelledby="overview-title">
+      <div class="page-head">
+        <h1 id="overview-title">Overview</h1>
+        <p class="muted" aria-live="polite">
+          {overview.error
+            ? `Refresh failed: ${overview.error.message}`
+            : o
+              ? `Updated ${formatTime(o.at)}`
+              : 'Loading…'}
+        </p>
+      </div>
+
+      <h2>Queues</h2>
+      <div class="scroll">
+        <table class="stack">
+          <thead>
+            <tr>
+              <th scope="col">Priority</th>
+              <th scope="col" class="num">
+                Visible
+              </th>
+              <th scope="col" class="num">
+                In flight
+              </th>
+              <th scope="col" class="num">
+                Delayed
+              </th>
+              <th scope="col" class="num">
+                Oldest
+              </th>
+              <th scope="col" class="num">
+                DLQ
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {o?.queues.map((q) => (
+              <tr key={q.priority}>
+                <th scope="row" title={q.name}>
+                  {q.priority}
+                </th>
+                <td class="num" data-label="Visible" data-queue-visible={q.priority}>
+                  {q.visible}
+                </td>
+                <td class="num" data-label="In flight">
+                  {q.inFlight}
+                </td>
+                <td class="num" data-label="Delayed">
+                  {q.delayed}
+                </td>
+                <td class="num" data-label="Oldest">
+                  {formatAge(q.oldestAgeSeconds)}
+                </td>
+                <td class={`num ${q.dlqVisible > 0 ? 'warn' : ''}`} data-label="DLQ">
+                  {q.dlqVisible}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Tasks by type</h2>
+      <div class="scroll">
+        <table class="stack">
+          <thead>
+            <tr>
+              <th scope="col">Type</th>
+              {STATUSES.map((s) => (
+                <th scope="col" class="num" key={s}>
+                  {s.toLowerCase()}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {o &&
+              Object.entries(o.counts.byType)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([type, counts]) => (
+                  <tr key={type}>
+                    <th scope="row">
+                      <a href={href('/tasks', { type })}>{type}</a>
+                    </th>
+                    {STATUSES.map((s) => (
+                      <td
+                        class="num"
+                        key={s}
+                        data-label={s.toLowerCase()}
+                        data-count={`${type}:${s}`}
+                      >
+                        {counts[s] ? (
+                          <a href={href('/tasks', { type, status: s })}>{counts[s]}</a>
+                        ) : (
+                          0
+                        )}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+          </tbody>
+        </table>
+      </div>
+      {o && (
+        <p class="muted">
+          Counted from {o.counts.scanned.toLocaleString()} items read
+          {o.counts.complete
+            ? ' (the whole table).'
+            : ', where the read stopped: larger tables are counted in part.'}
+        </p>
+      )}
+
+      <h2>Last hour</h2>
+      {metrics.data ? (
+        <Charts m={metrics.data} />
+      ) : (
+        <p class="muted">{metrics.error?.message ?? 'Loading…'}</p>
+      )}
+
+      <h2>Alarms</h2>
+      {o && o.alarms.length === 0 && <p class="muted">No alarms are defined for this target.</p>}
+      <ul class="alarms">
+        {o?.alarms.map((a) => (
+          <li key={a.name} class={`alarm alarm-${a.state.toLowerCase()}`}>
+            <div>
+              <StatusBadge status={a.state} /> <strong>{a.name}</strong>
+            </div>
+            <p>{a.runbook}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Charts({ m }: { m: MetricsView }) {
+  const perMinute = 60 / m.bucketSeconds;
+  const series = useMemo(
+    () => ({
+      throughput: [
+        {
+          label: 'succeeded/min',
+          values: m.succeeded.map((v) => (v === null ? null : v * perMinute)),
+          stroke: '#1a7f37',
+        },
+        {
+          label: 'failed/min',
+          values: m.failed.map((v) => (v === null ? null : v * perMinute)),
+          stroke: '#c62828',
+          dash: [6, 4],
+        },
+      ],
+      rate: [{ label: 'failure rate', values: m.failureRate, stroke: '#c62828' }],
+      latency: [
+        { label: 'p50', values: m.p50, stroke: '#1565c0' },
+        { label: 'p95', values: m.p95, stroke: '#8e24aa', dash: [6, 4] },
+        { label: 'p99', values: m.p99, stroke: '#ef6c00', dash: [2, 3] },
+      ],
+    }),
+    [m, perMinute],
+  );
+  const sum = (values: (number | null)[]) => values.reduce<number>((a, v) => a + (v ?? 0), 0);
+  const last = (values: (number | null)[]) =>
+    [...values].reverse().find((v) => v !== null) ?? undefined;
+  return (
+    <div class="charts">
+      <TimeChart
+        title="Throughput"
+        unit=""
+        times={m.times}
+        series={series.throughput}
+        summary={`${sum(m.succeeded)} succeeded and ${sum(m.failed)} failed in the last hour`}
+      />
+      <TimeChart
+        title="Failure rate"
+        unit="%"
+        times={m.times}
+        series={series.rate}
+        summary={`latest ${last(m.failureRate)?.toFixed(1) ?? 'no data'} %`}
+      />
+      <TimeChart
+        title="Latency"
+        unit="ms"
+        times={m.times}
+        series={series.latency}
+        summary={`latest p50 ${formatDuration(last(m.p50))}, p95 ${formatDuration(last(m.p95))}, p99 ${formatDuration(last(m.p99))}`}
+      />
+      <p class="muted chart-note">
+        Latency: {m.latencyNote}. Source:{' '}
+        {m.source === 'local' ? 'the local runtime' : 'CloudWatch'}.
+      </p>
+    </div>
+  );
+}
