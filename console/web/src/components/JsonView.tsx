@@ -4,6 +4,8 @@ import { useState } from 'preact/hooks';
 const SHORT_STRING = 2_000;
 /** Levels open when the view first shows. */
 const OPEN_LEVELS = 2;
+/** Deeper levels are not indented further, so deep nesting stays readable in a narrow window. */
+const INDENT_LEVELS = 8;
 
 /**
  * A JSON document as a collapsible tree, every key and value rendered as text. Text that
@@ -56,11 +58,13 @@ function Node({ value, depth, name }: { value: unknown; depth: number; name?: st
         {label}
         {open}
         <span class="json-count">
-          {entries.length} {Array.isArray(value) ? 'items' : 'keys'}
+          {entries.length} {Array.isArray(value) ? 'item' : 'key'}
+          {entries.length === 1 ? '' : 's'}
+          {depth >= INDENT_LEVELS ? `, level ${depth + 1}` : ''}
         </span>
         {close}
       </summary>
-      <div class="json-children">
+      <div class={depth < INDENT_LEVELS ? 'json-children' : 'json-children json-flat'}>
         {entries.map(([k, v]) => (
           <Node
             key={k}

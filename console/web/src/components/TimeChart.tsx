@@ -33,10 +33,25 @@ export function TimeChart({ title, times, series, unit, summary }: Props) {
       height: 180,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: {
+        x: { time: true },
+        // From zero, and never a flat empty range when there is no data yet.
+        y: { range: (_u, _min, max) => [0, Math.max(1, (max ?? 0) * 1.1)] },
+      },
       axes: [
-        { stroke: '#555' },
-        { stroke: '#555', size: 56, values: (_u, ticks) => ticks.map((t) => `${t}${unit}`) },
+        {
+          stroke: '#555',
+          space: 70,
+          values: (_u, ticks) =>
+            ticks.map((t) =>
+              new Date(t * 1000).toLocaleTimeString(undefined, {
+                hour: '2-digit',
+                minute: '2-digit',
+                hour12: false,
+              }),
+            ),
+        },
+        { stroke: '#555', size: 60, values: (_u, ticks) => ticks.map((t) => tickLabel(t, unit)) },
       ],
       series: [
         {},
@@ -72,4 +87,10 @@ export function TimeChart({ title, times, series, unit, summary }: Props) {
       <div ref={box} class="chart-canvas" role="img" aria-label={`${title}: ${summary}`} />
     </figure>
   );
+}
+
+/** Short axis labels: milliseconds as ms or s, other units appended. */
+function tickLabel(value: number, unit: string): string {
+  if (unit !== 'ms') return `${Number(value.toPrecision(3))}${unit}`;
+  return value >= 1_000 ? `${Number((value / 1_000).toPrecision(3))}s` : `${Math.round(value)}ms`;
 }

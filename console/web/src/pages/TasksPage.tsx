@@ -7,7 +7,7 @@ import { usePoll } from '../hooks/usePoll.js';
 import { href } from '../hooks/useRoute.js';
 import type { PageProps } from '../pages.js';
 
-const REFRESH_MS = 3_000;
+const REFRESH_MS = 2_000;
 const FIELDS = ['status', 'type', 'priority', 'from', 'to', 'id', 'key'] as const;
 type Field = (typeof FIELDS)[number];
 
