@@ -150,6 +150,8 @@ export interface TaskPage {
   nextCursor?: string;
   /** Items the call read, matching or not (a scan bills every item it reads). */
   scanned?: number;
+  /** How the store answered: an index, or a scan. */
+  via?: 'failures' | 'typeIndex' | 'scan';
 }
 
 export type RequeueResult =

@@ -56,7 +56,7 @@ export async function tasks({ ctx, query }: HandlerRequest): Promise<TaskListVie
   });
   return {
     tasks: page.tasks,
-    via: q.status === 'FAILED' ? 'failures' : 'scan',
+    via: page.via ?? (q.status === 'FAILED' ? 'failures' : 'scan'),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     ...(page.scanned !== undefined ? { scanned: page.scanned } : {}),
   };

@@ -44,6 +44,8 @@ export interface DynamoTaskStoreOptions {
   clock?: Clock;
   /** Days an item is kept after its last write (the TTL attribute). @default 30 */
   retentionDays?: number;
+  /** The table has the opt-in `byType` index (definition `table.typeIndex`). @default false */
+  typeIndex?: boolean;
   /** Results (and error details) whose JSON is larger are not stored. @default 32768 */
   maxResultBytes?: number;
 }
@@ -71,7 +73,12 @@ export class DynamoTaskStore implements TaskStore {
   constructor(options: DynamoTaskStoreOptions) {
     this.table = new TaskTable(options.client, options.tableName);
     this.clock = options.clock ?? systemClock;
-    this.lister = new TaskLister(options.client, options.tableName, this.clock);
+    this.lister = new TaskLister(
+      options.client,
+      options.tableName,
+      this.clock,
+      options.typeIndex ?? false,
+    );
     this.retentionSeconds = (options.retentionDays ?? 30) * DAY_SECONDS;
     this.maxResultBytes = options.maxResultBytes ?? 32_768;
   }

@@ -196,6 +196,8 @@ function describe(via: string, count: number, scanned: number | undefined, more:
       return count ? `${found} with this id.` : 'No task has this id.';
     case 'idempotencyKey':
       return count ? `${found} with this idempotency key.` : 'No task of this type has this key.';
+    case 'typeIndex':
+      return `${found} of this type, newest first, from the type index (${scanned?.toLocaleString() ?? '?'} items read)${more ? '; more on the next page' : ''}.`;
     case 'failures':
       return `${found} from the index of failed tasks${more ? '; more on the next page' : ''}.`;
     default:
