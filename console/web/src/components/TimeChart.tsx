@@ -92,5 +92,7 @@ export function TimeChart({ title, times, series, unit, summary }: Props) {
 /** Short axis labels: milliseconds as ms or s, other units appended. */
 function tickLabel(value: number, unit: string): string {
   if (unit !== 'ms') return `${Number(value.toPrecision(3))}${unit}`;
-  return value >= 1_000 ? `${Number((value / 1_000).toPrecision(3))}s` : `${Math.round(value)}ms`;
+  return value >= 1_000
+    ? `${Number((value / 1_000).toPrecision(3))}s`
+    : `${Number(value.toPrecision(2))}ms`;
 }
