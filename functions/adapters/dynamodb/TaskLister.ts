@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Clock, TaskListQuery, TaskPage } from '../../core/ports.js';
 import type { TaskRecord } from '../../core/status.js';
+import { boundedRead, MAX_READ_REQUESTS, READ_PAGE_ITEMS } from './boundedRead.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
 import {
   type CursorFilters,
@@ -17,10 +18,6 @@ import { TaskStoreError } from './TaskStoreError.js';
 import { toRecord } from './TaskTable.js';
 import { TASK_TABLE } from './tableSchema.js';
 import { ATTR, type Item, num, str } from './taskItem.js';
-
-/** Items a scan reads per request, and requests per page: bounds one list call's cost. */
-const SCAN_PAGE_ITEMS = 200;
-const MAX_SCAN_REQUESTS = 10;
 
 interface Failure {
   record: TaskRecord;
@@ -35,7 +32,7 @@ const newestFirst = (a: Failure, b: Failure) =>
  * Lists tasks. `status: 'FAILED'` reads the sparse `failures` index (key `failedType`,
  * sort `failedAt`), one query per type, merged newest first. Every other filter is a
  * Scan with a FilterExpression: not indexed, it reads (and bills) items that do not match,
- * so one call reads at most {@link MAX_SCAN_REQUESTS} × {@link SCAN_PAGE_ITEMS} items and
+ * so one call reads at most {@link MAX_READ_REQUESTS} × {@link READ_PAGE_ITEMS} items and
  * may return a short or empty page with a cursor to continue.
  */
 export class TaskLister {
@@ -75,45 +72,33 @@ export class TaskLister {
     if (query.priority) {
       conditions.push(`${e.name(ATTR.priority)} = ${e.value(str(query.priority))}`);
     }
-    const tasks: TaskRecord[] = [];
-    let scanned = 0;
-    let startKey: Item | undefined = after
+    const startKey: Item | undefined = after
       ? {
           [ATTR.id]: str(after.id),
           [typeIndex.partitionKey]: str(query.type ?? ''),
           [typeIndex.sortKey]: num(after.at),
         }
       : undefined;
-    const position = (item: Item) =>
+    const cursorAt = (item: Item) =>
       encodeCursor(filters, { at: Number(item[ATTR.createdAt]?.N ?? 0), id: item.id?.S ?? '' });
-    for (let request = 0; request < MAX_SCAN_REQUESTS; request++) {
-      const out = await this.send(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: typeIndex.name,
-            KeyConditionExpression: keyCondition,
-            FilterExpression: conditions.join(' AND '),
-            ScanIndexForward: false,
-            Limit: Math.min(SCAN_PAGE_ITEMS, query.limit + 1),
-            ExclusiveStartKey: startKey,
-            ...e.attributes(),
-          }),
+    return boundedRead(
+      (from) =>
+        this.send(() =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: typeIndex.name,
+              KeyConditionExpression: keyCondition,
+              FilterExpression: conditions.join(' AND '),
+              ScanIndexForward: false,
+              Limit: Math.min(READ_PAGE_ITEMS, query.limit + 1),
+              ExclusiveStartKey: from,
+              ...e.attributes(),
+            }),
+          ),
         ),
-      );
-      const items = out.Items ?? [];
-      scanned += out.ScannedCount ?? items.length;
-      for (const [i, item] of items.entries()) {
-        tasks.push(toRecord('list', item.id?.S ?? '', item));
-        if (tasks.length === query.limit) {
-          const more = i < items.length - 1 || out.LastEvaluatedKey !== undefined;
-          return more ? { tasks, scanned, nextCursor: position(item) } : { tasks, scanned };
-        }
-      }
-      startKey = out.LastEvaluatedKey;
-      if (!startKey) return { tasks, scanned };
-    }
-    return { tasks, scanned, ...(startKey ? { nextCursor: position(startKey) } : {}) };
+      { limit: query.limit, startKey, cursorAt },
+    );
   }
 
   private async failures(query: TaskListQuery): Promise<TaskPage> {
@@ -179,37 +164,25 @@ export class TaskLister {
     if (query.status) conditions.push(`${e.name(ATTR.status)} = ${e.value(str(query.status))}`);
     if (query.type) conditions.push(`${e.name(ATTR.type)} = ${e.value(str(query.type))}`);
     conditions.push(...rangeConditions(e, query));
-    const tasks: TaskRecord[] = [];
-    let scanned = 0;
-    let startKey: Item | undefined = after ? { [ATTR.id]: str(after.id) } : undefined;
-    for (let request = 0; request < MAX_SCAN_REQUESTS; request++) {
-      const out = await this.send(() =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression: conditions.join(' AND '),
-            Limit: SCAN_PAGE_ITEMS,
-            ExclusiveStartKey: startKey,
-            ...e.attributes(),
-          }),
+    return boundedRead(
+      (from) =>
+        this.send(() =>
+          this.client.send(
+            new ScanCommand({
+              TableName: this.tableName,
+              FilterExpression: conditions.join(' AND '),
+              Limit: READ_PAGE_ITEMS,
+              ExclusiveStartKey: from,
+              ...e.attributes(),
+            }),
+          ),
         ),
-      );
-      const items = out.Items ?? [];
-      scanned += out.ScannedCount ?? items.length;
-      for (const [i, item] of items.entries()) {
-        tasks.push(toRecord('list', item.id?.S ?? '', item));
-        if (tasks.length === query.limit) {
-          const more = i < items.length - 1 || out.LastEvaluatedKey !== undefined;
-          return more
-            ? { tasks, scanned, nextCursor: encodeCursor(filters, { id: item.id?.S ?? '' }) }
-            : { tasks, scanned };
-        }
-      }
-      startKey = out.LastEvaluatedKey;
-      if (!startKey) return { tasks, scanned };
-    }
-    // Read budget spent: hand back what matched and where to go on.
-    return { tasks, scanned, nextCursor: encodeCursor(filters, { id: startKey?.id?.S ?? '' }) };
+      {
+        limit: query.limit,
+        startKey: after ? { [ATTR.id]: str(after.id) } : undefined,
+        cursorAt: (item) => encodeCursor(filters, { id: item.id?.S ?? '' }),
+      },
+    );
   }
 
   /** TTL deletes lazily, so expired items are filtered out here too. */
