@@ -9,6 +9,10 @@ import { type StartedRuntime, startRuntime } from '../helpers/npmStart.js';
 
 const skip = browserUnavailable();
 
+/** Polls until the assertion holds: 20 s, as the machine may be busy (options may override). */
+const eventually = <T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) =>
+  expect.poll(read, { timeout: 20_000, ...options });
+
 /** The little of the DOM the page scripts below read (the test program has no DOM types). */
 interface BrowserWindow {
   innerWidth: number;
@@ -41,7 +45,9 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () =
     // A context per page: axe needs one, and no state carries over between pages.
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
-    page.once('close', () => void context.close());
+    page.once('close', () => {
+      context.close().catch(() => {});
+    });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('dialog', (d) => {
       problems.push(`dialog: ${d.message()}`);
@@ -72,15 +78,15 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () =
     const page = await open('/');
     let navigations = 0;
     page.on('framenavigated', () => navigations++);
-    await expect.poll(() => page.locator('[data-queue-visible="default"]').count()).toBe(1);
+    await eventually(() => page.locator('[data-queue-visible="default"]').count()).toBe(1);
     const cell = page.locator('[data-count="noop:SUCCEEDED"]');
     // The row appears with the first task of the type.
     const succeeded = async () => ((await cell.count()) ? Number(await cell.textContent()) : 0);
     const before = await succeeded();
     for (let i = 0; i < 3; i++) await enqueue('noop', {});
-    await expect.poll(succeeded, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 3);
+    await eventually(succeeded, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 3);
     expect(navigations).toBe(0);
-    await expect.poll(() => page.locator('.uplot').count()).toBe(3);
+    await eventually(() => page.locator('.uplot').count()).toBe(3);
     await page.screenshot({ path: join(shots, 'console-overview.png'), fullPage: true });
     await page.close();
   });
@@ -92,8 +98,8 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () =
     const status = page.locator(`tr[data-task="${id}"] [data-status]`);
     const seen = async () =>
       (await status.count()) ? await status.getAttribute('data-status') : null;
-    await expect.poll(seen, { timeout: 20_000 }).toMatch(/QUEUED|RUNNING/);
-    await expect.poll(seen, { timeout: 20_000 }).toBe('SUCCEEDED');
+    await eventually(seen, { timeout: 20_000 }).toMatch(/QUEUED|RUNNING/);
+    await eventually(seen, { timeout: 20_000 }).toBe('SUCCEEDED');
     await page.screenshot({ path: join(shots, 'console-tasks.png'), fullPage: true });
     await page.close();
   });
@@ -122,14 +128,29 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () =
     sqs.destroy();
     const page = await open('/#/tasks?status=FAILED');
     const link = page.getByRole('link', { name: id });
-    await expect.poll(() => link.count(), { timeout: 20_000 }).toBe(1);
+    await eventually(() => link.count(), { timeout: 20_000 }).toBe(1);
     await link.click();
-    await expect.poll(() => page.locator('.event-failed').count()).toBe(1);
+    await eventually(() => page.locator('.event-failed').count()).toBe(1);
     const failed = await page.locator('.event-failed').textContent();
     expect(failed).toContain('failed for good on attempt 1');
     expect(failed).toContain('invalid_payload');
     expect(await page.locator('.event-enqueued').count()).toBe(1);
     await page.screenshot({ path: join(shots, 'console-task-failed.png'), fullPage: true });
+    await page.close();
+  });
+
+  it("shows a retrying task's failure and the backoff before its next attempt", async () => {
+    // Nothing listens on port 1: the POST fails and the task waits for its next attempt.
+    const id = await enqueue('http.post', { url: 'http://127.0.0.1:1/hook', body: { n: 1 } });
+    const page = await open(`/#/tasks/${id}`);
+    await eventually(() => page.locator('.event-retry-scheduled').count(), {
+      timeout: 20_000,
+    }).toBe(1);
+    expect(await page.locator('.event-failed').first().textContent()).toMatch(/attempt \d+ failed/);
+    expect(await page.locator('.event-retry-scheduled').textContent()).toMatch(
+      /attempt \d+ due after a backoff of \d+ s/,
+    );
+    await page.screenshot({ path: join(shots, 'console-task-retrying.png'), fullPage: true });
     await page.close();
   });
 
@@ -147,7 +168,7 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () =
     const payload = { [marks[0]!]: marks, url: marks[2], nested, big };
     const id = await enqueue('noop', payload);
     const page = await open(`/#/tasks/${id}`);
-    await expect.poll(() => page.locator('.json').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await eventually(() => page.locator('.json').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     // Open every level, so the deepest markup is in the document too.
     for (let round = 0; round < 70; round++) {
       const closed = page.locator('details:not([open]) > summary');
@@ -170,7 +191,7 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () =
     await page.screenshot({ path: join(shots, 'console-hostile.png') });
     // Still usable: the navigation works.
     await page.getByRole('link', { name: 'Tasks', exact: true }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Tasks' }).count()).toBe(1);
+    await eventually(() => page.getByRole('heading', { name: 'Tasks' }).count()).toBe(1);
     await page.close();
   });
 
@@ -214,7 +235,7 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () =
       ),
     ).toBe('Tasks');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('heading', { name: 'Tasks' }).count()).toBe(1);
+    await eventually(() => page.getByRole('heading', { name: 'Tasks' }).count()).toBe(1);
     await page.close();
   });
 
