@@ -18,6 +18,7 @@ import { TEST_CREDENTIALS, TEST_REGION } from '../../helpers/backend.js';
 import { startEmulators } from '../../helpers/emulators.js';
 
 const TASKS = 100_000;
+const INDEXED_TASKS = 3_000;
 const FAILED_EVERY = 97;
 const TYPES = ['http.post', 'log.summary', 'noop'];
 const KEY = 'order-42';
@@ -29,14 +30,20 @@ describe('console look-ups on a large table', () => {
   let counter: RequestCounter;
   let client: DynamoDBClient;
   let service: TaskService;
+  let indexed: TaskService;
   const tableName = 'console-lookups';
+  const indexedTable = 'console-lookups-by-type';
   const now = Date.now();
   const idAt = (i: number) => `t${String(i).padStart(6, '0')}`;
 
   beforeAll(async () => {
     backend = await startEmulators();
-    await createTaskTable(backend.dynamodb, tableName, { typeIndex: true });
-    await seed(backend.dynamodb, tableName, now, idAt);
+    // The large table has the default indexes only; the type index is tried on a smaller
+    // one (an index write per item would double the seeding time).
+    await createTaskTable(backend.dynamodb, tableName);
+    await createTaskTable(backend.dynamodb, indexedTable, { typeIndex: true });
+    await seed(backend.dynamodb, tableName, now, idAt, TASKS);
+    await seed(backend.dynamodb, indexedTable, now, idAt, INDEXED_TASKS);
     client = new DynamoDBClient({
       region: TEST_REGION,
       endpoint: backend.dynamodbEndpoint,
@@ -44,24 +51,29 @@ describe('console look-ups on a large table', () => {
     });
     counter = new RequestCounter();
     counter.attach(client, 'producer');
-    const store = new DynamoTaskStore({ client, tableName, typeIndex: true });
-    service = new TaskService({
-      registry,
-      store,
-      queue: {} as QueuePort,
-      routes: [],
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
-    });
-  }, 180_000);
+    const serviceOver = (store: DynamoTaskStore) =>
+      new TaskService({
+        registry,
+        store,
+        queue: {} as QueuePort,
+        routes: [],
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      });
+    service = serviceOver(new DynamoTaskStore({ client, tableName }));
+    indexed = serviceOver(
+      new DynamoTaskStore({ client, tableName: indexedTable, typeIndex: true }),
+    );
+  }, 300_000);
   afterAll(async () => {
     client?.destroy();
     await backend?.stop();
   });
 
   /** The console's handler for the tasks page, and the DynamoDB requests it made. */
-  async function look(query: Record<string, string>) {
+  async function look(query: Record<string, string>, over = service) {
     counter.counts.clear();
-    const ctx = { target: { service } as unknown as Target, observations: {} as Observations };
+    const target = { service: over } as unknown as Target;
+    const ctx = { target, observations: {} as Observations };
     const view = (await tasks({
       ctx,
       params: {},
@@ -100,11 +112,11 @@ describe('console look-ups on a large table', () => {
   });
 
   it("lists one type's tasks by time from the opt-in type index in at most two requests", async () => {
-    const from = new Date(now - 5_000 * 1_000).toISOString();
-    const { view, requests } = await look({ type: 'http.post', from, limit: '50' });
+    const from = new Date(now - 1_000 * 1_000).toISOString();
+    const { view, requests } = await look({ type: 'http.post', from, limit: '50' }, indexed);
     expect(view.via).toBe('typeIndex');
     expect(view.tasks).toHaveLength(50);
-    expect(view.tasks.every((t) => t.type === 'http.post' && t.createdAt >= now - 5_000_000)).toBe(
+    expect(view.tasks.every((t) => t.type === 'http.post' && t.createdAt >= now - 1_000_000)).toBe(
       true,
     );
     expect(requests).toBeLessThanOrEqual(2);
@@ -120,18 +132,19 @@ describe('console look-ups on a large table', () => {
   });
 });
 
-/** 100,000 small task items in BatchWriteItem calls of 25, some of them FAILED. */
+/** `count` small task items in BatchWriteItem calls of 25, some of them FAILED. */
 async function seed(
   dynamodb: DynamoDBClient,
   tableName: string,
   now: number,
   idAt: (i: number) => string,
+  count: number,
 ) {
   const expiresAt = Math.floor(now / 1000) + 86_400;
   const item = (i: number) => {
     const type = TYPES[i % TYPES.length]!;
     const id = i === 0 ? taskIdForIdempotencyKey('noop', KEY) : idAt(i);
-    const createdAt = now - (TASKS - i) * 1_000;
+    const createdAt = now - (count - i) * 1_000;
     const task = { id, type, priority: 'default', maxAttempts: 5, enqueuedAt: createdAt };
     const it = newTaskItem(
       i === 0 ? { ...task, type: 'noop', idempotencyKey: KEY } : task,
@@ -147,10 +160,10 @@ async function seed(
   };
   const limit = pLimit(8);
   const batches: Promise<void>[] = [];
-  for (let start = 0; start < TASKS; start += 25) {
+  for (let start = 0; start < count; start += 25) {
     batches.push(
       limit(async () => {
-        let requests = Array.from({ length: Math.min(25, TASKS - start) }, (_, k) => ({
+        let requests = Array.from({ length: Math.min(25, count - start) }, (_, k) => ({
           PutRequest: { Item: item(start + k) },
         }));
         while (requests.length) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { MetaView } from '../../../shared/api.js';
 import { api, type TaskQuery } from '../api/client.js';
+import { FIELDS, FilterForm } from '../components/FilterForm.js';
 import { formatDuration, formatTime } from '../components/format.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { usePoll } from '../hooks/usePoll.js';
@@ -8,8 +8,6 @@ import { href } from '../hooks/useRoute.js';
 import type { PageProps } from '../pages.js';
 
 const REFRESH_MS = 2_000;
-const FIELDS = ['status', 'type', 'priority', 'from', 'to', 'id', 'key'] as const;
-type Field = (typeof FIELDS)[number];
 
 /** datetime-local values are local times; the server takes ISO instants. */
 const toInstant = (local: string | null) => (local ? new Date(local).toISOString() : undefined);
@@ -34,7 +32,7 @@ export function TasksPage({ location }: PageProps) {
   const filterKey = FIELDS.map((f) => q.get(f) ?? '').join('|');
   useEffect(() => setHistory([]), [filterKey]);
 
-  const go = (values: Partial<Record<Field | 'cursor', string | undefined>>) => {
+  const go = (values: Partial<Record<(typeof FIELDS)[number] | 'cursor', string | undefined>>) => {
     window.location.hash = href('/tasks', values);
   };
   const current = Object.fromEntries(FIELDS.map((f) => [f, q.get(f) ?? undefined]));
@@ -125,67 +123,6 @@ export function TasksPage({ location }: PageProps) {
         </button>
       </div>
     </section>
-  );
-}
-
-type Values = Partial<Record<Field, string | undefined>>;
-
-/** The filters, edited here and applied to the address on submit. */
-function FilterForm(props: { meta?: MetaView; initial: Values; onApply: (v: Values) => void }) {
-  const [values, setValues] = useState<Values>(props.initial);
-  const bind = (name: Field) => ({
-    name,
-    value: values[name] ?? '',
-    onInput: (e: Event) =>
-      setValues({ ...values, [name]: (e.currentTarget as HTMLInputElement).value }),
-  });
-  const submit = (event: Event) => {
-    event.preventDefault();
-    props.onApply(
-      Object.fromEntries(FIELDS.map((f) => [f, values[f]?.trim() || undefined])) as Values,
-    );
-  };
-  const choices = (name: Field, label: string, options: readonly string[] = []) => (
-    <label>
-      {label}
-      <select {...bind(name)}>
-        <option value="">any</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-  return (
-    <form class="filters" onSubmit={submit} aria-label="Filter tasks">
-      {choices('status', 'Status', props.meta?.statuses)}
-      {choices('type', 'Type', props.meta?.types)}
-      {choices('priority', 'Priority', props.meta?.priorities)}
-      <label>
-        Created from
-        <input type="datetime-local" {...bind('from')} />
-      </label>
-      <label>
-        Created before
-        <input type="datetime-local" {...bind('to')} />
-      </label>
-      <label>
-        Task id
-        <input {...bind('id')} autoComplete="off" spellcheck={false} />
-      </label>
-      <label>
-        Idempotency key <span class="muted">(with a type)</span>
-        <input {...bind('key')} autoComplete="off" spellcheck={false} />
-      </label>
-      <div class="filter-buttons">
-        <button type="submit">Apply</button>
-        <button type="button" class="secondary" onClick={() => props.onApply({})}>
-          Clear
-        </button>
-      </div>
-    </form>
   );
 }
 
