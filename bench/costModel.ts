@@ -1,3 +1,4 @@
+import { INLINE_PAYLOAD_BYTES } from '../functions/adapters/dynamodb/payloadItem.js';
 import type { Variant } from './consumers.js';
 import { PRICES } from './prices.js';
 import type { Mode, Path } from './producers.js';
@@ -30,6 +31,19 @@ const MILLION = 1_000_000;
 function lambdaPerInvocation(ms: number, memoryMb: number): number {
   const gbSeconds = (memoryMb / 1024) * (Math.ceil(ms) / 1000);
   return gbSeconds * PRICES.lambdaArmPerGbSecond + PRICES.lambdaPerMillionRequests / MILLION;
+}
+
+/**
+ * What the opt-in `byType` index (definition `table.typeIndex`) adds per million tasks:
+ * every task item is in it, so each status write that applies is written to the index
+ * too, one write unit for an item under 1 KB. Refused conditions and payload items
+ * write no index.
+ */
+export function typeIndexCostPerMillion(row: RequestsRow): number {
+  // A payload kept in its own item (API, large payload) has no type: it is not indexed.
+  const payloadItem = row.path === 'api' && row.payloadBytes > INLINE_PAYLOAD_BYTES ? 1 : 0;
+  const indexWrites = row.perTask.ddbWrites - row.perTask.ddbConditionFailed - payloadItem;
+  return round(indexWrites * PRICES.dynamodbPerMillionWrites);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { typeIndexCostPerMillion } from './costModel.js';
 import type { Goal } from './goals.js';
 import { PRICES_NOTE } from './prices.js';
 import type { BenchResults } from './runBench.js';
@@ -94,6 +95,19 @@ export function renderReport(r: BenchResults): string {
       ]),
     ),
   );
+
+  const indexed = r.requests.filter((q) => q.variant === 'ours');
+  if (indexed.length) {
+    out.push(
+      '',
+      '**With `table.typeIndex`** (opt-in; off by default), every status write that applies is ' +
+        'billed once more, as a write to the index: ' +
+        indexed
+          .map((q) => `${pathLabel(q)} ${usd(typeIndexCostPerMillion(q))} more per million tasks`)
+          .join('; ') +
+        '.',
+    );
+  }
 
   out.push(
     '',

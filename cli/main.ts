@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerCancel } from './commands/cancel.js';
+import { registerConsole } from './commands/console.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerGroup } from './commands/group.js';
@@ -50,6 +51,7 @@ function program(): Command {
     registerStats,
     registerRedrive,
     registerDemo,
+    registerConsole,
   ]) {
     register(root);
   }

@@ -117,6 +117,7 @@ function build(
     client: parts.dynamodb,
     tableName: parts.tableName,
     retentionDays: config.table.retentionDays,
+    typeIndex: config.table.typeIndex,
   });
   const queue = new SqsQueue(parts.sqs);
   const service = new TaskService({

@@ -75,6 +75,13 @@ export const tableSchema = z.strictObject({
   retentionDays: z.number().int().min(1).max(3650).default(30),
   /** Refuse DeleteTable calls; the table is retained on stack deletion either way. */
   deletionProtection: z.boolean().default(true),
+  /**
+   * Adds the `byType` index (type, creation time), so the console and the CLI list one
+   * type's tasks newest first without a scan. Every task item is in it: each status write
+   * is billed once more (a second write, to the index). Off by default.
+   * @default false
+   */
+  typeIndex: z.boolean().default(false),
 });
 
 /** The single pipeline definition (DESIGN §2): every setting of both targets. */

@@ -1,5 +1,6 @@
 import type { TaskMetrics } from '../functions/core/ports.js';
 import type { InvocationReport } from './esm/EventSourcePoller.js';
+import { MetricSeries } from './MetricSeries.js';
 
 type MetricEvent = Parameters<TaskMetrics['record']>[0];
 
@@ -18,6 +19,8 @@ export interface PeriodSnapshot {
  */
 export class LocalMetrics implements TaskMetrics {
   readonly counts = new Map<string, number>();
+  /** Outcomes and durations over the last hour, for the console's charts. */
+  readonly series = new MetricSeries();
   #period = emptyPeriod();
   #last = emptyPeriod();
   #waiters: { key: string; count: number; resolve: () => void }[] = [];
@@ -27,6 +30,7 @@ export class LocalMetrics implements TaskMetrics {
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
     if (this.#waiters.length) this.#wake(key, count);
+    this.series.record(event);
     if (event.outcome === 'succeeded') this.#period.succeeded++;
     if (event.outcome === 'failed' || event.outcome === 'poison') this.#period.failed++;
   }

@@ -61,6 +61,8 @@ export interface LocalPipelineOptions {
 /** What the CLI and scripts need to reach a running local pipeline. */
 export interface LocalPipelineInfo {
   apiUrl?: string;
+  /** The operator console, when it runs. */
+  consoleUrl?: string;
   region: string;
   sqsEndpoint: string;
   dynamodbEndpoint: string;

@@ -8,6 +8,8 @@ const localEnvSchema = z.object({
   PORT: port.default(3000),
   TASKPIPE_SQS_PORT: port.default(4566),
   TASKPIPE_DYNAMODB_PORT: port.default(8000),
+  /** The operator console, on 127.0.0.1. */
+  TASKPIPE_CONSOLE_PORT: port.default(3001),
   TASKPIPE_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
   /** Where local alarms go; without it they are printed. */
   TASKPIPE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),

@@ -27,7 +27,7 @@ export async function createLocalResources(
   config: PipelineConfig,
 ): Promise<{ tableName: string; queues: LocalQueue[] }> {
   const tableName = `${config.name}-tasks`;
-  await createTaskTable(clients.dynamodb, tableName);
+  await createTaskTable(clients.dynamodb, tableName, { typeIndex: config.table.typeIndex });
   const queues: LocalQueue[] = [];
   for (const q of config.queues) {
     const { name, dlqName } = localQueueNames(config.name, q);
@@ -67,8 +67,28 @@ const TABLE_ACTIVE_POLLS = 200;
 const TABLE_ACTIVE_POLL_MS = 25;
 
 /** Creates the task table (the production key schema) and waits until it is ACTIVE. */
-export async function createTaskTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, failureIndex } = TASK_TABLE;
+export async function createTaskTable(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  options: { typeIndex?: boolean } = {},
+): Promise<void> {
+  const { partitionKey, failureIndex, typeIndex } = TASK_TABLE;
+  const byType = options.typeIndex
+    ? {
+        attributes: [
+          { AttributeName: typeIndex.partitionKey, AttributeType: 'S' as const },
+          { AttributeName: typeIndex.sortKey, AttributeType: 'N' as const },
+        ],
+        index: {
+          IndexName: typeIndex.name,
+          KeySchema: [
+            { AttributeName: typeIndex.partitionKey, KeyType: 'HASH' as const },
+            { AttributeName: typeIndex.sortKey, KeyType: 'RANGE' as const },
+          ],
+          Projection: { ProjectionType: 'ALL' as const },
+        },
+      }
+    : undefined;
   try {
     await dynamodb.send(
       new CreateTableCommand({
@@ -78,6 +98,7 @@ export async function createTaskTable(dynamodb: DynamoDBClient, tableName: strin
           { AttributeName: partitionKey, AttributeType: 'S' },
           { AttributeName: failureIndex.partitionKey, AttributeType: 'S' },
           { AttributeName: failureIndex.sortKey, AttributeType: 'N' },
+          ...(byType?.attributes ?? []),
         ],
         KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
         GlobalSecondaryIndexes: [
@@ -89,6 +110,7 @@ export async function createTaskTable(dynamodb: DynamoDBClient, tableName: strin
             ],
             Projection: { ProjectionType: 'ALL' },
           },
+          ...(byType ? [byType.index] : []),
         ],
       }),
     );

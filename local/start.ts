@@ -1,3 +1,4 @@
+import { startLocalConsole } from '../console/server/startLocalConsole.js';
 import { TaskpipeError } from '../functions/core/errors.js';
 import { banner } from './banner.js';
 import { LocalPipeline } from './LocalPipeline.js';
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
       print: (text) => process.stdout.write(`${text}\n`),
     },
   });
+  const operatorConsole = await startLocalConsole(pipeline, env.TASKPIPE_CONSOLE_PORT, (error) =>
+    process.stderr.write(`console: ${String(error)}\n`),
+  );
+  pipeline.info.consoleUrl = operatorConsole.url;
   await writeLocalState(pipeline.info);
   process.stdout.write(banner(pipeline.info, LOCAL_STATE_FILE));
 
@@ -29,6 +34,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: finishing in-flight batches, then stopping…\n`);
+    await operatorConsole.close();
     await pipeline.stop();
     await removeLocalState();
     process.stdout.write('stopped\n');

@@ -86,7 +86,8 @@ export async function cloudWatchStats(
         { queue },
       );
     }
-    const values = await fetchValues(cloudwatch, queries, windowSeconds);
+    const points = await fetchPoints(cloudwatch, queries, windowSeconds);
+    const values = new Map([...points].map(([id, list]) => [id, list.map((p) => p.value)]));
     const byType = new Map<string, TypeMetrics>();
     const peakVisible: Record<string, number | undefined> = {};
     for (const [id, tag] of ids) {
@@ -130,7 +131,9 @@ export async function cloudWatchStats(
 }
 
 /** The dimension sets of each taskpipe metric that has a `TaskType`, by metric name. */
-async function taskTypeSeries(cloudwatch: CloudWatchClient): Promise<Map<string, Dimension[][]>> {
+export async function taskTypeSeries(
+  cloudwatch: CloudWatchClient,
+): Promise<Map<string, Dimension[][]>> {
   const series = new Map<string, Dimension[][]>();
   let token: string | undefined;
   do {
@@ -151,13 +154,19 @@ async function taskTypeSeries(cloudwatch: CloudWatchClient): Promise<Map<string,
   return series;
 }
 
-/** GetMetricData in calls of at most 500 queries: the points of each query. */
-async function fetchValues(
+/** A metric's value at one time (epoch ms). */
+export interface MetricPoint {
+  at: number;
+  value: number;
+}
+
+/** GetMetricData in calls of at most 500 queries: the points of each query, by query id. */
+export async function fetchPoints(
   cloudwatch: CloudWatchClient,
   queries: MetricDataQuery[],
   windowSeconds: number,
-): Promise<Map<string, number[]>> {
-  const values = new Map<string, number[]>();
+): Promise<Map<string, MetricPoint[]>> {
+  const points = new Map<string, MetricPoint[]>();
   const end = new Date();
   const start = new Date(end.getTime() - windowSeconds * 1_000);
   for (let i = 0; i < queries.length; i += 500) {
@@ -173,10 +182,15 @@ async function fetchValues(
       );
       for (const result of out.MetricDataResults ?? []) {
         if (!result.Id) continue;
-        values.set(result.Id, [...(values.get(result.Id) ?? []), ...(result.Values ?? [])]);
+        const times = result.Timestamps ?? [];
+        const got = (result.Values ?? []).map((value, k) => ({
+          at: times[k]?.getTime() ?? 0,
+          value,
+        }));
+        points.set(result.Id, [...(points.get(result.Id) ?? []), ...got]);
       }
       token = out.NextToken;
     } while (token);
   }
-  return values;
+  return points;
 }

@@ -102,6 +102,8 @@ export interface TaskStore {
   /** Notes that a FAILED task's message reached the DLQ, only while FAILED at `attempt`. */
   markDeadLettered(id: string, attempt: number): Promise<void>;
   get(id: string): Promise<TaskRecord | undefined>;
+  /** The task and its stored payload as JSON text (a second read when it has its own item). */
+  getWithPayload(id: string): Promise<{ record: TaskRecord; payloadJson?: string } | undefined>;
   /** One page of tasks matching `query`; see {@link TaskListQuery} for which filters are indexed. */
   list(query: TaskListQuery): Promise<TaskPage>;
   /**
@@ -134,6 +136,10 @@ export interface TaskListQuery {
   /** One type; with FAILED and no type, `types` lists the types whose failures to merge. */
   type?: string;
   types?: readonly string[];
+  /** Scan filters only: the queue priority, and a range of creation times (epoch ms). */
+  priority?: string;
+  createdFrom?: number;
+  createdTo?: number;
   /** At most this many tasks in the page. */
   limit: number;
   /** The `nextCursor` of the previous page, as given. */
@@ -144,6 +150,10 @@ export interface TaskPage {
   tasks: TaskRecord[];
   /** Present while more tasks may match; opaque. */
   nextCursor?: string;
+  /** Items the call read, matching or not (a scan bills every item it reads). */
+  scanned?: number;
+  /** How the store answered: an index, or a scan. */
+  via?: 'failures' | 'typeIndex' | 'scan';
 }
 
 export type RequeueResult =

@@ -66,6 +66,7 @@ export class PipelineStorage extends Construct {
     );
     this.taskTable = new TaskTable(this, 'TaskTable', {
       deletionProtection: config.table.deletionProtection,
+      typeIndex: config.table.typeIndex,
     });
     // Scheduler's DLQ permission (aws-scheduler-targets) is sqs:SendMessage only, so this
     // queue uses SQS-managed encryption rather than the customer-managed key.

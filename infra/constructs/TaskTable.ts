@@ -9,6 +9,12 @@ export interface TaskTableProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Add the `byType` index for listing a type's tasks by time; one more billed write per
+   * status write.
+   * @default false
+   */
+  readonly typeIndex?: boolean;
 }
 
 /**
@@ -36,5 +42,14 @@ export class TaskTable extends Construct {
       sortKey: { name: failures.sortKey, type: AttributeType.NUMBER },
       projectionType: ProjectionType.ALL,
     });
+    if (props.typeIndex) {
+      const byType = TASK_TABLE.typeIndex;
+      this.table.addGlobalSecondaryIndex({
+        indexName: byType.name,
+        partitionKey: { name: byType.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: byType.sortKey, type: AttributeType.NUMBER },
+        projectionType: ProjectionType.ALL,
+      });
+    }
   }
 }

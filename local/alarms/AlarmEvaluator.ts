@@ -67,6 +67,15 @@ export class AlarmEvaluator {
     }
   }
 
+  /** Every alarm with its runbook line and current state. */
+  overview(): { name: string; description: string; state: AlarmState }[] {
+    return this.alarms.map((a) => ({
+      name: a.name,
+      description: a.description,
+      state: this.#states.get(a.name)?.state ?? 'INSUFFICIENT_DATA',
+    }));
+  }
+
   state(name: string): AlarmState | undefined {
     return this.#states.get(name)?.state;
   }

@@ -25,7 +25,7 @@ describe('parsePipelineDefinition', () => {
       14 * 86_400,
     ]);
     expect(config.consumer).toMatchObject({ timeoutSeconds: 60, memoryMb: 1024 });
-    expect(config.table).toEqual({ retentionDays: 30, deletionProtection: true });
+    expect(config.table).toEqual({ retentionDays: 30, deletionProtection: true, typeIndex: false });
     expect(config.alarms.deadLetterQueueNotEmpty).toEqual({
       enabled: true,
       threshold: 1,

@@ -25,7 +25,7 @@ import { deleteUnclaimedCondition, requeueWrite, revertRequeueWrite } from './op
 import { newPayloadItem, payloadKey, shouldInline } from './payloadItem.js';
 import { TaskLister } from './TaskLister.js';
 import { encoded, TaskStoreError, type TaskStoreOperation } from './TaskStoreError.js';
-import { TaskTable, type WriteOutcome } from './TaskTable.js';
+import { TaskTable, toRecord, type WriteOutcome } from './TaskTable.js';
 import { ATTR, itemPayload, newTaskItem, num } from './taskItem.js';
 import {
   cancelWrite,
@@ -44,6 +44,8 @@ export interface DynamoTaskStoreOptions {
   clock?: Clock;
   /** Days an item is kept after its last write (the TTL attribute). @default 30 */
   retentionDays?: number;
+  /** The table has the opt-in `byType` index (definition `table.typeIndex`). @default false */
+  typeIndex?: boolean;
   /** Results (and error details) whose JSON is larger are not stored. @default 32768 */
   maxResultBytes?: number;
 }
@@ -71,7 +73,12 @@ export class DynamoTaskStore implements TaskStore {
   constructor(options: DynamoTaskStoreOptions) {
     this.table = new TaskTable(options.client, options.tableName);
     this.clock = options.clock ?? systemClock;
-    this.lister = new TaskLister(options.client, options.tableName, this.clock);
+    this.lister = new TaskLister(
+      options.client,
+      options.tableName,
+      this.clock,
+      options.typeIndex ?? false,
+    );
     this.retentionSeconds = (options.retentionDays ?? 30) * DAY_SECONDS;
     this.maxResultBytes = options.maxResultBytes ?? 32_768;
   }
@@ -169,6 +176,20 @@ export class DynamoTaskStore implements TaskStore {
     // TTL deletes lazily (up to days later), so readers hide expired items themselves.
     if (record && record.expiresAt * 1000 <= this.clock.now()) return undefined;
     return record;
+  }
+
+  async getWithPayload(
+    id: string,
+  ): Promise<{ record: TaskRecord; payloadJson?: string } | undefined> {
+    const item = await this.table.readItem('get', id);
+    if (!item) return undefined;
+    const record = toRecord('get', id, item);
+    if (record.expiresAt * 1000 <= this.clock.now()) return undefined;
+    const own = item[ATTR.payloadKey]
+      ? await this.table.readItem('get', payloadKey(id))
+      : undefined;
+    const payloadJson = (own ?? item)[ATTR.payload]?.S;
+    return payloadJson === undefined ? { record } : { record, payloadJson };
   }
 
   list(query: TaskListQuery): Promise<TaskPage> {

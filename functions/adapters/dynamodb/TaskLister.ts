@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Clock, TaskListQuery, TaskPage } from '../../core/ports.js';
 import type { TaskRecord } from '../../core/status.js';
+import { boundedRead, MAX_READ_REQUESTS, READ_PAGE_ITEMS } from './boundedRead.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
 import {
   type CursorFilters,
@@ -17,10 +18,6 @@ import { TaskStoreError } from './TaskStoreError.js';
 import { toRecord } from './TaskTable.js';
 import { TASK_TABLE } from './tableSchema.js';
 import { ATTR, type Item, num, str } from './taskItem.js';
-
-/** Items a scan reads per request, and requests per page: bounds one list call's cost. */
-const SCAN_PAGE_ITEMS = 200;
-const MAX_SCAN_REQUESTS = 10;
 
 interface Failure {
   record: TaskRecord;
@@ -35,7 +32,7 @@ const newestFirst = (a: Failure, b: Failure) =>
  * Lists tasks. `status: 'FAILED'` reads the sparse `failures` index (key `failedType`,
  * sort `failedAt`), one query per type, merged newest first. Every other filter is a
  * Scan with a FilterExpression: not indexed, it reads (and bills) items that do not match,
- * so one call reads at most {@link MAX_SCAN_REQUESTS} × {@link SCAN_PAGE_ITEMS} items and
+ * so one call reads at most {@link MAX_READ_REQUESTS} × {@link READ_PAGE_ITEMS} items and
  * may return a short or empty page with a cursor to continue.
  */
 export class TaskLister {
@@ -43,17 +40,72 @@ export class TaskLister {
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly clock: Clock,
+    /** The table has the opt-in `byType` index: a type's tasks are queried, not scanned. */
+    private readonly typeIndex = false,
   ) {}
 
   async list(query: TaskListQuery): Promise<TaskPage> {
-    return query.status === 'FAILED' ? this.failures(query) : this.scan(query);
+    if (query.status === 'FAILED') return { ...(await this.failures(query)), via: 'failures' };
+    if (query.type && this.typeIndex) return { ...(await this.byType(query)), via: 'typeIndex' };
+    return { ...(await this.scan(query)), via: 'scan' };
+  }
+
+  /**
+   * One type's tasks from the `byType` index, newest first, the creation-time range in the
+   * key condition and the other filters applied to what it reads; bounded as a scan is.
+   */
+  private async byType(query: TaskListQuery): Promise<TaskPage> {
+    const { typeIndex } = TASK_TABLE;
+    const filters = listFilters(query);
+    const after = query.cursor ? decodeCursor(query.cursor, filters, 'failure') : undefined;
+    const e = new ExpressionBuilder();
+    let keyCondition = `${e.name(typeIndex.partitionKey)} = ${e.value(str(query.type ?? ''))}`;
+    const from = query.createdFrom;
+    const to = query.createdTo === undefined ? undefined : query.createdTo - 1;
+    const sortKey = e.name(typeIndex.sortKey);
+    if (from !== undefined && to !== undefined) {
+      keyCondition += ` AND ${sortKey} BETWEEN ${e.value(num(from))} AND ${e.value(num(to))}`;
+    } else if (from !== undefined) keyCondition += ` AND ${sortKey} >= ${e.value(num(from))}`;
+    else if (to !== undefined) keyCondition += ` AND ${sortKey} <= ${e.value(num(to))}`;
+    const conditions = [this.notExpired(e)];
+    if (query.status) conditions.push(`${e.name(ATTR.status)} = ${e.value(str(query.status))}`);
+    if (query.priority) {
+      conditions.push(`${e.name(ATTR.priority)} = ${e.value(str(query.priority))}`);
+    }
+    const startKey: Item | undefined = after
+      ? {
+          [ATTR.id]: str(after.id),
+          [typeIndex.partitionKey]: str(query.type ?? ''),
+          [typeIndex.sortKey]: num(after.at),
+        }
+      : undefined;
+    const cursorAt = (item: Item) =>
+      encodeCursor(filters, { at: Number(item[ATTR.createdAt]?.N ?? 0), id: item.id?.S ?? '' });
+    return boundedRead(
+      (from) =>
+        this.send(() =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: typeIndex.name,
+              KeyConditionExpression: keyCondition,
+              FilterExpression: conditions.join(' AND '),
+              ScanIndexForward: false,
+              Limit: Math.min(READ_PAGE_ITEMS, query.limit + 1),
+              ExclusiveStartKey: from,
+              ...e.attributes(),
+            }),
+          ),
+        ),
+      { limit: query.limit, startKey, cursorAt },
+    );
   }
 
   private async failures(query: TaskListQuery): Promise<TaskPage> {
-    const filters: CursorFilters = { s: 'FAILED', t: query.type };
+    const filters = listFilters(query);
     const after = query.cursor ? decodeCursor(query.cursor, filters, 'failure') : undefined;
     const types = query.type !== undefined ? [query.type] : [...(query.types ?? [])];
-    const perType = await Promise.all(types.map((t) => this.failuresOf(t, query.limit, after)));
+    const perType = await Promise.all(types.map((t) => this.failuresOf(t, query, after)));
     const merged = perType.flat().sort(newestFirst);
     const page = merged.slice(0, query.limit);
     const last = page.at(-1);
@@ -69,7 +121,8 @@ export class TaskLister {
    * This type's failures after `after`: more than `limit` of them, and the whole group
    * sharing the failure time of the `limit`-th, so a merged page never splits a tie unseen.
    */
-  private async failuresOf(type: string, limit: number, after?: FailurePosition) {
+  private async failuresOf(type: string, query: TaskListQuery, after?: FailurePosition) {
+    const { limit } = query;
     const { failureIndex } = TASK_TABLE;
     const e = new ExpressionBuilder();
     let keyCondition = `${e.name(failureIndex.partitionKey)} = ${e.value(str(type))}`;
@@ -78,7 +131,7 @@ export class TaskLister {
       TableName: this.tableName,
       IndexName: failureIndex.name,
       KeyConditionExpression: keyCondition,
-      FilterExpression: this.notExpired(e),
+      FilterExpression: [this.notExpired(e), ...rangeConditions(e, query)].join(' AND '),
       ScanIndexForward: false,
       Limit: limit + 1,
       ...e.attributes(),
@@ -103,42 +156,33 @@ export class TaskLister {
   }
 
   private async scan(query: TaskListQuery): Promise<TaskPage> {
-    const filters: CursorFilters = { s: query.status, t: query.type };
+    const filters = listFilters(query);
     const after = query.cursor ? decodeCursor(query.cursor, filters, 'scan') : undefined;
     const e = new ExpressionBuilder();
     // Payload items (payloadItem.ts) share the table but have no status.
     const conditions = [this.notExpired(e), `attribute_exists(${e.name(ATTR.status)})`];
     if (query.status) conditions.push(`${e.name(ATTR.status)} = ${e.value(str(query.status))}`);
     if (query.type) conditions.push(`${e.name(ATTR.type)} = ${e.value(str(query.type))}`);
-    const tasks: TaskRecord[] = [];
-    let startKey: Item | undefined = after ? { [ATTR.id]: str(after.id) } : undefined;
-    for (let request = 0; request < MAX_SCAN_REQUESTS; request++) {
-      const out = await this.send(() =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression: conditions.join(' AND '),
-            Limit: SCAN_PAGE_ITEMS,
-            ExclusiveStartKey: startKey,
-            ...e.attributes(),
-          }),
+    conditions.push(...rangeConditions(e, query));
+    return boundedRead(
+      (from) =>
+        this.send(() =>
+          this.client.send(
+            new ScanCommand({
+              TableName: this.tableName,
+              FilterExpression: conditions.join(' AND '),
+              Limit: READ_PAGE_ITEMS,
+              ExclusiveStartKey: from,
+              ...e.attributes(),
+            }),
+          ),
         ),
-      );
-      const items = out.Items ?? [];
-      for (const [i, item] of items.entries()) {
-        tasks.push(toRecord('list', item.id?.S ?? '', item));
-        if (tasks.length === query.limit) {
-          const more = i < items.length - 1 || out.LastEvaluatedKey !== undefined;
-          return more
-            ? { tasks, nextCursor: encodeCursor(filters, { id: item.id?.S ?? '' }) }
-            : { tasks };
-        }
-      }
-      startKey = out.LastEvaluatedKey;
-      if (!startKey) return { tasks };
-    }
-    // Read budget spent: hand back what matched and where to go on.
-    return { tasks, nextCursor: encodeCursor(filters, { id: startKey?.id?.S ?? '' }) };
+      {
+        limit: query.limit,
+        startKey: after ? { [ATTR.id]: str(after.id) } : undefined,
+        cursorAt: (item) => encodeCursor(filters, { id: item.id?.S ?? '' }),
+      },
+    );
   }
 
   /** TTL deletes lazily, so expired items are filtered out here too. */
@@ -154,6 +198,28 @@ export class TaskLister {
       throw new TaskStoreError('list', '(list)', error);
     }
   }
+}
+
+/** Priority and creation-time conditions, for a scan and the failure index alike. */
+function rangeConditions(e: ExpressionBuilder, query: TaskListQuery): string[] {
+  const out: string[] = [];
+  if (query.priority) out.push(`${e.name(ATTR.priority)} = ${e.value(str(query.priority))}`);
+  if (query.createdFrom !== undefined) {
+    out.push(`${e.name(ATTR.createdAt)} >= ${e.value(num(query.createdFrom))}`);
+  }
+  if (query.createdTo !== undefined) {
+    out.push(`${e.name(ATTR.createdAt)} < ${e.value(num(query.createdTo))}`);
+  }
+  return out;
+}
+
+/** The filters a cursor is issued for; absent ones are left out. */
+function listFilters(query: TaskListQuery): CursorFilters {
+  const filters: CursorFilters = { s: query.status, t: query.type };
+  if (query.priority !== undefined) filters.p = query.priority;
+  if (query.createdFrom !== undefined) filters.a = query.createdFrom;
+  if (query.createdTo !== undefined) filters.b = query.createdTo;
+  return filters;
 }
 
 function failedAt(item: Item): number {

@@ -15,6 +15,10 @@ import { InvalidCursorError } from '../../core/service/errors.js';
 const filtersSchema = z.strictObject({
   s: z.string().max(16).optional(),
   t: z.string().max(64).optional(),
+  /** Priority and creation-time range of a scan. */
+  p: z.string().max(64).optional(),
+  a: z.number().int().optional(),
+  b: z.number().int().optional(),
 });
 
 const cursorSchema = z.strictObject({
@@ -57,7 +61,13 @@ export function decodeCursor<K extends 'failure' | 'scan'>(
   const parsed = cursorSchema.safeParse(json);
   if (!parsed.success) throw new InvalidCursorError('unexpected shape');
   const { f, p } = parsed.data;
-  if (f.s !== filters.s || f.t !== filters.t) {
+  if (
+    f.s !== filters.s ||
+    f.t !== filters.t ||
+    f.p !== filters.p ||
+    f.a !== filters.a ||
+    f.b !== filters.b
+  ) {
     throw new InvalidCursorError('issued for other filters');
   }
   if ((kind === 'failure') !== 'at' in p) throw new InvalidCursorError('issued for another index');

@@ -12,4 +12,13 @@ export const TASK_TABLE = {
     partitionKey: 'failedType',
     sortKey: 'failedAt',
   },
+  /**
+   * Opt-in index (definition `table.typeIndex`) for listing one type's tasks by creation
+   * time. Every task item carries its keys, so every status write also writes the index.
+   */
+  typeIndex: {
+    name: 'byType',
+    partitionKey: 'type',
+    sortKey: 'createdAt',
+  },
 } as const;

@@ -51,6 +51,9 @@ export interface EnqueueResult {
 export interface ListRequest {
   status?: TaskStatus;
   type?: string;
+  priority?: string;
+  createdFrom?: number;
+  createdTo?: number;
   limit: number;
   cursor?: string;
 }
@@ -124,6 +127,13 @@ export class TaskService {
     const record = TASK_ID_PATTERN.test(id) ? await this.deps.store.get(id) : undefined;
     if (!record) throw new TaskNotFoundError(this.#untrackedTypes);
     return record;
+  }
+
+  /** The task with its stored payload (JSON text), for an operator's detail view. */
+  async detail(id: string): Promise<{ record: TaskRecord; payloadJson?: string }> {
+    const found = TASK_ID_PATTERN.test(id) ? await this.deps.store.getWithPayload(id) : undefined;
+    if (!found) throw new TaskNotFoundError(this.#untrackedTypes);
+    return found;
   }
 
   /** FAILED tasks come from the failure index (of every registered type if none is given). */

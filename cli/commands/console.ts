@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { runCommand } from '../context.js';
+import { UsageError } from '../errors.js';
+import { integer } from '../options.js';
+
+interface ConsoleOptions {
+  port: number;
+  profile?: string;
+  alarmPrefix?: string;
+  logGroup?: string;
+}
+
+/** The stateless stack's name for a stateful one named the default way. */
+const statelessName = (stack: string) => stack.replace(/Stateful$/, 'Stateless');
+
+export function registerConsole(program: Command): void {
+  program
+    .command('console')
+    .description(
+      'serve the operator console on 127.0.0.1 for a deployed stack (--stack), with your AWS credentials',
+    )
+    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', integer(0, 65_535), 4100)
+    .option('--profile <name>', 'AWS profile to use (default: the SDK chain)')
+    .option(
+      '--alarm-prefix <prefix>',
+      'alarms shown: names starting with this (default: the stateless stack name)',
+    )
+    .option('--log-group <name>', "the consumer's log group, preselected in Logs Insights links")
+    .action((opts: ConsoleOptions, command: Command) =>
+      runCommand(command, async (ctx) => {
+        const { stack } = ctx.options;
+        if (!stack) {
+          throw new UsageError(
+            'console needs --stack NAME; the local runtime serves its own console (its URL is in the `npm start` banner)',
+          );
+        }
+        if (opts.profile) process.env.AWS_PROFILE = opts.profile;
+        const target = await ctx.target();
+        const { serveStackConsole } = await import('../../console/server/serveStackConsole.js');
+        await serveStackConsole(target, {
+          port: opts.port,
+          alarmPrefix: opts.alarmPrefix ?? statelessName(stack),
+          ...(opts.logGroup ? { logGroup: opts.logGroup } : {}),
+          print: (line) => process.stdout.write(`${line}\n`),
+        });
+      }),
+    );
+}

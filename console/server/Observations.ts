@@ -1,0 +1,15 @@
+import type { AlarmView, MetricsView } from '../shared/api.js';
+
+/**
+ * What the console reads besides the table and the queues: metrics, alarm states and
+ * message ages. The local runtime keeps them in memory; on AWS they come from CloudWatch.
+ */
+export interface Observations {
+  /** Throughput, failures and latency over the last hour. */
+  metrics(): Promise<MetricsView>;
+  /** Age of the oldest message in seconds, by queue name, where known. */
+  oldestAges(): Promise<Record<string, number | undefined>>;
+  alarms(): Promise<AlarmView[]>;
+  /** A link to the logs of one task, where there is a log service to link to. */
+  logsLink?(taskId: string): string;
+}

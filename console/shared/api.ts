@@ -1,0 +1,98 @@
+/**
+ * The console's HTTP API: one type per read, shared by the server's handlers and the web
+ * app's client, so the two cannot drift. Plain data only (no Node or DOM types).
+ */
+import type { TaskErrorInfo, TaskRecord, TaskStatus } from '../../functions/core/status.js';
+
+export type { TaskErrorInfo, TaskRecord, TaskStatus };
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** What the console looks at, for the header and the filters. */
+export interface MetaView {
+  target: { kind: 'local' | 'stack'; where: string; region: string };
+  types: string[];
+  priorities: string[];
+  statuses: TaskStatus[];
+}
+
+export interface QueueView {
+  priority: string;
+  name: string;
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  dlqVisible: number;
+  /** Age of the oldest message, seconds; absent when no source reports it. */
+  oldestAgeSeconds?: number;
+}
+
+export interface AlarmView {
+  name: string;
+  state: AlarmState;
+  /** The runbook line: what to do when it fires. */
+  runbook: string;
+}
+
+export interface OverviewView {
+  at: number;
+  queues: QueueView[];
+  /** Counts by type and status, from a bounded read of the table. */
+  counts: {
+    byType: Record<string, Partial<Record<TaskStatus, number>>>;
+    /** Items read to count them. */
+    scanned: number;
+    /** False when the read stopped at its bound before the end of the table. */
+    complete: boolean;
+  };
+  alarms: AlarmView[];
+}
+
+/** Time series over the last hour; `null` where a bucket has no data. */
+export interface MetricsView {
+  source: 'local' | 'cloudwatch';
+  bucketSeconds: number;
+  /** Bucket start times, epoch seconds. */
+  times: number[];
+  succeeded: (number | null)[];
+  failed: (number | null)[];
+  /** Percent of ended tasks that failed. */
+  failureRate: (number | null)[];
+  p50: (number | null)[];
+  p95: (number | null)[];
+  p99: (number | null)[];
+  /** Says how the percentiles were obtained (e.g. the highest of the task types on AWS). */
+  latencyNote: string;
+}
+
+/** How a task list was answered. */
+export type ListVia = 'id' | 'idempotencyKey' | 'failures' | 'typeIndex' | 'scan';
+
+export interface TaskListView {
+  tasks: TaskRecord[];
+  nextCursor?: string;
+  via: ListVia;
+  /** Items the read went through (a scan reads and bills items that do not match). */
+  scanned?: number;
+}
+
+export interface TimelineEvent {
+  at: number;
+  kind: 'enqueued' | 'started' | 'failed' | 'retry-scheduled' | 'succeeded' | 'cancelled';
+  label: string;
+  error?: TaskErrorInfo;
+}
+
+export interface TaskDetailView {
+  task: TaskRecord;
+  /** The payload as stored (JSON text); absent when the task was not enqueued through the API. */
+  payloadJson?: string;
+  timeline: TimelineEvent[];
+  /** On AWS, a CloudWatch Logs Insights query for this task id. */
+  logsInsightsUrl?: string;
+}
+
+/** Every non-2xx answer, as the HTTP API's. */
+export interface ErrorView {
+  error: { code: string; message: string; details?: unknown };
+}

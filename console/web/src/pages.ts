@@ -1,0 +1,25 @@
+import type { ComponentType } from 'preact';
+import type { Location } from './hooks/useRoute.js';
+import { OverviewPage } from './pages/OverviewPage.js';
+import { TaskPage } from './pages/TaskPage.js';
+import { TasksPage } from './pages/TasksPage.js';
+
+export interface PageProps {
+  params: Record<string, string>;
+  location: Location;
+}
+
+/** A page per concern. Pages with `nav` appear in the navigation, in this order. */
+export interface Page {
+  path: string;
+  title: string;
+  nav?: true;
+  component: ComponentType<PageProps>;
+}
+
+/** Every page of the console: the navigation and the routes are both read from here. */
+export const PAGES: readonly Page[] = [
+  { path: '/', title: 'Overview', nav: true, component: OverviewPage },
+  { path: '/tasks', title: 'Tasks', nav: true, component: TasksPage },
+  { path: '/tasks/:id', title: 'Task', component: TaskPage },
+];
