@@ -1,6 +1,10 @@
 import { TASK_ID_PATTERN } from '../functions/core/envelope.js';
 import { InvalidPayloadError, TaskpipeError } from '../functions/core/errors.js';
-import { TaskRequestError, TaskStateConflictError } from '../functions/core/service/errors.js';
+import {
+  IdempotencyConflictError,
+  TaskRequestError,
+  TaskStateConflictError,
+} from '../functions/core/service/errors.js';
 
 /** What the exit status of `taskpipe` means; printed in `--help` and the README. */
 export const EXIT = {
@@ -108,7 +112,8 @@ export function toCliError(error: unknown, where?: string): CliError {
   if (error instanceof TaskRequestError) {
     const options = { cause: error };
     if (error.reason === 'not_found') return new NotFoundError(error.message, options);
-    if (error instanceof TaskStateConflictError) return new ConflictError(error.message, options);
+    if (error instanceof TaskStateConflictError || error instanceof IdempotencyConflictError)
+      return new ConflictError(error.message, options);
     if (error.reason === 'enqueue_failed') return new CliError(error.message, EXIT.error, options);
     return new UsageError(error.message, options);
   }

@@ -1,6 +1,7 @@
 import { InvalidPayloadError, TaskpipeError } from '../core/errors.js';
 import {
   EnqueueFailedError,
+  IdempotencyConflictError,
   PayloadTooLargeError,
   TaskNotFoundError,
   TaskRequestError,
@@ -25,7 +26,9 @@ export function statusFor(error: unknown): number {
   if (error instanceof PayloadTooLargeError) return 413;
   if (error instanceof TaskNotFoundError || error instanceof RouteNotFoundError) return 404;
   if (error instanceof MethodNotAllowedError) return 405;
-  if (error instanceof TaskStateConflictError) return 409;
+  if (error instanceof TaskStateConflictError || error instanceof IdempotencyConflictError) {
+    return 409;
+  }
   if (error instanceof EnqueueFailedError) return 503;
   if (error instanceof TaskRequestError || error instanceof InvalidPayloadError) return 400;
   // Throttling, a store or queue that did not answer: the client may try again.

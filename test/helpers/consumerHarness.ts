@@ -101,6 +101,7 @@ export function buildConsumer(
     random?: () => number;
     sqs?: SQSClient;
     store?: ConsumerDeps['store'];
+    logger?: ConsumerDeps['logger'];
   } = {},
 ): ConsumerUnderTest {
   const metrics = new RecordingMetrics();
@@ -110,7 +111,7 @@ export function buildConsumer(
     registry,
     store: options.store ?? pipeline.store,
     queue: new SqsQueue(options.sqs ?? pipeline.backend.sqs),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     metrics,
     clock,
     random: options.random ?? (() => 0.5),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DLQ_ATTRIBUTE } from '../../functions/core/consumer/deadLetterAttributes.js';
+import { recordingLogger } from '../helpers/apiHarness.js';
 import { type Backend, backendFactories } from '../helpers/backends.js';
 import {
   buildConsumer,
@@ -94,15 +95,21 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
   });
 
   it.skipIf(skipReason)(
-    'caps an envelope maxAttempts at what the queue redrive allows',
+    'caps an envelope maxAttempts at what the queue redrive allows, with a warning',
     async () => {
       const task = envelope('test.ok', { n: 5 }, { maxAttempts: 100 });
       await send(backend.sqs, p.standard, task);
-      const consumer = buildConsumer(p, testRegistry);
+      const logger = recordingLogger();
+      const consumer = buildConsumer(p, testRegistry, { logger });
 
       await deliver(p, p.standard, consumer);
 
       expect((await p.store.get(task.id))?.maxAttempts).toBe(testRegistry.largestMaxAttempts);
+      const warning = logger.lines.find((l) => l.includes('maxAttempts capped'));
+      expect(JSON.parse(warning ?? '{}')).toMatchObject({
+        level: 'warn',
+        extra: [{ taskId: task.id, maxAttempts: 100, cappedTo: testRegistry.largestMaxAttempts }],
+      });
     },
   );
 

@@ -58,8 +58,12 @@ export function decodeCursor<K extends 'failure' | 'scan'>(
   if (!parsed.success) throw new InvalidCursorError('unexpected shape');
   const { f, p } = parsed.data;
   if (f.s !== filters.s || f.t !== filters.t) {
-    throw new InvalidCursorError('issued for other filters');
+    throw new InvalidCursorError(
+      `it was issued for ${describe(f)} but this query has ${describe(filters)}; repeat the filters of the page that printed it`,
+    );
   }
   if ((kind === 'failure') !== 'at' in p) throw new InvalidCursorError('issued for another index');
   return p as K extends 'failure' ? FailurePosition : ScanPosition;
 }
+
+const describe = (f: CursorFilters) => `status ${f.s ?? '(any)'} and type ${f.t ?? '(any)'}`;

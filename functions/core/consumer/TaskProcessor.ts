@@ -122,15 +122,24 @@ export class TaskProcessor {
     definition: AnyTaskDefinition | undefined,
     invocation: Invocation,
   ): Promise<AttemptStart> {
+    // The queue's maxReceiveCount exceeds the largest task policy, not an arbitrary envelope
+    // value: capping here keeps SQS's redrive from taking a task that still has attempts.
+    // The API refuses such a value; a raw SQS producer cannot be refused, so it is told here.
+    const { largestMaxAttempts } = this.deps.registry;
+    if ((envelope.maxAttempts ?? 0) > largestMaxAttempts) {
+      this.deps.logger.warn('envelope maxAttempts capped to what the queue redrive allows', {
+        taskId: envelope.id,
+        maxAttempts: envelope.maxAttempts,
+        cappedTo: largestMaxAttempts,
+      });
+    }
     const request = {
       id: envelope.id,
       type: envelope.type,
       priority: envelope.priority,
-      // The queue's maxReceiveCount exceeds the largest task policy, not an arbitrary envelope
-      // value: capping here keeps SQS's redrive from taking a task that still has attempts.
       maxAttempts: Math.min(
         envelope.maxAttempts ?? definition?.maxAttempts ?? 1,
-        this.deps.registry.largestMaxAttempts,
+        largestMaxAttempts,
       ),
       enqueuedAt: Date.parse(envelope.enqueuedAt),
       sentAt: message.sentTimestamp,

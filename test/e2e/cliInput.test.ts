@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliHarness, cliLines, startCliHarness } from './cliHarness.js';
+
+interface Enqueued {
+  taskId: string;
+  status: string;
+  priority: string;
+}
+
+/** The arguments of a printed `npx taskpipe …` hint, to run them as a user pastes them. */
+function hintArgs(stdout: string): string[] {
+  const line = stdout.split('\n').find((l) => l.startsWith('more: '));
+  if (!line) throw new Error(`no "more:" hint in:\n${stdout}`);
+  const [npx, bin, ...args] = line.slice('more: '.length).split(' ');
+  expect([npx, bin]).toEqual(['npx', 'taskpipe']);
+  return args;
+}
+
+// What a person types: paging hints that work when pasted, forgiving case, honest limits.
+describe('taskpipe CLI input', () => {
+  let cli: CliHarness;
+
+  beforeAll(async () => {
+    cli = await startCliHarness();
+  });
+  afterAll(async () => {
+    await cli?.stop();
+  });
+
+  it('prints a next-page hint that repeats the filters, and explains a cursor used without them', async () => {
+    const [a, b, c] = await Promise.all([
+      ...[1, 2, 3].map(() => cli.json<Enqueued>('enqueue', 'noop', '--delay', '600')),
+      cli.json<Enqueued>(
+        'enqueue',
+        'logs.summarize',
+        '--payload',
+        '{"lines":[]}',
+        '--delay',
+        '600',
+      ),
+    ]);
+    const ids = [a, b, c].map((t) => t!.taskId);
+
+    const first = await cli.run('list', '--status', 'queued', '--type', 'noop', '--limit', '2');
+    expect(first.code).toBe(0);
+    const args = hintArgs(first.stdout);
+    expect(args.slice(0, 6)).toEqual(['list', '--status', 'QUEUED', '--type', 'noop', '--limit']);
+    const cursor = args.at(-1)!;
+
+    const [next, bare] = await Promise.all([
+      cli.json<{ tasks: { id: string; type: string }[] }>(...args),
+      cli.run('list', '--cursor', cursor),
+    ]);
+    const seen = [...first.stdout.matchAll(/^(\S+)\s+noop\s/gm)].map((m) => m[1]);
+    expect(new Set([...seen, ...next.tasks.map((t) => t.id)])).toEqual(new Set(ids));
+    expect(bare.code).toBe(2);
+    expect(cliLines(bare.stderr)[0]).toContain(
+      'issued for status QUEUED and type noop but this query has status (any) and type (any)',
+    );
+  });
+
+  it('takes enum options in any case', async () => {
+    const high = await cli.json<Enqueued>(
+      'enqueue',
+      'noop',
+      '--priority',
+      'HIGH',
+      '--delay',
+      '600',
+    );
+    const failed = await cli.run('list', '--status', 'failed');
+    expect(high.priority).toBe('high');
+    expect(failed.code).toBe(0);
+    expect(failed.stdout).toMatch(/^ID\s+TYPE\s+STATUS/);
+  });
+
+  it('refuses values over a limit, unknown types and bad options, naming what is allowed', async () => {
+    const [attempts, type, option, limit, payload] = await Promise.all([
+      cli.run('enqueue', 'noop', '--max-attempts', '99'),
+      cli.run('list', '--type', 'nosuch'),
+      cli.run('list', '--bogus'),
+      cli.run('list', '--limit', '101'),
+      cli.run('enqueue', 'http.post', '--payload', '{"url":"https://example.com"}'),
+    ]);
+    for (const out of [attempts, type, option, limit, payload]) expect(out.code).toBe(2);
+    expect(cliLines(attempts.stderr)[0]).toMatch(/maxAttempts: 99 is more than 5.*maxReceiveCount/);
+    expect(cliLines(type.stderr)).toEqual([
+      'taskpipe: unknown task type "nosuch"; known types: http.post, logs.summarize, noop',
+    ]);
+    expect(cliLines(option.stderr)).toEqual(["taskpipe: unknown option '--bogus'"]);
+    expect(option.stderr).not.toMatch(/^error:/m);
+    expect(cliLines(limit.stderr)[0]).toContain('expected an integer from 1 to 100');
+    const [message] = cliLines(payload.stderr);
+    expect(message).toContain('body: expected string, number, boolean, null, array or object');
+    expect(message).not.toContain('Invalid input');
+  });
+
+  it('refuses an idempotency key reused with another payload, naming the task (exit 4)', async () => {
+    const key = ['--idempotency-key', 'invoice-9', '--delay', '600'];
+    const first = await cli.json<Enqueued>('enqueue', 'noop', '--payload', '{"sleepMs":1}', ...key);
+    const other = await cli.run('enqueue', 'noop', '--payload', '{"sleepMs":2}', ...key);
+    expect(other.code).toBe(4);
+    expect(cliLines(other.stderr)[0]).toContain(`task ${first.taskId}`);
+  });
+});
