@@ -274,7 +274,10 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
       expect(failedIds).toEqual([badRecord?.messageId]);
       expect(await p.store.get(bad.id)).toMatchObject({
         status: 'RETRYING',
-        lastError: { message: 'synchronous bug' },
+        lastError: {
+          message: 'synchronous bug',
+          stack: expect.stringMatching(/^TypeError: synchronous bug\n\s+at .*testTasks\.ts/),
+        },
       });
       expect(await p.store.get(good.id)).toMatchObject({ status: 'SUCCEEDED' });
     },

@@ -13,6 +13,7 @@ import type { TaskRegistry } from '../registry.js';
 import type { AnyTaskDefinition } from '../task.js';
 import { type Attempt, type AttemptStart, claimAttempt, readAttempt } from './Attempt.js';
 import type { Enqueuer } from './Enqueuer.js';
+import { handlerErrorInfo } from './errorInfo.js';
 import { handlerContext } from './handlerContext.js';
 import { leaseLost } from './leaseLost.js';
 import { runWithTimeout } from './runWithTimeout.js';
@@ -189,9 +190,10 @@ export class TaskProcessor {
       // Duration only: the outcome is counted once, as retried or (finally) failed.
       const durationMs = clock.now() - started;
       this.deps.metrics.record({ type: record.type, outcome: 'attempted', durationMs });
-      if (!error.retryable) return this.failures.fail(message, task, 'permanent', error);
+      const info = handlerErrorInfo(error);
+      if (!error.retryable) return this.failures.fail(message, task, 'permanent', error, info);
       if (attempt >= record.maxAttempts) {
-        return this.failures.fail(message, task, 'attempts_exhausted', error);
+        return this.failures.fail(message, task, 'attempts_exhausted', error, info);
       }
       return this.retry(message, definition, task, error, log);
     }
@@ -226,13 +228,13 @@ export class TaskProcessor {
     );
     const marked = await task.end({
       status: 'RETRYING',
-      error: errorInfo(error),
+      error: handlerErrorInfo(error),
       nextAttemptAt: this.deps.clock.now() + delayMs,
     });
     if (!marked.ok) return leaseLost(this.deps.logger, record, log);
     await this.setVisibility(message, delayMs);
     this.deps.metrics.record({ type: record.type, outcome: 'retried' });
-    this.deps.logger.warn('task will retry', { ...log, delayMs, error: errorInfo(error) });
+    this.deps.logger.warn('task will retry', { ...log, delayMs, error: handlerErrorInfo(error) });
     return { kind: 'retry', ack: false, taskId: record.id, attempt, delayMs };
   }
 
@@ -240,8 +242,4 @@ export class TaskProcessor {
     const seconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)));
     await this.deps.queue.changeVisibility(message.queue.url, message.receiptHandle, seconds);
   }
-}
-
-function errorInfo(error: TaskpipeError): { code: string; message: string } {
-  return { code: error.code, message: error.message };
 }

@@ -16,8 +16,9 @@ function hintArgs(stdout: string): string[] {
   return args;
 }
 
-// What a person types: paging hints that work when pasted, forgiving case, honest limits.
-describe('taskpipe CLI input', () => {
+// What a person types and reads: paging hints that work when pasted, forgiving case, honest
+// limits, and output that shows what matters.
+describe('taskpipe CLI usability', () => {
   let cli: CliHarness;
 
   beforeAll(async () => {
@@ -101,5 +102,46 @@ describe('taskpipe CLI input', () => {
     const other = await cli.run('enqueue', 'noop', '--payload', '{"sleepMs":2}', ...key);
     expect(other.code).toBe(4);
     expect(cliLines(other.stderr)[0]).toContain(`task ${first.taskId}`);
+  });
+
+  it('shows a handler stack in status, the failure time in the FAILED list, no error on successes', async () => {
+    const now = Date.now();
+    const task = (id: string) => ({
+      id,
+      type: 'noop',
+      priority: 'default',
+      maxAttempts: 2,
+      enqueuedAt: now,
+    });
+    const error = {
+      code: 'retryable',
+      message: 'boom',
+      stack: 'Error: boom\n    at handler (/app/tasks/mail.ts:12:5)',
+    };
+    const [failedId, recoveredId] = [`failed-${now}`, `recovered-${now}`];
+    await cli.store.claim({ ...task(failedId), leaseUntil: now + 60_000 });
+    await cli.store.finish(failedId, 1, { status: 'FAILED', error });
+    await cli.store.claim({ ...task(recoveredId), leaseUntil: now + 60_000 });
+    await cli.store.markRetrying(recoveredId, 1, error, now);
+    await cli.store.claim({ ...task(recoveredId), leaseUntil: now + 60_000 });
+    await cli.store.finish(recoveredId, 2, { status: 'SUCCEEDED', result: null });
+
+    const [status, failures, all] = await Promise.all([
+      cli.run('status', failedId),
+      cli.run('list', '--status', 'FAILED', '--type', 'noop'),
+      cli.run('list', '--type', 'noop', '--limit', '100'),
+    ]);
+    expect(status.stdout).toContain('error       retryable: boom');
+    expect(status.stdout).toMatch(/\nstack\n {2}at handler \(\/app\/tasks\/mail\.ts:12:5\)/);
+    const [header, , row] = failures.stdout.split('\n');
+    expect(header).toMatch(/FAILED AT \(newest first\)/);
+    const failedRow = failures.stdout.split('\n').find((l) => l.startsWith(failedId));
+    expect(failedRow).toContain(
+      new Date((await cli.store.get(failedId))!.finishedAt!).toISOString(),
+    );
+    expect(row).toBeDefined();
+    const recovered = all.stdout.split('\n').find((l) => l.startsWith(recoveredId));
+    expect(recovered).toMatch(/SUCCEEDED.*-$/);
+    expect(recovered).not.toContain('retryable');
   });
 });
