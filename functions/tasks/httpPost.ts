@@ -112,7 +112,7 @@ async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<Htt
     ctx.logger.info('http.post answered', { host, status });
     return { status, ...body };
   }
-  ctx.logger.warn('http.post answered with a failure', { host, status });
+  // No log line here: the consumer logs the failure it becomes (a retry or the task's end).
   throw statusFailure(response, body, host);
 }
 

@@ -53,7 +53,12 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
       await send(backend.sqs, p.standard, task);
       const recorder = recordingSqsClient(backend);
       // random 0.5 with a 2 s base: the first retry waits 1 s.
-      const consumer = buildConsumer(p, testRegistry, { sqs: recorder.client, random: () => 0.5 });
+      const logger = recordingLogger();
+      const consumer = buildConsumer(p, testRegistry, {
+        sqs: recorder.client,
+        random: () => 0.5,
+        logger,
+      });
 
       const first = await deliver(p, p.standard, consumer);
 
@@ -68,6 +73,12 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
       expect(second.event.Records[0]?.attributes.ApproximateReceiveCount).toBe('2');
       expect(second.failedIds).toEqual([]);
       expect(await p.store.get(task.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+      // A retry is routine: logged at info, with the stack, never as a warning.
+      const levels = logger.lines.map((l) => JSON.parse(l) as { level: string; message: string });
+      expect(levels).toContainEqual(
+        expect.objectContaining({ level: 'info', message: 'task will retry' }),
+      );
+      expect(levels.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
     },
   );
 

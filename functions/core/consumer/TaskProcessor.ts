@@ -234,7 +234,8 @@ export class TaskProcessor {
     if (!marked.ok) return leaseLost(this.deps.logger, record, log);
     await this.setVisibility(message, delayMs);
     this.deps.metrics.record({ type: record.type, outcome: 'retried' });
-    this.deps.logger.warn('task will retry', { ...log, delayMs, error: handlerErrorInfo(error) });
+    // A retry is routine (its end, if it fails, is an error): info, not a warning.
+    this.deps.logger.info('task will retry', { ...log, delayMs, error: handlerErrorInfo(error) });
     return { kind: 'retry', ack: false, taskId: record.id, attempt, delayMs };
   }
 
