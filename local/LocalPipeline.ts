@@ -185,6 +185,11 @@ export class LocalPipeline {
     }
   }
 
+  /** Batches the consumer is working on, across the queues. */
+  inFlightBatches(): number {
+    return this.pollers.reduce((n, poller) => n + poller.unsettledBatches, 0);
+  }
+
   /** Stops polling, lets in-flight batches finish, then stops the emulators. */
   async stop(): Promise<void> {
     await this.stoppers.intake();

@@ -1,5 +1,8 @@
 import type { LocalPipelineInfo } from './LocalPipeline.js';
 
+/** Where the local runtime keeps its data, and what a stop does to it. */
+export const STORAGE_NOTE = 'in memory: stopping loses all tasks; use --data-dir to keep them';
+
 /** The block `npm start` prints: everything needed to talk to the local pipeline. */
 export function banner(info: LocalPipelineInfo, stateFile: string): string {
   const width = Math.max(...info.queues.map((q) => q.priority.length));
@@ -15,6 +18,7 @@ export function banner(info: LocalPipelineInfo, stateFile: string): string {
     `  SQS        ${info.sqsEndpoint}   (region ${info.region}, any access key)`,
     ...queues,
     `  DynamoDB   ${info.dynamodbEndpoint}   table ${info.tableName}`,
+    `  Data       ${STORAGE_NOTE}`,
     '',
     '  Try it:',
     `    curl -s -X POST ${info.apiUrl ?? 'http://127.0.0.1:3000'}/tasks -H 'content-type: application/json' \\`,
