@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../helpers/poll.js';
 import { type CliHarness, cliLines, startCliHarness } from './cliHarness.js';
 
 interface Enqueued {
@@ -144,4 +147,38 @@ describe('taskpipe CLI usability', () => {
     expect(recovered).toMatch(/SUCCEEDED.*-$/);
     expect(recovered).not.toContain('retryable');
   });
+
+  it('cancels the unfinished tasks of a demo stopped with Ctrl-C, so none fails afterwards', async () => {
+    const since = Date.now();
+    const demo = spawn(process.execPath, [resolve('bin/taskpipe.mjs'), 'demo', '--tasks', '80'], {
+      env: { ...process.env, TASKPIPE_STATE_FILE: cli.stateFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const enqueued = new Promise<void>((done) => {
+      demo.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        if (stderr.includes('enqueued 80 task(s)')) done();
+      });
+    });
+    const exited = new Promise<number | null>((done) => demo.once('exit', (code) => done(code)));
+    await enqueued;
+    demo.kill('SIGINT');
+    const code = await exited;
+
+    expect(code).toBe(0);
+    expect(stderr).toContain('stopping the demo: cancelling its unfinished tasks');
+    const ended = await pollUntil(
+      async () =>
+        (await cli.store.list({ limit: 1_000 })).tasks.filter((t) => t.createdAt >= since),
+      (tasks) => !tasks.some((t) => ['QUEUED', 'RETRYING', 'RUNNING'].includes(t.status)),
+      { what: 'every demo task ended', timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(ended).toHaveLength(80);
+    expect(ended.filter((t) => t.status === 'CANCELLED').length).toBeGreaterThan(0);
+    // Only the demo's deliberate 400s fail; nothing fails against the closed endpoint.
+    for (const failed of ended.filter((t) => t.status === 'FAILED')) {
+      expect(failed.lastError?.message).toContain('answered 400');
+    }
+  }, 120_000);
 });
