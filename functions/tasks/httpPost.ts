@@ -103,7 +103,7 @@ async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<Htt
     body = await readResponseBody(response);
   } catch (thrown) {
     const error = requestFailure(thrown, ctx, timeout, timeoutMs, host);
-    ctx.logger.warn('http.post got no response', { host, error: error.code });
+    // No log line here either: the consumer logs the retry or the failure, with this error.
     throw error;
   }
 
