@@ -53,6 +53,8 @@ export interface LocalPipelineInfo {
   dynamodbEndpoint: string;
   tableName: string;
   queues: { priority: string; name: string; url: string; dlqUrl: string; fifo: boolean }[];
+  /** The task types this runtime's consumer runs: the CLI refuses any other. */
+  taskTypes?: string[];
   pid: number;
   startedAt: string;
 }
@@ -126,6 +128,7 @@ export class LocalPipeline {
         dynamodbEndpoint: emulators.dynamodbEndpoint,
         tableName,
         queues: consumerConfig.queues,
+        taskTypes: [...registry.types],
         pid: process.pid,
         startedAt: new Date().toISOString(),
       };

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry } from '../../functions/tasks/index.js';
+import { writeLocalState } from '../../local/stateFile.js';
 import { pollUntil } from '../helpers/poll.js';
-import { type CliHarness, cliLines, startCliHarness } from './cliHarness.js';
+import { type CliHarness, cliLines, runCli, startCliHarness } from './cliHarness.js';
 
 interface Enqueued {
   taskId: string;
@@ -89,7 +91,7 @@ describe('taskpipe CLI usability', () => {
     for (const out of [attempts, type, option, limit, payload]) expect(out.code).toBe(2);
     expect(cliLines(attempts.stderr)[0]).toMatch(/maxAttempts: 99 is more than 5.*maxReceiveCount/);
     expect(cliLines(type.stderr)).toEqual([
-      'taskpipe: unknown task type "nosuch"; known types: http.post, logs.summarize, noop',
+      `taskpipe: unknown task type "nosuch"; known types: ${registry.types.join(', ')}`,
     ]);
     expect(cliLines(option.stderr)).toEqual(["taskpipe: unknown option '--bogus'"]);
     expect(option.stderr).not.toMatch(/^error:/m);
@@ -97,6 +99,21 @@ describe('taskpipe CLI usability', () => {
     const [message] = cliLines(payload.stderr);
     expect(message).toContain('body: expected string, number, boolean, null, array or object');
     expect(message).not.toContain('Invalid input');
+  });
+
+  it('refuses a type the running pipeline does not know, even if the code has it', async () => {
+    // A runtime started before logs.summarize was added: its consumer would dead-letter it.
+    const older = join(cli.dir, 'older.json');
+    await writeLocalState({ ...cli.pipeline.info, taskTypes: ['noop'] }, older);
+
+    const refused = await runCli(['enqueue', 'logs.summarize', '--payload', '{"lines":[]}'], {
+      TASKPIPE_STATE_FILE: older,
+    });
+
+    expect(refused.code).toBe(2);
+    expect(cliLines(refused.stderr)).toEqual([
+      'taskpipe: unknown task type "logs.summarize"; known types: noop',
+    ]);
   });
 
   it('refuses an idempotency key reused with another payload, naming the task (exit 4)', async () => {

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const ROOT = resolve('.');
 
 /** The README tour's command lines, as a user pastes them (comments and fences left out). */
-export function tourLines(readme: string): string[] {
+function tourLines(readme: string): string[] {
   const start = readme.indexOf('<!-- tour:start -->');
   const end = readme.indexOf('<!-- tour:end -->');
   if (start < 0 || end < start) throw new Error('README has no tour between its markers');
