@@ -6,7 +6,7 @@ import {
   TaskStateConflictError,
 } from '../functions/core/service/errors.js';
 
-/** What the exit status of `taskpipe` means; printed in `--help` and the README. */
+/** What the exit status of `taskpipe` means; printed in `--help` and docs/cli.md. */
 export const EXIT = {
   ok: 0,
   error: 1,
