@@ -50,14 +50,17 @@ export function installShutdown(options: ShutdownOptions): void {
       if (pipeline.inFlightBatches() > 0) print(`  ${waiting()}`);
     }, COUNTDOWN_EVERY_MS);
     timer.unref();
+    let failure: unknown;
     try {
       await pipeline.stop();
+    } catch (error) {
+      failure = error;
     } finally {
       clearInterval(timer);
       await options.removeState.async();
     }
-    print('stopped');
-    options.exit(0);
+    print(failure === undefined ? 'stopped' : `stopped, with an error: ${String(failure)}`);
+    options.exit(failure === undefined ? 0 : 1);
   };
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
