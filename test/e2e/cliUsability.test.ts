@@ -23,7 +23,8 @@ function hintArgs(stdout: string): string[] {
 
 // What a person types and reads: paging hints that work when pasted, forgiving case, honest
 // limits, and output that shows what matters.
-describe('taskpipe CLI usability', () => {
+// Each test runs the CLI several times; on a busy machine one run takes seconds.
+describe('taskpipe CLI usability', { timeout: 120_000 }, () => {
   let cli: CliHarness;
 
   beforeAll(async () => {
