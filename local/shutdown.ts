@@ -1,5 +1,10 @@
 /** How often the countdown says what a stop still waits for. */
 const COUNTDOWN_EVERY_MS = 5_000;
+/**
+ * A signal this soon after the first is the same Ctrl-C arriving twice (a wrapper such as
+ * tsx relays it when its child is slow to report it), not a person pressing it again.
+ */
+const SAME_SIGNAL_MS = 1_000;
 
 export interface ShutdownOptions {
   pipeline: { stop(): Promise<void>; inFlightBatches(): number };
@@ -10,6 +15,8 @@ export interface ShutdownOptions {
   removeState: { async(): Promise<void>; now(): void };
   print(line: string): void;
   exit(code: number): void;
+  /** @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -20,7 +27,8 @@ export interface ShutdownOptions {
  */
 export function installShutdown(options: ShutdownOptions): void {
   const { pipeline, print } = options;
-  let stopping = false;
+  const now = options.now ?? Date.now;
+  let stoppingSince: number | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   const stopNow = () => {
@@ -36,11 +44,13 @@ export function installShutdown(options: ShutdownOptions): void {
   };
 
   const stop = async (signal: string) => {
-    if (stopping) return stopNow();
-    stopping = true;
-    const started = Date.now();
+    if (stoppingSince !== undefined) {
+      return now() - stoppingSince < SAME_SIGNAL_MS ? undefined : stopNow();
+    }
+    const started = now();
+    stoppingSince = started;
     const waiting = () => {
-      const left = Math.max(0, options.timeoutSeconds - Math.round((Date.now() - started) / 1000));
+      const left = Math.max(0, options.timeoutSeconds - Math.round((now() - started) / 1000));
       return `waiting for ${pipeline.inFlightBatches()} in-flight batch(es) to finish, at most ${left} s more`;
     };
     print(

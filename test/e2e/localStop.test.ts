@@ -47,6 +47,10 @@ describe('stopping the local runtime', () => {
     await runtime.waitFor(
       /SIGINT: stopping; waiting for 1 in-flight batch\(es\) to finish, at most \d+ s more/,
     );
+    // The countdown, five seconds on; a second Ctrl-C after it is a person's, not a relay.
+    await runtime.waitFor(
+      /\n {2}waiting for 1 in-flight batch\(es\) to finish, at most \d+ s more/,
+    );
     expect(await exists(runtime.stateFile)).toBe(true);
     runtime.signal('SIGINT');
 

@@ -11,7 +11,7 @@ describe('installShutdown', () => {
     }
   });
 
-  function setUp(stop: () => Promise<void>) {
+  function setUp(stop: () => Promise<void>, clock = { at: 0 }) {
     const lines: string[] = [];
     const removed: string[] = [];
     let exited: (code: number) => void = () => undefined;
@@ -30,6 +30,7 @@ describe('installShutdown', () => {
       },
       print: (line) => lines.push(line),
       exit: (code) => exited(code),
+      now: () => clock.at,
     });
     return { lines, removed, exit };
   }
@@ -46,9 +47,15 @@ describe('installShutdown', () => {
   });
 
   it('stops at once on a second signal, naming the unfinished batches', async () => {
-    const { lines, removed, exit } = setUp(() => new Promise<void>(() => undefined));
+    const clock = { at: 0 };
+    const { lines, removed, exit } = setUp(() => new Promise<void>(() => undefined), clock);
 
     process.emit('SIGINT', 'SIGINT');
+    // The same Ctrl-C relayed by a wrapper a moment later is not a second one.
+    clock.at = 200;
+    process.emit('SIGINT', 'SIGINT');
+    expect(removed).toEqual([]);
+    clock.at = 3_000;
     process.emit('SIGINT', 'SIGINT');
 
     expect(await exit).toBe(130);
