@@ -1,21 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { withBenchReport } from './performanceDoc.js';
 import { renderReport } from './report.js';
 import { FULL_SIZES, runBench, SMOKE_SIZES } from './runBench.js';
 
-// `npm run bench [-- --smoke] [-- --write-readme]`: prints the table; a full run also writes
-// bench/results.json and bench/last-run.md, and with --write-readme the README's section.
+// `npm run bench [-- --smoke] [-- --write-docs]`: prints the table; a full run also writes
+// bench/results.json and bench/last-run.md, and with --write-docs docs/performance.md.
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const LAST_RUN = fileURLToPath(new URL('./last-run.md', import.meta.url));
-const README = fileURLToPath(new URL('../README.md', import.meta.url));
-const START = '<!-- bench:start (npm run bench -- --write-readme) -->';
-const END = '<!-- bench:end -->';
-const INTRO = `\`npm run bench\` (about two minutes) measures what a task costs on AWS, consumer time per
-batch, cold start and local throughput, each next to baselines run in the same process, so
-the ratios hold on a busy machine. Baseline (a), the floor, only runs the task; baseline
-(b) is the usual way: Powertools batch, Powertools idempotency (DynamoDB persistence) and
-a status write per transition. The table below is the command's output
-(\`npm run bench -- --write-readme\`); \`bench/results.json\` has every figure.`;
+const PERFORMANCE_DOC = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
 
 async function main(args: string[]): Promise<void> {
   const smoke = args.includes('--smoke');
@@ -29,24 +22,14 @@ async function main(args: string[]): Promise<void> {
   if (smoke) return;
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(LAST_RUN, report);
-  if (args.includes('--write-readme')) await writeReadme(report);
+  // --write-readme is the flag's former name, from when the section lived in the README.
+  if (args.includes('--write-docs') || args.includes('--write-readme')) await writeDoc(report);
 }
 
-/** Replaces the README's performance section between its markers, or adds it before Development. */
-async function writeReadme(report: string): Promise<void> {
-  const readme = await readFile(README, 'utf8');
-  const block = `${START}\n\n${report}\n${END}`;
-  const from = readme.indexOf(START);
-  const to = readme.indexOf(END);
-  let next: string;
-  if (from >= 0 && to > from) {
-    next = readme.slice(0, from) + block + readme.slice(to + END.length);
-  } else {
-    const section = `## Performance\n\n${INTRO}\n\n${block}\n\n`;
-    const at = readme.indexOf('## Development');
-    next = at >= 0 ? readme.slice(0, at) + section + readme.slice(at) : `${readme}\n${section}`;
-  }
-  await writeFile(README, next);
+/** Replaces the report on the performance page (see `withBenchReport`). */
+async function writeDoc(report: string): Promise<void> {
+  const page = await readFile(PERFORMANCE_DOC, 'utf8').catch(() => '');
+  await writeFile(PERFORMANCE_DOC, withBenchReport(page, report));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

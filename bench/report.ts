@@ -205,7 +205,7 @@ export function renderReport(r: BenchResults): string {
 
   out.push(
     '',
-    '**Tracking levels** (`tracking` in `defineTask`; see **Tracking levels** above): the ' +
+    '**Tracking levels** (`tracking` in `defineTask`; see [Tracking levels](tasks.md#tracking-levels)): the ' +
       'success path of batch-enqueued no-op tasks at each level, from the rows above. ' +
       'Retries and failures are recorded at every level.',
     '',

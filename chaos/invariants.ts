@@ -41,7 +41,7 @@ export function checkInvariants(f: RunFacts): InvariantResult[] {
   const dlqIds = new Set(f.deadLetters.map((d) => d.taskId));
   const byTask = f.ledger.byTask();
   const fencing: string[] = [];
-  // Only a claim fences: at `terminal`, deliveries that overlap may both run (README).
+  // Only a claim fences: at `terminal`, deliveries that overlap may both run (docs/tasks.md, Tracking levels).
   let overlappingRuns = 0;
   for (const [id, entries] of byTask) {
     const attempts = entries.map((e) => e.attempt);

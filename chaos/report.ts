@@ -34,7 +34,7 @@ function outcome(name: FaultName, s: ChaosSummary): string {
 
 /**
  * A Markdown table with padded columns, laid out as the repository's formatter lays them
- * out, so the written report can be pasted into the README unchanged.
+ * out, so the written report can be pasted into docs/reliability.md unchanged.
  */
 function table(header: string[], right: boolean[], rows: string[][]): string[] {
   const widths = header.map((h, i) =>

@@ -1,8 +1,12 @@
 import { TASK_ID_PATTERN } from '../functions/core/envelope.js';
 import { InvalidPayloadError, TaskpipeError } from '../functions/core/errors.js';
-import { TaskRequestError, TaskStateConflictError } from '../functions/core/service/errors.js';
+import {
+  IdempotencyConflictError,
+  TaskRequestError,
+  TaskStateConflictError,
+} from '../functions/core/service/errors.js';
 
-/** What the exit status of `taskpipe` means; printed in `--help` and the README. */
+/** What the exit status of `taskpipe` means; printed in `--help` and docs/cli.md. */
 export const EXIT = {
   ok: 0,
   error: 1,
@@ -108,7 +112,11 @@ export function toCliError(error: unknown, where?: string): CliError {
   if (error instanceof TaskRequestError) {
     const options = { cause: error };
     if (error.reason === 'not_found') return new NotFoundError(error.message, options);
-    if (error instanceof TaskStateConflictError || error.reason === 'group_conflict') {
+    if (
+      error instanceof TaskStateConflictError ||
+      error instanceof IdempotencyConflictError ||
+      error.reason === 'group_conflict'
+    ) {
       return new ConflictError(error.message, options);
     }
     if (error.reason === 'enqueue_failed') return new CliError(error.message, EXIT.error, options);

@@ -39,6 +39,10 @@ function program(): Command {
     )
     .addHelpText('after', EPILOGUE)
     .showHelpAfterError('(taskpipe --help shows the commands)')
+    // Commander's own errors look like ours: `taskpipe: …`, exit code 2 (see main).
+    .configureOutput({
+      outputError: (text, write) => write(`taskpipe: ${text.replace(/^error: /, '')}`),
+    })
     .exitOverride();
   for (const register of [
     registerEnqueue,

@@ -6,7 +6,7 @@ import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStor
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { type Logger, type QueueRoute, systemClock } from '../functions/core/ports.js';
-import type { TaskRegistry } from '../functions/core/registry.js';
+import { createRegistry, type TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
 import { GroupService } from '../functions/core/workflow/GroupService.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
@@ -77,6 +77,7 @@ export function openLocal(info: LocalPipelineInfo, log: Logger = silentLogger): 
     routes: info.queues,
     ...clients,
     log,
+    ...(info.taskTypes ? { taskTypes: info.taskTypes } : {}),
   });
 }
 
@@ -106,13 +107,19 @@ async function openStack(stack: string, region: string | undefined, log: Logger)
 function build(
   parts: Omit<Target, 'store' | 'queue' | 'service' | 'groups' | 'registry' | 'close'> & {
     log: Logger;
+    /** The types the running pipeline knows, when it says (a local runtime does). */
+    taskTypes?: readonly string[];
   },
 ): Target {
-  const { log, ...rest } = parts;
-  const registry = appRegistry as TaskRegistry;
+  const { log, taskTypes, ...rest } = parts;
   // The same definition the stack and the local runtime are built from: rows the CLI
   // writes expire, and payloads are limited, exactly as the API's.
-  const config = parsePipelineDefinition(pipelineDefinition, registry);
+  const config = parsePipelineDefinition(pipelineDefinition, appRegistry);
+  // A type added to the code after the runtime started is unknown to its consumer: it is
+  // refused here, with the runtime's list, instead of becoming a poison message.
+  const registry: TaskRegistry = taskTypes
+    ? createRegistry(appRegistry.definitions.filter((d) => taskTypes.includes(d.type)))
+    : appRegistry;
   const store = new DynamoTaskStore({
     client: parts.dynamodb,
     tableName: parts.tableName,

@@ -94,7 +94,7 @@ export const pipelineDefinitionSchema = z.strictObject({
   /**
    * Load the bundled source maps at start-up (`NODE_OPTIONS=--enable-source-maps`), so
    * stack traces in logs name the TypeScript sources. Off by default: it adds about 30 ms
-   * to every cold start of the consumer (see the README's performance section).
+   * to every cold start of the consumer (see docs/performance.md).
    */
   sourceMaps: z.boolean().default(false),
   /**

@@ -68,6 +68,8 @@ export interface LocalPipelineInfo {
   dynamodbEndpoint: string;
   tableName: string;
   queues: { priority: string; name: string; url: string; dlqUrl: string; fifo: boolean }[];
+  /** The task types this runtime's consumer runs: the CLI refuses any other. */
+  taskTypes?: string[];
   pid: number;
   startedAt: string;
   /** The data dir, when state is kept across restarts. */
@@ -168,6 +170,7 @@ export class LocalPipeline {
         dynamodbEndpoint: emulators.dynamodbEndpoint,
         tableName,
         queues: consumerConfig.queues,
+        taskTypes: [...registry.types],
         pid: process.pid,
         startedAt: new Date().toISOString(),
         ...(persistence ? { dataDir: persistence.dir.root } : {}),
@@ -245,6 +248,11 @@ export class LocalPipeline {
       persistence?.close();
       throw error;
     }
+  }
+
+  /** Batches the consumer is working on, across the queues. */
+  inFlightBatches(): number {
+    return this.pollers.reduce((n, poller) => n + poller.unsettledBatches, 0);
   }
 
   /** Stops polling, lets in-flight batches finish, then stops the emulators. */

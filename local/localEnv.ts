@@ -14,6 +14,8 @@ const localEnvSchema = z.object({
   /** Where local alarms go; without it they are printed. */
   TASKPIPE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   TASKPIPE_WEBHOOK_KIND: z.enum(WEBHOOK_KINDS).default('generic'),
+  /** Where to write the state file the CLI reads (tests run several runtimes at once). */
+  TASKPIPE_STATE_FILE: z.string().min(1).optional(),
   /** Length of one local alarm evaluation period. */
   TASKPIPE_ALARM_PERIOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** Keeps state across restarts, as `--data-dir` (which wins); see docs/persistence.md. */

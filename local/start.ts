@@ -1,10 +1,18 @@
+import './quietSdk.js';
 import { startLocalConsole } from '../console/server/startLocalConsole.js';
 import { TaskpipeError } from '../functions/core/errors.js';
 import { banner } from './banner.js';
 import { LocalPipeline } from './LocalPipeline.js';
 import { parseLocalEnv } from './localEnv.js';
 import { dataDirArgs } from './persistence/dataDirArgs.js';
-import { LOCAL_STATE_FILE, removeLocalState, writeLocalState } from './stateFile.js';
+import { storageNotice } from './persistence/storageNotice.js';
+import { installShutdown } from './shutdown.js';
+import {
+  LOCAL_STATE_FILE,
+  removeLocalState,
+  removeLocalStateNow,
+  writeLocalState,
+} from './stateFile.js';
 
 // `npm start`: the whole pipeline in this process until Ctrl-C.
 async function main(): Promise<void> {
@@ -26,22 +34,26 @@ async function main(): Promise<void> {
     process.stderr.write(`console: ${String(error)}\n`),
   );
   pipeline.info.consoleUrl = operatorConsole.url;
-  await writeLocalState(pipeline.info);
-  process.stdout.write(banner(pipeline.info, LOCAL_STATE_FILE));
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: finishing in-flight batches, then stopping…\n`);
-    await operatorConsole.close();
-    await pipeline.stop();
-    await removeLocalState();
-    process.stdout.write('stopped\n');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const stateFile = env.TASKPIPE_STATE_FILE ?? LOCAL_STATE_FILE;
+  await writeLocalState(pipeline.info, stateFile);
+  process.stdout.write(banner(pipeline.info, stateFile));
+  installShutdown({
+    pipeline: {
+      inFlightBatches: () => pipeline.inFlightBatches(),
+      async stop() {
+        await operatorConsole.close();
+        await pipeline.stop();
+      },
+    },
+    timeoutSeconds: pipeline.config.consumer.timeoutSeconds,
+    dataNote: storageNotice(pipeline.info.dataDir),
+    removeState: {
+      async: () => removeLocalState(stateFile),
+      now: () => removeLocalStateNow(stateFile),
+    },
+    print: (line) => process.stdout.write(`${line}\n`),
+    exit: (code) => process.exit(code),
+  });
 }
 
 main().catch((error: unknown) => {

@@ -75,11 +75,19 @@ export function registerDemo(program: Command): void {
           throw new UsageError('demo runs against the local runtime only; drop --stack');
         }
         const { target, stop, alarms } = await localTarget(ctx.options, (m) => ctx.out.note(m));
+        // Ctrl-C stops waiting; the unfinished tasks are cancelled before the endpoint goes.
+        // A second Ctrl-C ends the process at once, as usual.
+        const interrupted = new AbortController();
+        process.once('SIGINT', () => {
+          ctx.out.note('stopping the demo: cancelling its unfinished tasks (Ctrl-C again quits)');
+          interrupted.abort();
+        });
         try {
           const result = await runDemo(target, ctx.out, {
             tasks: opts.tasks,
             timeoutSeconds: opts.timeout,
             seed: opts.seed,
+            signal: interrupted.signal,
           });
           const raised = await alarms();
           ctx.out.result({ ...result, alarms: raised }, () => demoReport(result));

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { MAX_DELAY_SECONDS } from '../../functions/core/service/requests.js';
 import { runCommand } from '../context.js';
 import { UsageError } from '../errors.js';
-import { integer } from '../options.js';
+import { integer, lowerCase } from '../options.js';
 
 interface EnqueueOptions {
   payload?: string;
@@ -24,7 +24,7 @@ export function registerEnqueue(program: Command): void {
     .description('enqueue a task (validated against its type, recorded QUEUED, then sent)')
     .argument('<type>', 'task type, e.g. noop, http.post, logs.summarize')
     .option('--payload <json|@file>', 'the payload as JSON, or @path to read it from a file', '{}')
-    .option('--priority <priority>', 'queue priority (high, default, low)')
+    .option('--priority <priority>', 'queue priority (high, default, low; any case)', lowerCase)
     .option('--idempotency-key <key>', 'the same key gives the same task; nothing is sent twice')
     .option(
       '--delay <seconds>',

@@ -38,7 +38,11 @@ export function taskDetails(view: TaskView): string {
       view.resultTruncated && `not stored (${view.resultTruncated.bytes} bytes, over the limit)`,
     ],
   ]);
-  return text;
+  // A handler's stack, indented under the fields, so the failing line is one look away.
+  const stack = view.lastError?.stack?.split('\n').slice(1);
+  return stack?.length
+    ? `${text}\n\n${['stack', ...stack.map((l) => `  ${l.trim()}`)].join('\n')}`
+    : text;
 }
 
 function oneLine(value: unknown): string {

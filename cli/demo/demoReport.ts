@@ -36,7 +36,9 @@ export function demoReport(r: DemoResult): string {
     .join(' ');
   return [
     `demo: ${r.enqueued} task(s) and ${r.poison.sent} poison message in ${duration(r.elapsedMs)}` +
-      (r.timedOut ? ` — TIMED OUT with ${r.unfinished} unfinished` : ''),
+      (r.timedOut ? ` — TIMED OUT with ${r.unfinished} unfinished` : '') +
+      (r.stopped ? ` — STOPPED with ${r.unfinished} unfinished` : '') +
+      (r.cancelled > 0 ? `, ${r.cancelled} of them cancelled so none fails later` : ''),
     statuses,
     latency,
     `throughput  ${r.throughputPerSecond ?? '-'} tasks/s`,

@@ -10,12 +10,15 @@ import { allTasks } from '../stats/allTasks.js';
 import { type Percentiles, percentiles, summarizeTasks } from '../stats/summarizeTasks.js';
 import type { Target } from '../target.js';
 import { startFlakyEndpoint } from './flakyEndpoint.js';
+import { settleUnfinished } from './settleUnfinished.js';
 import { demoWorkload } from './workload.js';
 
 export interface DemoOptions {
   tasks: number;
   timeoutSeconds: number;
   seed: number;
+  /** Aborted by Ctrl-C: the demo stops waiting and settles what it left unfinished. */
+  signal?: AbortSignal;
 }
 
 export interface DemoResult {
@@ -33,7 +36,11 @@ export interface DemoResult {
   deadLetters: { total: number; byReason: Record<string, number> };
   endpoint: Record<string, number>;
   timedOut: boolean;
+  /** Stopped by Ctrl-C before every task ended. */
+  stopped: boolean;
   unfinished: number;
+  /** Unfinished tasks cancelled before the demo endpoint closed. */
+  cancelled: number;
 }
 
 const POLL_MS = 500;
@@ -75,11 +82,19 @@ export async function runDemo(
         mine = (await allTasks(target.service)).filter((t) => ids.has(t.id));
         finished = mine.filter((t) => TERMINAL_STATUSES.has(t.status)).length;
         bar.update(finished);
-        if (finished === ids.size || Date.now() > deadline) break;
+        if (finished === ids.size || Date.now() > deadline || options.signal?.aborted) break;
         await sleep(POLL_MS);
       }
     } finally {
       bar.stop();
+    }
+    // The demo endpoint closes below: whatever still waits is cancelled rather than left to
+    // fail against it.
+    const settled =
+      finished < ids.size ? await settleUnfinished(target, ids) : { cancelled: 0, stillRunning: 0 };
+    if (settled.cancelled > 0) {
+      mine = (await allTasks(target.service)).filter((t) => ids.has(t.id));
+      out.note(`cancelled ${settled.cancelled} unfinished demo task(s): the demo endpoint closes`);
     }
     const summary = summarizeTasks(mine);
     // Each FAILED task was copied to a DLQ before it was recorded; the poison one has no row.
@@ -87,7 +102,7 @@ export async function runDemo(
     let letters: Message[] = [];
     for (;;) {
       letters = await ourDeadLetters(target, ids, poisonBody);
-      if (letters.length >= expected || Date.now() > deadline) break;
+      if (letters.length >= expected || Date.now() > deadline || options.signal?.aborted) break;
       await sleep(POLL_MS);
     }
     const byReason: Record<string, number> = {};
@@ -113,8 +128,10 @@ export async function runDemo(
       elapsedMs: Date.now() - started,
       deadLetters: { total: letters.length, byReason },
       endpoint: Object.fromEntries([...endpoint.answered].map(([s, n]) => [String(s), n])),
-      timedOut: finished < ids.size,
+      timedOut: finished < ids.size && !options.signal?.aborted,
+      stopped: options.signal?.aborted ?? false,
       unfinished: ids.size - finished,
+      cancelled: settled.cancelled,
     };
   } finally {
     await endpoint.close();

@@ -36,7 +36,8 @@ export function depthTable(depths: readonly QueueDepth[], peaks?: Record<string,
       d.queue.visible,
       d.queue.inFlight,
       d.queue.delayed,
-      d.dlq.visible,
+      // Messages being redriven or peeked are in flight, and still dead letters.
+      d.dlq.visible + d.dlq.inFlight,
       ...(peaks ? [peaks[`${d.priority}:queue`], peaks[`${d.priority}:dlq`]] : []),
     ]),
   );

@@ -1,6 +1,7 @@
 import { InvalidPayloadError, TaskpipeError } from '../core/errors.js';
 import {
   EnqueueFailedError,
+  IdempotencyConflictError,
   PayloadTooLargeError,
   TaskNotFoundError,
   TaskRequestError,
@@ -26,7 +27,13 @@ export function statusFor(error: unknown): number {
   if (error instanceof PayloadTooLargeError) return 413;
   if (error instanceof TaskNotFoundError || error instanceof RouteNotFoundError) return 404;
   if (error instanceof MethodNotAllowedError) return 405;
-  if (error instanceof TaskStateConflictError || error instanceof GroupConflictError) return 409;
+  if (
+    error instanceof TaskStateConflictError ||
+    error instanceof IdempotencyConflictError ||
+    error instanceof GroupConflictError
+  ) {
+    return 409;
+  }
   if (error instanceof GroupNotFoundError) return 404;
   if (error instanceof EnqueueFailedError) return 503;
   if (error instanceof TaskRequestError || error instanceof InvalidPayloadError) return 400;

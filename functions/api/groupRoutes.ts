@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { RequestValidationError } from '../core/service/errors.js';
-import { parseRequest } from '../core/service/requests.js';
+import { MAX_PAGE_SIZE, parseRequest } from '../core/service/requests.js';
 import { toTaskView } from '../core/service/taskView.js';
 import type { AddedMembers, GroupService, GroupView } from '../core/workflow/GroupService.js';
 import type { GroupRecord } from '../core/workflow/types.js';
@@ -9,7 +9,7 @@ import { errorBody } from './errorResponse.js';
 import { MAX_BATCH_BODY_BYTES } from './lambdaEventLimit.js';
 import { readJsonBody } from './request.js';
 import type { ApiRequest, Route } from './router.js';
-import { json, MAX_PAGE_SIZE } from './routes.js';
+import { json } from './routes.js';
 
 const body = {
   bytes: MAX_BATCH_BODY_BYTES,
@@ -22,8 +22,8 @@ const membersQuerySchema = z.strictObject({
     .number()
     .int()
     .min(1)
-    .default(25)
-    .transform((n) => Math.min(n, MAX_PAGE_SIZE)),
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}, the largest page`)
+    .default(25),
 });
 
 const groupUrl = (request: ApiRequest, id: string) =>

@@ -2,7 +2,12 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { taskTypeSchema } from '../core/envelope.js';
 import { RequestValidationError } from '../core/service/errors.js';
-import { batchRequestSchema, MAX_BATCH_TASKS, parseRequest } from '../core/service/requests.js';
+import {
+  batchRequestSchema,
+  MAX_BATCH_TASKS,
+  MAX_PAGE_SIZE,
+  parseRequest,
+} from '../core/service/requests.js';
 import type { TaskService } from '../core/service/TaskService.js';
 import { toTaskView } from '../core/service/taskView.js';
 import { TASK_STATUSES } from '../core/status.js';
@@ -13,18 +18,20 @@ import type { ApiRequest, Route } from './router.js';
 
 /** Room for the request's fields around the payload (type, keys, JSON punctuation). */
 const REQUEST_ROOM_BYTES = 16_384;
-/** Largest page; larger `limit`s are capped to it. */
-export const MAX_PAGE_SIZE = 100;
 
 const listQuerySchema = z.strictObject({
-  status: z.enum(TASK_STATUSES).optional(),
+  // Any case, as people type it: `failed` is FAILED.
+  status: z.preprocess(
+    (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+    z.enum(TASK_STATUSES).optional(),
+  ),
   type: taskTypeSchema.optional(),
   limit: z.coerce
     .number()
     .int()
     .min(1)
-    .default(25)
-    .transform((n) => Math.min(n, MAX_PAGE_SIZE)),
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}, the largest page`)
+    .default(25),
   cursor: z.string().min(1).max(2_048).optional(),
 });
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { describeIssues, PoisonMessageError, type ValidationIssue } from './errors.js';
+import { issueMessage } from './issueMessage.js';
 
 /** Task type names: lowercase, start with a letter, at most 64 characters. */
 export const TASK_TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
@@ -66,7 +67,7 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
   return error.issues.map((issue) => ({
     path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    message: issue.message,
+    message: issueMessage(issue),
     code: issue.code,
   }));
 }

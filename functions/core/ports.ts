@@ -78,8 +78,11 @@ export type TransitionResult =
 
 /** Task-status persistence. Every method is one conditional single-item write or one read. */
 export interface TaskStore {
-  /** Creates a QUEUED task only if the id is unused; otherwise returns the existing one. */
-  create(task: NewTask): Promise<{ created: boolean; record: TaskRecord }>;
+  /**
+   * Creates a QUEUED task only if the id is unused; otherwise returns the existing one, and
+   * `samePayload: false` when it was created with another type or payload.
+   */
+  create(task: NewTask): Promise<{ created: boolean; record: TaskRecord; samePayload?: boolean }>;
   /** Starts an attempt: absent, QUEUED, RETRYING, or RUNNING with an expired lease. */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** Records the end of attempt `attempt`, only if that attempt still holds the task. */

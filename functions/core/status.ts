@@ -22,6 +22,8 @@ export interface TaskErrorInfo {
   message: string;
   /** Poison reason, zod issues and the like. */
   details?: unknown;
+  /** Where a handler's error was thrown: its stack, first frames only. */
+  stack?: string;
 }
 
 /** The stored state of one task. Times are epoch milliseconds. */

@@ -95,7 +95,7 @@ async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<Htt
     body = await readResponseBody(response);
   } catch (thrown) {
     const error = requestFailure(thrown, ctx, timeout, timeoutMs, host);
-    ctx.logger.warn('http.post got no response', { host, error: error.code });
+    // No log line here either: the consumer logs the retry or the failure, with this error.
     throw error;
   }
 
@@ -104,7 +104,7 @@ async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<Htt
     ctx.logger.info('http.post answered', { host, status });
     return { status, ...body };
   }
-  ctx.logger.warn('http.post answered with a failure', { host, status });
+  // No log line here: the consumer logs the failure it becomes (a retry or the task's end).
   throw statusFailure(response, body, host);
 }
 

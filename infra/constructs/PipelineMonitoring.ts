@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
@@ -65,6 +66,12 @@ export class PipelineMonitoring extends Construct {
         alarmFactory: this.alarms.factory,
         entry: props.notifierEntry,
       });
+    } else {
+      // The default definition routes alarms nowhere: say so at every synth until it does.
+      Annotations.of(this).addWarningV2(
+        'taskpipe:alarms-reach-no-chat',
+        'no webhooks in the pipeline definition: alarms reach the SNS topic but no chat. Add one under `webhooks` in definition/pipeline.ts (docs/deploy.md, "Alarms to chat").',
+      );
     }
     this.dashboard = new TaskDashboard(this, 'Dashboard', {
       name: config.name,

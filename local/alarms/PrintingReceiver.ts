@@ -44,13 +44,20 @@ export class PrintingReceiver {
   }
 }
 
+/** Heavy rules for an alarm, light ones for a recovery: it must stand out from routine logs. */
+const RULE_WIDTH = 72;
+
 export function render(n: GenericNotice): string {
-  const mark = n.state === 'ALARM' ? '🔴' : n.state === 'OK' ? '🟢' : '⚪';
+  const alarm = n.state === 'ALARM';
+  const mark = alarm ? '🔴' : n.state === 'OK' ? '🟢' : '⚪';
+  const rule = (alarm ? '━' : '─').repeat(RULE_WIDTH);
   return [
     '',
-    `${mark} alarm ${n.name ?? '?'}: ${n.previousState ?? '?'} → ${n.state ?? '?'}  (${n.time ?? ''})`,
+    rule,
+    `${mark} ${alarm ? 'ALARM' : 'alarm'} ${n.name ?? '?'}: ${n.previousState ?? '?'} → ${n.state ?? '?'}  (${n.time ?? ''})`,
     `   ${n.reason ?? ''}`,
     ...(n.runbook ? [`   next: ${n.runbook}`] : []),
+    rule,
     '',
   ].join('\n');
 }

@@ -69,6 +69,11 @@ export class EventSourcePoller {
     this.#loop = this.run();
   }
 
+  /** Batches handed to the handler and not settled yet: what a stop waits for. */
+  get unsettledBatches(): number {
+    return this.#unsettled.size;
+  }
+
   /** Stops receiving and waits for in-flight invocations to finish. */
   async stop(): Promise<void> {
     this.#running = false;

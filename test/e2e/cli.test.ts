@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry } from '../../functions/tasks/index.js';
 import { writeLocalState } from '../../local/stateFile.js';
 import { pollUntil } from '../helpers/poll.js';
 import { unusedPort } from '../integration/tasks/testServer.js';
@@ -85,7 +86,7 @@ describe('taskpipe CLI', () => {
     ]);
     expect(unknown.code).toBe(2);
     expect(cliLines(unknown.stderr)).toEqual([
-      'taskpipe: unknown task type "mail.nope"; known types: http.post, logs.summarize, noop',
+      `taskpipe: unknown task type "mail.nope"; known types: ${registry.types.join(', ')}`,
     ]);
     expect(notJson.code).toBe(2);
     expect(cliLines(notJson.stderr)[0]).toContain('--payload is not JSON');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry as appRegistry } from '../../functions/tasks/index.js';
 import { pollUntil } from '../helpers/poll.js';
 import { API_CASES } from './apiInputs.js';
 import { HostileHarness } from './hostileHarness.js';
@@ -33,7 +34,7 @@ describe('hostile input: HTTP API', () => {
     const res = await h.api('POST', '/tasks', { type: 'no.such.type', payload: {} });
 
     expect(res.json?.error).toMatchObject({
-      details: { knownTypes: ['http.post', 'logs.summarize', 'noop'] },
+      details: { knownTypes: [...appRegistry.types] },
     });
   });
 

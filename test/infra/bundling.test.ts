@@ -9,6 +9,9 @@ import { missingEntries } from '../helpers/bundleEntries.js';
 import { logicalId, synthTaskpipe, tempDir } from './fixtures.js';
 import { withSpawnableStderr } from './spawnableStderr.js';
 
+/** Most bytes a function's bundle may have: its size is most of the cold start. */
+const BUNDLE_BUDGET_BYTES = 640 * 1024;
+
 // The one synthesis with real bundling (esbuild, locally): every other test skips it.
 const entries = [DEFAULT_CONSUMER_ENTRY, DEFAULT_API_ENTRY];
 const missing = missingEntries('the bundling test', entries);
@@ -71,7 +74,9 @@ describe.skipIf(missing.length > 0).each([
 
   it('bundles the dependencies, within a cold-start budget', () => {
     const bytes = statSync(join(bundleDir, 'index.mjs')).size;
-    expect(bytes).toBeLessThan(3 * 1024 * 1024);
+    // About 545 KiB today. \`import { z } from 'zod'\` in one task type pulls in zod's
+    // whole classic API (locales included) and passes 850 KiB: the budget catches it.
+    expect(bytes).toBeLessThan(BUNDLE_BUDGET_BYTES);
     expect(handlerProps).toMatchObject({ Handler: 'index.handler' });
   });
 

@@ -99,7 +99,7 @@ describe('schedules', () => {
     ).toEqual([
       'schedules: name "mail" is used more than once',
       'schedule "digest": type "mail.sendd" is not a registered task type (known: mail.send, report.build)',
-      'schedule "mail": payload {"to":"nobody"} does not match task type "mail.send": to: Invalid email address; template: Invalid input: expected string, received undefined',
+      'schedule "mail": payload {"to":"nobody"} does not match task type "mail.send": to: Invalid email address; template: expected string, received undefined',
       'schedule "elsewhere": priority "urgent" is not a queue (high, default, low)',
     ]);
   });

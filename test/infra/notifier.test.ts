@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { notifierSchema, notifierTimeoutSeconds, webhookSchema } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
@@ -39,10 +39,15 @@ beforeAll(() => {
 });
 
 describe('notifier function', () => {
-  it('is made only when the definition names webhooks', () => {
-    const { monitoring } = monitoringStack({ ...definitionWithWebhooks, webhooks: [] });
+  it('is made only when the definition names webhooks; without any, synth warns', () => {
+    const { monitoring, stack } = monitoringStack({ ...definitionWithWebhooks, webhooks: [] });
     expect(monitoring.notifier).toBeUndefined();
     expect(notifier.node.path).toBe('Monitored/Monitoring/Notifier');
+    Annotations.fromStack(stack).hasWarning(
+      '/Monitored/Monitoring',
+      Match.stringLikeRegexp('no webhooks in the pipeline definition: alarms reach .* no chat'),
+    );
+    Annotations.fromStack(built.stack).hasNoWarning('*', Match.stringLikeRegexp('no webhooks'));
   });
 
   it('subscribes to the alarm topic', () => {

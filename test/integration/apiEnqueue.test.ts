@@ -103,15 +103,37 @@ describeOnEachBackend('POST /tasks', (current) => {
     expect(JSON.parse(messages[0]?.Body ?? '{}').idempotencyKey).toBe('order-42');
   });
 
-  it('caps maxAttempts at the largest task policy, as the consumer does', async () => {
+  it('refuses a maxAttempts above what the queue redrive allows, naming the limit', async () => {
     const api = buildApi(p, testRegistry);
 
-    const res = await api.call(post({ type: 'test.ok', payload: { n: 1 }, maxAttempts: 50 }));
+    const refused = await api.call(post({ type: 'test.ok', payload: { n: 1 }, maxAttempts: 50 }));
+    const allowed = await api.call(post({ type: 'test.ok', payload: { n: 1 }, maxAttempts: 5 }));
 
     expect(testRegistry.largestMaxAttempts).toBe(5);
-    expect(await p.store.get(res.body.taskId)).toMatchObject({ maxAttempts: 5 });
-    const [message] = await receive(backend.sqs, p.standard.url);
-    expect(JSON.parse(message?.Body ?? '{}').maxAttempts).toBe(5);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/maxAttempts: 50 is more than 5.*maxReceiveCount/);
+    expect(allowed.status).toBe(202);
+    const messages = await receive(backend.sqs, p.standard.url);
+    expect(messages.map((m) => JSON.parse(m.Body ?? '{}').maxAttempts)).toEqual([5]);
+  });
+
+  it('answers 409 naming the task when an idempotency key comes with another payload', async () => {
+    const api = buildApi(p, testRegistry);
+    const request = { type: 'test.ok', idempotencyKey: 'order-7' };
+
+    const first = await api.call(post({ ...request, payload: { n: 1 } }));
+    const again = await api.call(post({ ...request, payload: { n: 1 } }));
+    const other = await api.call(post({ ...request, payload: { n: 2 } }));
+
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(200);
+    expect(other.status).toBe(409);
+    expect(other.body.error).toMatchObject({
+      code: 'idempotency_conflict',
+      details: { taskId: first.body.taskId },
+    });
+    expect(other.body.error.message).toContain(first.body.taskId);
+    expect(await receive(backend.sqs, p.standard.url)).toHaveLength(1);
   });
 
   it('stores the delayed start and sends a FIFO task with its group', async () => {

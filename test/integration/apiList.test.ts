@@ -132,6 +132,22 @@ describe.each(backendFactories)('GET /tasks on $name', ({ name, start, skipReaso
     }
   });
 
+  test('takes a status in any case, refuses a page over the limit and an unknown type', async () => {
+    const [lower, large, unknown] = await Promise.all([
+      list({ status: 'failed', type: 'test.always', limit: '1' }),
+      list({ limit: '101' }),
+      list({ type: 'test.nosuch' }),
+    ]);
+
+    expect(lower.status).toBe(200);
+    expect(lower.body.tasks.map((t: { status: string }) => t.status)).toEqual(['FAILED']);
+    expect(large.status).toBe(400);
+    expect(large.body.error.message).toContain('limit: must be at most 100');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_type' });
+    expect(unknown.body.error.message).toContain('known types: ');
+  });
+
   test('refuses a bad status, limit or type without echoing it', async () => {
     const queries: Record<string, string>[] = [
       { status: 'DONE' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DLQ_ATTRIBUTE } from '../../functions/core/consumer/deadLetterAttributes.js';
+import { recordingLogger } from '../helpers/apiHarness.js';
 import { type Backend, backendFactories } from '../helpers/backends.js';
 import {
   buildConsumer,
@@ -52,7 +53,12 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
       await send(backend.sqs, p.standard, task);
       const recorder = recordingSqsClient(backend);
       // random 0.5 with a 2 s base: the first retry waits 1 s.
-      const consumer = buildConsumer(p, testRegistry, { sqs: recorder.client, random: () => 0.5 });
+      const logger = recordingLogger();
+      const consumer = buildConsumer(p, testRegistry, {
+        sqs: recorder.client,
+        random: () => 0.5,
+        logger,
+      });
 
       const first = await deliver(p, p.standard, consumer);
 
@@ -67,6 +73,12 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
       expect(second.event.Records[0]?.attributes.ApproximateReceiveCount).toBe('2');
       expect(second.failedIds).toEqual([]);
       expect(await p.store.get(task.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+      // A retry is routine: logged at info, with the stack, never as a warning.
+      const levels = logger.lines.map((l) => JSON.parse(l) as { level: string; message: string });
+      expect(levels).toContainEqual(
+        expect.objectContaining({ level: 'info', message: 'task will retry' }),
+      );
+      expect(levels.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
     },
   );
 
@@ -94,15 +106,21 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
   });
 
   it.skipIf(skipReason)(
-    'caps an envelope maxAttempts at what the queue redrive allows',
+    'caps an envelope maxAttempts at what the queue redrive allows, with a warning',
     async () => {
       const task = envelope('test.ok', { n: 5 }, { maxAttempts: 100 });
       await send(backend.sqs, p.standard, task);
-      const consumer = buildConsumer(p, testRegistry);
+      const logger = recordingLogger();
+      const consumer = buildConsumer(p, testRegistry, { logger });
 
       await deliver(p, p.standard, consumer);
 
       expect((await p.store.get(task.id))?.maxAttempts).toBe(testRegistry.largestMaxAttempts);
+      const warning = logger.lines.find((l) => l.includes('maxAttempts capped'));
+      expect(JSON.parse(warning ?? '{}')).toMatchObject({
+        level: 'warn',
+        extra: [{ taskId: task.id, maxAttempts: 100, cappedTo: testRegistry.largestMaxAttempts }],
+      });
     },
   );
 
@@ -267,7 +285,10 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
       expect(failedIds).toEqual([badRecord?.messageId]);
       expect(await p.store.get(bad.id)).toMatchObject({
         status: 'RETRYING',
-        lastError: { message: 'synchronous bug' },
+        lastError: {
+          message: 'synchronous bug',
+          stack: expect.stringMatching(/^TypeError: synchronous bug\n\s+at .*testTasks\.ts/),
+        },
       });
       expect(await p.store.get(good.id)).toMatchObject({ status: 'SUCCEEDED' });
     },

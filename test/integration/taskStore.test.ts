@@ -97,8 +97,31 @@ describe.each(backendFactories)('DynamoTaskStore on $name', ({ name, start, skip
         expiresAt: Math.floor((clock.now() - 5_000) / 1000) + 30 * DAY_SECONDS,
       },
     });
-    expect(duplicate).toEqual({ created: false, record: first.record });
+    expect(duplicate).toEqual({ created: false, record: first.record, samePayload: false });
     expect(await store.get(task.id)).toEqual(first.record);
+  });
+
+  test('create says whether a duplicate carries the stored payload, inline or in its own item', async () => {
+    const { store } = storeWith();
+    const large = 'x'.repeat(2_000);
+    const small = newTask({ payloadJson: '{"a":1,"b":[2]}' });
+    const big = newTask({ payloadJson: JSON.stringify({ text: large }) });
+    await store.create(small);
+    await store.create(big);
+
+    const outcomes = await Promise.all([
+      store.create({ ...small, payloadJson: '{"b":[2],"a":1}' }),
+      store.create({ ...small, payloadJson: '{"a":2,"b":[2]}' }),
+      store.create({ ...big, payloadJson: JSON.stringify({ text: large }) }),
+      store.create({ ...big, payloadJson: JSON.stringify({ text: `${large}y` }) }),
+    ]);
+
+    expect(outcomes.map((o) => [o.created, o.samePayload])).toEqual([
+      [false, true],
+      [false, false],
+      [false, true],
+      [false, false],
+    ]);
   });
 
   test('claim of an absent task creates it from the delivery', async () => {

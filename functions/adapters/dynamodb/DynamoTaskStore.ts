@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type ClaimRequest,
@@ -83,7 +84,9 @@ export class DynamoTaskStore implements TaskStore {
     this.maxResultBytes = options.maxResultBytes ?? 32_768;
   }
 
-  async create(task: NewTask): Promise<{ created: boolean; record: TaskRecord }> {
+  async create(
+    task: NewTask,
+  ): Promise<{ created: boolean; record: TaskRecord; samePayload?: boolean }> {
     const now = this.clock.now();
     const expiresAt = this.expiresAt(now);
     const json = task.payloadJson;
@@ -98,7 +101,23 @@ export class DynamoTaskStore implements TaskStore {
     const e = new ExpressionBuilder();
     const outcome = await this.table.put('create', item, e, absentOrExpired(e, now));
     if (outcome.applied) return { created: true, record: outcome.record };
-    return { created: false, record: present('create', task.id, outcome.current) };
+    const record = present('create', task.id, outcome.current);
+    const samePayload = record.type === task.type && (await this.holdsPayload(task));
+    return { created: false, record, samePayload };
+  }
+
+  /**
+   * Whether the stored task carries `task`'s payload (compared as values, so key order does
+   * not matter). Read only when an idempotency key repeats: the success path pays nothing.
+   */
+  private async holdsPayload(task: NewTask): Promise<boolean> {
+    if (task.payloadJson === undefined) return true;
+    const item = await this.table.readItem('create', task.id);
+    if (!item) return true;
+    const stored = item[ATTR.payloadKey] ? await this.readPayload(task.id) : itemPayload(item);
+    // A payload that expired or was never stored cannot be compared: not a conflict.
+    if (stored === undefined) return true;
+    return isDeepStrictEqual(stored, JSON.parse(task.payloadJson));
   }
 
   /**

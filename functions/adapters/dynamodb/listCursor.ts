@@ -68,8 +68,19 @@ export function decodeCursor<K extends 'failure' | 'scan'>(
     f.a !== filters.a ||
     f.b !== filters.b
   ) {
-    throw new InvalidCursorError('issued for other filters');
+    throw new InvalidCursorError(
+      `it was issued for ${describe(f)} but this query has ${describe(filters)}; repeat the filters of the page that printed it`,
+    );
   }
   if ((kind === 'failure') !== 'at' in p) throw new InvalidCursorError('issued for another index');
   return p as K extends 'failure' ? FailurePosition : ScanPosition;
 }
+
+const describe = (f: CursorFilters) =>
+  [
+    `status ${f.s ?? '(any)'}`,
+    `type ${f.t ?? '(any)'}`,
+    ...(f.p ? [`priority ${f.p}`] : []),
+    ...(f.a !== undefined ? [`after ${f.a}`] : []),
+    ...(f.b !== undefined ? [`before ${f.b}`] : []),
+  ].join(', ');

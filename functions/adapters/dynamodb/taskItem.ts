@@ -74,6 +74,7 @@ export function encodeError(error: TaskErrorInfo, limitBytes: number): Attribute
     message:
       error.message.length > limitBytes ? `${error.message.slice(0, limitBytes)}…` : error.message,
   };
+  if (error.stack !== undefined) stored.stack = error.stack.slice(0, limitBytes);
   if (error.details !== undefined) {
     const json = toJson(error.details, 'error details');
     const bytes = json === undefined ? 0 : Buffer.byteLength(json, 'utf8');

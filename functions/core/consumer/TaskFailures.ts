@@ -1,7 +1,7 @@
 import type { PoisonMessageError, TaskpipeError } from '../errors.js';
 import type { Clock, Logger, QueuePort, TaskMetrics, TaskStore } from '../ports.js';
 import { recordWithRetries } from '../recordWithRetries.js';
-import type { TaskRecord } from '../status.js';
+import type { TaskErrorInfo, TaskRecord } from '../status.js';
 import type { Attempt } from './Attempt.js';
 import { deadLetterAttributes } from './deadLetterAttributes.js';
 import { leaseLost } from './leaseLost.js';
@@ -41,13 +41,15 @@ export class TaskFailures {
     attempt: Attempt,
     reason: FailureReason,
     error: TaskpipeError,
+    /** A handler's error with its stack; by default the error's code and message. */
+    recorded: TaskErrorInfo = { code: error.code, message: error.message },
   ): Promise<RecordOutcome> {
     const { record } = attempt;
     const info = { code: error.code, message: error.message };
     const finished = await recordWithRetries(() =>
       attempt.end({
         status: 'FAILED',
-        error: { ...info, details: { reason, ...detailsOf(error) } },
+        error: { ...recorded, details: { reason, ...detailsOf(error) } },
       }),
     );
     const log = { taskId: record.id, type: record.type, attempt: record.attempts };
@@ -56,7 +58,7 @@ export class TaskFailures {
     await this.deps.store.markDeadLettered(record.id, record.attempts);
     const poison = reason === 'unknown_type' || reason === 'invalid_payload';
     this.deps.metrics.record({ type: record.type, outcome: poison ? 'poison' : 'failed' });
-    this.deps.logger.error('task failed', { ...log, reason, error: info });
+    this.deps.logger.error('task failed', { ...log, reason, error: recorded });
     return { kind: 'failed', ack: true, taskId: record.id, reason, code: error.code };
   }
 

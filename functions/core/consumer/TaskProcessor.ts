@@ -14,6 +14,7 @@ import type { AnyTaskDefinition } from '../task.js';
 import type { Workflows } from '../workflow/Workflows.js';
 import { type Attempt, type AttemptStart, claimAttempt, readAttempt } from './Attempt.js';
 import type { Enqueuer } from './Enqueuer.js';
+import { handlerErrorInfo } from './errorInfo.js';
 import { handlerContext } from './handlerContext.js';
 import { leaseLost } from './leaseLost.js';
 import { runWithTimeout } from './runWithTimeout.js';
@@ -136,15 +137,24 @@ export class TaskProcessor {
     definition: AnyTaskDefinition | undefined,
     invocation: Invocation,
   ): Promise<AttemptStart> {
+    // The queue's maxReceiveCount exceeds the largest task policy, not an arbitrary envelope
+    // value: capping here keeps SQS's redrive from taking a task that still has attempts.
+    // The API refuses such a value; a raw SQS producer cannot be refused, so it is told here.
+    const { largestMaxAttempts } = this.deps.registry;
+    if ((envelope.maxAttempts ?? 0) > largestMaxAttempts) {
+      this.deps.logger.warn('envelope maxAttempts capped to what the queue redrive allows', {
+        taskId: envelope.id,
+        maxAttempts: envelope.maxAttempts,
+        cappedTo: largestMaxAttempts,
+      });
+    }
     const request = {
       id: envelope.id,
       type: envelope.type,
       priority: envelope.priority,
-      // The queue's maxReceiveCount exceeds the largest task policy, not an arbitrary envelope
-      // value: capping here keeps SQS's redrive from taking a task that still has attempts.
       maxAttempts: Math.min(
         envelope.maxAttempts ?? definition?.maxAttempts ?? 1,
-        this.deps.registry.largestMaxAttempts,
+        largestMaxAttempts,
       ),
       enqueuedAt: Date.parse(envelope.enqueuedAt),
       sentAt: message.sentTimestamp,
@@ -197,9 +207,10 @@ export class TaskProcessor {
       // Duration only: the outcome is counted once, as retried or (finally) failed.
       const durationMs = clock.now() - started;
       this.deps.metrics.record({ type: record.type, outcome: 'attempted', durationMs });
-      if (!error.retryable) return this.failures.fail(message, task, 'permanent', error);
+      const info = handlerErrorInfo(error);
+      if (!error.retryable) return this.failures.fail(message, task, 'permanent', error, info);
       if (attempt >= record.maxAttempts) {
-        return this.failures.fail(message, task, 'attempts_exhausted', error);
+        return this.failures.fail(message, task, 'attempts_exhausted', error, info);
       }
       return this.retry(message, definition, task, error, log);
     }
@@ -234,13 +245,14 @@ export class TaskProcessor {
     );
     const marked = await task.end({
       status: 'RETRYING',
-      error: errorInfo(error),
+      error: handlerErrorInfo(error),
       nextAttemptAt: this.deps.clock.now() + delayMs,
     });
     if (!marked.ok) return leaseLost(this.deps.logger, record, log);
     await this.setVisibility(message, delayMs);
     this.deps.metrics.record({ type: record.type, outcome: 'retried' });
-    this.deps.logger.warn('task will retry', { ...log, delayMs, error: errorInfo(error) });
+    // A retry is routine (its end, if it fails, is an error): info, not a warning.
+    this.deps.logger.info('task will retry', { ...log, delayMs, error: handlerErrorInfo(error) });
     return { kind: 'retry', ack: false, taskId: record.id, attempt, delayMs };
   }
 
@@ -248,8 +260,4 @@ export class TaskProcessor {
     const seconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)));
     await this.deps.queue.changeVisibility(message.queue.url, message.receiptHandle, seconds);
   }
-}
-
-function errorInfo(error: TaskpipeError): { code: string; message: string } {
-  return { code: error.code, message: error.message };
 }

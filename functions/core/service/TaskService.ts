@@ -15,9 +15,11 @@ import { type BatchEntryResult, enqueueBatch } from './enqueueBatch.js';
 import {
   EnqueueFailedError,
   errorSummary,
+  IdempotencyConflictError,
   RequestValidationError,
   stateConflict,
   TaskNotFoundError,
+  UnknownTaskTypeError,
 } from './errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from './prepareTask.js';
 import { MAX_BATCH_TASKS } from './requests.js';
@@ -89,7 +91,10 @@ export class TaskService {
     const { task, route, message } = this.#preparer.prepare(request, this.#clock.now());
     const created = await this.deps.store.create(task);
     const base = { taskId: task.id, record: created.record, status: created.record.status };
-    if (!created.created) return { ...base, deduplicated: true };
+    if (!created.created) {
+      if (created.samePayload === false) throw new IdempotencyConflictError(task.id, base.status);
+      return { ...base, deduplicated: true };
+    }
     try {
       await this.deps.queue.send(route.url, message.body, message);
     } catch (error) {
@@ -138,6 +143,11 @@ export class TaskService {
 
   /** FAILED tasks come from the failure index (of every registered type if none is given). */
   list(request: ListRequest): Promise<TaskPage> {
+    const { registry } = this.deps;
+    // A filter on a type nobody registered would page through nothing and say nothing.
+    if (request.type !== undefined && !registry.has(request.type)) {
+      return Promise.reject(new UnknownTaskTypeError(request.type, registry.types));
+    }
     const types =
       request.status === 'FAILED' && !request.type ? this.deps.registry.types : undefined;
     return this.deps.store.list({ ...request, ...(types ? { types } : {}) });

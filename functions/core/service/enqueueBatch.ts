@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { type TaskpipeError, toTaskpipeError } from '../errors.js';
 import type { Logger, QueuePort, TaskStore } from '../ports.js';
 import type { TaskStatus } from '../status.js';
-import { EnqueueFailedError } from './errors.js';
+import { EnqueueFailedError, IdempotencyConflictError } from './errors.js';
 import type { DerivedTask, PreparedTask, TaskPreparer } from './prepareTask.js';
 import { type BatchRetryPolicy, type SendInChunksOptions, sendInChunks } from './sendInChunks.js';
 
@@ -72,7 +72,10 @@ export async function enqueueBatch(
         try {
           const created = await deps.store.create(prepared.task);
           if (created.created) toSend.push(entry);
-          else {
+          else if (created.samePayload === false) {
+            const error = new IdempotencyConflictError(taskId, created.record.status);
+            results[index] = { index, ok: false, taskId, error };
+          } else {
             const status = created.record.status;
             results[index] = { index, ok: true, taskId, status, deduplicated: true };
           }

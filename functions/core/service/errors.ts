@@ -92,6 +92,23 @@ export class TaskStateConflictError extends TaskRequestError {
   }
 }
 
+/**
+ * An idempotency key reused with another payload: the existing task is kept and named, and
+ * nothing is sent, so a producer's bug does not pass as a duplicate.
+ */
+export class IdempotencyConflictError extends TaskRequestError {
+  readonly reason = 'idempotency_conflict';
+  constructor(
+    readonly taskId: string,
+    status: TaskStatus,
+  ) {
+    super(
+      `idempotency key already used for task ${taskId} (${status}) with another payload; use a new key for a new task`,
+      { details: { taskId, status } },
+    );
+  }
+}
+
 /** A list cursor that this service did not issue for this query. */
 export class InvalidCursorError extends TaskRequestError {
   readonly reason = 'invalid_cursor';

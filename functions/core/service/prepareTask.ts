@@ -83,12 +83,17 @@ export class TaskPreparer {
       ...(input.next === undefined ? {} : { next: input.next as EnvelopeLinks['next'] }),
     };
 
-    // Capped like the consumer caps it: the queue's maxReceiveCount sits above the largest
-    // task policy, so more attempts than that could be cut short by SQS's redrive.
-    const maxAttempts =
-      input.maxAttempts === undefined
-        ? undefined
-        : Math.min(input.maxAttempts, registry.largestMaxAttempts);
+    const { maxAttempts } = input;
+    // The queues' maxReceiveCount sits just above the largest task policy: more attempts
+    // would be cut short by SQS's redrive, so they are refused rather than capped in silence.
+    if (maxAttempts !== undefined && maxAttempts > registry.largestMaxAttempts) {
+      throw new RequestValidationError('invalid task request', [
+        {
+          path: ['maxAttempts'],
+          message: `${maxAttempts} is more than ${registry.largestMaxAttempts}, the most the queues' maxReceiveCount allows (it is set above the largest maxAttempts of any task type)`,
+        },
+      ]);
+    }
     // The envelope carries the payload as sent: the consumer parses it with the same schema.
     const envelope = newEnvelope(
       {

@@ -12,6 +12,8 @@ import type { EnqueueOptions } from '../task.js';
 export const MAX_DELAY_SECONDS = 900;
 /** Most tasks one batch request may carry. */
 export const MAX_BATCH_TASKS = 500;
+/** Largest page of a task list, for the API and the CLI alike. */
+export const MAX_PAGE_SIZE = 100;
 
 /**
  * One task to enqueue, as the HTTP API and the client accept it. `type` is checked against

@@ -31,6 +31,3 @@ export const addMembersSchema = z.strictObject({
 export const sealGroupSchema = z.strictObject({
   total: z.number().int().min(0).max(MAX_GROUP_SIZE),
 });
-
-type CreateGroupRequest = z.input<typeof createGroupSchema>;
-type AddMembersRequest = z.input<typeof addMembersSchema>;

@@ -26,7 +26,8 @@ describe('noop', () => {
 
 describe('task registry', () => {
   it('holds every application task', () => {
-    expect(registry.types).toEqual(['http.post', 'logs.summarize', 'noop']);
+    // Not a pinned list: adding a task type is one file and one line in the registry.
+    expect(registry.types).toEqual(tasks.map((t) => t.type).sort());
     expect(tasks.map((t) => registry.get(t.type))).toEqual([...tasks]);
   });
 });
