@@ -32,6 +32,8 @@ function startRuntime(cwd: string, dataDir: string): ChildProcess {
         PORT: '0',
         TASKPIPE_SQS_PORT: '0',
         TASKPIPE_DYNAMODB_PORT: '0',
+        TASKPIPE_CONSOLE_PORT: '0',
+        TASKPIPE_STATE_FILE: join(cwd, '.taskpipe/local.json'),
         TASKPIPE_LOG_LEVEL: 'SILENT',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,6 +38,7 @@ export async function startRuntimeProcess(
       PORT: '0',
       TASKPIPE_SQS_PORT: '0',
       TASKPIPE_DYNAMODB_PORT: '0',
+      TASKPIPE_CONSOLE_PORT: '0',
       TASKPIPE_STATE_FILE: stateFile,
       ...env,
     },

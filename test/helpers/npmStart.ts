@@ -31,6 +31,7 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<St
       TASKPIPE_SQS_PORT: '0',
       TASKPIPE_DYNAMODB_PORT: '0',
       TASKPIPE_CONSOLE_PORT: '0',
+      TASKPIPE_STATE_FILE: join(dir, '.taskpipe', 'local.json'),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...env,
     },

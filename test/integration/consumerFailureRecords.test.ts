@@ -127,8 +127,9 @@ describe.each(backendFactories)('failure records on $name', ({ name, start, skip
       message: 'task succeeded',
       fields: { ...fields(ok), durationMs: 0 },
     });
+    // A retry is routine: info, not warn, so that warnings stay worth reading.
     expect(logger.lines).toContainEqual({
-      level: 'warn',
+      level: 'info',
       message: 'task will retry',
       fields: {
         ...fields(retry),
@@ -181,7 +182,11 @@ describe.each(backendFactories)('failure records on $name', ({ name, start, skip
         type: 'fr.permanent',
         attempt: 1,
         reason: 'permanent',
-        error: { code: 'permanent', message: 'recipient does not exist' },
+        error: {
+          code: 'permanent',
+          message: 'recipient does not exist',
+          stack: expect.stringMatching(/^PermanentError: recipient does not exist\n\s+at /),
+        },
       },
     });
   });

@@ -83,4 +83,4 @@ const describe = (f: CursorFilters) =>
     ...(f.p ? [`priority ${f.p}`] : []),
     ...(f.a !== undefined ? [`after ${f.a}`] : []),
     ...(f.b !== undefined ? [`before ${f.b}`] : []),
-  ].join(', ');
+  ].join(' and ');
