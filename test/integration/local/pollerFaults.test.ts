@@ -121,17 +121,18 @@ describe('EventSourcePoller under SQS faults', () => {
     expect(errors).toEqual([]);
   });
 
-  it('reports the deletes that happened when SQS refuses one entry', async () => {
+  it('reports the deletes that happened when SQS refuses some entries', async () => {
     const q = await queueWith(['a', 'b', 'c']);
     const sqs = faultyClient(async (command, input, next) => {
       if (command !== 'DeleteMessageBatchCommand') return next();
-      // The first entry is refused, as SQS answers for an expired receipt handle.
+      // Two entries are refused, as SQS answers for expired receipt handles (Message optional).
       const batch = input as DeleteMessageBatchCommandInput;
-      const [refused, ...rest] = batch.Entries ?? [];
+      const [first, second, ...rest] = batch.Entries ?? [];
       batch.Entries = rest;
       const out = (await next()) as { output: DeleteMessageBatchCommandOutput };
       out.output.Failed = [
-        { Id: refused!.Id, Code: 'ReceiptHandleIsInvalid', Message: 'expired', SenderFault: true },
+        { Id: first!.Id, Code: 'ReceiptHandleIsInvalid', Message: 'expired', SenderFault: true },
+        { Id: second!.Id, Code: 'ReceiptHandleIsInvalid', SenderFault: true },
       ];
       return out;
     });
@@ -139,13 +140,46 @@ describe('EventSourcePoller under SQS faults', () => {
 
     const report = await start(sqs, q, errors);
 
-    expect(report).toMatchObject({ records: 3, deleted: 2, returned: 1 });
+    expect(report).toMatchObject({ records: 3, deleted: 1, returned: 2 });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(SettleError);
-    expect((errors[0] as Error).message).toMatch(
-      /could not delete 1 of 3 .*ReceiptHandleIsInvalid/,
+    expect((errors[0] as Error).name).toBe('SettleError');
+    expect((errors[0] as Error).message).toBe(
+      `could not delete 2 of 3 processed messages from ${q.url}: ReceiptHandleIsInvalid: expired; ReceiptHandleIsInvalid: no message`,
     );
-    expect(await depth(backend.sqs, q.url)).toEqual({ visible: 0, inFlight: 1 });
+    expect(await depth(backend.sqs, q.url)).toEqual({ visible: 0, inFlight: 2 });
+  });
+
+  it('deletes a batch of more than ten in chunks of ten', async () => {
+    const q = await queueWith(Array.from({ length: 10 }, (_, i) => `a${i}`));
+    await backend.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: q.url,
+        Entries: [0, 1].map((j) => ({ Id: String(j), MessageBody: `b${j}` })),
+      }),
+    );
+    const received = deferred<InvocationReport>();
+    const errors: unknown[] = [];
+    poller = new EventSourcePoller({
+      sqs: backend.sqs,
+      queue: q,
+      region: backend.region,
+      handler: async () => ({ batchItemFailures: [] }),
+      functionName: 'consumer',
+      functionTimeoutMs: 10_000,
+      batchSize: 12,
+      batchingWindowSeconds: 2,
+      maxConcurrency: 1,
+      onInvocation: (r) => received.resolve(r),
+      onError: (error) => errors.push(error),
+    });
+    poller.start();
+
+    const report = await received.promise;
+
+    expect(errors).toEqual([]);
+    expect(report).toMatchObject({ records: 12, deleted: 12, returned: 0 });
+    expect(await depth(backend.sqs, q.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
   it('reports nothing deleted when every delete fails', async () => {
@@ -162,6 +196,7 @@ describe('EventSourcePoller under SQS faults', () => {
 
     expect(report).toMatchObject({ records: 2, deleted: 0, returned: 2 });
     expect((errors[0] as Error).message).toMatch(/could not delete 2 of 2 .*service unavailable/);
+    expect((errors[0] as Error).cause).toMatchObject({ name: 'ServiceUnavailable' });
     expect(await depth(backend.sqs, q.url)).toEqual({ visible: 0, inFlight: 2 });
   });
 });
