@@ -5,13 +5,8 @@ import type { PipelineConfig } from '../definition/checks.js';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
-import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
-import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
-import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
-import { createConsumer } from '../functions/consumer/createConsumer.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
-import { TaskService } from '../functions/core/service/TaskService.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
 import { LocalAlarmRuntime } from './alarms/LocalAlarmRuntime.js';
@@ -26,6 +21,7 @@ import {
 import { ApiServer } from './http/ApiServer.js';
 import { LocalMetrics } from './LocalMetrics.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
+import { type TaskFunctionDeps, type TaskFunctions, taskFunctions } from './taskFunctions.js';
 
 export interface LocalPipelineOptions {
   /** 0 picks a free port. */
@@ -72,6 +68,10 @@ export class LocalPipeline {
     readonly metrics: LocalMetrics,
     private readonly pollers: EventSourcePoller[],
     private readonly stoppers: { intake: () => Promise<void>; emulators: () => Promise<void> },
+    /** What a reload of the task types builds on. */
+    readonly taskFunctionDeps: TaskFunctionDeps,
+    private readonly definition: PipelineDefinitionInput,
+    private functions: TaskFunctions,
     /** The local alarm path, when started with `alarms`. */
     readonly alarms?: LocalAlarmRuntime,
   ) {}
@@ -89,19 +89,19 @@ export class LocalPipeline {
       const metrics = new LocalMetrics();
       const consumerConfig = toConsumerConfig(config, tableName, queues);
       const logger = new Logger({ serviceName: config.name, logLevel: options.logLevel ?? 'WARN' });
-      const consumer = createConsumer({
-        config: consumerConfig,
-        registry,
-        store: new DynamoTaskStore({
-          client: clients.dynamodb,
-          tableName,
-          retentionDays: consumerConfig.retentionDays,
-          maxResultBytes: consumerConfig.maxResultBytes,
-        }),
-        queue: new SqsQueue(clients.sqs),
+      const deps = {
+        clients,
+        consumerConfig,
+        maxPayloadBytes: config.api.maxPayloadBytes,
         logger,
         metrics,
-      });
+      };
+      const functions = taskFunctions(registry, deps);
+      // Each batch and request reads the current functions, so a reload swaps them between
+      // batches; a batch in flight finishes on the code it started with.
+      let pipeline: LocalPipeline | undefined;
+      const current = () => pipeline?.functions ?? functions;
+      const consumer: SqsHandler = (event, context) => current().consumer(event, context);
       const handler = options.wrapHandler ? options.wrapHandler(consumer) : consumer;
       const pollers = config.queues.map((q, i) => {
         const queue = queues[i]!;
@@ -132,26 +132,7 @@ export class LocalPipeline {
         pid: process.pid,
         startedAt: new Date().toISOString(),
       };
-      const store = new DynamoTaskStore({
-        client: clients.dynamodb,
-        tableName,
-        retentionDays: consumerConfig.retentionDays,
-      });
-      const maxPayloadBytes = config.api.maxPayloadBytes;
-      const api = new ApiServer(
-        createApi({
-          logger,
-          maxPayloadBytes,
-          service: new TaskService({
-            registry,
-            logger,
-            routes: consumerConfig.queues,
-            maxPayloadBytes,
-            store,
-            queue: new SqsQueue(clients.sqs),
-          }),
-        }),
-      );
+      const api = new ApiServer((event, context) => current().api(event, context));
       info.apiUrl = await api.listen(options.ports.api);
       const alarms = options.alarms
         ? await LocalAlarmRuntime.start({
@@ -171,13 +152,16 @@ export class LocalPipeline {
         await api.close();
         await alarms?.stop();
       };
-      const pipeline = new LocalPipeline(
+      pipeline = new LocalPipeline(
         info,
         clients,
         config,
         metrics,
         pollers,
         { intake: stopIntake, emulators: emulators.stop },
+        deps,
+        options.definition ?? pipelineDefinition,
+        functions,
         alarms,
       );
       for (const poller of pollers) poller.start();
@@ -186,6 +170,24 @@ export class LocalPipeline {
       await emulators.stop();
       throw error;
     }
+  }
+
+  /**
+   * Runs `next` (task types reloaded) from the next batch and request on, once the
+   * definition still resolves to the queues running now; throws, keeping the old ones, if not.
+   */
+  swapTaskFunctions(next: TaskFunctions): void {
+    const config = parsePipelineDefinition(this.definition, next.registry);
+    const changed = config.queues.find(
+      (q, i) => q.maxReceiveCount !== this.config.queues[i]?.maxReceiveCount,
+    );
+    if (changed) {
+      throw new Error(
+        `the ${changed.priority} queue would need maxReceiveCount ${changed.maxReceiveCount}: restart npm start`,
+      );
+    }
+    this.functions = next;
+    this.info.taskTypes = [...next.registry.types];
   }
 
   /** Batches the consumer is working on, across the queues. */

@@ -1,4 +1,6 @@
 import './quietSdk.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TaskpipeError } from '../functions/core/errors.js';
 import { banner, STORAGE_NOTE } from './banner.js';
 import { LocalPipeline } from './LocalPipeline.js';
@@ -10,6 +12,10 @@ import {
   removeLocalStateNow,
   writeLocalState,
 } from './stateFile.js';
+import { watchTaskTypes } from './watchTaskTypes.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tasksDir = join(root, 'functions', 'tasks');
 
 // `npm start`: the whole pipeline in this process until Ctrl-C.
 async function main(): Promise<void> {
@@ -28,6 +34,14 @@ async function main(): Promise<void> {
   const stateFile = env.TASKPIPE_STATE_FILE ?? LOCAL_STATE_FILE;
   await writeLocalState(pipeline.info, stateFile);
   process.stdout.write(banner(pipeline.info, stateFile));
+  watchTaskTypes({
+    pipeline,
+    dir: tasksDir,
+    registryFile: join(tasksDir, 'index.ts'),
+    root,
+    print: (line) => process.stdout.write(`${line}\n`),
+    onReload: () => writeLocalState(pipeline.info, stateFile),
+  });
   installShutdown({
     pipeline,
     timeoutSeconds: pipeline.config.consumer.timeoutSeconds,
