@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
@@ -66,6 +66,8 @@ describe('task types reloaded while the runtime runs', () => {
     );
 
   beforeAll(async () => {
+    // Inside the project (git-ignored), so the module resolves zod as the task types do.
+    await mkdir(join(root, '.taskpipe'), { recursive: true });
     dir = await mkdtemp(join(root, '.taskpipe', 'reload-'));
     await writeFile(
       join(dir, 'index.ts'),
