@@ -6,16 +6,8 @@ import { consumerConcurrencyLimit } from '../definition/concurrency.js';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
-import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
-import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
-import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
-import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
-import { createConsumer } from '../functions/consumer/createConsumer.js';
-import { systemClock } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
-import { TaskService } from '../functions/core/service/TaskService.js';
-import { GroupService } from '../functions/core/workflow/GroupService.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
 import { LocalAlarmRuntime } from './alarms/LocalAlarmRuntime.js';
@@ -33,6 +25,7 @@ import { LocalMetrics } from './LocalMetrics.js';
 import { alarmStatePart } from './persistence/alarmStatePart.js';
 import { LocalPersistence } from './persistence/LocalPersistence.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
+import { type TaskFunctionDeps, type TaskFunctions, taskFunctions } from './taskFunctions.js';
 
 export interface LocalPipelineOptions {
   /** 0 picks a free port. */
@@ -89,6 +82,10 @@ export class LocalPipeline {
     readonly metrics: LocalMetrics,
     private readonly pollers: EventSourcePoller[],
     private readonly stoppers: { intake: () => Promise<void>; emulators: () => Promise<void> },
+    /** What a reload of the task types builds on. */
+    readonly taskFunctionDeps: TaskFunctionDeps,
+    private readonly definition: PipelineDefinitionInput,
+    private functions: TaskFunctions,
     /** The local alarm path, when started with `alarms`. */
     readonly alarms?: LocalAlarmRuntime,
     /** The data dir; runtime parts register state to keep with `persistence.state`. */
@@ -117,25 +114,19 @@ export class LocalPipeline {
       const metrics = new LocalMetrics();
       const consumerConfig = toConsumerConfig(config, tableName, queues);
       const logger = new Logger({ serviceName: config.name, logLevel: options.logLevel ?? 'WARN' });
-      const groups = new DynamoGroupStore({
-        client: clients.dynamodb,
-        tableName,
-        retentionDays: consumerConfig.retentionDays,
-      });
-      const consumer = createConsumer({
-        config: consumerConfig,
-        registry,
-        groups,
-        store: new DynamoTaskStore({
-          client: clients.dynamodb,
-          tableName,
-          retentionDays: consumerConfig.retentionDays,
-          maxResultBytes: consumerConfig.maxResultBytes,
-        }),
-        queue: new SqsQueue(clients.sqs),
+      const deps = {
+        clients,
+        consumerConfig,
+        maxPayloadBytes: config.api.maxPayloadBytes,
         logger,
         metrics,
-      });
+      };
+      const functions = taskFunctions(registry, deps);
+      // Each batch and request reads the current functions, so a reload swaps them between
+      // batches; a batch in flight finishes on the code it started with.
+      let pipeline: LocalPipeline | undefined;
+      const current = () => pipeline?.functions ?? functions;
+      const consumer: SqsHandler = (event, context) => current().consumer(event, context);
       const handler = options.wrapHandler ? options.wrapHandler(consumer) : consumer;
       const concurrency = new FunctionConcurrency(
         options.consumerConcurrency ?? consumerConcurrencyLimit(config),
@@ -175,36 +166,7 @@ export class LocalPipeline {
         startedAt: new Date().toISOString(),
         ...(persistence ? { dataDir: persistence.dir.root } : {}),
       };
-      const store = new DynamoTaskStore({
-        client: clients.dynamodb,
-        tableName,
-        retentionDays: consumerConfig.retentionDays,
-      });
-      const maxPayloadBytes = config.api.maxPayloadBytes;
-      const api = new ApiServer(
-        createApi({
-          logger,
-          maxPayloadBytes,
-          service: new TaskService({
-            registry,
-            logger,
-            routes: consumerConfig.queues,
-            maxPayloadBytes,
-            store,
-            queue: new SqsQueue(clients.sqs),
-          }),
-          groups: new GroupService({
-            registry,
-            logger,
-            routes: consumerConfig.queues,
-            maxPayloadBytes,
-            store,
-            groups,
-            queue: new SqsQueue(clients.sqs),
-            clock: systemClock,
-          }),
-        }),
-      );
+      const api = new ApiServer((event, context) => current().api(event, context));
       info.apiUrl = await api.listen(options.ports.api);
       const alarms = options.alarms
         ? await LocalAlarmRuntime.start({
@@ -225,7 +187,7 @@ export class LocalPipeline {
         await api.close();
         await alarms?.stop();
       };
-      const pipeline = new LocalPipeline(
+      pipeline = new LocalPipeline(
         info,
         clients,
         config,
@@ -238,6 +200,9 @@ export class LocalPipeline {
             persistence?.close();
           },
         },
+        deps,
+        options.definition ?? pipelineDefinition,
+        functions,
         alarms,
         persistence,
       );
@@ -248,6 +213,24 @@ export class LocalPipeline {
       persistence?.close();
       throw error;
     }
+  }
+
+  /**
+   * Runs `next` (task types reloaded) from the next batch and request on, once the
+   * definition still resolves to the queues running now; throws, keeping the old ones, if not.
+   */
+  swapTaskFunctions(next: TaskFunctions): void {
+    const config = parsePipelineDefinition(this.definition, next.registry);
+    const changed = config.queues.find(
+      (q, i) => q.maxReceiveCount !== this.config.queues[i]?.maxReceiveCount,
+    );
+    if (changed) {
+      throw new Error(
+        `the ${changed.priority} queue would need maxReceiveCount ${changed.maxReceiveCount}: restart npm start`,
+      );
+    }
+    this.functions = next;
+    this.info.taskTypes = [...next.registry.types];
   }
 
   /** Batches the consumer is working on, across the queues. */

@@ -1,4 +1,6 @@
 import './quietSdk.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startLocalConsole } from '../console/server/startLocalConsole.js';
 import { TaskpipeError } from '../functions/core/errors.js';
 import { banner } from './banner.js';
@@ -13,6 +15,10 @@ import {
   removeLocalStateNow,
   writeLocalState,
 } from './stateFile.js';
+import { watchTaskTypes } from './watchTaskTypes.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tasksDir = join(root, 'functions', 'tasks');
 
 // `npm start`: the whole pipeline in this process until Ctrl-C.
 async function main(): Promise<void> {
@@ -37,6 +43,14 @@ async function main(): Promise<void> {
   const stateFile = env.TASKPIPE_STATE_FILE ?? LOCAL_STATE_FILE;
   await writeLocalState(pipeline.info, stateFile);
   process.stdout.write(banner(pipeline.info, stateFile));
+  watchTaskTypes({
+    pipeline,
+    dir: tasksDir,
+    registryFile: join(tasksDir, 'index.ts'),
+    root,
+    print: (line) => process.stdout.write(`${line}\n`),
+    onReload: () => writeLocalState(pipeline.info, stateFile),
+  });
   installShutdown({
     pipeline: {
       inFlightBatches: () => pipeline.inFlightBatches(),

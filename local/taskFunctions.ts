@@ -1,0 +1,84 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
+import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
+import { createApi } from '../functions/api/createApi.js';
+import type { ConsumerConfig } from '../functions/consumer/config.js';
+import { createConsumer } from '../functions/consumer/createConsumer.js';
+import { type Logger, systemClock, type TaskMetrics } from '../functions/core/ports.js';
+import type { TaskRegistry } from '../functions/core/registry.js';
+import { TaskService } from '../functions/core/service/TaskService.js';
+import { GroupService } from '../functions/core/workflow/GroupService.js';
+import type { SqsHandler } from './esm/EventSourcePoller.js';
+import type { ApiHandler } from './http/ApiServer.js';
+
+/** What the consumer and the API are built on; it outlives a reload of the task types. */
+export interface TaskFunctionDeps {
+  clients: { sqs: SQSClient; dynamodb: DynamoDBClient };
+  consumerConfig: ConsumerConfig;
+  maxPayloadBytes: number;
+  logger: Logger;
+  metrics: TaskMetrics & { flush(): void };
+}
+
+/** The code that depends on the task types: the consumer, the API, and their registry. */
+export interface TaskFunctions {
+  registry: TaskRegistry;
+  consumer: SqsHandler;
+  api: ApiHandler;
+}
+
+/** Builds the consumer and the API for `registry`, as the two Lambda functions would. */
+export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): TaskFunctions {
+  const { clients, consumerConfig, logger, maxPayloadBytes } = deps;
+  const { tableName, retentionDays } = consumerConfig;
+  const queue = new SqsQueue(clients.sqs);
+  const groups = new DynamoGroupStore({ client: clients.dynamodb, tableName, retentionDays });
+  const consumer = createConsumer({
+    config: consumerConfig,
+    registry,
+    groups,
+    store: new DynamoTaskStore({
+      client: clients.dynamodb,
+      tableName,
+      retentionDays,
+      maxResultBytes: consumerConfig.maxResultBytes,
+    }),
+    queue,
+    logger,
+    metrics: deps.metrics,
+  });
+  const store = new DynamoTaskStore({ client: clients.dynamodb, tableName, retentionDays });
+  const routes = consumerConfig.queues;
+  const service = new TaskService({ registry, logger, routes, maxPayloadBytes, store, queue });
+  const groupService = new GroupService({
+    registry,
+    logger,
+    routes,
+    maxPayloadBytes,
+    store,
+    groups,
+    queue,
+    clock: systemClock,
+  });
+  return {
+    registry,
+    consumer,
+    api: createApi({ logger, maxPayloadBytes, service, groups: groupService }),
+  };
+}
+
+/**
+ * Imports the registry module at `registryUrl` and builds on it. Loaded through a fresh
+ * module graph, this file brings its own copy of the core, so the error classes the new
+ * task types throw are the ones the new consumer recognises.
+ */
+export async function loadTaskFunctions(
+  registryUrl: string,
+  deps: TaskFunctionDeps,
+): Promise<TaskFunctions> {
+  const loaded = (await import(registryUrl)) as { registry?: TaskRegistry };
+  if (!loaded.registry) throw new Error(`${registryUrl} exports no \`registry\``);
+  return taskFunctions(loaded.registry, deps);
+}
