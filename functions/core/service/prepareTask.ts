@@ -7,6 +7,7 @@ import {
 import { newEnvelope } from '../newEnvelope.js';
 import type { NewTask, OutgoingMessage, QueueRoute } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
+import { linksField } from '../workflow/taskLinks.js';
 import {
   PayloadTooLargeError,
   RequestValidationError,
@@ -112,6 +113,7 @@ export class TaskPreparer {
         ...(payloadJson === undefined ? {} : { payloadJson }),
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
         ...(delaySeconds > 0 ? { availableAt: now + delaySeconds * 1_000 } : {}),
+        ...linksField(envelope),
       },
       message: messageFor(envelope, route, delaySeconds),
     };
