@@ -12,6 +12,8 @@ import { type ChaosSummary, renderReport } from './report.js';
 import { seededStream } from './rng.js';
 import { SideEffectLedger } from './SideEffectLedger.js';
 import { injectBatchSendFaults, injectDynamoFaults } from './sdkFaults.js';
+import { checkWorkflows } from './workflowInvariants.js';
+import { enqueueWorkflows } from './workflowLoad.js';
 import { enqueueWorkload } from './workload.js';
 
 export interface ChaosOptions {
@@ -88,6 +90,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       endpoint,
       faults,
     });
+    // Small groups and short chains: a few per 250 tasks, at least three of each.
+    const flowCount = Math.max(3, Math.round(options.tasks / 250));
+    const flows = await enqueueWorkflows({
+      apiUrl: pipeline.info.apiUrl!,
+      groups: flowCount,
+      chains: flowCount,
+      firstN: options.tasks,
+      seed,
+    });
     log(`enqueued ${workload.enqueued.size} tasks in ${Date.now() - t0} ms; draining`);
     let drainMs: number | undefined;
     let depth = Number.POSITIVE_INFINITY;
@@ -107,6 +118,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const taskRows = await scanTasks(observer, pipeline.info);
     const deadLetters = await drainDeadLetters(observer, pipeline.info);
     const { counts } = pipeline.metrics;
+    const workflows = checkWorkflows(flows, taskRows, ledger);
+    for (const id of workflows.ids) workload.enqueued.add(id);
     const invariants = checkInvariants({
       workload,
       tasks: taskRows,
@@ -120,7 +133,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       queueDepth: depth,
       notices: endpoint.notices,
       unhandled,
-    });
+    }).concat(workflows.invariants);
     observer.sqs.destroy();
     observer.dynamodb.destroy();
     const summary: ChaosSummary = {

@@ -3,7 +3,8 @@ import { FAULTS, type FaultName } from '../../chaos/faults.js';
 import { type ChaosResult, runChaos } from '../../chaos/runChaos.js';
 
 // The CI-sized chaos run: the same runner as `npm run chaos`, every fault at once. Per-call
-// faults get higher rates than the full run so each one surely fires in 1,500 tasks.
+// faults get higher rates than the full run so each one surely fires in 1,500 tasks. Six
+// groups of four and six chains of three steps (two cancelled) run under the same faults.
 describe('chaos run (1,500 tasks)', () => {
   let result: ChaosResult;
 
@@ -35,6 +36,9 @@ describe('chaos run (1,500 tasks)', () => {
       'no message stays invisible (queues at 0 visible + 0 in flight)',
       'the DLQ alarm reached the webhook',
       'no unhandled rejection',
+      'each group follow-up applied once, after the seal and every member ended',
+      'no chain step runs before its parent succeeded',
+      'a cancelled chain stops',
     ]);
   });
 
