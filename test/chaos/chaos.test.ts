@@ -47,6 +47,18 @@ describe('chaos run (1,500 tasks)', () => {
     expect(failed).toEqual([]);
   });
 
+  it("ran the groups' follow-ups and the chains' later steps it checks", () => {
+    const detail = (name: string) => result.invariants.find((i) => i.name === name)?.detail;
+    const due = /(\d+) follow-ups due/.exec(
+      detail('each group follow-up applied once, after the seal and every member ended') ?? '',
+    );
+    const steps = /(\d+) later-step runs/.exec(
+      detail('no chain step runs before its parent succeeded') ?? '',
+    );
+    expect(Number(due?.[1])).toBeGreaterThanOrEqual(6);
+    expect(Number(steps?.[1])).toBeGreaterThan(0);
+  });
+
   it('reports every fault with its outcome', () => {
     for (const fault of Object.keys(FAULTS)) expect(result.report).toContain(`| ${fault}: `);
     expect(result.report).not.toMatch(/\| FAIL +\|/);
