@@ -1,3 +1,5 @@
+import type { FlowObservation } from './workflowTasks.js';
+
 /** One run of a handler's side effect. */
 export interface LedgerEntry {
   taskId: string;
@@ -12,6 +14,8 @@ export interface LedgerEntry {
  */
 export class SideEffectLedger {
   readonly entries: LedgerEntry[] = [];
+  /** What chain steps and follow-ups saw when they ran. */
+  readonly observations: FlowObservation[] = [];
   readonly #appliedKeys = new Set<string>();
 
   append(taskId: string, attempt: number, idempotencyKey: string): LedgerEntry {
@@ -20,6 +24,10 @@ export class SideEffectLedger {
     const entry = { taskId, attempt, applied };
     this.entries.push(entry);
     return entry;
+  }
+
+  observe(observation: FlowObservation): void {
+    this.observations.push(observation);
   }
 
   /** Entries per task id, in order of arrival. */

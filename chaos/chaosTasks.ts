@@ -2,20 +2,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import { PermanentError, RetryableError } from '../functions/core/errors.js';
 import { createRegistry } from '../functions/core/registry.js';
-import { defineTask, type TrackingLevel } from '../functions/core/task.js';
+import { defineTask, type TaskContext, type TrackingLevel } from '../functions/core/task.js';
 import { httpPost } from '../functions/tasks/index.js';
+import { CHAOS_POLICY, WEBHOOK_TIMEOUT_MS } from './chaosPolicy.js';
 import type { FaultLog, FaultRates } from './faults.js';
 import { pickBand, unitFor } from './rng.js';
 import type { SideEffectLedger } from './SideEffectLedger.js';
+import { FLOW_TYPES, workflowTasks } from './workflowTasks.js';
 
-/** Short policies so a retried task settles in seconds, not minutes. */
-export const CHAOS_POLICY = {
-  maxAttempts: 4,
-  backoff: { baseMs: 100, capMs: 1_000 },
-  timeoutMs: 300,
-} as const;
-/** The http.post tasks' own request timeout, well inside the task timeout. */
-export const WEBHOOK_TIMEOUT_MS = 400;
+export { CHAOS_POLICY, WEBHOOK_TIMEOUT_MS } from './chaosPolicy.js';
 
 export interface ChaosTaskDeps {
   seed: number;
@@ -25,7 +20,14 @@ export interface ChaosTaskDeps {
 }
 
 /** The work task types: one per tracking level the run covers. */
-export const WORK_TYPES = { full: 'chaos.work', terminal: 'chaos.light' } as const;
+export const WORK_TYPES = {
+  full: 'chaos.work',
+  terminal: 'chaos.light',
+  /** A group member. */
+  member: 'chaos.member',
+  /** A chain step. */
+  step: FLOW_TYPES.step,
+} as const;
 
 /**
  * The chaos run's registry: `chaos.work` (tracked in full) and `chaos.light` (the same
@@ -40,26 +42,29 @@ export function chaosRegistry(deps: ChaosTaskDeps) {
       schema: z.object({ n: z.number().int().min(0) }),
       ...CHAOS_POLICY,
       tracking,
-      handler: async (payload, ctx) => {
-        const fault = pickBand(unitFor(seed, 'work', payload.n, ctx.attempt), [
-          ['transient', rates.transient],
-          ['permanent', rates.permanent],
-          ['timeout', rates.timeout],
-        ] as const);
-        if (fault) faults.record(fault, ctx.taskId);
-        if (fault === 'transient') {
-          throw new RetryableError(`chaos: transient failure on attempt ${ctx.attempt}`);
-        }
-        if (fault === 'permanent') throw new PermanentError('chaos: permanent failure');
-        if (fault === 'timeout') {
-          // Ignores ctx.signal on purpose: the consumer must stop waiting on its own.
-          await delay(CHAOS_POLICY.timeoutMs * 2);
-          return { attempt: ctx.attempt, late: true };
-        }
-        ledger.append(ctx.taskId, ctx.attempt, ctx.idempotencyKey);
-        return { attempt: ctx.attempt };
-      },
+      handler: (payload, ctx) => runWork(payload.n, ctx),
     });
+  /** The work of task `n` under its drawn fault; its side effect goes to the ledger. */
+  const runWork = async (n: number, ctx: TaskContext) => {
+    const payload = { n };
+    const fault = pickBand(unitFor(seed, 'work', payload.n, ctx.attempt), [
+      ['transient', rates.transient],
+      ['permanent', rates.permanent],
+      ['timeout', rates.timeout],
+    ] as const);
+    if (fault) faults.record(fault, ctx.taskId);
+    if (fault === 'transient') {
+      throw new RetryableError(`chaos: transient failure on attempt ${ctx.attempt}`);
+    }
+    if (fault === 'permanent') throw new PermanentError('chaos: permanent failure');
+    if (fault === 'timeout') {
+      // Ignores ctx.signal on purpose: the consumer must stop waiting on its own.
+      await delay(CHAOS_POLICY.timeoutMs * 2);
+      return { attempt: ctx.attempt, late: true };
+    }
+    ledger.append(ctx.taskId, ctx.attempt, ctx.idempotencyKey);
+    return { attempt: ctx.attempt };
+  };
   const webhook = defineTask({
     type: httpPost.type,
     schema: httpPost.schema,
@@ -70,6 +75,8 @@ export function chaosRegistry(deps: ChaosTaskDeps) {
   return createRegistry([
     work(WORK_TYPES.full, 'full'),
     work(WORK_TYPES.terminal, 'terminal'),
+    work(WORK_TYPES.member, 'full'),
+    ...workflowTasks({ ...deps, runWork }),
     webhook,
   ]);
 }

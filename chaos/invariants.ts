@@ -26,7 +26,8 @@ export interface RunFacts {
 }
 
 const sample = (ids: string[]) => ids.slice(0, 3).join(', ') + (ids.length > 3 ? ', …' : '');
-const check = (name: string, bad: string[], ok: string): InvariantResult => ({
+/** Passes when `bad` is empty; otherwise names the first few violations. */
+export const check = (name: string, bad: string[], ok: string): InvariantResult => ({
   name,
   pass: bad.length === 0,
   detail: bad.length === 0 ? ok : `${bad.length} violation(s): ${sample(bad)}`,

@@ -16,6 +16,8 @@ import { restartRuntime, restartsAt } from './restartFault.js';
 import { seededStream } from './rng.js';
 import { SideEffectLedger } from './SideEffectLedger.js';
 import { injectBatchSendFaults, injectDynamoFaults } from './sdkFaults.js';
+import { checkWorkflows } from './workflowInvariants.js';
+import { enqueueWorkflows } from './workflowLoad.js';
 import { enqueueWorkload } from './workload.js';
 
 export interface ChaosOptions {
@@ -100,6 +102,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       endpoint,
       faults,
     });
+    // Small groups and short chains: a few per 250 tasks, at least three of each.
+    const flowCount = Math.max(3, Math.round(options.tasks / 250));
+    const flows = await enqueueWorkflows({
+      apiUrl: pipeline.info.apiUrl!,
+      groups: flowCount,
+      chains: flowCount,
+      firstN: options.tasks,
+      seed,
+    });
     log(`enqueued ${workload.enqueued.size} tasks in ${Date.now() - t0} ms; draining`);
     let drainMs: number | undefined;
     let depth = Number.POSITIVE_INFINITY;
@@ -134,6 +145,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (const [key, n] of pipeline.metrics.counts)
       carriedCounts.set(key, (carriedCounts.get(key) ?? 0) + n);
     const counts = carriedCounts;
+    const workflows = checkWorkflows(flows, taskRows, ledger);
+    for (const id of workflows.ids) workload.enqueued.add(id);
     const invariants = checkInvariants({
       workload,
       tasks: taskRows,
@@ -147,7 +160,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       queueDepth: depth,
       notices: endpoint.notices,
       unhandled,
-    });
+    }).concat(workflows.invariants);
     observer.sqs.destroy();
     observer.dynamodb.destroy();
     const summary: ChaosSummary = {

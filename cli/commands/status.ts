@@ -31,6 +31,9 @@ export function taskDetails(view: TaskView): string {
     ['finished', view.finishedAt],
     ['duration', duration(view.durationMs)],
     ['queue wait', duration(view.queueWaitMs)],
+    ['group', view.groupId],
+    ['previous step', view.parentId],
+    ['next step', view.nextId],
     ['error', view.lastError && `${view.lastError.code}: ${view.lastError.message}`],
     ['result', view.result === undefined ? undefined : oneLine(view.result)],
     [

@@ -1,4 +1,4 @@
-import type { TaskErrorInfo, TaskRecord, TaskStatus } from './status.js';
+import type { TaskErrorInfo, TaskLinks, TaskRecord, TaskStatus } from './status.js';
 
 /** Structured fields attached to a log line. */
 export type LogFields = Record<string, unknown>;
@@ -32,6 +32,8 @@ export interface NewTask {
   payloadJson?: string;
   /** When a delayed message becomes visible (epoch ms); informational. */
   availableAt?: number;
+  /** Its chain and group, kept on the row for `status`. */
+  links?: TaskLinks;
 }
 
 /** What a delivery knows when it claims a task; used to create the item if it is absent. */

@@ -26,6 +26,16 @@ export interface TaskErrorInfo {
   stack?: string;
 }
 
+/** A task's place in a workflow (docs/workflows.md), as its row keeps it. */
+export interface TaskLinks {
+  /** The chain step before this one. */
+  parentId?: string;
+  /** The id the chain's next step gets; it exists only once this task succeeded. */
+  nextId?: string;
+  /** The group this task is a member of. */
+  groupId?: string;
+}
+
 /** The stored state of one task. Times are epoch milliseconds. */
 export interface TaskRecord {
   id: string;
@@ -51,6 +61,7 @@ export interface TaskRecord {
   deadLetteredAt?: number;
   /** Epoch seconds after which the store may delete the item (TTL). */
   expiresAt: number;
+  links?: TaskLinks;
 }
 
 /** How long a RUNNING task's lease still holds at `now`; `undefined` when none does. */

@@ -3,7 +3,8 @@ import { FAULTS, type FaultName } from '../../chaos/faults.js';
 import { type ChaosResult, runChaos } from '../../chaos/runChaos.js';
 
 // The CI-sized chaos run: the same runner as `npm run chaos`, every fault at once. Per-call
-// faults get higher rates than the full run so each one surely fires in 1,500 tasks.
+// faults get higher rates than the full run so each one surely fires in 1,500 tasks. Six
+// groups of four and six chains of three steps (two cancelled) run under the same faults.
 describe('chaos run (1,500 tasks)', () => {
   let result: ChaosResult;
 
@@ -35,12 +36,27 @@ describe('chaos run (1,500 tasks)', () => {
       'no message stays invisible (queues at 0 visible + 0 in flight)',
       'the DLQ alarm reached the webhook',
       'no unhandled rejection',
+      'each group follow-up applied once, after the seal and every member ended',
+      'no chain step runs before its parent succeeded',
+      'a cancelled chain stops',
     ]);
   });
 
   it('passes every invariant', () => {
     const failed = result.invariants.filter((i) => !i.pass);
     expect(failed).toEqual([]);
+  });
+
+  it("ran the groups' follow-ups and the chains' later steps it checks", () => {
+    const detail = (name: string) => result.invariants.find((i) => i.name === name)?.detail;
+    const due = /(\d+) follow-ups due/.exec(
+      detail('each group follow-up applied once, after the seal and every member ended') ?? '',
+    );
+    const steps = /(\d+) later-step runs/.exec(
+      detail('no chain step runs before its parent succeeded') ?? '',
+    );
+    expect(Number(due?.[1])).toBeGreaterThanOrEqual(6);
+    expect(Number(steps?.[1])).toBeGreaterThan(0);
   });
 
   it('reports every fault with its outcome', () => {

@@ -43,6 +43,9 @@ describe('taskpipe group', () => {
     expect(shown.stdout).toMatch(new RegExp(`on success\\s+${followUp}\n`));
     expect(shown.stdout).toContain(`${created.groupId}.1  SUCCEEDED`);
     expect(shown.stdout).toContain('more from --offset 2');
+    // A member's status names its group.
+    const member = await cli.run('status', `${created.groupId}.1`);
+    expect(member.stdout).toMatch(new RegExp(`group\\s+${created.groupId}\n`));
   });
 
   it('exits 2 for a bad task file and 3 for an unknown group', async () => {

@@ -131,6 +131,7 @@ describe('workflows end to end', () => {
       ],
     });
     expect(view.body.members).toHaveLength(3);
+    expect(await task(`${groupId}.0`)).toMatchObject({ groupId, status: 'SUCCEEDED' });
     expect(fanIns.find((f) => f.groupId === groupId)?.failedIds).toEqual([`${groupId}.6`]);
     expect((await call('GET', `/tasks/${groupId}.on-success`)).status).toBe(404);
     expect(runs.get(`${groupId}.on-complete`)).toBe(1);
@@ -191,6 +192,12 @@ describe('workflows end to end', () => {
     const last = await untilStatus(third, 'SUCCEEDED');
     expect(last.result).toEqual({ value: 111, parentId: second });
     expect(runs.get(second)).toBe(1);
+    // Each step's view links to the step before it and the one after it.
+    expect(await task(first.body.taskId)).toMatchObject({ nextId: second });
+    expect((await task(first.body.taskId)).parentId).toBeUndefined();
+    expect(await task(second)).toMatchObject({ parentId: first.body.taskId, nextId: third });
+    expect(last).toMatchObject({ parentId: second });
+    expect(last.nextId).toBeUndefined();
   });
 
   it('a chain whose first task is cancelled stops', async () => {

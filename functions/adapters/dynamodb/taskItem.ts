@@ -1,6 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { NewTask } from '../../core/ports.js';
-import { TASK_STATUSES, type TaskErrorInfo, type TaskRecord } from '../../core/status.js';
+import {
+  TASK_STATUSES,
+  type TaskErrorInfo,
+  type TaskLinks,
+  type TaskRecord,
+} from '../../core/status.js';
 import { TASK_TABLE } from './tableSchema.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -31,6 +36,10 @@ export const ATTR = {
   /** Set instead of `payload` when the payload is in an item of its own (payloadItem.ts). */
   payloadKey: 'payloadKey',
   deadLetteredAt: 'deadLetteredAt',
+  /** Workflow links (TaskLinks), kept from the envelope for `status`. */
+  parentId: 'parentId',
+  nextId: 'nextId',
+  groupId: 'groupId',
   failedType: TASK_TABLE.failureIndex.partitionKey,
   failedAt: TASK_TABLE.failureIndex.sortKey,
 } as const;
@@ -108,6 +117,10 @@ export function newTaskItem(
   if (payload.json !== undefined) item[ATTR.payload] = str(payload.json);
   if (payload.key !== undefined) item[ATTR.payloadKey] = str(payload.key);
   if (task.availableAt !== undefined) item[ATTR.nextAttemptAt] = num(task.availableAt);
+  for (const name of LINK_NAMES) {
+    const value = task.links?.[name];
+    if (value !== undefined) item[ATTR[name]] = str(value);
+  }
   return item;
 }
 
@@ -140,6 +153,9 @@ function readJson(item: Item, name: string): unknown {
     throw new MalformedItemError(`attribute ${name} is not JSON`);
   }
 }
+
+/** The TaskLinks fields, each stored as a string attribute of its own name. */
+export const LINK_NAMES = ['parentId', 'nextId', 'groupId'] as const;
 
 const OPTIONAL_NUMBERS = [
   'enqueuedAt',
@@ -185,6 +201,12 @@ export function itemToRecord(item: Item): TaskRecord {
   if (item[ATTR.lastError] !== undefined) {
     record.lastError = readJson(item, ATTR.lastError) as TaskErrorInfo;
   }
+  const links: TaskLinks = {};
+  for (const name of LINK_NAMES) {
+    const value = readString(item, ATTR[name]);
+    if (value !== undefined) links[name] = value;
+  }
+  if (Object.keys(links).length) record.links = links;
   return record;
 }
 

@@ -1,7 +1,7 @@
 import type { ClaimRequest, FinishOutcome, SettleRequest } from '../../core/ports.js';
 import type { TaskErrorInfo } from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
-import { ATTR, encodeError, encodeResult, num, str } from './taskItem.js';
+import { ATTR, encodeError, encodeResult, LINK_NAMES, num, str } from './taskItem.js';
 
 /**
  * The update and condition of each state transition (DESIGN §4). Pure: the store sends
@@ -74,6 +74,10 @@ function envelopeFieldsIfAbsent(
   startedAt: number,
   now: number,
 ): ExpressionBuilder {
+  for (const name of LINK_NAMES) {
+    const value = request.links?.[name];
+    e.setIfAbsent(ATTR[name], value === undefined ? undefined : str(value));
+  }
   return (
     e
       .setIfAbsent(ATTR.type, str(request.type))

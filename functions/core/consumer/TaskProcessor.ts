@@ -11,6 +11,7 @@ import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from
 import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import type { AnyTaskDefinition } from '../task.js';
+import { linksField } from '../workflow/taskLinks.js';
 import type { Workflows } from '../workflow/Workflows.js';
 import { type Attempt, type AttemptStart, claimAttempt, readAttempt } from './Attempt.js';
 import type { Enqueuer } from './Enqueuer.js';
@@ -159,6 +160,7 @@ export class TaskProcessor {
       enqueuedAt: Date.parse(envelope.enqueuedAt),
       sentAt: message.sentTimestamp,
       ...(envelope.idempotencyKey ? { idempotencyKey: envelope.idempotencyKey } : {}),
+      ...linksField(envelope),
     };
     if (!definition || definition.tracking === 'full') {
       return claimAttempt(this.deps.store, { ...request, leaseUntil: invocation.deadline });

@@ -8,6 +8,7 @@ import { assertPayloadDepth } from '../nesting.js';
 import { newEnvelope } from '../newEnvelope.js';
 import type { NewTask, OutgoingMessage, QueueRoute } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
+import { linksField } from '../workflow/taskLinks.js';
 import {
   PayloadTooLargeError,
   RequestValidationError,
@@ -120,6 +121,7 @@ export class TaskPreparer {
         ...(payloadJson === undefined ? {} : { payloadJson }),
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
         ...(delaySeconds > 0 ? { availableAt: now + delaySeconds * 1_000 } : {}),
+        ...linksField(envelope),
       },
       message: messageFor(envelope, route, delaySeconds),
     };

@@ -16,6 +16,12 @@ export interface TaskView {
   result?: unknown;
   resultTruncated?: { bytes: number; limitBytes: number };
   lastError?: TaskErrorInfo;
+  /** The chain step before this one. */
+  parentId?: string;
+  /** The id of the chain's next step; it exists once this task succeeded. */
+  nextId?: string;
+  /** The group this task is a member of. */
+  groupId?: string;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -39,5 +45,6 @@ export function toTaskView(record: TaskRecord): TaskView {
   if (record.result !== undefined) view.result = record.result;
   if (record.resultTruncated) view.resultTruncated = record.resultTruncated;
   if (record.lastError) view.lastError = record.lastError;
+  if (record.links) Object.assign(view, record.links);
   return view;
 }

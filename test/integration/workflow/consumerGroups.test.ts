@@ -61,7 +61,10 @@ describe.each(backendFactories)('the consumer hook on $name', (factory) => {
     const first = await crashing.invoke(event);
     // The member whose end completed the leaf is reported failed; SQS delivers it again.
     expect(first.batchItemFailures).toHaveLength(1);
-    expect(await p.store.get(memberId(id, 1))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await p.store.get(memberId(id, 1))).toMatchObject({
+      status: 'SUCCEEDED',
+      links: { groupId: id },
+    });
     const again = await crashing.invoke(event);
     await crashing.invoke(event);
 
@@ -98,6 +101,10 @@ describe.each(backendFactories)('the consumer hook on $name', (factory) => {
     expect(bodies.map((b) => b.id)).toEqual([nextStepId(first.id), nextStepId(first.id)]);
     expect(bodies[0]).toMatchObject({ parentId: first.id, payload: { n: 2 } });
     expect(bodies[0]?.next).toBeUndefined();
+    // The claims kept the links on the rows, for `status`: no write of their own.
+    await consumer.invoke(next);
+    expect((await p.store.get(first.id))?.links).toEqual({ nextId: nextStepId(first.id) });
+    expect((await p.store.get(nextStepId(first.id)))?.links).toEqual({ parentId: first.id });
   });
 
   test('a task with no workflow links makes no more requests with groups configured', async () => {

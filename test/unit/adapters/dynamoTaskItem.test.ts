@@ -36,6 +36,12 @@ describe('task item marshalling', () => {
     });
   });
 
+  it("keeps a task's chain and group links", () => {
+    const links = { parentId: 'p1', nextId: 'n1', groupId: 'g1' };
+    expect(itemToRecord(newTaskItem({ ...task, links }, 2_000, 99)).links).toEqual(links);
+    expect(itemToRecord(newTaskItem(task, 2_000, 99)).links).toBeUndefined();
+  });
+
   it('stores results as JSON text and measures them in UTF-8 bytes', () => {
     expect(encodeResult('', 10)).toEqual({ result: { S: '""' } });
     expect(encodeResult(null, 10)).toEqual({ result: { S: 'null' } });

@@ -1,0 +1,121 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { memberId } from '../functions/core/workflow/workflowIds.js';
+import { WORK_TYPES } from './chaosTasks.js';
+import { FLOW_TYPES } from './workflowTasks.js';
+
+/** Small groups and short chains: they add the workflow paths, not much load. */
+const GROUP_SIZE = 4;
+const CHAIN_STEPS = 3;
+/** API calls are retried while a fault makes them fail; the same request is safe to repeat. */
+const CALL_TRIES = 20;
+
+export interface ChaosGroup {
+  id: string;
+  size: number;
+  memberIds: string[];
+  /** When the seal request was sent: no follow-up may run before. */
+  sealSentAt: number;
+}
+
+export interface ChaosChain {
+  /** Step ids in order; later ones exist only once the one before succeeded. */
+  firstId: string;
+  steps: number;
+  cancelled: boolean;
+}
+
+export interface WorkflowLoad {
+  groups: ChaosGroup[];
+  chains: ChaosChain[];
+}
+
+/**
+ * Opens `groups` groups, adds their members in two parts and seals them (so a follow-up
+ * could race the seal), and starts `chains` chains, a third of them cancelled while their
+ * first task waits. Task numbers start at `firstN` so members draw faults of their own.
+ */
+export async function enqueueWorkflows(options: {
+  apiUrl: string;
+  groups: number;
+  chains: number;
+  firstN: number;
+  seed: number;
+}): Promise<WorkflowLoad> {
+  const { apiUrl, seed } = options;
+  let n = options.firstN;
+  const call = (method: string, path: string, body?: unknown, also?: number) =>
+    callUntilOk(apiUrl, method, path, body, also);
+  const groups = await Promise.all(
+    Array.from({ length: options.groups }, async (): Promise<ChaosGroup> => {
+      const ns = Array.from({ length: GROUP_SIZE }, () => n++);
+      const opened = await call('POST', '/groups', {
+        tasks: [],
+        seal: false,
+        onComplete: { type: FLOW_TYPES.report, payload: {} },
+        onSuccess: { type: FLOW_TYPES.report, payload: {} },
+      });
+      const id = opened.groupId as string;
+      const tasks = ns.map((m) => ({ type: WORK_TYPES.member, payload: { n: m } }));
+      const half = GROUP_SIZE / 2;
+      await call('POST', `/groups/${id}/tasks`, { offset: 0, tasks: tasks.slice(0, half) });
+      await call('POST', `/groups/${id}/tasks`, { offset: half, tasks: tasks.slice(half) });
+      const sealSentAt = Date.now();
+      await call('POST', `/groups/${id}/seal`, { total: GROUP_SIZE });
+      const memberIds = ns.map((_, i) => memberId(id, i));
+      return { id, size: GROUP_SIZE, memberIds, sealSentAt };
+    }),
+  );
+  const chains = await Promise.all(
+    Array.from({ length: options.chains }, async (_, c): Promise<ChaosChain> => {
+      const cancel = c % 3 === 2;
+      const [first, ...rest] = Array.from({ length: CHAIN_STEPS }, () => ({
+        type: WORK_TYPES.step,
+        payload: { n: n++ },
+      }));
+      const created = await call('POST', '/tasks', {
+        ...first,
+        idempotencyKey: `chaos-${seed}-chain-${c}`,
+        next: rest,
+        // Long enough for the cancel, with its retries, to come first even under load.
+        ...(cancel ? { delaySeconds: 5 } : {}),
+      });
+      const firstId = created.taskId as string;
+      // 409 after a retry: an earlier try cancelled it, and only its answer was lost. A
+      // cancel that never got through leaves a plain chain, checked as one.
+      const cancelled =
+        cancel &&
+        (await call('POST', `/tasks/${firstId}/cancel`, undefined, 409).then(
+          () => true,
+          () => false,
+        ));
+      return { firstId, steps: CHAIN_STEPS, cancelled };
+    }),
+  );
+  return { groups, chains };
+}
+
+async function callUntilOk(
+  apiUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  alsoOk?: number,
+): Promise<Record<string, unknown>> {
+  let last = '';
+  for (let attempt = 1; attempt <= CALL_TRIES; attempt++) {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.ok || (attempt > 1 && res.status === alsoOk)) {
+      return JSON.parse(text) as Record<string, unknown>;
+    }
+    last = `${res.status} ${text.slice(0, 200)}`;
+    // Only faults (503s) are worth another try; anything else is a broken run.
+    if (res.status !== 503) break;
+    await delay(50 * attempt);
+  }
+  throw new Error(`chaos workflow ${method} ${path} failed: ${last}`);
+}
