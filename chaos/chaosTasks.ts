@@ -10,7 +10,7 @@ import { pickBand, unitFor } from './rng.js';
 import type { SideEffectLedger } from './SideEffectLedger.js';
 import { FLOW_TYPES, workflowTasks } from './workflowTasks.js';
 
-export { CHAOS_POLICY, WEBHOOK_TIMEOUT_MS } from './chaosPolicy.js';
+export { WEBHOOK_TIMEOUT_MS } from './chaosPolicy.js';
 
 export interface ChaosTaskDeps {
   seed: number;
