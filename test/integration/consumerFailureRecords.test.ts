@@ -134,7 +134,11 @@ describe.each(backendFactories)('failure records on $name', ({ name, start, skip
       fields: {
         ...fields(retry),
         delayMs: 1_000,
-        error: { code: 'retryable', message: 'downstream busy' },
+        error: {
+          code: 'retryable',
+          message: 'downstream busy',
+          stack: expect.stringMatching(/^RetryableError: downstream busy\n\s+at /),
+        },
       },
     });
   });
