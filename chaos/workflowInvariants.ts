@@ -30,7 +30,9 @@ export function checkWorkflows(
   const fanIn: string[] = [];
   let followUps = 0;
   for (const group of load.groups) {
-    ids.push(...group.memberIds);
+    // A member the API reported as not sent has no row: the producer was told, nothing is lost.
+    const unsent = new Set(group.unsentIds);
+    ids.push(...group.memberIds.filter((id) => !unsent.has(id)));
     const members = group.memberIds.map((id) => tasks.get(id));
     const failed = members.filter((m) => m?.status !== 'SUCCEEDED').length;
     for (const on of ['complete', 'success'] as const) {
@@ -46,7 +48,12 @@ export function checkWorkflows(
       if (tasks.get(id)?.status !== 'SUCCEEDED') fanIn.push(`${id}: ${tasks.get(id)?.status}`);
       for (const seen of reports.filter((r) => r.taskId === id)) {
         if (seen.at < group.sealSentAt) fanIn.push(`${id}: ran before the seal`);
-        if (!seen.allMembersEnded) fanIn.push(`${id}: ran before every member ended`);
+        if (
+          !seen.allMembersEnded ||
+          seen.missing.some((i) => !unsent.has(group.memberIds[i] ?? ''))
+        ) {
+          fanIn.push(`${id}: ran before every member ended`);
+        }
         if (seen.total !== group.size || seen.failed !== failed || seen.on !== on) {
           fanIn.push(`${id}: saw ${seen.total} members, ${seen.failed} failed, on ${seen.on}`);
         }

@@ -13,6 +13,8 @@ export interface ChaosGroup {
   id: string;
   size: number;
   memberIds: string[];
+  /** Members the API answered as not sent (rolled back, counted as failed in the group). */
+  unsentIds: string[];
   /** When the seal request was sent: no follow-up may run before. */
   sealSentAt: number;
 }
@@ -57,12 +59,19 @@ export async function enqueueWorkflows(options: {
       const id = opened.groupId as string;
       const tasks = ns.map((m) => ({ type: WORK_TYPES.member, payload: { n: m } }));
       const half = GROUP_SIZE / 2;
-      await call('POST', `/groups/${id}/tasks`, { offset: 0, tasks: tasks.slice(0, half) });
-      await call('POST', `/groups/${id}/tasks`, { offset: half, tasks: tasks.slice(half) });
+      const parts = [
+        await call('POST', `/groups/${id}/tasks`, { offset: 0, tasks: tasks.slice(0, half) }),
+        await call('POST', `/groups/${id}/tasks`, { offset: half, tasks: tasks.slice(half) }),
+      ];
+      const unsentIds = parts.flatMap((part) =>
+        (part.tasks as { index: number; error?: unknown }[])
+          .filter((t) => t.error !== undefined)
+          .map((t) => memberId(id, t.index)),
+      );
       const sealSentAt = Date.now();
       await call('POST', `/groups/${id}/seal`, { total: GROUP_SIZE });
       const memberIds = ns.map((_, i) => memberId(id, i));
-      return { id, size: GROUP_SIZE, memberIds, sealSentAt };
+      return { id, size: GROUP_SIZE, memberIds, unsentIds, sealSentAt };
     }),
   );
   const chains = await Promise.all(

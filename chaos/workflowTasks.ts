@@ -17,7 +17,10 @@ export type FlowObservation =
       on?: string;
       total?: number;
       failed?: number;
+      /** Every member with a row had ended. */
       allMembersEnded: boolean;
+      /** Indexes of members with no row: only those the API reported as not sent may be. */
+      missing: number[];
       at: number;
     };
 
@@ -55,10 +58,7 @@ export function workflowTasks(deps: {
     handler: async (_payload, ctx) => {
       const fanIn = await ctx.fanIn();
       const page = fanIn && (await fanIn.members({ limit: fanIn.total }));
-      const allMembersEnded =
-        !!page &&
-        page.missing.length === 0 &&
-        page.members.every((m) => TERMINAL_STATUSES.has(m.status));
+      const allMembersEnded = !!page && page.members.every((m) => TERMINAL_STATUSES.has(m.status));
       ledger.observe({
         kind: 'report',
         taskId: ctx.taskId,
@@ -66,6 +66,7 @@ export function workflowTasks(deps: {
           ? { groupId: fanIn.groupId, on: fanIn.on, total: fanIn.total, failed: fanIn.failed }
           : {}),
         allMembersEnded,
+        missing: page ? [...page.missing] : [],
         at: Date.now(),
       });
       ledger.append(ctx.taskId, ctx.attempt, `report:${ctx.taskId}`);

@@ -15,7 +15,13 @@ const row = (id: string, status: TaskStatus): TaskRecord => ({
   expiresAt: 0,
 });
 
-const group = { id: 'g1', size: 2, memberIds: ['g1.0', 'g1.1'], sealSentAt: 1_000 };
+const group = {
+  id: 'g1',
+  size: 2,
+  memberIds: ['g1.0', 'g1.1'],
+  unsentIds: [] as string[],
+  sealSentAt: 1_000,
+};
 const chain = { firstId: 'c1', steps: 3, cancelled: false };
 const cancelled = { firstId: 'c2', steps: 2, cancelled: true };
 const load: WorkflowLoad = { groups: [group], chains: [chain, cancelled] };
@@ -42,6 +48,7 @@ function goodRun() {
       total: 2,
       failed: 0,
       allMembersEnded: true,
+      missing: [],
       at: 2_000,
     });
   }
@@ -72,6 +79,7 @@ describe('chaos workflow invariants', () => {
           total: 2,
           failed: 0,
           allMembersEnded: true,
+          missing: [],
           at: 500,
         }),
       (l: SideEffectLedger) =>
@@ -83,6 +91,20 @@ describe('chaos workflow invariants', () => {
           total: 2,
           failed: 0,
           allMembersEnded: false,
+          missing: [],
+          at: 2_000,
+        }),
+      // A member with no row that the API never reported as unsent.
+      (l: SideEffectLedger) =>
+        l.observe({
+          kind: 'report',
+          taskId: 'g1.on-complete',
+          groupId: 'g1',
+          on: 'complete',
+          total: 2,
+          failed: 0,
+          allMembersEnded: true,
+          missing: [1],
           at: 2_000,
         }),
     ]) {
@@ -92,6 +114,30 @@ describe('chaos workflow invariants', () => {
         'each group follow-up applied once, after the seal and every member ended',
       ]);
     }
+  });
+
+  it('accept a member the API reported as not sent, which has no row and counts as failed', () => {
+    const { tasks, ledger } = goodRun();
+    tasks.delete('g1.1');
+    tasks.delete('g1.on-success');
+    const unsentLoad: WorkflowLoad = { ...load, groups: [{ ...group, unsentIds: ['g1.1'] }] };
+    const spoiled = new SideEffectLedger();
+    spoiled.append('g1.on-complete', 1, 'g1.on-complete');
+    spoiled.observe({
+      kind: 'report',
+      taskId: 'g1.on-complete',
+      groupId: 'g1',
+      on: 'complete',
+      total: 2,
+      failed: 1,
+      allMembersEnded: true,
+      missing: [1],
+      at: 2_000,
+    });
+    spoiled.observe({ kind: 'step', taskId: c1b!, parentId: 'c1', parentStatus: 'SUCCEEDED' });
+    const result = checkWorkflows(unsentLoad, tasks, spoiled);
+    expect(failing(result)).toEqual([]);
+    expect(result.ids).not.toContain('g1.1');
   });
 
   it('fail on an onSuccess after a failed member', () => {
