@@ -36,6 +36,11 @@ describe.each(backendFactories)('group fan-in on $name', (factory) => {
   // once can be lost there (seen: set ADDs). DynamoDB and dynalite apply each atomically;
   // races are only meaningful on those (as in taskStore.test.ts).
   const raceTest = it.skipIf(factory.skipReason !== undefined || factory.name === 'moto');
+  if (factory.name === 'moto') {
+    console.warn(
+      'skipping the concurrent fan-in cases on moto: moto_server does not apply a conditional write atomically, so concurrent updates to one item can be lost there',
+    );
+  }
   const table = useTaskTable(factory, 'group fan-in');
   let store: DynamoGroupStore;
   // Real time, moved on by a test to pass a claimant's deadline.
