@@ -41,8 +41,6 @@ async function main(): Promise<void> {
   );
   pipeline.info.consoleUrl = operatorConsole.url;
   const stateFile = env.TASKPIPE_STATE_FILE ?? LOCAL_STATE_FILE;
-  await writeLocalState(pipeline.info, stateFile);
-  process.stdout.write(banner(pipeline.info, stateFile));
   watchTaskTypes({
     pipeline,
     dir: tasksDir,
@@ -68,6 +66,9 @@ async function main(): Promise<void> {
     print: (line) => process.stdout.write(`${line}\n`),
     exit: (code) => process.exit(code),
   });
+  // The banner says the runtime is ready, so the signal handlers are in place before it.
+  await writeLocalState(pipeline.info, stateFile);
+  process.stdout.write(banner(pipeline.info, stateFile));
 }
 
 main().catch((error: unknown) => {
