@@ -38,6 +38,8 @@ interface Pending {
 export class BreakerRegistry {
   readonly #cache = new Map<string, { record: BreakerRecord | undefined; readAt: number }>();
   readonly #pending = new Map<string, Pending>();
+  /** Records of one batch that ask at once share one read. */
+  readonly #reading = new Map<string, Promise<BreakerRecord | undefined>>();
   readonly #readEveryMs: number;
   readonly #flushEveryMs: number;
 
@@ -120,7 +122,12 @@ export class BreakerRegistry {
   private async read(key: string, now: number, force = false): Promise<BreakerRecord | undefined> {
     const hit = this.#cache.get(key);
     if (!force && hit && now - hit.readAt < this.#readEveryMs) return hit.record;
-    const record = await this.deps.store.readBreaker(key);
+    let reading = this.#reading.get(key);
+    if (!reading) {
+      reading = this.deps.store.readBreaker(key).finally(() => this.#reading.delete(key));
+      this.#reading.set(key, reading);
+    }
+    const record = await reading;
     this.#cache.set(key, { record, readAt: now });
     return record;
   }
