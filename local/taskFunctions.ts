@@ -7,6 +7,7 @@ import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
+import { flowControlGates } from '../functions/consumer/flowControlGates.js';
 import { FlowAdmin } from '../functions/core/flow/FlowAdmin.js';
 import { type Logger, systemClock, type TaskMetrics } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
@@ -50,6 +51,7 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     queue,
     logger,
     metrics: deps.metrics,
+    ...flowControlGates({ client: clients.dynamodb, tableName, retentionDays, clock: systemClock }),
   });
   const store = new DynamoTaskStore({ client: clients.dynamodb, tableName, retentionDays });
   const routes = consumerConfig.queues;

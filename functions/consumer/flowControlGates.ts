@@ -1,0 +1,32 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDeferralLog } from '../adapters/dynamodb/DynamoDeferralLog.js';
+import type { DeferralLog, GateFactory } from '../core/consumer/admission/types.js';
+import type { Clock } from '../core/ports.js';
+
+/** What flow control's adapters are built on: the task table holds their shared state. */
+export interface FlowControlOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  retentionDays?: number;
+  clock: Clock;
+}
+
+/**
+ * The consumer's flow-control gates, in the order they are asked, and the log of
+ * deferrals. Each factory returns no gate for a type that does not use it, so such a type
+ * pays no request. Add a new kind of gate here.
+ */
+export function flowControlGates(options: FlowControlOptions): {
+  gates: GateFactory[];
+  deferrals: DeferralLog;
+} {
+  const { client, tableName } = options;
+  return {
+    gates: [],
+    deferrals: new DynamoDeferralLog({
+      client,
+      tableName,
+      ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+    }),
+  };
+}
