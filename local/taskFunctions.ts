@@ -51,7 +51,13 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     queue,
     logger,
     metrics: deps.metrics,
-    ...flowControlGates({ client: clients.dynamodb, tableName, retentionDays, clock: systemClock }),
+    ...flowControlGates({
+      client: clients.dynamodb,
+      tableName,
+      retentionDays,
+      clock: systemClock,
+      logger,
+    }),
   });
   const store = new DynamoTaskStore({ client: clients.dynamodb, tableName, retentionDays });
   const routes = consumerConfig.queues;

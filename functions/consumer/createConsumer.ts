@@ -46,6 +46,8 @@ export interface ConsumerDeps {
   gates?: readonly GateFactory[];
   /** Where deferrals are noted for `status` and the console (the task row). */
   deferrals?: DeferralLog;
+  /** Writes flow-control counts that are due (the breakers'); called after each batch. */
+  flushFlow?: () => Promise<void>;
 }
 
 /** A record left for SQS to deliver again (retry, deferral, lost lease, deadline). */
@@ -145,6 +147,14 @@ export function createConsumer(deps: ConsumerDeps): SqsConsumer {
       return response;
     } finally {
       deps.metrics.flush();
+      // Counts that cannot be written now are written with a later batch's.
+      await deps
+        .flushFlow?.()
+        .catch((error: unknown) =>
+          deps.logger.warn('flow-control counts not written; they go with a later batch', {
+            error,
+          }),
+        );
     }
   };
 }

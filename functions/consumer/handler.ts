@@ -37,6 +37,7 @@ const consume = createConsumer({
     tableName: config.tableName,
     retentionDays: config.retentionDays,
     clock: systemClock,
+    logger,
   }),
   metrics: new PowertoolsTaskMetrics({
     namespace: config.metricsNamespace,

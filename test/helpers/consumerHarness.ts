@@ -105,6 +105,7 @@ export function buildConsumer(
     groups?: ConsumerDeps['groups'];
     gates?: ConsumerDeps['gates'];
     deferrals?: ConsumerDeps['deferrals'];
+    flushFlow?: ConsumerDeps['flushFlow'];
   } = {},
 ): ConsumerUnderTest {
   const metrics = new RecordingMetrics();
@@ -116,6 +117,7 @@ export function buildConsumer(
     ...(options.groups ? { groups: options.groups } : {}),
     ...(options.gates ? { gates: options.gates } : {}),
     ...(options.deferrals ? { deferrals: options.deferrals } : {}),
+    ...(options.flushFlow ? { flushFlow: options.flushFlow } : {}),
     queue: new SqsQueue(options.sqs ?? pipeline.backend.sqs),
     logger: options.logger ?? silentLogger,
     metrics,

@@ -105,11 +105,18 @@ export class BreakerRegistry {
     // Successes matter only beside failures: with none anywhere in the window, the rate is 0.
     if (pending.failures === 0 && !failing) return;
     const { policy, bucket, attempts, failures } = pending;
-    const record = await this.deps.store.addCounts(
-      key,
-      { start: bucket, attempts, failures },
-      policy.windowMs,
-    );
+    let record: BreakerRecord;
+    try {
+      record = await this.deps.store.addCounts(
+        key,
+        { start: bucket, attempts, failures },
+        policy.windowMs,
+      );
+    } catch (error) {
+      // Kept for the next flush, unless newer counts took its place.
+      if (!this.#pending.has(key)) this.#pending.set(key, pending);
+      throw error;
+    }
     this.#cache.set(key, { record, readAt: now });
     if (
       record.state === 'closed' &&

@@ -1,6 +1,7 @@
 import type { TaskRegistry } from '../../registry.js';
 import type { AnyTaskDefinition } from '../../task.js';
-import type { Admission, AdmissionGate, AdmissionRequest, GateFactory } from './types.js';
+import type { RecordOutcome } from '../types.js';
+import type { Admission, AdmissionGate, AdmissionRequest, GateFactory, Release } from './types.js';
 
 /**
  * The gates of each task type, built once per type from the factories, asked in order.
@@ -37,11 +38,13 @@ export class AdmissionGates {
   async admit(
     gates: readonly AdmissionGate[],
     request: AdmissionRequest,
-  ): Promise<Exclude<Admission, { kind: 'run' }> | { kind: 'run'; release: () => Promise<void> }> {
-    const releases: (() => Promise<void>)[] = [];
-    const releaseAll = async () => {
+  ): Promise<Exclude<Admission, { kind: 'run' }> | { kind: 'run'; release: Release }> {
+    const releases: Release[] = [];
+    const releaseAll = async (outcome?: RecordOutcome) => {
       // Most recent first; every release is tried even when one fails.
-      const results = await Promise.allSettled(releases.reverse().map((release) => release()));
+      const results = await Promise.allSettled(
+        releases.reverse().map((release) => release(outcome)),
+      );
       releases.length = 0;
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;

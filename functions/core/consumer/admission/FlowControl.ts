@@ -45,11 +45,13 @@ export class FlowControl {
     if (admission.kind === 'defer') {
       return deferrer.defer(message, envelope, maxAttempts, admission);
     }
+    let outcome: RecordOutcome | undefined;
     try {
-      return await attempt();
+      outcome = await attempt();
+      return outcome;
     } finally {
       // A slot that cannot be given back now frees itself when its lease ends.
-      await admission.release().catch((error: unknown) =>
+      await admission.release(outcome).catch((error: unknown) =>
         logger.warn('flow-control release failed; the slot frees when its lease ends', {
           taskId: envelope.id,
           error,

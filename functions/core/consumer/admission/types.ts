@@ -1,5 +1,6 @@
 import type { Envelope } from '../../envelope.js';
 import type { AnyTaskDefinition } from '../../task.js';
+import type { RecordOutcome } from '../types.js';
 
 /** What a gate is told about a delivery, before any claim or attempt. */
 export interface AdmissionRequest {
@@ -21,7 +22,13 @@ export interface AdmissionRequest {
  * A gate's answer. `run` may carry `release`, called once the record is done (a held
  * concurrency slot, say). `defer` asks for the message to come back after `delayMs`.
  */
-export type Admission = { kind: 'run'; release?: () => Promise<void> } | Deferral;
+export type Admission = { kind: 'run'; release?: Release } | Deferral;
+
+/**
+ * Called once the record is done, with its outcome when the attempt ran (a breaker counts
+ * it), or without one when a later gate deferred the task.
+ */
+export type Release = (outcome?: RecordOutcome) => Promise<void>;
 
 export interface Deferral {
   kind: 'defer';
