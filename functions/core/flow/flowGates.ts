@@ -10,7 +10,7 @@ import { PAUSE_HOLD_MS, type PauseBoard } from './PauseBoard.js';
  * after {@link PAUSE_HOLD_MS}. Every type has it, since any type can be paused: its cost is
  * the board's one cached read per instance, not one per task.
  */
-export function pauseGate(board: PauseBoard): GateFactory {
+export function pauseGate(board: PauseBoard, holdMs = PAUSE_HOLD_MS): GateFactory {
   const gate: AdmissionGate = {
     name: 'pause',
     async admit(request) {
@@ -18,7 +18,7 @@ export function pauseGate(board: PauseBoard): GateFactory {
       if (!pause) return { kind: 'run' };
       return {
         kind: 'defer',
-        delayMs: PAUSE_HOLD_MS,
+        delayMs: holdMs,
         reason: 'paused',
         detail: { since: new Date(pause.since).toISOString(), by: pause.by },
       };
