@@ -148,13 +148,11 @@ export function createConsumer(deps: ConsumerDeps): SqsConsumer {
     } finally {
       deps.metrics.flush();
       // Counts that cannot be written now are written with a later batch's.
-      await deps
-        .flushFlow?.()
-        .catch((error: unknown) =>
-          deps.logger.warn('flow-control counts not written; they go with a later batch', {
-            error,
-          }),
-        );
+      await deps.flushFlow?.().catch((error: unknown) =>
+        deps.logger.warn('flow-control counts not written; they go with a later batch', {
+          error,
+        }),
+      );
     }
   };
 }
