@@ -28,7 +28,10 @@ export function registerConsole(program: Command): void {
       'alarms shown: names starting with this (default: the stateless stack name)',
     )
     .option('--log-group <name>', "the consumer's log group, preselected in Logs Insights links")
-    .option('--read-only', 'hide and refuse every action (retry, cancel, redrive, enqueue, run now)')
+    .option(
+      '--read-only',
+      'hide and refuse every action (retry, cancel, redrive, enqueue, run now)',
+    )
     .option(
       '--audit-file <path>',
       'where each action is recorded, a JSON line each',

@@ -128,7 +128,9 @@ async function api(
         error: { code: 'method_not_allowed', message: `allowed: ${other.route.method}` },
       });
     }
-    return send(res, 404, { error: { code: 'route_not_found', message: 'no such read or action' } });
+    return send(res, 404, {
+      error: { code: 'route_not_found', message: 'no such read or action' },
+    });
   }
   const { route, params } = match;
   if (route.method === 'POST') {
@@ -142,7 +144,11 @@ async function api(
     return send(res, answer.status, answer.body);
   }
   try {
-    return send(res, 200, await route.handler({ ctx: served.ctx, params, query: url.searchParams }));
+    return send(
+      res,
+      200,
+      await route.handler({ ctx: served.ctx, params, query: url.searchParams }),
+    );
   } catch (error) {
     const status = statusFor(error);
     if (status >= 500) served.onError?.(error);

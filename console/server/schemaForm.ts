@@ -25,7 +25,10 @@ export function payloadForm(schema: z.ZodType): PayloadForm {
   try {
     json = z.toJSONSchema(schema, { unrepresentable: 'throw' }) as JsonSchema;
   } catch (error) {
-    return { kind: 'json', why: `the schema has parts JSON Schema cannot express (${(error as Error).message})` };
+    return {
+      kind: 'json',
+      why: `the schema has parts JSON Schema cannot express (${(error as Error).message})`,
+    };
   }
   if (json.type !== 'object' || !json.properties) {
     return { kind: 'json', why: 'the payload is not an object of named fields' };
@@ -47,7 +50,7 @@ function field(name: string, p: JsonSchema, required: boolean): FormField {
     ...(p.minimum !== undefined ? { min: p.minimum } : {}),
     ...(p.maximum !== undefined ? { max: p.maximum } : {}),
   };
-  if (p.enum && p.enum.every((v) => typeof v === 'string')) {
+  if (p.enum?.every((v) => typeof v === 'string')) {
     return { ...base, kind: 'enum', options: p.enum as string[] };
   }
   if (p.type === 'string') {

@@ -46,7 +46,9 @@ export async function serveStackConsole(
     },
   );
   options.print(`taskpipe console for ${target.where}`);
-  options.print(`  Console    ${server.url}   (${options.readOnly ? 'read-only' : 'actions on'}; Ctrl-C to stop)`);
+  options.print(
+    `  Console    ${server.url}   (${options.readOnly ? 'read-only' : 'actions on'}; Ctrl-C to stop)`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

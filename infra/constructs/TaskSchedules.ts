@@ -29,7 +29,12 @@ export interface TaskSchedulesProps {
  * same task; the trace id is the delivery attempt's execution id.
  */
 export function scheduledEnvelope(s: ScheduleDefinition, priority: string): Envelope {
-  return scheduleEnvelope(s, priority, ContextAttribute.scheduledTime, ContextAttribute.executionId);
+  return scheduleEnvelope(
+    s,
+    priority,
+    ContextAttribute.scheduledTime,
+    ContextAttribute.executionId,
+  );
 }
 
 /** One EventBridge Scheduler schedule per definition entry, sending an envelope to its queue. */

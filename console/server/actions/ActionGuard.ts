@@ -42,7 +42,10 @@ export class ActionGuard {
   /** Undefined when the request may act; else why not. */
   check(req: IncomingMessage): Refusal | undefined {
     if (this.readOnly) {
-      return { code: 'read_only', message: 'this console was started read-only; it takes no actions' };
+      return {
+        code: 'read_only',
+        message: 'this console was started read-only; it takes no actions',
+      };
     }
     const origin = req.headers.origin;
     const fetchSite = req.headers['sec-fetch-site'];

@@ -30,7 +30,12 @@ export async function runAction(
   const on = Object.values(parts.params).join(' ') || '-';
   const refusal = guard.check(req);
   if (refusal) {
-    await audit.record({ action: route.action, target: on, count: 0, outcome: `refused: ${refusal.code}` });
+    await audit.record({
+      action: route.action,
+      target: on,
+      count: 0,
+      outcome: `refused: ${refusal.code}`,
+    });
     return { status: 403, body: { error: refusal } };
   }
   const type = req.headers['content-type'] ?? '';
@@ -42,7 +47,12 @@ export async function runAction(
   }
   try {
     const body = await readJsonBody(req);
-    const result = await route.handler({ ctx: parts.ctx, params: parts.params, query: new URLSearchParams(), body });
+    const result = await route.handler({
+      ctx: parts.ctx,
+      params: parts.params,
+      query: new URLSearchParams(),
+      body,
+    });
     await audit.record({
       action: route.action,
       target: result.audit.target,
@@ -54,7 +64,12 @@ export async function runAction(
     const status = statusFor(error);
     if (status >= 500) parts.onError?.(error);
     const described = errorBody(error);
-    await audit.record({ action: route.action, target: on, count: 0, outcome: `failed: ${described.code}` });
+    await audit.record({
+      action: route.action,
+      target: on,
+      count: 0,
+      outcome: `failed: ${described.code}`,
+    });
     return { status, body: { error: described } };
   }
 }

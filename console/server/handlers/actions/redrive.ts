@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { RequestValidationError } from '../../../../functions/core/service/errors.js';
 import { queueDepths } from '../../../../cli/queues.js';
 import { redriveQueue } from '../../../../cli/redrive/redriveQueue.js';
+import { RequestValidationError } from '../../../../functions/core/service/errors.js';
 import type { RedriveView } from '../../../shared/api.js';
 import type { ActionRequest, ActionResult } from '../../ConsoleContext.js';
 import { parseOrThrow } from '../bulkFilter.js';

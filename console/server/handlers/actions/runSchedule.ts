@@ -1,6 +1,6 @@
 import { scheduleEnvelope } from '../../../../definition/schedules.js';
-import { messageFor } from '../../../../functions/core/service/prepareTask.js';
 import { RequestValidationError } from '../../../../functions/core/service/errors.js';
+import { messageFor } from '../../../../functions/core/service/prepareTask.js';
 import type { RunScheduleView } from '../../../shared/api.js';
 import type { ActionRequest, ActionResult } from '../../ConsoleContext.js';
 
