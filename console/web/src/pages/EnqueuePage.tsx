@@ -46,17 +46,7 @@ export function EnqueuePage() {
       });
     } catch (error) {
       if (error instanceof FieldError) return setErrors({ [error.field]: error.message });
-      const byField: Record<string, string> = {};
-      for (const issue of error instanceof ApiError ? error.issues : []) {
-        const [head, field] = issue.path;
-        const name =
-          head === 'payload' && field && form.kind === 'fields'
-            ? field
-            : head === 'payload'
-              ? WHOLE
-              : (head ?? WHOLE);
-        byField[name] = byField[name] ? `${byField[name]}; ${issue.message}` : issue.message;
-      }
+      const byField = error instanceof ApiError ? errorsByField(error, form.kind === 'fields') : {};
       setErrors(byField);
       setOutcome({ ok: false, text: (error as Error).message });
     }
@@ -111,11 +101,7 @@ export function EnqueuePage() {
             />
           </div>
         )}
-        {errors[WHOLE] && (
-          <p class="field-error" data-field-error={WHOLE}>
-            {errors[WHOLE]}
-          </p>
-        )}
+        <ErrorText errors={errors} name={WHOLE} />
         <div class="form-field">
           <label for="enqueue-priority">Priority</label>
           <select
@@ -128,6 +114,7 @@ export function EnqueuePage() {
               <option key={p}>{p}</option>
             ))}
           </select>
+          <ErrorText errors={errors} name="priority" />
         </div>
         <div class="form-field">
           <label for="enqueue-key">Idempotency key (optional)</label>
@@ -136,6 +123,7 @@ export function EnqueuePage() {
             value={key}
             onInput={(e) => setKey((e.target as HTMLInputElement).value)}
           />
+          <ErrorText errors={errors} name="idempotencyKey" />
         </div>
         <button type="submit">Enqueue</button>
       </form>
@@ -151,10 +139,34 @@ export function EnqueuePage() {
   );
 }
 
+/**
+ * The server's issues by the form's field names: a payload issue (`invalid_payload`, its
+ * path inside the payload) goes to its field, or to the JSON editor; a request issue
+ * (`payload`, `priority`, `idempotencyKey`) to its own input.
+ */
+function errorsByField(error: ApiError, fields: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = error.code === 'invalid_payload' ? ['payload', ...issue.path] : issue.path;
+    const [head, field] = path;
+    const name = head !== 'payload' ? (head ?? WHOLE) : fields && field ? field : WHOLE;
+    out[name] = out[name] ? `${out[name]}; ${issue.message}` : issue.message;
+  }
+  return out;
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new FieldError(WHOLE, 'is not valid JSON');
   }
+}
+
+function ErrorText({ errors, name }: { errors: Record<string, string>; name: string }) {
+  return errors[name] ? (
+    <p class="field-error" data-field-error={name}>
+      {errors[name]}
+    </p>
+  ) : null;
 }
