@@ -6,8 +6,19 @@ import type { Observations } from './Observations.js';
 export interface ConsoleContext {
   target: Target;
   observations: Observations;
-  /** The definition's schedules (EventBridge Scheduler keeps them on AWS). @default none */
-  schedules?: readonly ScheduleDefinition[];
+  /** The definition's schedules, each with its priority resolved. @default none */
+  schedules?: readonly ResolvedSchedule[];
+}
+
+/** A schedule with the priority it sends to (its own, or the definition's default). */
+export type ResolvedSchedule = ScheduleDefinition & { priority: string };
+
+/** The definition's schedules as the console lists and runs them. */
+export function resolveSchedules(config: {
+  schedules: readonly ScheduleDefinition[];
+  defaultPriority: string;
+}): ResolvedSchedule[] {
+  return config.schedules.map((s) => ({ ...s, priority: s.priority ?? config.defaultPriority }));
 }
 
 /** One request as a handler sees it. */

@@ -3,6 +3,7 @@ import { parsePipelineDefinition } from '../../definition/parsePipelineDefinitio
 import { pipelineDefinition } from '../../definition/pipeline.js';
 import { registry as appRegistry } from '../../functions/tasks/index.js';
 import { awsCaller } from './actions/identity.js';
+import { resolveSchedules } from './ConsoleContext.js';
 import { ConsoleServer } from './ConsoleServer.js';
 import { cloudWatchObservations } from './sources/cloudWatchObservations.js';
 
@@ -33,7 +34,7 @@ export async function serveStackConsole(
   });
   const config = parsePipelineDefinition(pipelineDefinition, appRegistry);
   const server = await ConsoleServer.start(
-    { target, observations, schedules: config.schedules },
+    { target, observations, schedules: resolveSchedules(config) },
     {
       port: options.port,
       readOnly: options.readOnly,

@@ -2,6 +2,7 @@ import { openLocal } from '../../cli/target.js';
 import type { LocalPipeline } from '../../local/LocalPipeline.js';
 import { portError } from '../../local/PortInUseError.js';
 import { osUser } from './actions/identity.js';
+import { resolveSchedules } from './ConsoleContext.js';
 import { ConsoleServer } from './ConsoleServer.js';
 import { localObservations } from './sources/localObservations.js';
 
@@ -34,7 +35,7 @@ export async function startLocalConsole(
       {
         target,
         observations: localObservations(pipeline.metrics, pipeline.alarms, pipeline.info),
-        schedules: pipeline.config.schedules,
+        schedules: resolveSchedules(pipeline.config),
       },
       {
         port: options.port,

@@ -217,6 +217,7 @@ describe.skipIf(skip)('operator console actions in a browser', { timeout: 120_00
     );
     await schedule.getByRole('button', { name: 'Run now…' }).click();
     await schedule.getByRole('button', { name: 'Confirm' }).click();
+    expect(await schedule.textContent()).toContain('noop on default');
     const status = schedule.getByRole('status');
     await eventually(() => status.textContent()).toMatch(/Sent task sched-nightly-noop-/);
     const id = /(sched-nightly-noop-\S+Z)/.exec((await status.textContent()) ?? '')?.[1] ?? '';

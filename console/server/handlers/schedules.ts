@@ -10,7 +10,7 @@ export async function schedules({ ctx }: HandlerRequest): Promise<ScheduleView[]
     expression: s.expression,
     timezone: s.timezone ?? 'UTC',
     type: s.type,
-    priority: s.priority ?? ctx.target.routes[0]?.priority ?? '',
+    priority: s.priority,
     enabled: s.enabled,
     ...(s.description ? { description: s.description } : {}),
     next: s.enabled ? nextRun(s.expression, s.timezone, now) : { kind: 'never' },

@@ -19,7 +19,7 @@ export async function runSchedule({ ctx, params }: ActionRequest): Promise<Actio
       { path: ['name'], message: `no schedule "${name}" in the definition; known: ${known}` },
     ]);
   }
-  const priority = schedule.priority ?? ctx.target.routes[0]?.priority ?? '';
+  const { priority } = schedule;
   const route = ctx.target.routes.find((r) => r.priority === priority);
   if (!route) {
     throw new RequestValidationError('schedule without a queue', [
