@@ -23,7 +23,7 @@ interface BrowserWindow {
 }
 
 // The console as a user meets it: `npm start`, then a real Chromium on the URL in the banner.
-describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () => {
+describe.skipIf(skip)('operator console in a browser', { timeout: 120_000 }, () => {
   let runtime: StartedRuntime;
   let browser: Browser;
   let shots: string;
