@@ -16,8 +16,11 @@ export const AIMED_TYPES = {
   fifoDlq: 'chaos.doomed',
 } as const;
 
-/** Three times the chaos backoff cap: a retry that ignores it comes visibly too early. */
-export const RETRY_AFTER_MS = 3 * CHAOS_POLICY.backoff.capMs;
+/**
+ * Fifteen times the chaos backoff cap (1 s): a retry that ignored it would come after the
+ * backoff, within a second or two; even a loaded machine does not stretch that to 15 s.
+ */
+export const RETRY_AFTER_MS = 15 * CHAOS_POLICY.backoff.capMs;
 
 const aimedTypes = new Set<string>(Object.values(AIMED_TYPES));
 export const isAimedType = (type: unknown) => typeof type === 'string' && aimedTypes.has(type);

@@ -33,7 +33,10 @@ function goodRun() {
     newerStatus: 'SUCCEEDED',
     applied: false,
   });
-  const tasks = new Map([['l1', row('l1', 'SUCCEEDED', 2)]]);
+  const tasks = new Map([
+    ['l1', row('l1', 'SUCCEEDED', 2)],
+    ['f1', row('f1', 'FAILED', 1)],
+  ]);
   const deadLetters: DeadLetter[] = [
     { taskId: 'f1', reason: 'permanent', groupId: 'chaos-group-0', deduplicationId: 'm-1' },
   ];
@@ -91,6 +94,14 @@ describe('the aimed faults’ invariants', () => {
     expect(failing(lost)[0]?.[1]).toBe(
       '2 violation(s): f1: group (none), f1: deduplication id hash',
     );
-    expect(failing(missing)[0]?.[1]).toBe('1 violation(s): f1: no DLQ copy');
+    expect(failing(missing)[0]?.[1]).toBe('1 violation(s): f1: FAILED, no DLQ copy');
+  });
+
+  it('leave a FIFO task that has not failed to the terminal-state invariant', () => {
+    const run = goodRun();
+    run.tasks.set('f1', row('f1', 'RUNNING', 1));
+    run.deadLetters = [];
+
+    expect(failing(run)).toEqual([]);
   });
 });
