@@ -6,6 +6,7 @@ import { consumerConcurrencyLimit } from '../definition/concurrency.js';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
+import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
@@ -26,6 +27,8 @@ import { alarmStatePart } from './persistence/alarmStatePart.js';
 import { LocalPersistence } from './persistence/LocalPersistence.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
 import { type TaskFunctionDeps, type TaskFunctions, taskFunctions } from './taskFunctions.js';
+import { DevelopmentKey } from './workflow/DevelopmentKey.js';
+import { LocalScheduler } from './workflow/LocalScheduler.js';
 
 export interface LocalPipelineOptions {
   /** 0 picks a free port. */
@@ -67,6 +70,8 @@ export interface LocalPipelineInfo {
   startedAt: string;
   /** The data dir, when state is kept across restarts. */
   dataDir?: string;
+  /** The file holding the development key that signs callbacks (`taskpipe callbacks key`). */
+  callbackKeyFile?: string;
 }
 
 /**
@@ -114,12 +119,24 @@ export class LocalPipeline {
       const metrics = new LocalMetrics();
       const consumerConfig = toConsumerConfig(config, tableName, queues);
       const logger = new Logger({ serviceName: config.name, logLevel: options.logLevel ?? 'WARN' });
+      const keys = DevelopmentKey.open(
+        persistence ? { store: persistence.state, dir: persistence.dir.state } : undefined,
+      );
+      const scheduler = new LocalScheduler({
+        queue: new SqsQueue(clients.sqs),
+        logger,
+        changed: () => persistence?.state.save('schedules'),
+      });
+      // After the queues are back: a schedule that came due while stopped is sent now.
+      persistence?.state.register(scheduler.statePart());
       const deps = {
         clients,
         consumerConfig,
         maxPayloadBytes: config.api.maxPayloadBytes,
         logger,
         metrics,
+        scheduler,
+        keys,
       };
       const functions = taskFunctions(registry, deps);
       // Each batch and request reads the current functions, so a reload swaps them between
@@ -165,6 +182,7 @@ export class LocalPipeline {
         pid: process.pid,
         startedAt: new Date().toISOString(),
         ...(persistence ? { dataDir: persistence.dir.root } : {}),
+        callbackKeyFile: keys.file,
       };
       const api = new ApiServer((event, context) => current().api(event, context));
       info.apiUrl = await api.listen(options.ports.api);
@@ -186,6 +204,7 @@ export class LocalPipeline {
       const stopIntake = async () => {
         await api.close();
         await alarms?.stop();
+        scheduler.stop();
       };
       pipeline = new LocalPipeline(
         info,
@@ -198,6 +217,7 @@ export class LocalPipeline {
           emulators: async () => {
             await emulators.stop();
             persistence?.close();
+            keys.close();
           },
         },
         deps,

@@ -6,7 +6,13 @@ import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
-import { type Logger, systemClock, type TaskMetrics } from '../functions/core/ports.js';
+import {
+  type Logger,
+  type SchedulerPort,
+  type SigningKeys,
+  systemClock,
+  type TaskMetrics,
+} from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
 import { GroupService } from '../functions/core/workflow/GroupService.js';
@@ -20,6 +26,10 @@ export interface TaskFunctionDeps {
   maxPayloadBytes: number;
   logger: Logger;
   metrics: TaskMetrics & { flush(): void };
+  /** Long delays: the local timer. */
+  scheduler?: SchedulerPort;
+  /** Callback signing: the development key. */
+  keys?: SigningKeys;
 }
 
 /** The code that depends on the task types: the consumer, the API, and their registry. */
@@ -48,10 +58,21 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     queue,
     logger,
     metrics: deps.metrics,
+    ...(deps.keys ? { keys: deps.keys } : {}),
   });
   const store = new DynamoTaskStore({ client: clients.dynamodb, tableName, retentionDays });
   const routes = consumerConfig.queues;
-  const service = new TaskService({ registry, logger, routes, maxPayloadBytes, store, queue });
+  const service = new TaskService({
+    registry,
+    logger,
+    routes,
+    maxPayloadBytes,
+    store,
+    queue,
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    // Locally a callback may name no secret: the development key signs it.
+    callbackSecretRequired: false,
+  });
   const groupService = new GroupService({
     registry,
     logger,

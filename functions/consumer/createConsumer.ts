@@ -14,6 +14,7 @@ import {
   type Clock,
   type Logger,
   type QueuePort,
+  type SigningKeys,
   systemClock,
   type TaskMetrics,
   type TaskStore,
@@ -35,6 +36,8 @@ export interface ConsumerDeps {
   metrics: TaskMetrics & { flush(): void };
   clock?: Clock;
   random?: () => number;
+  /** Signs callbacks (docs/callbacks.md). */
+  keys?: SigningKeys;
 }
 
 /** A record left for SQS to deliver again (retry, deferral, lost lease, deadline). */

@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { PowertoolsTaskMetrics } from '../adapters/metrics/PowertoolsTaskMetrics.js';
+import { SecretsManagerKeys } from '../adapters/secrets/SecretsManagerKeys.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import { registry } from '../tasks/index.js';
 import { parseConsumerConfig } from './config.js';
@@ -30,6 +31,7 @@ const consume = createConsumer({
     maxResultBytes: config.maxResultBytes,
   }),
   queue: new SqsQueue(new SQSClient({})),
+  keys: new SecretsManagerKeys(),
   metrics: new PowertoolsTaskMetrics({
     namespace: config.metricsNamespace,
     serviceName: config.serviceName,

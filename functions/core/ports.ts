@@ -209,6 +209,15 @@ export type SendBatchEntryResult =
   | { id: string; ok: true; messageId: string }
   | { id: string; ok: false; code: string; message: string; senderFault: boolean };
 
+/**
+ * The keys that sign callbacks (docs/callbacks.md), read when a callback is sent: from
+ * Secrets Manager on AWS, and locally, without a name, the runtime's development key.
+ */
+export interface SigningKeys {
+  /** @throws a PermanentError when no key can be had for `secretName` here. */
+  key(secretName?: string): Promise<string>;
+}
+
 /** A message to send later, by a one-time schedule (docs/delays.md). */
 export interface ScheduledMessage {
   /** Unique per task: see `scheduleName`. */

@@ -58,6 +58,11 @@ export interface TaskContext {
   parent(): Promise<ParentTask | undefined>;
   /** In a group's follow-up: the group's counts, failed members, and members' results. */
   fanIn(): Promise<FanInInfo | undefined>;
+  /**
+   * The key that signs a callback: Secrets Manager secret `secretName`, or locally, without
+   * one, the development key. Read when asked, so a retry signs with the current key.
+   */
+  signingKey(secretName?: string): Promise<string>;
 }
 
 /** Options of a task enqueued by a handler. */

@@ -23,11 +23,11 @@ export interface SecretsManagerProviderOptions {
 
 interface Cached {
   expiresAt: number;
-  value: Promise<WebhookSecret>;
+  value: Promise<string>;
 }
 
 /**
- * Webhook secrets from AWS Secrets Manager (`GetSecretValue`), kept in memory for a TTL so
+ * Webhook secrets and callback keys from AWS Secrets Manager (`GetSecretValue`), kept in memory for a TTL so
  * a burst of alarms makes one call per secret, and a rotated URL is picked up within the
  * TTL. Values stay in this object: they are never logged or put in errors.
  */
@@ -43,7 +43,12 @@ export class SecretsManagerProvider implements SecretProvider {
     this.clock = options.clock ?? systemClock;
   }
 
-  getWebhookSecret(secretName: string): Promise<WebhookSecret> {
+  async getWebhookSecret(secretName: string): Promise<WebhookSecret> {
+    return parseWebhookSecret(secretName, await this.getSecretText(secretName));
+  }
+
+  /** The secret's text, from the cache while it is fresh (a callback's signing key, say). */
+  getSecretText(secretName: string): Promise<string> {
     const now = this.clock.now();
     const hit = this.cache.get(secretName);
     if (hit && hit.expiresAt > now) return hit.value;
@@ -56,7 +61,7 @@ export class SecretsManagerProvider implements SecretProvider {
     return value;
   }
 
-  private async read(secretName: string): Promise<WebhookSecret> {
+  private async read(secretName: string): Promise<string> {
     let out: GetSecretValueCommandOutput;
     try {
       out = await this.client.send(new GetSecretValueCommand({ SecretId: secretName }));
@@ -78,6 +83,6 @@ export class SecretsManagerProvider implements SecretProvider {
         'has no string value (binary secrets are not supported)',
       );
     }
-    return parseWebhookSecret(secretName, out.SecretString);
+    return out.SecretString;
   }
 }

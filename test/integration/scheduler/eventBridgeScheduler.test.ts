@@ -79,7 +79,12 @@ describe.skipIf(!moto.available)('EventBridgeScheduler on moto', () => {
   });
 
   it('takes a repeated create as done, and a delete of a missing schedule as done', async () => {
-    const message = { name: 'task-twice', at: Date.now() + 3_600_000, queueUrl: QUEUE_URL, body: '{}' };
+    const message = {
+      name: 'task-twice',
+      at: Date.now() + 3_600_000,
+      queueUrl: QUEUE_URL,
+      body: '{}',
+    };
     await scheduler.create(message);
     await expect(scheduler.create(message)).resolves.toBeUndefined();
 
