@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerCallbacks } from './commands/callbacks.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerConsole } from './commands/console.js';
 import { registerDemo } from './commands/demo.js';
@@ -56,6 +57,7 @@ function program(): Command {
     registerRedrive,
     registerDemo,
     registerConsole,
+    registerCallbacks,
   ]) {
     register(root);
   }

@@ -8,6 +8,7 @@ import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
+import { type Clock, systemClock } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
@@ -49,6 +50,8 @@ export interface LocalPipelineOptions {
     print: (text: string) => void;
   };
   /** Keeps tasks, queued messages and alarm states here across restarts. @default in memory */
+  /** The time long delays are measured against. @default systemClock */
+  clock?: Clock;
   dataDir?: string;
   /** Deletes what an earlier run kept in `dataDir` first. @default false */
   resetDataDir?: boolean;
@@ -80,6 +83,9 @@ export interface LocalPipelineInfo {
  * runs on Lambda.
  */
 export class LocalPipeline {
+  /** The timer behind delays over 900 s. */
+  scheduler!: LocalScheduler;
+
   private constructor(
     readonly info: LocalPipelineInfo,
     readonly clients: { sqs: SQSClient; dynamodb: DynamoDBClient },
@@ -122,9 +128,14 @@ export class LocalPipeline {
       const keys = DevelopmentKey.open(
         persistence ? { store: persistence.state, dir: persistence.dir.state } : undefined,
       );
+      const clock = options.clock ?? systemClock;
       const scheduler = new LocalScheduler({
         queue: new SqsQueue(clients.sqs),
         logger,
+        now: () => clock.now(),
+        // By the queue's name: the emulator's port may differ from the run that saved it.
+        currentUrl: (saved) =>
+          queues.find((q) => q.name === saved.slice(saved.lastIndexOf('/') + 1))?.url ?? saved,
         changed: () => persistence?.state.save('schedules'),
       });
       // After the queues are back: a schedule that came due while stopped is sent now.
@@ -137,6 +148,7 @@ export class LocalPipeline {
         metrics,
         scheduler,
         keys,
+        clock,
       };
       const functions = taskFunctions(registry, deps);
       // Each batch and request reads the current functions, so a reload swaps them between
@@ -226,6 +238,7 @@ export class LocalPipeline {
         alarms,
         persistence,
       );
+      pipeline.scheduler = scheduler;
       for (const poller of pollers) poller.start();
       return pipeline;
     } catch (error) {

@@ -7,6 +7,7 @@ import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
 import {
+  type Clock,
   type Logger,
   type SchedulerPort,
   type SigningKeys,
@@ -30,6 +31,7 @@ export interface TaskFunctionDeps {
   scheduler?: SchedulerPort;
   /** Callback signing: the development key. */
   keys?: SigningKeys;
+  clock?: Clock;
 }
 
 /** The code that depends on the task types: the consumer, the API, and their registry. */
@@ -70,6 +72,7 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     store,
     queue,
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
     // Locally a callback may name no secret: the development key signs it.
     callbackSecretRequired: false,
   });

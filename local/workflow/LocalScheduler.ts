@@ -40,6 +40,8 @@ export class LocalScheduler implements SchedulerPort {
       /** Called after every change, so a data dir saves it at once. */
       changed?: () => void;
       now?: () => number;
+      /** Today's URL of a queue saved by an earlier run, whose port may have changed. */
+      currentUrl?: (savedUrl: string) => string;
     },
   ) {}
 
@@ -59,6 +61,14 @@ export class LocalScheduler implements SchedulerPort {
   /** The schedules not yet sent. */
   pending(): ScheduledMessage[] {
     return [...this.#pending.values()];
+  }
+
+  /** Re-arms every timer from the clock's current time (after the clock was moved). */
+  recheck(): void {
+    for (const message of this.#pending.values()) {
+      clearTimeout(this.#timers.get(message.name));
+      this.#arm(message);
+    }
   }
 
   /** Stops every timer; the schedules stay saved. */
@@ -102,7 +112,8 @@ export class LocalScheduler implements SchedulerPort {
     if (this.#now() < message.at) return this.#arm(message);
     if (!this.#pending.has(message.name)) return;
     try {
-      await this.deps.queue.send(message.queueUrl, message.body, {
+      const url = this.deps.currentUrl?.(message.queueUrl) ?? message.queueUrl;
+      await this.deps.queue.send(url, message.body, {
         ...(message.groupId ? { groupId: message.groupId } : {}),
       });
     } catch (error) {
