@@ -16,6 +16,8 @@ export interface EventBridgeSchedulerOptions {
   roleArn: string;
   /** Each queue's ARN by its URL: a schedule targets the ARN. */
   queueArns: ReadonlyMap<string, string>;
+  /** Where Scheduler puts a send it gave up on. */
+  deadLetterArn?: string;
 }
 
 /** Scheduler retries a failed send this long (its maximum) before giving the event up. */
@@ -56,6 +58,9 @@ export class EventBridgeScheduler implements SchedulerPort {
               MaximumRetryAttempts: MAX_RETRIES,
             },
             ...(message.groupId ? { SqsParameters: { MessageGroupId: message.groupId } } : {}),
+            ...(this.options.deadLetterArn
+              ? { DeadLetterConfig: { Arn: this.options.deadLetterArn } }
+              : {}),
           },
         }),
       );

@@ -47,6 +47,8 @@ export interface TaskServiceDeps {
   scheduler?: SchedulerPort;
   /** Whether a callback must name its secret (AWS). @default true */
   callbackSecretRequired?: boolean;
+  /** The prefix a callback's secret name must have. */
+  callbackSecretPrefix?: string;
 }
 
 export interface EnqueueResult {
@@ -86,6 +88,7 @@ export class TaskService {
       maxPayloadBytes: deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       longDelays: deps.scheduler !== undefined,
       callbackSecretRequired: deps.callbackSecretRequired ?? true,
+      ...(deps.callbackSecretPrefix ? { callbackSecretPrefix: deps.callbackSecretPrefix } : {}),
     });
     this.#routes = new Map(deps.routes.map((r) => [r.priority, r]));
     this.#clock = deps.clock ?? systemClock;

@@ -57,6 +57,8 @@ export class TaskPreparer {
       longDelays?: boolean;
       /** Whether a callback must name its secret (on AWS); locally a development key signs. */
       callbackSecretRequired?: boolean;
+      /** The prefix a callback's secret name must have: the consumer may read no other. */
+      callbackSecretPrefix?: string;
     },
   ) {
     this.#routes = new Map(options.routes.map((r) => [r.priority, r]));
@@ -135,16 +137,26 @@ export class TaskPreparer {
   }
 
   private checkCallback(input: EnqueueInput): void {
-    if (!input.callback || input.callback.secretName || !this.options.callbackSecretRequired) {
-      return;
+    const name = input.callback?.secretName;
+    const { callbackSecretRequired, callbackSecretPrefix: prefix } = this.options;
+    if (!input.callback || (!name && !callbackSecretRequired)) return;
+    if (!name) {
+      throw new RequestValidationError('invalid task request', [
+        {
+          path: ['callback', 'secretName'],
+          message:
+            'is required on AWS: name the Secrets Manager secret whose value signs the callback',
+        },
+      ]);
     }
-    throw new RequestValidationError('invalid task request', [
-      {
-        path: ['callback', 'secretName'],
-        message:
-          'is required on AWS: name the Secrets Manager secret whose value signs the callback',
-      },
-    ]);
+    if (prefix && !name.startsWith(prefix)) {
+      throw new RequestValidationError('invalid task request', [
+        {
+          path: ['callback', 'secretName'],
+          message: `must start with "${prefix}": the consumer may read only the secrets under it`,
+        },
+      ]);
+    }
   }
 
   /** The payload as JSON text, checked against what SQS and the size limit accept. */
