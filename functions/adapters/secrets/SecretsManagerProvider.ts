@@ -23,7 +23,7 @@ export interface SecretsManagerProviderOptions {
 
 interface Cached {
   expiresAt: number;
-  value: Promise<string>;
+  value: Promise<unknown>;
 }
 
 /**
@@ -43,20 +43,26 @@ export class SecretsManagerProvider implements SecretProvider {
     this.clock = options.clock ?? systemClock;
   }
 
-  async getWebhookSecret(secretName: string): Promise<WebhookSecret> {
-    return parseWebhookSecret(secretName, await this.getSecretText(secretName));
+  getWebhookSecret(secretName: string): Promise<WebhookSecret> {
+    return this.cached(`webhook:${secretName}`, async () =>
+      parseWebhookSecret(secretName, await this.read(secretName)),
+    );
   }
 
-  /** The secret's text, from the cache while it is fresh (a callback's signing key, say). */
+  /** The secret's whole text (a callback's signing key), cached as webhook secrets are. */
   getSecretText(secretName: string): Promise<string> {
+    return this.cached(`text:${secretName}`, () => this.read(secretName));
+  }
+
+  private cached<T>(key: string, read: () => Promise<T>): Promise<T> {
     const now = this.clock.now();
-    const hit = this.cache.get(secretName);
-    if (hit && hit.expiresAt > now) return hit.value;
+    const hit = this.cache.get(key);
+    if (hit && hit.expiresAt > now) return hit.value as Promise<T>;
     // The promise is cached, so concurrent lookups share one call; a failure is not kept.
-    const value = this.read(secretName);
-    this.cache.set(secretName, { expiresAt: now + this.ttlMs, value });
+    const value = read();
+    this.cache.set(key, { expiresAt: now + this.ttlMs, value });
     value.catch(() => {
-      if (this.cache.get(secretName)?.value === value) this.cache.delete(secretName);
+      if (this.cache.get(key)?.value === value) this.cache.delete(key);
     });
     return value;
   }
