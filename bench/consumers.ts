@@ -180,6 +180,7 @@ async function runTask(body: string): Promise<unknown> {
     group: () => Promise.reject(new Error('the floor consumer makes no groups')),
     parent: () => Promise.resolve(undefined),
     fanIn: () => Promise.resolve(undefined),
+    signingKey: () => Promise.reject(new Error('the floor consumer signs nothing')),
   };
   return definition.handler(payload, ctx);
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerBreaker } from './commands/breaker.js';
+import { registerCallbacks } from './commands/callbacks.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerConsole } from './commands/console.js';
 import { registerDemo } from './commands/demo.js';
@@ -60,6 +61,7 @@ function program(): Command {
     registerBreaker,
     registerDemo,
     registerConsole,
+    registerCallbacks,
   ]) {
     register(root);
   }

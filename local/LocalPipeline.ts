@@ -7,7 +7,9 @@ import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.j
 import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
 import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.js';
+import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
+import { type Clock, systemClock } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
@@ -28,6 +30,8 @@ import { alarmStatePart } from './persistence/alarmStatePart.js';
 import { LocalPersistence } from './persistence/LocalPersistence.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
 import { type TaskFunctionDeps, type TaskFunctions, taskFunctions } from './taskFunctions.js';
+import { DevelopmentKey } from './workflow/DevelopmentKey.js';
+import { LocalScheduler } from './workflow/LocalScheduler.js';
 
 export interface LocalPipelineOptions {
   /** 0 picks a free port. */
@@ -48,6 +52,8 @@ export interface LocalPipelineOptions {
     print: (text: string) => void;
   };
   /** Keeps tasks, queued messages and alarm states here across restarts. @default in memory */
+  /** The time long delays are measured against. @default systemClock */
+  clock?: Clock;
   dataDir?: string;
   /** Deletes what an earlier run kept in `dataDir` first. @default false */
   resetDataDir?: boolean;
@@ -71,6 +77,8 @@ export interface LocalPipelineInfo {
   startedAt: string;
   /** The data dir, when state is kept across restarts. */
   dataDir?: string;
+  /** The file holding the development key that signs callbacks (`taskpipe callbacks key`). */
+  callbackKeyFile?: string;
 }
 
 /**
@@ -79,6 +87,9 @@ export interface LocalPipelineInfo {
  * runs on Lambda.
  */
 export class LocalPipeline {
+  /** The timer behind delays over 900 s. */
+  scheduler!: LocalScheduler;
+
   private constructor(
     readonly info: LocalPipelineInfo,
     readonly clients: { sqs: SQSClient; dynamodb: DynamoDBClient },
@@ -118,12 +129,30 @@ export class LocalPipeline {
       const metrics = new LocalMetrics();
       const consumerConfig = toConsumerConfig(config, tableName, queues);
       const logger = new Logger({ serviceName: config.name, logLevel: options.logLevel ?? 'WARN' });
+      const keys = DevelopmentKey.open(
+        persistence ? { store: persistence.state, dir: persistence.dir.state } : undefined,
+      );
+      const clock = options.clock ?? systemClock;
+      const scheduler = new LocalScheduler({
+        queue: new SqsQueue(clients.sqs),
+        logger,
+        now: () => clock.now(),
+        // By the queue's name: the emulator's port may differ from the run that saved it.
+        currentUrl: (saved) =>
+          queues.find((q) => q.name === saved.slice(saved.lastIndexOf('/') + 1))?.url ?? saved,
+        changed: () => persistence?.state.save('schedules'),
+      });
+      // After the queues are back: a schedule that came due while stopped is sent now.
+      persistence?.state.register(scheduler.statePart());
       const deps = {
         clients,
         consumerConfig,
         maxPayloadBytes: config.api.maxPayloadBytes,
         logger,
         metrics,
+        scheduler,
+        keys,
+        clock,
       };
       const functions = taskFunctions(registry, deps);
       // Each batch and request reads the current functions, so a reload swaps them between
@@ -181,6 +210,7 @@ export class LocalPipeline {
         pid: process.pid,
         startedAt: new Date().toISOString(),
         ...(persistence ? { dataDir: persistence.dir.root } : {}),
+        callbackKeyFile: keys.file,
       };
       const api = new ApiServer((event, context) => current().api(event, context));
       info.apiUrl = await api.listen(options.ports.api);
@@ -203,6 +233,7 @@ export class LocalPipeline {
         await pauses.stop();
         await api.close();
         await alarms?.stop();
+        scheduler.stop();
       };
       pipeline = new LocalPipeline(
         info,
@@ -215,6 +246,7 @@ export class LocalPipeline {
           emulators: async () => {
             await emulators.stop();
             persistence?.close();
+            keys.close();
           },
         },
         deps,
@@ -223,6 +255,7 @@ export class LocalPipeline {
         alarms,
         persistence,
       );
+      pipeline.scheduler = scheduler;
       await pauses.start();
       pollers.forEach((poller, i) => {
         if (!pauses.isPaused(config.queues[i]!.priority)) poller.start();

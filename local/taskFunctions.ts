@@ -9,7 +9,14 @@ import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
 import { flowControlGates } from '../functions/consumer/flowControlGates.js';
 import { FlowAdmin } from '../functions/core/flow/FlowAdmin.js';
-import { type Logger, systemClock, type TaskMetrics } from '../functions/core/ports.js';
+import {
+  type Clock,
+  type Logger,
+  type SchedulerPort,
+  type SigningKeys,
+  systemClock,
+  type TaskMetrics,
+} from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
 import { GroupService } from '../functions/core/workflow/GroupService.js';
@@ -23,6 +30,11 @@ export interface TaskFunctionDeps {
   maxPayloadBytes: number;
   logger: Logger;
   metrics: TaskMetrics & { flush(): void };
+  /** Long delays: the local timer. */
+  scheduler?: SchedulerPort;
+  /** Callback signing: the development key. */
+  keys?: SigningKeys;
+  clock?: Clock;
 }
 
 /** The code that depends on the task types: the consumer, the API, and their registry. */
@@ -58,10 +70,22 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
       clock: systemClock,
       logger,
     }),
+    ...(deps.keys ? { keys: deps.keys } : {}),
   });
   const store = new DynamoTaskStore({ client: clients.dynamodb, tableName, retentionDays });
   const routes = consumerConfig.queues;
-  const service = new TaskService({ registry, logger, routes, maxPayloadBytes, store, queue });
+  const service = new TaskService({
+    registry,
+    logger,
+    routes,
+    maxPayloadBytes,
+    store,
+    queue,
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    // Locally a callback may name no secret: the development key signs it.
+    callbackSecretRequired: false,
+  });
   const groupService = new GroupService({
     registry,
     logger,

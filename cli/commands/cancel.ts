@@ -7,7 +7,7 @@ import { taskDetails } from './status.js';
 export function registerCancel(program: Command): void {
   program
     .command('cancel')
-    .description('cancel a QUEUED or RETRYING task; its message is then dropped unrun')
+    .description('cancel a SCHEDULED, QUEUED or RETRYING task; its message is then dropped unrun')
     .argument('<id>', 'task id')
     .action((id: string, _opts: unknown, command: Command) =>
       runCommand(command, async (ctx) => {

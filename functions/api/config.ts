@@ -29,4 +29,22 @@ export const parseApiConfig = envSettings('api', {
   ],
   retentionDays: ['TASKPIPE_RETENTION_DAYS', retentionDaysEnvSchema],
   serviceName: ['POWERTOOLS_SERVICE_NAME', z.string().min(1).default('taskpipe-api')],
+  /** Long delays: the schedule group, the role Scheduler assumes, its DLQ, the queues' ARNs. */
+  scheduler: [
+    'TASKPIPE_SCHEDULER',
+    z
+      .string()
+      .transform((text) => JSON.parse(text) as unknown)
+      .pipe(
+        z.object({
+          groupName: z.string().min(1),
+          roleArn: z.string().min(1),
+          deadLetterArn: z.string().min(1).optional(),
+          queues: z.array(z.object({ url: z.url(), arn: z.string().min(1) })).min(1),
+        }),
+      )
+      .optional(),
+  ],
+  /** The secrets a callback may name: the consumer can read these only. */
+  callbackSecretPrefix: ['TASKPIPE_CALLBACK_SECRET_PREFIX', z.string().min(1).optional()],
 });

@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { DynamoFlowStore } from '../adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
+import { EventBridgeScheduler } from '../adapters/scheduler/EventBridgeScheduler.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import { FlowAdmin } from '../core/flow/FlowAdmin.js';
 import { systemClock } from '../core/ports.js';
@@ -28,10 +30,24 @@ const store = new DynamoTaskStore({
 // AWS_ENDPOINT_URL_SQS may set, as for a VPC endpoint or an emulator), not the URL's host.
 const queue = new SqsQueue(new SQSClient({ useQueueUrlAsEndpoint: false }));
 const common = { registry, logger, routes: config.queues, store, queue };
+const scheduler = config.scheduler
+  ? new EventBridgeScheduler({
+      client: new SchedulerClient({}),
+      groupName: config.scheduler.groupName,
+      roleArn: config.scheduler.roleArn,
+      queueArns: new Map(config.scheduler.queues.map((q) => [q.url, q.arn])),
+      ...(config.scheduler.deadLetterArn ? { deadLetterArn: config.scheduler.deadLetterArn } : {}),
+    })
+  : undefined;
 const api = createApi({
   logger,
   maxPayloadBytes: config.maxPayloadBytes,
-  service: new TaskService({ ...common, maxPayloadBytes: config.maxPayloadBytes }),
+  service: new TaskService({
+    ...common,
+    maxPayloadBytes: config.maxPayloadBytes,
+    ...(scheduler ? { scheduler } : {}),
+    ...(config.callbackSecretPrefix ? { callbackSecretPrefix: config.callbackSecretPrefix } : {}),
+  }),
   // No queue switch: the function may not change event source mappings (queue pauses are
   // the CLI's, with the operator's credentials); type pauses and breakers work here.
   flow: new FlowAdmin({

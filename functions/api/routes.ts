@@ -64,7 +64,7 @@ export function taskRoutes(service: TaskService, maxPayloadBytes: number): Route
         const result = await service.enqueue(readJsonBody(request.event, single));
         const url = statusUrl(request, result.taskId);
         if (!result.deduplicated) {
-          return json(202, { taskId: result.taskId, status: 'QUEUED', statusUrl: url });
+          return json(202, { taskId: result.taskId, status: result.status, statusUrl: url });
         }
         const task = toTaskView(result.record);
         return json(200, {

@@ -18,6 +18,7 @@ import {
   type Clock,
   type Logger,
   type QueuePort,
+  type SigningKeys,
   systemClock,
   type TaskMetrics,
   type TaskStore,
@@ -48,6 +49,8 @@ export interface ConsumerDeps {
   deferrals?: DeferralLog;
   /** Writes flow-control counts that are due (the breakers'); called after each batch. */
   flushFlow?: () => Promise<void>;
+  /** Signs callbacks (docs/callbacks.md). */
+  keys?: SigningKeys;
 }
 
 /** A record left for SQS to deliver again (retry, deferral, lost lease, deadline). */

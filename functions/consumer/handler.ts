@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { PowertoolsTaskMetrics } from '../adapters/metrics/PowertoolsTaskMetrics.js';
+import { SecretsManagerKeys } from '../adapters/secrets/SecretsManagerKeys.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import { systemClock } from '../core/ports.js';
 import { registry } from '../tasks/index.js';
@@ -39,6 +40,7 @@ const consume = createConsumer({
     clock: systemClock,
     logger,
   }),
+  keys: new SecretsManagerKeys(),
   metrics: new PowertoolsTaskMetrics({
     namespace: config.metricsNamespace,
     serviceName: config.serviceName,

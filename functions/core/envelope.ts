@@ -30,6 +30,26 @@ export const taskSpecSchema = z.strictObject({
 });
 
 /**
+ * Where a task's (or a group's) end is POSTed, signed with the key in Secrets Manager secret
+ * `secretName` (docs/callbacks.md). Locally the name may be left out: a development key signs.
+ */
+export const callbackSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .max(2048)
+    .refine((value) => {
+      const parsed = new URL(value);
+      return parsed.username === '' && parsed.password === '';
+    }, 'must not embed credentials'),
+  secretName: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
+    .optional(),
+});
+
+export type Callback = z.infer<typeof callbackSchema>;
+
+/**
  * Workflow links an envelope may carry (docs/workflows.md): the group a member belongs to,
  * the group a follow-up fans in, the chain step before this one, and the steps after it.
  */
@@ -44,6 +64,7 @@ export const envelopeLinksSchema = z.object({
   followUp: z.object({ group: taskIdSchema, on: z.enum(['complete', 'success']) }).optional(),
   parentId: taskIdSchema.optional(),
   next: z.array(taskSpecSchema).min(1).max(MAX_CHAIN_STEPS).optional(),
+  callback: callbackSchema.optional(),
 });
 
 export type EnvelopeLinks = z.infer<typeof envelopeLinksSchema>;

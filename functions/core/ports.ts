@@ -32,6 +32,8 @@ export interface NewTask {
   payloadJson?: string;
   /** When a delayed message becomes visible (epoch ms); informational. */
   availableAt?: number;
+  /** SCHEDULED for a delay beyond SQS's 900 s. @default 'QUEUED' */
+  status?: 'QUEUED' | 'SCHEDULED';
   /** Its chain and group, kept on the row for `status`. */
   links?: TaskLinks;
 }
@@ -102,7 +104,7 @@ export interface TaskStore {
    * was cancelled, or is held by a claim.
    */
   settle(request: SettleRequest): Promise<FenceResult>;
-  /** QUEUED or RETRYING → CANCELLED. */
+  /** SCHEDULED, QUEUED or RETRYING → CANCELLED. */
   cancel(id: string): Promise<TransitionResult>;
   /** Notes that a FAILED task's message reached the DLQ, only while FAILED at `attempt`. */
   markDeadLettered(id: string, attempt: number): Promise<void>;
@@ -206,6 +208,35 @@ export interface OutgoingMessage {
 export type SendBatchEntryResult =
   | { id: string; ok: true; messageId: string }
   | { id: string; ok: false; code: string; message: string; senderFault: boolean };
+
+/**
+ * The keys that sign callbacks (docs/callbacks.md), read when a callback is sent: from
+ * Secrets Manager on AWS, and locally, without a name, the runtime's development key.
+ */
+export interface SigningKeys {
+  /** @throws a PermanentError when no key can be had for `secretName` here. */
+  key(secretName?: string): Promise<string>;
+}
+
+/** A message to send later, by a one-time schedule (docs/delays.md). */
+export interface ScheduledMessage {
+  /** Unique per task: see `scheduleName`. */
+  name: string;
+  /** When to send it (epoch ms). */
+  at: number;
+  queueUrl: string;
+  body: string;
+  /** FIFO queues: the message group id the schedule must carry. */
+  groupId?: string;
+}
+
+/** One-time schedules: EventBridge Scheduler on AWS, a timer locally. */
+export interface SchedulerPort {
+  /** Creates the schedule; one that exists already under `name` counts as created. */
+  create(message: ScheduledMessage): Promise<void>;
+  /** Deletes the schedule; one that is gone (fired, or never made) counts as deleted. */
+  delete(name: string): Promise<void>;
+}
 
 /** A queue the consumer reads, with its dead-letter queue. */
 export interface QueueRoute {

@@ -1,5 +1,6 @@
-/** Task status values (DESIGN §4). */
+/** Task status values (DESIGN §4). SCHEDULED: a delay beyond SQS's 15 minutes, not yet due. */
 export const TASK_STATUSES = [
+  'SCHEDULED',
   'QUEUED',
   'RUNNING',
   'RETRYING',

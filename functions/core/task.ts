@@ -9,8 +9,13 @@ import type { FanInInfo } from './workflow/types.js';
 export interface EnqueueOptions {
   priority?: string;
   idempotencyKey?: string;
+  /** Up to a year; beyond 900 s the task is SCHEDULED (docs/delays.md). */
   delaySeconds?: number;
+  /** When the task becomes due (ISO 8601), instead of `delaySeconds`. */
+  runAt?: string;
   maxAttempts?: number;
+  /** Where the final status and result are POSTed, signed (docs/callbacks.md). */
+  callback?: { url: string; secretName?: string };
   /**
    * A chain (`then`): tasks to enqueue one after another, each when the one before it
    * succeeds. Named `next`, since an object with a `then` is taken for a promise.
@@ -54,6 +59,11 @@ export interface TaskContext {
   parent(): Promise<ParentTask | undefined>;
   /** In a group's follow-up: the group's counts, failed members, and members' results. */
   fanIn(): Promise<FanInInfo | undefined>;
+  /**
+   * The key that signs a callback: Secrets Manager secret `secretName`, or locally, without
+   * one, the development key. Read when asked, so a retry signs with the current key.
+   */
+  signingKey(secretName?: string): Promise<string>;
 }
 
 /** Options of a task enqueued by a handler. */

@@ -5,6 +5,7 @@ import {
   TaskTimeoutError,
 } from '../core/errors.js';
 import { defineTask, type TaskContext } from '../core/task.js';
+import { genericSignature } from '../notifier/sign.js';
 import { errorFromAbort } from './abortError.js';
 import {
   HTTP_POST_TIMEOUT_MS,
@@ -31,6 +32,9 @@ export interface HttpPostErrorDetails {
 }
 
 const SNIPPET_CHARS = 256;
+/** The headers a signed POST carries. */
+export const TIMESTAMP_HEADER = 'x-taskpipe-timestamp';
+export const SIGNATURE_HEADER = 'x-taskpipe-signature';
 
 function snippet(body: unknown): string | undefined {
   if (body === undefined) return undefined;
@@ -71,6 +75,22 @@ function statusFailure(response: Response, body: ResponseBody, host: string): Ta
   return new PermanentError(`POST to ${host} answered ${status}`, { details });
 }
 
+/**
+ * Adds `x-taskpipe-timestamp` (Unix seconds, now) and `x-taskpipe-signature: sha256=<hex
+ * HMAC-SHA256 of "<timestamp>.<body>">`, the scheme of the generic alarm webhook.
+ */
+async function signRequest(
+  headers: Headers,
+  body: string,
+  secretName: string | undefined,
+  ctx: TaskContext,
+): Promise<void> {
+  const key = await ctx.signingKey(secretName);
+  const timestamp = Math.floor(Date.now() / 1_000);
+  headers.set(TIMESTAMP_HEADER, String(timestamp));
+  headers.set(SIGNATURE_HEADER, `sha256=${genericSignature(key, timestamp, body)}`);
+}
+
 async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<HttpPostResult> {
   const url = new URL(payload.url);
   // Only the host is ever logged or recorded: paths and queries may carry tokens.
@@ -80,6 +100,8 @@ async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<Htt
   const headers = new Headers(payload.headers);
   headers.set('content-type', 'application/json');
   headers.set('idempotency-key', ctx.idempotencyKey);
+  const text = JSON.stringify(payload.body);
+  if (payload.sign) await signRequest(headers, text, payload.sign.secretName, ctx);
 
   let response: Response;
   let body: ResponseBody;
@@ -87,7 +109,7 @@ async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<Htt
     response = await fetch(url, {
       method: 'POST',
       headers,
-      body: JSON.stringify(payload.body),
+      body: text,
       signal: AbortSignal.any([ctx.signal, timeout]),
       // Following a redirect would turn the POST into a GET, or send it somewhere unvetted.
       redirect: 'manual',

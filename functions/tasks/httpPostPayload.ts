@@ -61,6 +61,11 @@ export const httpPostPayloadSchema = z.object({
     .refine((headers) => Object.keys(headers).length <= 50, 'must have at most 50 entries')
     .optional(),
   timeoutMs: z.number().int().min(100).max(HTTP_POST_TIMEOUT_MS).optional(),
+  /**
+   * Sign the body (docs/callbacks.md) with the key in Secrets Manager secret `secretName`,
+   * or locally, without one, the development key; signed when sent, so each try is fresh.
+   */
+  sign: z.strictObject({ secretName: z.string().min(1).max(512).optional() }).optional(),
 });
 
 /** A parsed `http.post` payload. */

@@ -10,6 +10,7 @@ import { PipelineMonitoring } from './PipelineMonitoring.js';
 import { PipelineStorage, storageMismatches } from './PipelineStorage.js';
 import { TaskApi } from './TaskApi.js';
 import { TaskConsumer } from './TaskConsumer.js';
+import { TaskDelays } from './TaskDelays.js';
 import { TaskSchedules } from './TaskSchedules.js';
 
 export interface TaskPipelineProps {
@@ -51,6 +52,8 @@ export class TaskPipeline extends Construct {
   readonly consumer: TaskConsumer;
   readonly schedules: TaskSchedules;
   readonly api: TaskApi;
+  /** Long delays' schedule group and role, and the callback key grant. */
+  readonly delays: TaskDelays;
   /** Alarm topic, alarms, notifier and dashboard. */
   readonly monitoring: PipelineMonitoring;
 
@@ -71,6 +74,12 @@ export class TaskPipeline extends Construct {
       config: this.config,
       storage: this.storage,
       entry: props.apiEntry,
+    });
+    this.delays = new TaskDelays(this, 'Delays', {
+      config: this.config,
+      storage: this.storage,
+      api: this.api.function,
+      consumer: this.consumer.function,
     });
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       config: this.config,

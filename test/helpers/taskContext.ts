@@ -61,5 +61,6 @@ export function createTaskContext(
     group: overrides.group ?? (() => Promise.reject(new Error('no groups in this test'))),
     parent: overrides.parent ?? (() => Promise.resolve(undefined)),
     fanIn: overrides.fanIn ?? (() => Promise.resolve(undefined)),
+    signingKey: overrides.signingKey ?? (() => Promise.reject(new Error('no keys in this test'))),
   };
 }

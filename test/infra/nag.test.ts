@@ -45,7 +45,10 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acks.map(({ path, id }) => `${path}: ${id}`)).toEqual([
       'TaskpipeStateful/Storage/ScheduleDeadLetterQueue: AwsSolutions-SQS3',
       'TaskpipeStateful/Storage/WebhookSecrets/Oncall: AwsSolutions-SMG4',
+      'TaskpipeStateless/Pipeline/Consumer/ServiceRole: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:taskpipe/callbacks/*]',
       'TaskpipeStateless/Pipeline/Schedules/Role: AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'TaskpipeStateless/Pipeline/Api/ServiceRole: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/taskpipe-delays/*]',
+      'TaskpipeStateless/Pipeline/Delays/Role: AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'TaskpipeStateless/Pipeline/Monitoring/Notifier/FailureQueue: AwsSolutions-SQS3',
     ]);
     for (const { reason } of acks) expect(reason.length).toBeGreaterThan(40);

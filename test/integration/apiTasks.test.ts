@@ -168,7 +168,7 @@ describe.each(backendFactories)('task routes on $name', ({ name, start, skipReas
     expect(cancel.status).toBe(409);
     expect(cancel.body.error).toEqual({
       code: 'invalid_state',
-      message: 'cannot cancel a task that is SUCCEEDED; only QUEUED or RETRYING tasks',
+      message: 'cannot cancel a task that is SUCCEEDED; only SCHEDULED, QUEUED or RETRYING tasks',
       details: { status: 'SUCCEEDED' },
     });
     expect(retry.status).toBe(409);

@@ -88,7 +88,8 @@ export class DynamoTaskStore implements TaskStore {
     task: NewTask,
   ): Promise<{ created: boolean; record: TaskRecord; samePayload?: boolean }> {
     const now = this.clock.now();
-    const expiresAt = this.expiresAt(now);
+    // A task due later than now keeps its row until its retention after it is due.
+    const expiresAt = this.expiresAt(Math.max(now, task.availableAt ?? now));
     const json = task.payloadJson;
     const separate = json !== undefined && !shouldInline(json);
     if (separate) await this.putPayload(task.id, json, now, expiresAt);

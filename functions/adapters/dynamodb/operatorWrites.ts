@@ -74,7 +74,7 @@ export function revertRequeueWrite(
 /** Only a task nobody has claimed may be deleted (the rollback of an unsent message). */
 export function deleteUnclaimedCondition(e: ExpressionBuilder): string {
   return (
-    `${e.name(ATTR.status)} = ${e.value(str('QUEUED'))}` +
+    `${e.name(ATTR.status)} IN (${e.value(str('QUEUED'))}, ${e.value(str('SCHEDULED'))})` +
     ` AND ${e.name(ATTR.attempts)} = ${e.value(num(0))}`
   );
 }

@@ -97,7 +97,7 @@ export function encodeError(error: TaskErrorInfo, limitBytes: number): Attribute
 }
 
 /**
- * The item `create` writes: a QUEUED task with no attempts yet. `payloadJson` is the
+ * The item `create` writes: a QUEUED (or SCHEDULED) task with no attempts yet. `payloadJson` is the
  * payload to keep on the row; `payloadKey` says it is stored elsewhere instead.
  */
 export function newTaskItem(
@@ -109,7 +109,7 @@ export function newTaskItem(
   const item: Item = {
     [ATTR.id]: str(task.id),
     [ATTR.type]: str(task.type),
-    [ATTR.status]: str('QUEUED'),
+    [ATTR.status]: str(task.status ?? 'QUEUED'),
     [ATTR.priority]: str(task.priority),
     [ATTR.attempts]: num(0),
     [ATTR.maxAttempts]: num(task.maxAttempts),

@@ -12,7 +12,7 @@ export interface TaskWrite {
   condition: string;
 }
 
-/** Absent, QUEUED or RETRYING, or RUNNING with a lease that ended before `now`. */
+/** Absent, SCHEDULED, QUEUED or RETRYING, or RUNNING with a lease that ended before `now`. */
 export function claimWrite(request: ClaimRequest, now: number, expiresAt: number): TaskWrite {
   const e = new ExpressionBuilder();
   const attempts = e.name(ATTR.attempts);
@@ -102,7 +102,8 @@ function claimable(e: ExpressionBuilder, now: number): string {
   const leaseExpired = `${e.name(ATTR.leaseUntil)} < ${e.value(num(now))}`;
   return (
     `attribute_not_exists(${e.name(ATTR.id)})` +
-    ` OR ${status} IN (${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))})` +
+    // SCHEDULED: its schedule fired (the only way its message reaches the queue).
+    ` OR ${status} IN (${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))}, ${e.value(str('SCHEDULED'))})` +
     ` OR (${status} = ${e.value(str('RUNNING'))} AND ${leaseExpired})`
   );
 }
@@ -172,6 +173,6 @@ export function cancelWrite(now: number, expiresAt: number): TaskWrite {
     .setValue(ATTR.status, str('CANCELLED'))
     .setValue(ATTR.finishedAt, num(now))
     .setValue(ATTR.expiresAt, num(expiresAt));
-  const condition = `${e.name(ATTR.status)} IN (${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))})`;
+  const condition = `${e.name(ATTR.status)} IN (${e.value(str('SCHEDULED'))}, ${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))})`;
   return { expression: e, condition };
 }

@@ -23,11 +23,11 @@ export interface SecretsManagerProviderOptions {
 
 interface Cached {
   expiresAt: number;
-  value: Promise<WebhookSecret>;
+  value: Promise<unknown>;
 }
 
 /**
- * Webhook secrets from AWS Secrets Manager (`GetSecretValue`), kept in memory for a TTL so
+ * Webhook secrets and callback keys from AWS Secrets Manager (`GetSecretValue`), kept in memory for a TTL so
  * a burst of alarms makes one call per secret, and a rotated URL is picked up within the
  * TTL. Values stay in this object: they are never logged or put in errors.
  */
@@ -44,19 +44,30 @@ export class SecretsManagerProvider implements SecretProvider {
   }
 
   getWebhookSecret(secretName: string): Promise<WebhookSecret> {
+    return this.cached(`webhook:${secretName}`, async () =>
+      parseWebhookSecret(secretName, await this.read(secretName)),
+    );
+  }
+
+  /** The secret's whole text (a callback's signing key), cached as webhook secrets are. */
+  getSecretText(secretName: string): Promise<string> {
+    return this.cached(`text:${secretName}`, () => this.read(secretName));
+  }
+
+  private cached<T>(key: string, read: () => Promise<T>): Promise<T> {
     const now = this.clock.now();
-    const hit = this.cache.get(secretName);
-    if (hit && hit.expiresAt > now) return hit.value;
+    const hit = this.cache.get(key);
+    if (hit && hit.expiresAt > now) return hit.value as Promise<T>;
     // The promise is cached, so concurrent lookups share one call; a failure is not kept.
-    const value = this.read(secretName);
-    this.cache.set(secretName, { expiresAt: now + this.ttlMs, value });
+    const value = read();
+    this.cache.set(key, { expiresAt: now + this.ttlMs, value });
     value.catch(() => {
-      if (this.cache.get(secretName)?.value === value) this.cache.delete(secretName);
+      if (this.cache.get(key)?.value === value) this.cache.delete(key);
     });
     return value;
   }
 
-  private async read(secretName: string): Promise<WebhookSecret> {
+  private async read(secretName: string): Promise<string> {
     let out: GetSecretValueCommandOutput;
     try {
       out = await this.client.send(new GetSecretValueCommand({ SecretId: secretName }));
@@ -78,6 +89,6 @@ export class SecretsManagerProvider implements SecretProvider {
         'has no string value (binary secrets are not supported)',
       );
     }
-    return parseWebhookSecret(secretName, out.SecretString);
+    return out.SecretString;
   }
 }

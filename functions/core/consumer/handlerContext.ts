@@ -1,4 +1,5 @@
 import type { EnvelopeLinks } from '../envelope.js';
+import { PermanentError } from '../errors.js';
 import type { Logger } from '../ports.js';
 import type { TaskRecord } from '../status.js';
 import type { TaskContext } from '../task.js';
@@ -15,6 +16,8 @@ const noWorkflows: WorkflowContext = {
   group: () => Promise.reject(new Error('groups are not configured in this consumer')),
   parent: () => Promise.resolve(undefined),
   fanIn: () => Promise.resolve(undefined),
+  signingKey: () =>
+    Promise.reject(new PermanentError('callbacks are not configured in this consumer')),
 };
 
 /** The context a handler gets for one attempt; its logger tags every line with the task. */

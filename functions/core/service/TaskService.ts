@@ -4,6 +4,7 @@ import {
   type Logger,
   type QueuePort,
   type QueueRoute,
+  type SchedulerPort,
   systemClock,
   type TaskPage,
   type TaskStore,
@@ -25,6 +26,8 @@ import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from './prepareTask.js';
 import { MAX_BATCH_TASKS } from './requests.js';
 import { retryFailedTask } from './retryTask.js';
 import type { BatchRetryPolicy, SendInChunksOptions } from './sendInChunks.js';
+import { sendPrepared, wasScheduled } from './sendPrepared.js';
+import { scheduleName } from './taskDelay.js';
 
 export interface TaskServiceDeps {
   registry: TaskRegistry;
@@ -40,6 +43,12 @@ export interface TaskServiceDeps {
   batchRetry?: BatchRetryPolicy;
   /** Injected wait between batch rounds, for tests. */
   wait?: SendInChunksOptions['wait'];
+  /** Sends delays beyond 900 s when they are due; without it, such delays are refused. */
+  scheduler?: SchedulerPort;
+  /** Whether a callback must name its secret (AWS). @default true */
+  callbackSecretRequired?: boolean;
+  /** The prefix a callback's secret name must have. */
+  callbackSecretPrefix?: string;
 }
 
 export interface EnqueueResult {
@@ -77,6 +86,9 @@ export class TaskService {
       registry: deps.registry,
       routes: deps.routes,
       maxPayloadBytes: deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      longDelays: deps.scheduler !== undefined,
+      callbackSecretRequired: deps.callbackSecretRequired ?? true,
+      ...(deps.callbackSecretPrefix ? { callbackSecretPrefix: deps.callbackSecretPrefix } : {}),
     });
     this.#routes = new Map(deps.routes.map((r) => [r.priority, r]));
     this.#clock = deps.clock ?? systemClock;
@@ -88,7 +100,8 @@ export class TaskService {
 
   /** Validates, records and sends one task. */
   async enqueue(request: unknown): Promise<EnqueueResult> {
-    const { task, route, message } = this.#preparer.prepare(request, this.#clock.now());
+    const prepared = this.#preparer.prepare(request, this.#clock.now());
+    const { task, route } = prepared;
     const created = await this.deps.store.create(task);
     const base = { taskId: task.id, record: created.record, status: created.record.status };
     if (!created.created) {
@@ -96,7 +109,7 @@ export class TaskService {
       return { ...base, deduplicated: true };
     }
     try {
-      await this.deps.queue.send(route.url, message.body, message);
+      await sendPrepared(prepared, this.deps);
     } catch (error) {
       await this.rollback(task.id);
       throw new EnqueueFailedError(
@@ -159,11 +172,20 @@ export class TaskService {
     return retryFailedTask({ ...this.deps, routes: this.#routes, clock: this.#clock }, record);
   }
 
-  /** QUEUED or RETRYING → CANCELLED; a message still on the queue is dropped as a duplicate. */
+  /**
+   * SCHEDULED, QUEUED or RETRYING → CANCELLED; a message still on the queue is dropped as a
+   * duplicate. A scheduled task's schedule is deleted; one that fires anyway meets the
+   * cancelled row and is dropped too.
+   */
   async cancel(id: string): Promise<TaskRecord> {
     if (!TASK_ID_PATTERN.test(id)) throw new TaskNotFoundError();
     const out = await this.deps.store.cancel(id);
-    if (out.ok) return out.record;
+    if (out.ok) {
+      if (this.deps.scheduler && wasScheduled(out.record)) {
+        await this.deps.scheduler.delete(scheduleName(id));
+      }
+      return out.record;
+    }
     if (!out.current) throw new TaskNotFoundError();
     throw stateConflict(out.current.status, 'cancel');
   }

@@ -1,10 +1,11 @@
 import pLimit from 'p-limit';
 import { type TaskpipeError, toTaskpipeError } from '../errors.js';
-import type { Logger, QueuePort, TaskStore } from '../ports.js';
+import type { Logger, QueuePort, SchedulerPort, TaskStore } from '../ports.js';
 import type { TaskStatus } from '../status.js';
 import { EnqueueFailedError, IdempotencyConflictError } from './errors.js';
 import type { DerivedTask, PreparedTask, TaskPreparer } from './prepareTask.js';
 import { type BatchRetryPolicy, type SendInChunksOptions, sendInChunks } from './sendInChunks.js';
+import { sendPrepared } from './sendPrepared.js';
 
 /** One entry's outcome: queued (or found by its idempotency key), or an error. */
 export type BatchEntryResult =
@@ -13,6 +14,12 @@ export type BatchEntryResult =
 
 /** Status rows written at once; each is its own conditional write. */
 const CREATE_CONCURRENCY = 16;
+/**
+ * Schedules created at once. EventBridge Scheduler allows about 50 CreateSchedule calls a
+ * second per account and Region by default; its SDK client retries a throttled call with
+ * backoff, and an entry still refused is rolled back and reported like an unsent message.
+ */
+const SCHEDULE_CONCURRENCY = 8;
 
 export interface BatchDeps {
   preparer: Pick<TaskPreparer, 'prepare'>;
@@ -27,6 +34,8 @@ export interface BatchDeps {
   rollback?(id: string): Promise<void>;
   batchRetry?: BatchRetryPolicy;
   wait?: SendInChunksOptions['wait'];
+  /** Sends the entries whose delay is beyond SQS's when they are due. */
+  scheduler?: SchedulerPort;
 }
 
 /**
@@ -60,6 +69,7 @@ export async function enqueueBatch(
 
   const limit = pLimit(CREATE_CONCURRENCY);
   const toSend: typeof valid = [];
+  const toSchedule: typeof valid = [];
   await Promise.all(
     valid.map((entry) =>
       limit(async () => {
@@ -71,7 +81,8 @@ export async function enqueueBatch(
         }
         try {
           const created = await deps.store.create(prepared.task);
-          if (created.created) toSend.push(entry);
+          if (created.created && prepared.schedule) toSchedule.push(entry);
+          else if (created.created) toSend.push(entry);
           else if (created.samePayload === false) {
             const error = new IdempotencyConflictError(taskId, created.record.status);
             results[index] = { index, ok: false, taskId, error };
@@ -115,6 +126,7 @@ export async function enqueueBatch(
       results[index] = { index, ok: false, taskId, error };
     }
   }
+  await scheduleEntries(toSchedule, deps, results);
   for (const { index, first } of repeats) {
     const original = results[first]!;
     results[index] = original.ok
@@ -122,6 +134,34 @@ export async function enqueueBatch(
       : { ...original, index };
   }
   return results;
+}
+
+/** Creates the schedules of the long-delayed entries, a few at a time; a refusal rolls back. */
+async function scheduleEntries(
+  entries: readonly { index: number; prepared: PreparedTask }[],
+  deps: BatchDeps,
+  results: BatchEntryResult[],
+): Promise<void> {
+  const limit = pLimit(SCHEDULE_CONCURRENCY);
+  await Promise.all(
+    entries.map(({ index, prepared }) =>
+      limit(async () => {
+        const taskId = prepared.task.id;
+        try {
+          await sendPrepared(prepared, deps);
+          results[index] = { index, ok: true, taskId, status: 'SCHEDULED', deduplicated: false };
+        } catch (cause) {
+          await deps.rollback?.(taskId);
+          deps.logger?.warn('batch entry not scheduled', { taskId, error: String(cause) });
+          const error = new EnqueueFailedError(
+            'its schedule could not be created (the scheduler refused or throttled it); nothing was enqueued for this entry, try again',
+            { cause },
+          );
+          results[index] = { index, ok: false, taskId, error };
+        }
+      }),
+    ),
+  );
 }
 
 /** Entries grouped by destination queue, each group in request order. */

@@ -132,7 +132,7 @@ export function stateConflict(
   status: TaskStatus,
   operation: 'retry' | 'cancel',
 ): TaskStateConflictError {
-  const allowed = operation === 'retry' ? 'FAILED' : 'QUEUED or RETRYING';
+  const allowed = operation === 'retry' ? 'FAILED' : 'SCHEDULED, QUEUED or RETRYING';
   return new TaskStateConflictError(
     status,
     `cannot ${operation} a task that is ${status}; only ${allowed} tasks`,

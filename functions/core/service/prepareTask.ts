@@ -16,6 +16,7 @@ import {
   UnknownTaskTypeError,
 } from './errors.js';
 import { type EnqueueInput, enqueueRequestSchema, parseRequest } from './requests.js';
+import { taskDelay } from './taskDelay.js';
 
 export const DEFAULT_PRIORITY = 'default';
 /** Default payload limit: leaves ample room for the envelope in SQS's 1 MiB message. */
@@ -35,6 +36,8 @@ export interface PreparedTask {
   task: NewTask;
   /** The message without its batch entry id. */
   message: Omit<OutgoingMessage, 'id'>;
+  /** A delay beyond SQS's: the message is sent by a one-time schedule at `at` (epoch ms). */
+  schedule?: { at: number };
 }
 
 /**
@@ -50,6 +53,12 @@ export class TaskPreparer {
       registry: TaskRegistry;
       routes: readonly QueueRoute[];
       maxPayloadBytes: number;
+      /** Whether delays beyond 900 s can be scheduled here (the API can; a handler cannot). */
+      longDelays?: boolean;
+      /** Whether a callback must name its secret (on AWS); locally a development key signs. */
+      callbackSecretRequired?: boolean;
+      /** The prefix a callback's secret name must have: the consumer may read no other. */
+      callbackSecretPrefix?: string;
     },
   ) {
     this.#routes = new Map(options.routes.map((r) => [r.priority, r]));
@@ -66,12 +75,9 @@ export class TaskPreparer {
     const definition = registry.get(input.type);
     const route = this.#routes.get(input.priority ?? DEFAULT_PRIORITY);
     if (!route) throw new UnknownPriorityError([...this.#routes.keys()]);
-    const delaySeconds = input.delaySeconds ?? 0;
-    if (route.fifo && delaySeconds > 0) {
-      throw new RequestValidationError('invalid task request', [
-        { path: ['delaySeconds'], message: 'FIFO queues do not take a per-message delay' },
-      ]);
-    }
+    const delay = taskDelay(input, now, this.options.longDelays ?? false, route.fifo);
+    const delaySeconds = delay.seconds;
+    this.checkCallback(input);
     // Before serialising it: JSON.stringify recurses too.
     assertPayloadDepth(input.type, input.payload);
     const payloadJson = this.payloadJson(input.payload);
@@ -82,6 +88,7 @@ export class TaskPreparer {
     const links: EnvelopeLinks = {
       ...derived.links,
       ...(input.next === undefined ? {} : { next: input.next as EnvelopeLinks['next'] }),
+      ...(input.callback === undefined ? {} : { callback: input.callback }),
     };
 
     const { maxAttempts } = input;
@@ -121,10 +128,35 @@ export class TaskPreparer {
         ...(payloadJson === undefined ? {} : { payloadJson }),
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
         ...(delaySeconds > 0 ? { availableAt: now + delaySeconds * 1_000 } : {}),
+        ...(delay.scheduled ? { status: 'SCHEDULED' as const } : {}),
         ...linksField(envelope),
       },
-      message: messageFor(envelope, route, delaySeconds),
+      message: messageFor(envelope, route, delay.scheduled ? 0 : delaySeconds),
+      ...(delay.scheduled ? { schedule: { at: now + delaySeconds * 1_000 } } : {}),
     };
+  }
+
+  private checkCallback(input: EnqueueInput): void {
+    const name = input.callback?.secretName;
+    const { callbackSecretRequired, callbackSecretPrefix: prefix } = this.options;
+    if (!input.callback || (!name && !callbackSecretRequired)) return;
+    if (!name) {
+      throw new RequestValidationError('invalid task request', [
+        {
+          path: ['callback', 'secretName'],
+          message:
+            'is required on AWS: name the Secrets Manager secret whose value signs the callback',
+        },
+      ]);
+    }
+    if (prefix && !name.startsWith(prefix)) {
+      throw new RequestValidationError('invalid task request', [
+        {
+          path: ['callback', 'secretName'],
+          message: `must start with "${prefix}": the consumer may read only the secrets under it`,
+        },
+      ]);
+    }
   }
 
   /** The payload as JSON text, checked against what SQS and the size limit accept. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import {
+  callbackSchema,
   MAX_CHAIN_STEPS,
   prioritySchema,
   taskSpecSchema,
@@ -8,8 +9,10 @@ import {
 import type { ValidationIssue } from '../errors.js';
 import type { EnqueueOptions } from '../task.js';
 
-/** SQS's longest per-message delay. */
+/** SQS's longest per-message delay; a longer one is scheduled (docs/delays.md). */
 export const MAX_DELAY_SECONDS = 900;
+/** The longest delay a task may ask for: one year. */
+export const MAX_LONG_DELAY_SECONDS = 365 * 86_400;
 /** Most tasks one batch request may carry. */
 export const MAX_BATCH_TASKS = 500;
 /** Largest page of a task list, for the API and the CLI alike. */
@@ -25,11 +28,15 @@ export const enqueueRequestSchema = z.strictObject({
   payload: z.unknown().refine((value) => value !== undefined, 'is required'),
   priority: prioritySchema.optional(),
   idempotencyKey: z.string().min(1).max(256).optional(),
-  delaySeconds: z.number().int().min(0).max(MAX_DELAY_SECONDS).optional(),
+  delaySeconds: z.number().int().min(0).max(MAX_LONG_DELAY_SECONDS).optional(),
+  /** When the task becomes due, instead of `delaySeconds`; at most a year ahead. */
+  runAt: z.iso.datetime({ offset: true }).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   traceId: z.string().min(1).max(256).optional(),
   /** A chain: each step is enqueued when the one before it succeeds (docs/workflows.md). */
   next: z.array(taskSpecSchema).min(1).max(MAX_CHAIN_STEPS).optional(),
+  /** Where the task's final status and result are POSTed, signed (docs/callbacks.md). */
+  callback: callbackSchema.optional(),
 });
 
 /** A batch: 1 to {@link MAX_BATCH_TASKS} entries, each validated on its own. */

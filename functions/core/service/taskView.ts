@@ -22,6 +22,8 @@ export interface TaskView {
   nextId?: string;
   /** The group this task is a member of. */
   groupId?: string;
+  /** A SCHEDULED task: when it is due. */
+  runAt?: string;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -46,5 +48,8 @@ export function toTaskView(record: TaskRecord): TaskView {
   if (record.resultTruncated) view.resultTruncated = record.resultTruncated;
   if (record.lastError) view.lastError = record.lastError;
   if (record.links) Object.assign(view, record.links);
+  if (record.status === 'SCHEDULED' && record.nextAttemptAt !== undefined) {
+    view.runAt = new Date(record.nextAttemptAt).toISOString();
+  }
   return view;
 }

@@ -2,12 +2,14 @@ import pLimit from 'p-limit';
 import type { Enqueuer } from '../consumer/Enqueuer.js';
 import type { Invocation, QueueMessage, RecordOutcome } from '../consumer/types.js';
 import { type EnvelopeLinks, envelopeLinksSchema } from '../envelope.js';
-import type { Clock, Logger, QueuePort, QueueRoute, TaskStore } from '../ports.js';
+import { PermanentError } from '../errors.js';
+import type { Clock, Logger, QueuePort, QueueRoute, SigningKeys, TaskStore } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
 import { TaskRequestError } from '../service/errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../service/prepareTask.js';
 import { type TaskStatus, TERMINAL_STATUSES } from '../status.js';
 import type { GroupOptions, GroupTaskInput, ParentTask, TaskContext } from '../task.js';
+import { Callbacks } from './Callbacks.js';
 import { GroupFanIn } from './GroupFanIn.js';
 import { launchGroup } from './launchGroup.js';
 import type { FanInInfo, FollowUps, GroupStore, MemberPage } from './types.js';
@@ -23,10 +25,12 @@ export interface WorkflowsDeps {
   logger: Logger;
   clock: Clock;
   maxPayloadBytes?: number;
+  /** Signs callbacks; without it a callback's http.post fails for good. */
+  keys?: SigningKeys;
 }
 
 /** The parts of a handler's context that groups and chains add. */
-export type WorkflowContext = Pick<TaskContext, 'group' | 'parent' | 'fanIn'>;
+export type WorkflowContext = Pick<TaskContext, 'group' | 'parent' | 'fanIn' | 'signingKey'>;
 
 const MEMBER_READS = 16;
 
@@ -38,9 +42,11 @@ const MEMBER_READS = 16;
 export class Workflows {
   readonly #fanIn: GroupFanIn;
   readonly #preparer: TaskPreparer;
+  readonly #callbacks: Callbacks;
 
   constructor(private readonly deps: WorkflowsDeps) {
     this.#fanIn = new GroupFanIn({ ...deps, sender: deps.enqueuer });
+    this.#callbacks = new Callbacks(deps);
     this.#preparer = new TaskPreparer({
       ...deps,
       maxPayloadBytes: deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
@@ -60,6 +66,7 @@ export class Workflows {
     if (links.group) {
       await this.#fanIn.memberEnded(links.group, taskId, status, invocation.deadline);
     }
+    if (links.callback) await this.#callbacks.taskEnded(taskId, links.callback);
     const [step, ...rest] = links.next ?? [];
     if (step && status === 'SUCCEEDED') {
       try {
@@ -88,6 +95,10 @@ export class Workflows {
         this.group(childGroupId(taskId, options.key ?? `#${groups++}`), taskId, tasks, options),
       parent: () => this.parent(links.parentId),
       fanIn: () => this.fanInOf(links.followUp),
+      signingKey: (secretName) =>
+        this.deps.keys
+          ? this.deps.keys.key(secretName)
+          : Promise.reject(new PermanentError('no signing keys are configured in this consumer')),
     };
   }
 
@@ -181,5 +192,7 @@ export function linksOf(body: string): EnvelopeLinks | undefined {
   const parsed = envelopeLinksSchema.safeParse(json);
   if (!parsed.success) return undefined;
   const links = parsed.data;
-  return links.group || links.next || links.followUp || links.parentId ? links : undefined;
+  return links.group || links.next || links.followUp || links.parentId || links.callback
+    ? links
+    : undefined;
 }

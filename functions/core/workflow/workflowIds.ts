@@ -59,3 +59,8 @@ export function leafCount(total: number): number {
 export function leafSize(leaf: number, total: number): number {
   return Math.max(0, Math.min(LEAF_SIZE, total - leaf * LEAF_SIZE));
 }
+
+/** The id of the task that delivers `taskId`'s (or a group's) callback. */
+export function callbackId(ownerId: string): string {
+  return `k${digest([ownerId, 'callback'])}`;
+}

@@ -163,3 +163,13 @@ describe('SecretsManagerProvider', () => {
     expect((await secretError(provider.getWebhookSecret('bin'))).message).toContain('binary');
   });
 });
+
+describe('SecretsManagerProvider.getSecretText (callback keys)', () => {
+  it('answers the whole text, one call per name while it is fresh', async () => {
+    const { client, requested } = stubbedClient((id) => ({ SecretString: `key-of-${id}` }));
+    const provider = new SecretsManagerProvider({ client, clock: clock() });
+    expect(await provider.getSecretText('k')).toBe('key-of-k');
+    expect(await provider.getSecretText('k')).toBe('key-of-k');
+    expect(requested).toEqual(['k']);
+  });
+});
