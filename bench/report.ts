@@ -13,7 +13,7 @@ const LABEL = {
 const PATH = { api: 'API', sqs: 'SQS-direct' } as const;
 
 /** A markdown table with padded columns, the way the formatter lays tables out. */
-function table(header: string[], rows: (string | number)[][]): string {
+export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows].map((row) => row.map(String));
   const widths = header.map((_, i) => Math.max(3, ...cells.map((row) => row[i]!.length)));
   const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
