@@ -1,14 +1,23 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import {
+  FULL_INSTRUCTIONS,
+  QUICK_INSTRUCTIONS,
+  renderInstructions,
+  runInstructions,
+} from './instructions/runInstructions.js';
 import { runModel } from './model/runModel.js';
 import { withBenchReport } from './performanceDoc.js';
 import { renderReport } from './report.js';
 import { FULL_SIZES, runBench, SMOKE_SIZES } from './runBench.js';
+import { renderScale, runScale } from './scale/runScale.js';
+import { measureThroughput } from './throughput.js';
 
 // `npm run bench [-- --smoke] [-- --write-docs]`: prints the table; a full run also writes
 // bench/results.json and bench/last-run.md, and with --write-docs docs/performance.md.
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const LAST_RUN = fileURLToPath(new URL('./last-run.md', import.meta.url));
+const SCALE_RUN = fileURLToPath(new URL('./scale-last-run.md', import.meta.url));
 const PERFORMANCE_DOC = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
 
 async function main(args: string[]): Promise<void> {
@@ -24,6 +33,40 @@ async function main(args: string[]): Promise<void> {
         ...(pollerHourPrice === undefined ? {} : { pollerHourPrice }),
       }),
     );
+    return;
+  }
+  if (args.includes('--instructions')) {
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+    const sizes = args.includes('--quick') ? QUICK_INSTRUCTIONS : FULL_INSTRUCTIONS;
+    const results = await runInstructions(sizes, (line) =>
+      process.stderr.write(`bench: ${line}\n`),
+    );
+    if (results) process.stdout.write(renderInstructions(results));
+    return;
+  }
+  const scale = numberAfter(args, '--scale');
+  if (scale !== undefined) {
+    const dirAt = args.indexOf('--data-dir');
+    const result = await runScale(
+      {
+        tasks: scale,
+        chunk: numberAfter(args, '--chunk') ?? 2_000,
+        ...(dirAt >= 0 && args[dirAt + 1] ? { dataDir: args[dirAt + 1]! } : {}),
+      },
+      (line) => process.stderr.write(`bench: ${line}\n`),
+    );
+    const report = renderScale(result);
+    process.stdout.write(report);
+    await writeFile(SCALE_RUN, report);
+    return;
+  }
+  if (args.includes('--throughput')) {
+    const t = await measureThroughput(
+      numberAfter(args, '--tasks') ?? FULL_SIZES.throughputTasks,
+      FULL_SIZES.ceilingWrites,
+      numberAfter(args, '--rounds') ?? FULL_SIZES.throughputRounds,
+    );
+    process.stdout.write(`${JSON.stringify(t, null, 2)}\n`);
     return;
   }
   const smoke = args.includes('--smoke');
