@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { finalRun } from './finalRun.js';
 import {
   FULL_INSTRUCTIONS,
   QUICK_INSTRUCTIONS,
@@ -15,6 +16,9 @@ import { measureThroughput } from './throughput.js';
 
 // `npm run bench [-- --smoke] [-- --write-docs]`: prints the table; a full run also writes
 // bench/results.json and bench/last-run.md, and with --write-docs docs/performance.md.
+// `-- --final` runs every part (with instruction counts and scale) and writes both files.
+// Parts alone: --model N, --scale N [--data-dir d], --throughput [--tasks N --rounds R],
+// --instructions [--quick]. docs/performance.md lists them.
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const LAST_RUN = fileURLToPath(new URL('./last-run.md', import.meta.url));
 const SCALE_RUN = fileURLToPath(new URL('./scale-last-run.md', import.meta.url));
@@ -42,6 +46,17 @@ async function main(args: string[]): Promise<void> {
       process.stderr.write(`bench: ${line}\n`),
     );
     if (results) process.stdout.write(renderInstructions(results));
+    return;
+  }
+  if (args.includes('--final')) {
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+    const report = await finalRun(
+      { results: RESULTS, lastRun: LAST_RUN },
+      numberAfter(args, '--scale') ?? 100_000,
+      (line) => process.stderr.write(`bench: ${line}\n`),
+    );
+    process.stdout.write(report);
+    await writeDoc(report);
     return;
   }
   const scale = numberAfter(args, '--scale');

@@ -37,8 +37,18 @@ export async function countInstructions(
     await run(
       'valgrind',
       ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15 * 60_000, maxBuffer: 1 << 24 },
-    );
+      // Generous: callgrind runs about 50× slower, and far slower on a loaded machine.
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60 * 60_000, maxBuffer: 1 << 24 },
+    ).catch((error: { stderr?: string; killed?: boolean; message: string }) => {
+      const tail = (error.stderr ?? '')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('=='))
+        .slice(-8)
+        .join('\n');
+      throw new Error(
+        `${error.killed ? 'timed out: ' : ''}valgrind node ${args.join(' ').slice(0, 80)}: ${tail || error.message}`,
+      );
+    });
     return totalInstructions(await readFile(out, 'utf8'));
   } finally {
     await rm(dir, { recursive: true, force: true });

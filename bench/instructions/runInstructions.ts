@@ -26,8 +26,8 @@ export const FULL_INSTRUCTIONS: InstructionSizes = {
 export const QUICK_INSTRUCTIONS: InstructionSizes = {
   levels: ['full'],
   batchSizes: [10],
-  warmupBatches: 10,
-  batches: 5,
+  warmupBatches: 3,
+  batches: 2,
 };
 
 /** Items 1 and 2 in instructions; undefined, with a printed reason, without valgrind. */
