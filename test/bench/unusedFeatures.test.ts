@@ -62,8 +62,12 @@ describe('a feature not used costs no request', () => {
         ...feature?.({ dynamodb: clients.consumer.dynamodb, tableName }),
       });
       await drain(backend, route, consumer);
+      // A transient error (an emulator slow to answer on a loaded machine) is retried by the
+      // SDK and counted apart; it says nothing about the feature, so it is left out.
       return Object.fromEntries(
-        [...clients.counter.counts].filter(([key]) => !key.startsWith('esm:')).sort(),
+        [...clients.counter.counts]
+          .filter(([key]) => !key.startsWith('esm:') && !key.endsWith(':error'))
+          .sort(),
       );
     } finally {
       clients.destroy();
