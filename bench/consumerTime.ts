@@ -90,7 +90,7 @@ export async function measureConsumerTime(
 let sequence = 0;
 
 /** A batch as the event source mapping delivers it, with envelopes the TaskClient would send. */
-function freshBatch(size: number, queueArn: string): SQSEvent {
+export function freshBatch(size: number, queueArn: string): SQSEvent {
   const now = Date.now();
   const messages = Array.from({ length: size }, () => {
     sequence++;

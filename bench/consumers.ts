@@ -164,7 +164,7 @@ function powertoolsConsumer(s: ConsumerSetup): SqsHandler {
 }
 
 /** Parses the envelope and payload and runs the task's handler, as every variant must. */
-async function runTask(body: string): Promise<unknown> {
+export async function runTask(body: string): Promise<unknown> {
   const envelope = parseEnvelope(body);
   const definition = registry.get(envelope.type);
   const payload = registry.parsePayload(envelope.type, envelope.payload);

@@ -114,7 +114,7 @@ export async function measureGroupRequests(
 }
 
 /** Receives, invokes and deletes until the queue stays empty for one long poll. */
-async function drain(
+export async function drain(
   backend: BenchBackend,
   route: BenchQueue,
   consumer: ReturnType<typeof createConsumer>,

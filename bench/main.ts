@@ -1,16 +1,89 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { finalRun } from './finalRun.js';
+import {
+  FULL_INSTRUCTIONS,
+  QUICK_INSTRUCTIONS,
+  renderInstructions,
+  runInstructions,
+} from './instructions/runInstructions.js';
+import { runModel } from './model/runModel.js';
 import { withBenchReport } from './performanceDoc.js';
 import { renderReport } from './report.js';
 import { FULL_SIZES, runBench, SMOKE_SIZES } from './runBench.js';
+import { renderScale, runScale } from './scale/runScale.js';
+import { measureThroughput } from './throughput.js';
 
 // `npm run bench [-- --smoke] [-- --write-docs]`: prints the table; a full run also writes
 // bench/results.json and bench/last-run.md, and with --write-docs docs/performance.md.
+// `-- --final` runs every part (with instruction counts and scale) and writes both files.
+// Parts alone: --model N, --scale N [--data-dir d], --throughput [--tasks N --rounds R],
+// --instructions [--quick]. docs/performance.md lists them.
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const LAST_RUN = fileURLToPath(new URL('./last-run.md', import.meta.url));
+const SCALE_RUN = fileURLToPath(new URL('./scale-last-run.md', import.meta.url));
 const PERFORMANCE_DOC = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
 
 async function main(args: string[]): Promise<void> {
+  const model = numberAfter(args, '--model');
+  if (model !== undefined) {
+    const pollerHourPrice = numberAfter(args, '--poller-hour-price');
+    process.stdout.write(
+      await runModel({
+        tasks: model,
+        resultsFile: RESULTS,
+        ddbLatencyMs: numberAfter(args, '--ddb-latency-ms') ?? 5,
+        sequentialRequests: 2,
+        ...(pollerHourPrice === undefined ? {} : { pollerHourPrice }),
+      }),
+    );
+    return;
+  }
+  if (args.includes('--instructions')) {
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+    const sizes = args.includes('--quick') ? QUICK_INSTRUCTIONS : FULL_INSTRUCTIONS;
+    const results = await runInstructions(sizes, (line) =>
+      process.stderr.write(`bench: ${line}\n`),
+    );
+    if (results) process.stdout.write(renderInstructions(results));
+    return;
+  }
+  if (args.includes('--final')) {
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+    const report = await finalRun(
+      { results: RESULTS, lastRun: LAST_RUN },
+      numberAfter(args, '--scale') ?? 100_000,
+      (line) => process.stderr.write(`bench: ${line}\n`),
+    );
+    process.stdout.write(report);
+    await writeDoc(report);
+    return;
+  }
+  const scale = numberAfter(args, '--scale');
+  if (scale !== undefined) {
+    const dirAt = args.indexOf('--data-dir');
+    const result = await runScale(
+      {
+        tasks: scale,
+        chunk: numberAfter(args, '--chunk') ?? 2_000,
+        ...(dirAt >= 0 && args[dirAt + 1] ? { dataDir: args[dirAt + 1]! } : {}),
+      },
+      (line) => process.stderr.write(`bench: ${line}\n`),
+    );
+    const report = renderScale(result);
+    process.stdout.write(report);
+    await writeFile(SCALE_RUN, report);
+    return;
+  }
+  if (args.includes('--throughput')) {
+    const t = await measureThroughput(
+      numberAfter(args, '--tasks') ?? FULL_SIZES.throughputTasks,
+      FULL_SIZES.ceilingWrites,
+      numberAfter(args, '--rounds') ?? FULL_SIZES.throughputRounds,
+    );
+    process.stdout.write(`${JSON.stringify(t, null, 2)}\n`);
+    return;
+  }
   const smoke = args.includes('--smoke');
   // Lambda's own logs would interleave with the table; the bench silences them.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -24,6 +97,17 @@ async function main(args: string[]): Promise<void> {
   await writeFile(LAST_RUN, report);
   // --write-readme is the flag's former name, from when the section lived in the README.
   if (args.includes('--write-docs') || args.includes('--write-readme')) await writeDoc(report);
+}
+
+/** The number after `flag`, if the flag is given; a clear error if it is not a number. */
+export function numberAfter(args: string[], flag: string): number | undefined {
+  const i = args.indexOf(flag);
+  if (i < 0) return undefined;
+  const value = Number(args[i + 1]);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`${flag} takes a number ≥ 0 (got ${args[i + 1] ?? 'nothing'})`);
+  }
+  return value;
 }
 
 /** Replaces the report on the performance page (see `withBenchReport`). */

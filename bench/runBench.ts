@@ -21,8 +21,10 @@ export interface BenchSizes {
   /** Fresh node processes per bundle. */
   coldStartProcesses: number;
   throughputTasks: number;
-  /** Writes in the emulator ceiling measurement, per concurrency level. */
+  /** Writes in each round's emulator ceiling measurement. */
   ceilingWrites: number;
+  /** Interleaved rounds of ceiling and pipeline. */
+  throughputRounds: number;
   /** Members of the group whose requests are counted against the same tasks sent plain. */
   groupMembers: number;
 }
@@ -33,8 +35,9 @@ export const FULL_SIZES: BenchSizes = {
   timingRounds: 15,
   batchSizes: [10, 100],
   coldStartProcesses: 21,
-  throughputTasks: 10_000,
+  throughputTasks: 4_000,
   ceilingWrites: 3_000,
+  throughputRounds: 5,
   groupMembers: 200,
 };
 
@@ -46,6 +49,7 @@ export const SMOKE_SIZES: BenchSizes = {
   coldStartProcesses: 1,
   throughputTasks: 20,
   ceilingWrites: 40,
+  throughputRounds: 2,
   groupMembers: 12,
 };
 
@@ -89,8 +93,12 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
   }
   progress('cold start…');
   const coldStart = await measureColdStart(sizes.coldStartProcesses, config.sourceMaps);
-  progress(`local throughput, ${sizes.throughputTasks} tasks…`);
-  const throughput = await measureThroughput(sizes.throughputTasks, sizes.ceilingWrites);
+  progress(`local throughput, ${sizes.throughputRounds} × ${sizes.throughputTasks} tasks…`);
+  const throughput = await measureThroughput(
+    sizes.throughputTasks,
+    sizes.ceilingWrites,
+    sizes.throughputRounds,
+  );
 
   const batch10 = consumerTime.find((r) => r.batchSize === 10)!;
   const costs = requests.map((row) =>

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { ATTR } from '../functions/adapters/dynamodb/taskItem.js';
@@ -9,33 +9,45 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.js';
 import { LocalPipeline } from '../local/LocalPipeline.js';
 import { createTaskTable } from '../local/resources.js';
 import { within } from '../local/within.js';
-import { percentile, round } from './stats.js';
+import { median, percentile, round } from './stats.js';
+
+export interface ThroughputRound {
+  tasksPerSecond: number;
+  ceilingTasksPerSecond: number;
+  /** tasksPerSecond ÷ ceilingTasksPerSecond, both measured in this round. */
+  ratio: number;
+}
 
 export interface ThroughputResult {
+  /** Tasks per round. */
   tasks: number;
+  rounds: ThroughputRound[];
+  /** Medians over the rounds. */
   tasksPerSecond: number;
+  ceilingTasksPerSecond: number;
   latencyMs: { p50: number; p99: number };
-  /** dynalite's conditional writes per second at the pipeline's concurrency, this run. */
-  ceilingWritesPerSecond: number;
   /** DynamoDB writes per SQS-direct task (claim and finish). */
   writesPerTask: number;
-  ceilingTasksPerSecond: number;
-  /** tasksPerSecond ÷ ceilingTasksPerSecond. */
+  /** The median of the rounds' ratios, and their lowest and highest. */
   ofCeiling: number;
+  spread: { min: number; max: number };
 }
 
 const WRITES_PER_TASK = 2;
 const DONE_TIMEOUT_MS = 240_000;
 
 /**
- * The local pipeline as `npm start` runs it: a burst of `tasks` no-op tasks sent straight to
- * the default queue, timed from the first send until the last task succeeded. The ceiling
- * is dynalite alone, measured first in the same process with claim writes (conditional
- * updates) at the pipeline's concurrency (queue maxConcurrency × records per batch).
+ * The local pipeline as `npm start` runs it, against its ceiling, interleaved: each round
+ * first times dynalite alone (claim and finish writes at the pipeline's concurrency, in a
+ * table of its own), then a burst of `tasks` no-op tasks sent straight to the default
+ * queue, from the first send until the last task succeeded. Each round's ratio compares
+ * two samples taken seconds apart, so a busy moment on the machine hits both; the median
+ * and spread of the ratios are reported.
  */
 export async function measureThroughput(
   tasks: number,
   ceilingWrites: number,
+  roundCount = 5,
 ): Promise<ThroughputResult> {
   const pipeline = await LocalPipeline.start({
     ports: { api: 0, sqs: 0, dynamodb: 0 },
@@ -44,30 +56,47 @@ export async function measureThroughput(
   try {
     const queue = pipeline.config.queues.find((q) => q.priority === 'default')!;
     const concurrency = queue.maxConcurrency * pipeline.config.consumer.recordConcurrency;
-    const ceiling = await writesPerSecond(pipeline.clients.dynamodb, ceilingWrites, concurrency);
-
-    // Built before the clock starts, sent from a thread of its own.
-    const bodies = Array.from({ length: tasks }, () =>
-      JSON.stringify(newEnvelope({ type: 'noop', payload: {}, priority: 'default' }, Date.now())),
-    );
     const { url } = pipeline.info.queues.find((q) => q.priority === 'default')!;
-    const started = await sendBurst(pipeline, url, bodies);
-    await within(pipeline.metrics.reached(SUCCEEDED, tasks), DONE_TIMEOUT_MS);
-    const elapsedMs = Date.now() - started;
-    if (succeeded(pipeline) < tasks) {
-      throw new Error(`throughput: ${succeeded(pipeline)} of ${tasks} tasks done in time`);
+    // Sockets and JIT warm up here, not in the first round.
+    await writesPerSecond(pipeline.clients.dynamodb, ceilingWrites, concurrency, 'bench-warmup');
+    const rounds: ThroughputRound[] = [];
+    for (let r = 0; r < roundCount; r++) {
+      const ceiling =
+        (await writesPerSecond(
+          pipeline.clients.dynamodb,
+          ceilingWrites,
+          concurrency,
+          `bench-ceiling-${r}`,
+        )) / WRITES_PER_TASK;
+      // Built before the clock starts, sent from a thread of its own.
+      const bodies = Array.from({ length: tasks }, () =>
+        JSON.stringify(newEnvelope({ type: 'noop', payload: {}, priority: 'default' }, Date.now())),
+      );
+      const started = await sendBurst(pipeline, url, bodies);
+      const target = (r + 1) * tasks;
+      await within(pipeline.metrics.reached(SUCCEEDED, target), DONE_TIMEOUT_MS);
+      const elapsedMs = Date.now() - started;
+      if (succeeded(pipeline) < target) {
+        throw new Error(`throughput: ${succeeded(pipeline)} of ${target} tasks done in time`);
+      }
+      const tasksPerSecond = (tasks / elapsedMs) * 1000;
+      rounds.push({
+        tasksPerSecond: round(tasksPerSecond, 1),
+        ceilingTasksPerSecond: round(ceiling, 1),
+        ratio: round(tasksPerSecond / ceiling, 3),
+      });
     }
     const latencies = await finishLatencies(pipeline.clients.dynamodb, pipeline.info.tableName);
-    const tasksPerSecond = round((tasks / elapsedMs) * 1000, 1);
-    const ceilingTasksPerSecond = round(ceiling / WRITES_PER_TASK, 1);
+    const ratios = rounds.map((x) => x.ratio);
     return {
       tasks,
-      tasksPerSecond,
+      rounds,
+      tasksPerSecond: median(rounds.map((x) => x.tasksPerSecond)),
+      ceilingTasksPerSecond: median(rounds.map((x) => x.ceilingTasksPerSecond)),
       latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
-      ceilingWritesPerSecond: round(ceiling, 1),
       writesPerTask: WRITES_PER_TASK,
-      ceilingTasksPerSecond,
-      ofCeiling: round(tasksPerSecond / ceilingTasksPerSecond, 2),
+      ofCeiling: round(median(ratios), 2),
+      spread: { min: round(Math.min(...ratios), 2), max: round(Math.max(...ratios), 2) },
     };
   } finally {
     await pipeline.stop();
@@ -78,7 +107,11 @@ export async function measureThroughput(
  * Sends `bodies` to the queue from a worker thread; resolves with the time of the first
  * send once the thread has started, and fails the run if the thread fails.
  */
-function sendBurst(pipeline: LocalPipeline, queueUrl: string, bodies: string[]): Promise<number> {
+export function sendBurst(
+  pipeline: LocalPipeline,
+  queueUrl: string,
+  bodies: string[],
+): Promise<number> {
   const worker = new Worker(new URL('./burstSender.mjs', import.meta.url), {
     workerData: {
       endpoint: pipeline.info.sqsEndpoint,
@@ -107,14 +140,14 @@ function succeeded(pipeline: LocalPipeline): number {
 
 /**
  * The pipeline's own writes with nothing else: claim then finish on fresh ids, in a table
- * of their own. Tried at a few concurrencies up to the pipeline's; the best rate counts.
+ * of their own (dropped after), at the pipeline's concurrency. Writes per second.
  */
 async function writesPerSecond(
   dynamodb: DynamoDBClient,
   writes: number,
   concurrency: number,
+  tableName: string,
 ): Promise<number> {
-  const tableName = 'bench-ceiling';
   await createTaskTable(dynamodb, tableName);
   const store = new DynamoTaskStore({ client: dynamodb, tableName });
   const task = async () => {
@@ -131,15 +164,12 @@ async function writesPerSecond(
     await store.finish(claim.record.id, 1, { status: 'SUCCEEDED', result: { sleptMs: 0 } });
   };
   const tasks = Math.max(1, Math.floor(writes / WRITES_PER_TASK));
-  let best = 0;
-  // The first level also warms sockets and JIT, which would otherwise be billed to the emulator.
-  for (const level of [concurrency, Math.ceil(concurrency / 4), 10, concurrency]) {
-    const limit = pLimit(level);
-    const started = performance.now();
-    await Promise.all(Array.from({ length: tasks }, () => limit(task)));
-    best = Math.max(best, ((tasks * WRITES_PER_TASK) / (performance.now() - started)) * 1000);
-  }
-  return best;
+  const limit = pLimit(concurrency);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: tasks }, () => limit(task)));
+  const perSecond = ((tasks * WRITES_PER_TASK) / (performance.now() - started)) * 1000;
+  await dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+  return perSecond;
 }
 
 /** Send-to-finish time of every finished task, from the table. */

@@ -6,6 +6,8 @@ import type { ConsumerDefinition, QueueDefinition } from './schema.js';
  * definition's `accountConcurrency` stands for it.
  */
 
+/** Concurrent invocations one provisioned SQS poller runs (docs/scale.md cites the source). */
+export const POLLER_CONCURRENCY = 10;
 /** The usual regional quota of concurrent executions; a new account's can be as low as 10. */
 export const DEFAULT_ACCOUNT_CONCURRENCY = 1_000;
 /** Lambda refuses a reservation that leaves fewer than this many executions unreserved. */
@@ -35,7 +37,10 @@ export function concurrencyProblems(config: ConcurrencyInput): string[] {
   const { accountConcurrency, consumer } = config;
   const caps = config.queues.map((q) => q.maxConcurrency);
   const capSum = caps.reduce((a, b) => a + b, 0);
-  const capText = `the sum of the queues' maxConcurrency ${caps.join(' + ')} = ${capSum}`;
+  const capName = config.queues.some((q) => q.provisionedPollers)
+    ? `caps (maxConcurrency, or provisionedPollers.max × ${POLLER_CONCURRENCY})`
+    : 'maxConcurrency';
+  const capText = `the sum of the queues' ${capName} ${caps.join(' + ')} = ${capSum}`;
   const reserved = consumer.reservedConcurrency;
   const problems: string[] = [];
   if (reserved !== undefined && reserved < capSum) {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { prioritySchema } from '../functions/core/envelope.js';
 import { alarmsSchema, notifierSchema, webhooksSchema } from './alarms.js';
 import { apiSchema } from './api.js';
-import { DEFAULT_ACCOUNT_CONCURRENCY } from './concurrency.js';
+import { DEFAULT_ACCOUNT_CONCURRENCY, POLLER_CONCURRENCY } from './concurrency.js';
 import { logRetentionDaysSchema } from './logRetention.js';
 import { schedulesSchema } from './schedules.js';
 
@@ -21,10 +21,25 @@ const retentionDays = z
   .max(SQS_MAX_RETENTION_DAYS, 'must be at most 14 days, the SQS maximum');
 
 /** One queue per priority. List them highest priority first. */
-export const queueSchema = z.strictObject({
+const queueFields = z.strictObject({
   priority: prioritySchema,
-  /** Event source cap on concurrent batches (2–1000). Higher priorities get more. */
-  maxConcurrency: z.number().int().min(2).max(1000),
+  /**
+   * Event source cap on concurrent batches (2–1000). Higher priorities get more. Give this
+   * or `provisionedPollers`, not both (AWS treats them as mutually exclusive).
+   */
+  maxConcurrency: z.number().int().min(2).max(1000).optional(),
+  /**
+   * Provisioned mode for the event source: dedicated pollers, warm from `min`, scaling to
+   * `max` (2–200 and 2–2000, as aws-cdk-lib checks). Each poller runs up to
+   * POLLER_CONCURRENCY invocations, so `max` also caps concurrency (docs/scale.md).
+   */
+  provisionedPollers: z
+    .strictObject({
+      min: z.number().int().min(2).max(200),
+      max: z.number().int().min(2).max(2000),
+    })
+    .refine((p) => p.min <= p.max, 'min must be at most max')
+    .optional(),
   /** Records per batch: 1–10,000 (standard), 1–10 (FIFO); > 10 needs a batching window. */
   batchSize: z.number().int().min(1).max(10_000).default(10),
   /** How long the event source waits to fill a batch (not supported on FIFO queues). */
@@ -42,6 +57,25 @@ export const queueSchema = z.strictObject({
   maxReceiveCount: z.number().int().min(1).max(1000).optional(),
   /** A FIFO queue: ordered per message group, content-based deduplication. */
   fifo: z.boolean().default(false),
+});
+
+/**
+ * A queue as the rest of the app reads it: `maxConcurrency` is always the cap on its
+ * concurrent batches, given directly or implied by `provisionedPollers.max`.
+ */
+export const queueSchema = queueFields.transform((q, ctx) => {
+  const { maxConcurrency, provisionedPollers } = q;
+  if ((maxConcurrency === undefined) === (provisionedPollers === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `queue "${q.priority}": give either maxConcurrency (2–1000) or provisionedPollers { min, max }, ${maxConcurrency === undefined ? 'not neither' : 'not both: AWS refuses the two together'}`,
+    });
+    return z.NEVER;
+  }
+  return {
+    ...q,
+    maxConcurrency: maxConcurrency ?? provisionedPollers!.max * POLLER_CONCURRENCY,
+  };
 });
 
 export const DEFAULT_QUEUES: z.input<typeof queueSchema>[] = [

@@ -67,7 +67,15 @@ export class TaskConsumer extends Construct {
           settings.batchingWindowSeconds > 0
             ? Duration.seconds(settings.batchingWindowSeconds)
             : undefined,
-        maxConcurrency: settings.maxConcurrency,
+        // Provisioned mode and maxConcurrency are exclusive; the pollers' max then caps it.
+        ...(settings.provisionedPollers
+          ? {
+              provisionedPollerConfig: {
+                minimumPollers: settings.provisionedPollers.min,
+                maximumPollers: settings.provisionedPollers.max,
+              },
+            }
+          : { maxConcurrency: settings.maxConcurrency }),
         reportBatchItemFailures: true,
       });
       this.function.addEventSource(source);

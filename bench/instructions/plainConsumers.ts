@@ -1,0 +1,78 @@
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { SQSBatchItemFailure } from 'aws-lambda';
+import pLimit from 'p-limit';
+import { parseEnvelope } from '../../functions/core/envelope.js';
+import type { TrackingLevel } from '../../functions/core/task.js';
+import type { SqsHandler } from '../../local/esm/EventSourcePoller.js';
+import { runTask } from '../consumers.js';
+
+/**
+ * The baseline of the instruction count: a consumer written by hand with plain SDK calls,
+ * making the same DynamoDB requests per task as ours at `level` on a first delivery —
+ * `full`: a conditional create-or-claim update, then a conditional finish; `terminal`: a
+ * consistent read, then one conditional settle; `failures`: a consistent read. It parses
+ * the envelope and the payload and runs the task, as ours does. What it leaves out is what
+ * ours adds: leases, attempts, retries, timeouts, logs and metrics.
+ */
+export function plainConsumer(
+  level: TrackingLevel,
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  recordConcurrency: number,
+): SqsHandler {
+  const update = (id: string, status: string, condition: string) =>
+    dynamodb.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { id: { S: id } },
+        UpdateExpression: 'SET #s = :s, #u = :u',
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#s': 'status', '#u': 'updatedAt' },
+        ExpressionAttributeValues: { ':s': { S: status }, ':u': { N: String(Date.now()) } },
+        ReturnValues: 'ALL_NEW',
+      } satisfies UpdateItemCommandInput),
+    );
+  const read = (id: string) =>
+    dynamodb.send(
+      new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }),
+    );
+  const notEnded = 'attribute_not_exists(#s) OR #s <> :s';
+  const steps: Record<TrackingLevel, (id: string, body: string) => Promise<unknown>> = {
+    full: async (id, body) => {
+      await update(id, 'RUNNING', notEnded);
+      await runTask(body);
+      await update(id, 'SUCCEEDED', notEnded);
+    },
+    terminal: async (id, body) => {
+      await read(id);
+      await runTask(body);
+      await update(id, 'SUCCEEDED', notEnded);
+    },
+    failures: async (id, body) => {
+      await read(id);
+      await runTask(body);
+    },
+  };
+  const step = steps[level];
+  return async (event) => {
+    const limit = pLimit(recordConcurrency);
+    const failures: SQSBatchItemFailure[] = [];
+    await Promise.all(
+      event.Records.map((record) =>
+        limit(async () => {
+          try {
+            await step(parseEnvelope(record.body).id, record.body);
+          } catch {
+            failures.push({ itemIdentifier: record.messageId });
+          }
+        }),
+      ),
+    );
+    return { batchItemFailures: failures };
+  };
+}

@@ -1,0 +1,81 @@
+import { BenchBackend } from '../benchBackend.js';
+import { table } from '../report.js';
+import { callgrindAvailable } from './callgrind.js';
+import {
+  type ColdInstructionsRow,
+  type InstructionSizes,
+  measureColdInstructions,
+  measureOverhead,
+  type OverheadRow,
+} from './measureInstructions.js';
+
+export interface InstructionResults {
+  overhead: OverheadRow[];
+  cold: ColdInstructionsRow[];
+}
+
+/** Every level at both batch sizes: about 27 processes under callgrind, 15–30 min. */
+export const FULL_INSTRUCTIONS: InstructionSizes = {
+  levels: ['full', 'terminal', 'failures'],
+  batchSizes: [10, 100],
+  warmupBatches: 20,
+  batches: 10,
+};
+
+/** Proves the harness: one level, one size. */
+export const QUICK_INSTRUCTIONS: InstructionSizes = {
+  levels: ['full'],
+  batchSizes: [10],
+  warmupBatches: 3,
+  batches: 2,
+};
+
+/** Items 1 and 2 in instructions; undefined, with a printed reason, without valgrind. */
+export async function runInstructions(
+  sizes: InstructionSizes,
+  progress: (line: string) => void,
+): Promise<InstructionResults | undefined> {
+  if (!(await callgrindAvailable())) {
+    progress('valgrind is not installed: instruction counts skipped');
+    return undefined;
+  }
+  const backend = await BenchBackend.start();
+  try {
+    const overhead = await measureOverhead(backend, sizes, progress);
+    const cold = await measureColdInstructions(backend, progress);
+    return { overhead, cold };
+  } finally {
+    await backend.stop();
+  }
+}
+
+const millions = (n: number) => `${(n / 1e6).toFixed(1)}M`;
+
+export function renderInstructions(r: InstructionResults): string {
+  return [
+    '**Our overhead per task**, in instructions counted by valgrind (callgrind) in a process of its own; the emulators run in another, so only the consumer’s work is counted. Baseline: a consumer written by hand with plain SDK calls, making the same DynamoDB requests per task at that level (bench/instructions/plainConsumers.ts). Per task = (count of 2n batches − count of n batches) / (n × batch size), so start-up and warm-up cancel out. Goal: ours / baseline ≤ 1.15.',
+    '',
+    table(
+      ['tracking', 'batch', 'ours / task', 'baseline / task', 'ours / baseline'],
+      r.overhead.map((o) => [
+        o.level,
+        o.batchSize,
+        o.oursPerTask.toLocaleString('en-US'),
+        o.plainPerTask.toLocaleString('en-US'),
+        `${o.ratio.toFixed(2)}×`,
+      ]),
+    ),
+    '',
+    '**Cold start in instructions**: a fresh `node` imports the bundle and handles one batch of 10 against the emulators; a bare `node -e 0` is subtracted. Baseline: an empty handler with the same SDK clients making the same DynamoDB calls. Goal ≤ 1.2×.',
+    '',
+    table(
+      ['bundle', 'init + first batch', 'vs baseline'],
+      r.cold.map((c) => [
+        c.name,
+        millions(c.instructions),
+        c.overBaseline === undefined ? '' : `${c.overBaseline.toFixed(2)}×`,
+      ]),
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,95 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BenchBackend } from '../../bench/benchBackend.js';
+import { drain } from '../../bench/groupRequests.js';
+import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { SqsQueue } from '../../functions/adapters/sqs/SqsQueue.js';
+import { TaskClient } from '../../functions/client/TaskClient.js';
+import { createConsumer } from '../../functions/consumer/createConsumer.js';
+import { createRegistry } from '../../functions/core/registry.js';
+import type { TrackingLevel } from '../../functions/core/task.js';
+import { registry } from '../../functions/tasks/index.js';
+import { type ConsumerSetupFor, UNUSED_FEATURES } from './unusedFeatures.js';
+
+// Pay for what you use: a pipeline that has a feature wired in but sends no task that uses
+// it makes exactly the requests of one without it, command by command, for producer and
+// consumer. Each optional feature adds one entry to UNUSED_FEATURES (./unusedFeatures.ts).
+const TASKS = 30;
+const LEVELS: TrackingLevel[] = ['full', 'terminal', 'failures'];
+
+describe('a feature not used costs no request', () => {
+  let backend: BenchBackend;
+  let tableName: string;
+  beforeAll(async () => {
+    backend = await BenchBackend.start();
+    ({ tableName } = await backend.tables('bench-unused'));
+  }, 60_000);
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  let runs = 0;
+  /** Every request of sending TASKS plain no-op tasks and draining them, by role and command. */
+  const requestsOf = async (level: TrackingLevel, feature?: ConsumerSetupFor) => {
+    const route = await backend.queue(`bench-unused-${runs++}`);
+    const clients = backend.roleClients();
+    try {
+      const producer = new TaskClient({
+        registry,
+        sqs: clients.producer.sqs,
+        queues: [route],
+        dynamodb: clients.producer.dynamodb,
+        tableName,
+      });
+      const tasks = Array.from({ length: TASKS }, () => ({ type: 'noop' as const, payload: {} }));
+      await producer.enqueueMany(tasks);
+      const consumer = createConsumer({
+        config: {
+          tableName,
+          queues: [route],
+          retentionDays: 30,
+          maxResultBytes: 32_768,
+          recordConcurrency: 10,
+          safetyMarginMs: 200,
+          serviceName: 'bench',
+          metricsNamespace: 'Bench',
+        },
+        registry: registryAt(level),
+        store: new DynamoTaskStore({ client: clients.consumer.dynamodb, tableName }),
+        queue: new SqsQueue(clients.consumer.sqs),
+        logger: new Logger({ logLevel: 'SILENT' }),
+        metrics: { record: () => undefined, flush: () => undefined },
+        ...feature?.({ dynamodb: clients.consumer.dynamodb, tableName }),
+      });
+      await drain(backend, route, consumer);
+      // A transient error (an emulator slow to answer on a loaded machine) is retried by the
+      // SDK and counted apart; it says nothing about the feature, so it is left out.
+      return Object.fromEntries(
+        [...clients.counter.counts]
+          .filter(([key]) => !key.startsWith('esm:') && !key.endsWith(':error'))
+          .sort(),
+      );
+    } finally {
+      clients.destroy();
+    }
+  };
+
+  for (const level of LEVELS) {
+    it.each(UNUSED_FEATURES)(
+      `tracking ${level}: $name wired in, unused`,
+      { timeout: 120_000 },
+      async ({ setup }) => {
+        const without = await requestsOf(level);
+        const withFeature = await requestsOf(level, setup);
+        // Not vacuous: the plain run made its writes (or reads) per task.
+        expect(Object.values(without).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(TASKS);
+        expect(withFeature).toEqual(without);
+      },
+    );
+  }
+});
+
+/** The project's task types, every one tracked at `level`. */
+function registryAt(level: TrackingLevel) {
+  return createRegistry(registry.definitions.map((d) => ({ ...d, tracking: level })));
+}
