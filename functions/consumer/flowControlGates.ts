@@ -1,6 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDeferralLog } from '../adapters/dynamodb/DynamoDeferralLog.js';
+import { DynamoRateLimitStore } from '../adapters/dynamodb/DynamoRateLimitStore.js';
+import { DynamoSlotStore } from '../adapters/dynamodb/DynamoSlotStore.js';
 import type { DeferralLog, GateFactory } from '../core/consumer/admission/types.js';
+import { concurrencyGates } from '../core/flow/ConcurrencyGate.js';
+import { rateLimitGates } from '../core/flow/RateLimitGate.js';
 import type { Clock } from '../core/ports.js';
 
 /** What flow control's adapters are built on: the task table holds their shared state. */
@@ -22,7 +26,11 @@ export function flowControlGates(options: FlowControlOptions): {
 } {
   const { client, tableName } = options;
   return {
-    gates: [],
+    // Rate first: a task that has no token yet does not take a concurrency slot.
+    gates: [
+      rateLimitGates(new DynamoRateLimitStore(client, tableName), options.clock),
+      concurrencyGates(new DynamoSlotStore(client, tableName)),
+    ],
     deferrals: new DynamoDeferralLog({
       client,
       tableName,

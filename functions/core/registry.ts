@@ -1,5 +1,6 @@
 import { TASK_TYPE_PATTERN, toValidationIssues } from './envelope.js';
 import { ConfigError, InvalidPayloadError, PoisonMessageError } from './errors.js';
+import { flowSettingsProblems } from './flow/flowSettings.js';
 import { assertPayloadDepth } from './nesting.js';
 import { type AnyTaskDefinition, type PayloadOf, TRACKING_LEVELS } from './task.js';
 
@@ -40,6 +41,7 @@ export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
           `task type ${label}: backoff base ${def.backoff.baseMs} ms and cap ${def.backoff.capMs} ms need 0 < base ≤ cap`,
         );
       }
+      problems.push(...flowSettingsProblems(label, def));
       this.#byType.set(def.type, def);
     }
     if (problems.length) throw new ConfigError('invalid task registry', problems);

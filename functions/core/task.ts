@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
+import type { FlowSettings } from './flow/flowSettings.js';
 import type { Logger } from './ports.js';
 import type { TaskStatus } from './status.js';
 import type { FanInInfo } from './workflow/types.js';
@@ -114,13 +115,15 @@ export interface TaskDefinition<
   TType extends string = string,
   TSchema extends z.ZodType = z.ZodType,
   TResult = unknown,
-> extends TaskPolicy {
+> extends TaskPolicy,
+    Readonly<FlowSettings<z.output<TSchema>>> {
   readonly type: TType;
   readonly schema: TSchema;
   readonly handler: (payload: z.output<TSchema>, ctx: TaskContext) => Promise<TResult> | TResult;
 }
 
-export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType, TResult> {
+export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType, TResult>
+  extends FlowSettings<z.output<TSchema>> {
   type: TType;
   schema: TSchema;
   handler: (payload: z.output<TSchema>, ctx: TaskContext) => Promise<TResult> | TResult;
@@ -146,6 +149,12 @@ export function defineTask<const TType extends string, TSchema extends z.ZodType
     backoff: { ...DEFAULT_POLICY.backoff, ...input.backoff },
     timeoutMs: input.timeoutMs ?? DEFAULT_POLICY.timeoutMs,
     tracking: input.tracking ?? DEFAULT_POLICY.tracking,
+    ...(input.rateLimit ? { rateLimit: input.rateLimit } : {}),
+    ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+    ...(input.debounce ? { debounce: input.debounce } : {}),
+    ...(input.dedupWindowSeconds !== undefined
+      ? { dedupWindowSeconds: input.dedupWindowSeconds }
+      : {}),
   };
 }
 
