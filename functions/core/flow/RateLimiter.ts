@@ -45,7 +45,7 @@ export class RateLimiter {
     this.#pending.delete(bucket);
     try {
       const answers = await this.take(bucket, policy, waiters.length);
-      waiters.forEach((waiter, i) => waiter.resolve(answers[i] as Acquired));
+      for (const [i, waiter] of waiters.entries()) waiter.resolve(answers[i] as Acquired);
     } catch (error) {
       for (const waiter of waiters) waiter.reject(error);
     }
