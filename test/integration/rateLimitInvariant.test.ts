@@ -21,23 +21,31 @@ const limit = { perSecond: 1, burst: 1 };
 const starts = new Map<string, number[]>();
 
 /**
- * The bucket store, recording the time of every token it hands out: a write that applied
- * spent what the bucket held, refilled to the write's time, less what it left.
+ * The bucket store, recording every write that applied. A write spent what the bucket
+ * held (the version before it, refilled to the write's time) less what it left; replies
+ * can arrive out of order, so the versions give the order.
  */
-function recordingBuckets(store: RateLimitStore, admissions: number[]): RateLimitStore {
-  let last: BucketState | undefined;
+function recordingBuckets(store: RateLimitStore, writes: Map<number, BucketState>): RateLimitStore {
   return {
     read: (bucket) => store.read(bucket),
     async write(bucket, state, expected) {
       const written = await store.write(bucket, state, expected);
-      if (written) {
-        const spent = Math.round(refill(last, limit, state.at).tokens - state.tokens);
-        for (let i = 0; i < spent; i++) admissions.push(state.at);
-        last = state;
-      }
+      if (written) writes.set(written.version, state);
       return written;
     },
   };
+}
+
+/** The time of every token handed out, from the recorded writes. */
+function admissionTimes(writes: Map<number, BucketState>): number[] {
+  const times: number[] = [];
+  for (const [version, state] of writes) {
+    const spent = Math.round(
+      refill(writes.get(version - 1), limit, state.at).tokens - state.tokens,
+    );
+    for (let i = 0; i < spent; i++) times.push(state.at);
+  }
+  return times;
 }
 
 const registry = createRegistry([
@@ -67,10 +75,10 @@ describeOnEachBackend('rate limit of 1/s over 200 tasks', (current) => {
     const p = await createPipeline(backend);
     // createPipeline's queues redrive after 5 receives: the definition's minimum here.
     expect(minimumMaxReceiveCount(registry.largestMaxAttempts)).toBe(5);
-    const admissions: number[] = [];
+    const writes = new Map<number, BucketState>();
     const buckets = recordingBuckets(
       new DynamoRateLimitStore(backend.dynamodb, p.tableName),
-      admissions,
+      writes,
     );
     const consumer = buildConsumer(p, registry, {
       gates: [rateLimitGates(buckets, { now: () => Date.now() })],
@@ -117,6 +125,7 @@ describeOnEachBackend('rate limit of 1/s over 200 tasks', (current) => {
     expect(await depth(backend.sqs, p.standard.dlqUrl)).toEqual({ visible: 0, inFlight: 0 });
     // The limit holds on admissions, the moment a task takes its token; the handler starts
     // a claim write later. Every start had its token.
+    const admissions = admissionTimes(writes);
     expect(admissions.length).toBeGreaterThanOrEqual(TASKS);
     expect(rateViolations(admissions, limit)).toEqual([]);
     const times = tasks.flatMap((t) => starts.get(t.id) ?? []);
