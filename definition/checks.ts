@@ -1,6 +1,8 @@
 import { InvalidPayloadError } from '../functions/core/errors.js';
+import type { FlowSettings } from '../functions/core/flow/flowSettings.js';
 import { notifierTimeoutProblem } from './alarms.js';
 import { concurrencyProblems } from './concurrency.js';
+import { flowControlProblems } from './flowControl.js';
 import { oldestMessageAgeProblems } from './oldestMessageAge.js';
 import type { PipelineDefinition, QueueDefinition } from './schema.js';
 
@@ -13,12 +15,12 @@ import type { PipelineDefinition, QueueDefinition } from './schema.js';
 export interface TaskPolicies {
   readonly types: string[];
   readonly largestMaxAttempts: number;
-  readonly definitions: readonly {
+  readonly definitions: readonly ({
     type: string;
     maxAttempts: number;
     timeoutMs: number;
     backoff: { baseMs: number; capMs: number };
-  }[];
+  } & FlowSettings)[];
   parsePayload(type: string, payload: unknown): unknown;
 }
 
@@ -238,6 +240,7 @@ export function definitionProblems(config: PipelineConfig, policies: TaskPolicie
     ...queueSetProblems(config),
     ...perQueue,
     ...concurrencyProblems(config),
+    ...flowControlProblems(config, policies.definitions),
     ...taskTimeoutProblems(config, policies),
     ...retryWindowProblems(config, policies),
     ...alarmAgeProblems(config, policies),

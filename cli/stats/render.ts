@@ -12,12 +12,23 @@ export function statusTable(summary: TaskSummary): string {
   );
 }
 
-/** One row per task type, a column per status. */
+/**
+ * One row per task type, a column per status; with flow control in use, the deferrals
+ * (never attempts) and the tasks waiting now.
+ */
 export function typeTable(summary: TaskSummary): string {
-  const rows = Object.entries(summary.byType)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([type, row]) => [type, row.total, ...TASK_STATUSES.map((s) => row[s] ?? 0)]);
-  return table(['TYPE', 'TOTAL', ...TASK_STATUSES], rows);
+  const entries = Object.entries(summary.byType).sort(([a], [b]) => a.localeCompare(b));
+  const flow = entries.some(([, row]) => row.deferrals !== undefined);
+  const rows = entries.map(([type, row]) => [
+    type,
+    row.total,
+    ...TASK_STATUSES.map((s) => row[s] ?? 0),
+    ...(flow ? [row.deferrals ?? 0, row.waiting ?? 0] : []),
+  ]);
+  return table(
+    ['TYPE', 'TOTAL', ...TASK_STATUSES, ...(flow ? ['DEFERRALS', 'WAITING'] : [])],
+    rows,
+  );
 }
 
 export function timingTable(rows: [string, Percentiles][]): string {

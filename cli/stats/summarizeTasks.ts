@@ -11,7 +11,11 @@ export interface Percentiles {
 export interface TaskSummary {
   total: number;
   byStatus: Record<TaskStatus, number>;
-  byType: Record<string, Partial<Record<TaskStatus, number>> & { total: number }>;
+  /** `deferrals`: flow control's deferrals; `waiting`: tasks deferred until later than now. */
+  byType: Record<
+    string,
+    Partial<Record<TaskStatus, number>> & { total: number; deferrals?: number; waiting?: number }
+  >;
   /** Handler time of the last attempt, finished tasks. */
   durationMs: Percentiles;
   /** Enqueue to first claim. */
@@ -42,7 +46,7 @@ export function emptyByStatus(): Record<TaskStatus, number> {
   return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
 }
 
-export function summarizeTasks(tasks: readonly TaskRecord[]): TaskSummary {
+export function summarizeTasks(tasks: readonly TaskRecord[], now = Date.now()): TaskSummary {
   const byStatus = emptyByStatus();
   const byType: TaskSummary['byType'] = {};
   const durations: number[] = [];
@@ -54,6 +58,11 @@ export function summarizeTasks(tasks: readonly TaskRecord[]): TaskSummary {
     byType[task.type] = row;
     row.total++;
     row[task.status] = (row[task.status] ?? 0) + 1;
+    if (task.deferrals !== undefined) {
+      row.deferrals = (row.deferrals ?? 0) + task.deferrals;
+      const waits = isWaiting(task, now);
+      row.waiting = (row.waiting ?? 0) + (waits ? 1 : 0);
+    }
     const finished = task.status === 'SUCCEEDED' || task.status === 'FAILED';
     if (finished && task.durationMs !== undefined) durations.push(task.durationMs);
     if (task.queueWaitMs !== undefined) waits.push(task.queueWaitMs);
@@ -76,4 +85,10 @@ export function throughput(tasks: readonly TaskRecord[], now: number, windowMs: 
   const since = now - windowMs;
   const recent = tasks.filter((t) => t.finishedAt !== undefined && t.finishedAt > since).length;
   return recent / (windowMs / 1_000);
+}
+
+/** Deferred by flow control until later than `now`, and not started since. */
+export function isWaiting(task: TaskRecord, now: number): boolean {
+  const open = task.status === 'QUEUED' || task.status === 'RETRYING';
+  return open && task.waiting !== undefined && task.waiting.until > now;
 }

@@ -1,11 +1,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDeferralLog } from '../adapters/dynamodb/DynamoDeferralLog.js';
 import { DynamoFlowStore } from '../adapters/dynamodb/DynamoFlowStore.js';
+import { DynamoRateLimitStore } from '../adapters/dynamodb/DynamoRateLimitStore.js';
+import { DynamoSlotStore } from '../adapters/dynamodb/DynamoSlotStore.js';
 import type { DeferralLog, GateFactory } from '../core/consumer/admission/types.js';
 import { BreakerRegistry } from '../core/flow/BreakerRegistry.js';
 import { breakerLog } from '../core/flow/breakerLog.js';
+import { concurrencyGates } from '../core/flow/ConcurrencyGate.js';
 import { breakerGate, pauseGate } from '../core/flow/flowGates.js';
 import { PauseBoard } from '../core/flow/PauseBoard.js';
+import { rateLimitGates } from '../core/flow/RateLimitGate.js';
 import type { Clock, Logger } from '../core/ports.js';
 
 /** What flow control's adapters are built on: the task table holds their shared state. */
@@ -32,8 +36,15 @@ export function flowControlGates(options: FlowControlOptions): {
   const store = new DynamoFlowStore({ client, tableName });
   const breakers = new BreakerRegistry({ store, clock, events: breakerLog(options.logger) });
   return {
-    // Pause first: a paused task must not take a breaker's probe slot.
-    gates: [pauseGate(new PauseBoard({ store, clock })), breakerGate(breakers)],
+    // Pause first: a paused task takes no token and no slot. The breaker last: a half-open
+    // probe slot goes only to a task that will run; a token or slot taken by a task that a
+    // later gate defers is given back by its release, or spent (a token only lowers the rate).
+    gates: [
+      pauseGate(new PauseBoard({ store, clock })),
+      rateLimitGates(new DynamoRateLimitStore(client, tableName), clock),
+      concurrencyGates(new DynamoSlotStore(client, tableName)),
+      breakerGate(breakers),
+    ],
     flushFlow: () => breakers.flush(),
     deferrals: new DynamoDeferralLog({
       client,

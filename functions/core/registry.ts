@@ -1,6 +1,7 @@
 import { TASK_TYPE_PATTERN, toValidationIssues } from './envelope.js';
 import { ConfigError, InvalidPayloadError, PoisonMessageError } from './errors.js';
 import { breakerPolicyProblems, DEFAULT_BREAKER_POLICY } from './flow/breakerPolicy.js';
+import { flowSettingsProblems } from './flow/flowSettings.js';
 import { assertPayloadDepth } from './nesting.js';
 import { type AnyTaskDefinition, type PayloadOf, TRACKING_LEVELS } from './task.js';
 
@@ -45,6 +46,7 @@ export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
         const policy = { ...DEFAULT_BREAKER_POLICY, ...def.breaker.policy };
         problems.push(...breakerPolicyProblems(`task type ${label}`, policy));
       }
+      problems.push(...flowSettingsProblems(label, def));
       this.#byType.set(def.type, def);
     }
     if (problems.length) throw new ConfigError('invalid task registry', problems);

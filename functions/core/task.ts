@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import type { BreakerPolicy } from './flow/breakerPolicy.js';
+import type { FlowSettings } from './flow/flowSettings.js';
 import type { Logger } from './ports.js';
 import type { TaskStatus } from './status.js';
 import type { FanInInfo } from './workflow/types.js';
@@ -139,7 +140,8 @@ export interface TaskDefinition<
   TType extends string = string,
   TSchema extends z.ZodType = z.ZodType,
   TResult = unknown,
-> extends TaskPolicy {
+> extends TaskPolicy,
+    Readonly<FlowSettings<z.output<TSchema>>> {
   readonly type: TType;
   readonly schema: TSchema;
   readonly handler: (payload: z.output<TSchema>, ctx: TaskContext) => Promise<TResult> | TResult;
@@ -147,7 +149,8 @@ export interface TaskDefinition<
   readonly breaker?: BreakerSetting<z.output<TSchema>>;
 }
 
-export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType, TResult> {
+export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType, TResult>
+  extends FlowSettings<z.output<TSchema>> {
   type: TType;
   schema: TSchema;
   handler: (payload: z.output<TSchema>, ctx: TaskContext) => Promise<TResult> | TResult;
@@ -176,6 +179,12 @@ export function defineTask<const TType extends string, TSchema extends z.ZodType
     timeoutMs: input.timeoutMs ?? DEFAULT_POLICY.timeoutMs,
     tracking: input.tracking ?? DEFAULT_POLICY.tracking,
     ...(input.breaker ? { breaker: input.breaker === true ? {} : input.breaker } : {}),
+    ...(input.rateLimit ? { rateLimit: input.rateLimit } : {}),
+    ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+    ...(input.debounce ? { debounce: input.debounce } : {}),
+    ...(input.dedupWindowSeconds !== undefined
+      ? { dedupWindowSeconds: input.dedupWindowSeconds }
+      : {}),
   };
 }
 

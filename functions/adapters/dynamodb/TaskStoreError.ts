@@ -13,7 +13,9 @@ export type TaskStoreOperation =
   | 'requeue'
   | 'revertRequeue'
   | 'deleteUnclaimed'
-  | 'noteDeferral';
+  | 'noteDeferral'
+  | 'rateLimit'
+  | 'concurrency';
 
 /** Error names DynamoDB (or the network under it) uses for failures that may pass. */
 const TRANSIENT_ERROR_NAMES = new Set([

@@ -4,6 +4,7 @@ import {
   serializeEnvelope,
   TASK_TYPE_PATTERN,
 } from '../envelope.js';
+import { deferringSettings } from '../flow/flowSettings.js';
 import { assertPayloadDepth } from '../nesting.js';
 import { newEnvelope } from '../newEnvelope.js';
 import type { NewTask, OutgoingMessage, QueueRoute } from '../ports.js';
@@ -78,6 +79,15 @@ export class TaskPreparer {
     const delay = taskDelay(input, now, this.options.longDelays ?? false, route.fifo);
     const delaySeconds = delay.seconds;
     this.checkCallback(input);
+    const deferring = route.fifo ? deferringSettings(definition) : [];
+    if (deferring.length) {
+      throw new RequestValidationError('invalid task request', [
+        {
+          path: ['priority'],
+          message: `task type ${input.type} has ${deferring.join(', ')}, which a FIFO queue cannot defer; use a standard priority`,
+        },
+      ]);
+    }
     // Before serialising it: JSON.stringify recurses too.
     assertPayloadDepth(input.type, input.payload);
     const payloadJson = this.payloadJson(input.payload);

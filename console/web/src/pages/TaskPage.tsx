@@ -89,5 +89,21 @@ function fields(t: TaskRecord): [string, string][] {
     ['Queue wait', formatDuration(t.queueWaitMs)],
     ['Duration', formatDuration(t.durationMs)],
     ['Expires', formatTime(t.expiresAt * 1000)],
+    ...waitingFields(t),
   ];
+}
+
+/** Why flow control holds the task back (its limit, its next token), and how often it did. */
+function waitingFields(t: TaskRecord): [string, string][] {
+  const w = t.waiting;
+  const open = t.status === 'QUEUED' || t.status === 'RETRYING';
+  const detail = Object.entries(w?.detail ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return [
+    ...(w && open
+      ? [['Waiting', `${w.reason} until ${formatTime(w.until)}${detail ? ` (${detail})` : ''}`]]
+      : []),
+    ...(t.deferrals ? [['Deferrals', String(t.deferrals)]] : []),
+  ] as [string, string][];
 }

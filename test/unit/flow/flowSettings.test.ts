@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { parsePipelineDefinition } from '../../../definition/index.js';
+import { ConfigError } from '../../../functions/core/errors.js';
+import { flowKey } from '../../../functions/core/flow/flowKey.js';
+import { createRegistry } from '../../../functions/core/registry.js';
+import { TaskPreparer } from '../../../functions/core/service/prepareTask.js';
+import { defineTask } from '../../../functions/core/task.js';
+
+const tenant = z.object({ tenant: z.string() });
+const limited = defineTask({
+  type: 'mail.limited',
+  schema: tenant,
+  rateLimit: { perSecond: 1, burst: 1 },
+  concurrency: { key: (p) => p.tenant, limit: 2 },
+  handler: () => null,
+});
+const plain = defineTask({ type: 'mail.plain', schema: tenant, handler: () => null });
+
+describe('flow settings', () => {
+  it('are checked with the registry, each problem with its value', () => {
+    expect(() =>
+      createRegistry([
+        defineTask({
+          type: 'bad.flow',
+          schema: tenant,
+          rateLimit: { perSecond: 0, burst: 1.5 },
+          concurrency: { key: 'tenant' as never, limit: 0 },
+          debounce: { key: (p) => p.tenant, seconds: 901 },
+          dedupWindowSeconds: -1,
+          handler: () => null,
+        }),
+      ]),
+    ).toThrow(
+      new ConfigError('invalid task registry', [
+        'task type "bad.flow": rateLimit.perSecond 0 must be > 0 and ≤ 10000',
+        'task type "bad.flow": rateLimit.burst 1.5 must be an integer 1–10000',
+        'task type "bad.flow": concurrency.limit 0 must be an integer 1–1000',
+        'task type "bad.flow": concurrency.key must be a function (payload) => string',
+        'task type "bad.flow": debounce.seconds 901 must be an integer 1–900 (15 minutes)',
+        'task type "bad.flow": dedupWindowSeconds -1 must be an integer 1–31536000',
+      ]),
+    );
+  });
+
+  it('a pipeline with a FIFO queue refuses a type that would be deferred', () => {
+    const registry = createRegistry([limited, plain]);
+    const definition = {
+      queues: [
+        { priority: 'default', maxConcurrency: 5 },
+        { priority: 'ordered', maxConcurrency: 5, fifo: true },
+      ],
+    };
+    expect(() => parsePipelineDefinition(definition, registry)).toThrow(
+      'task type "mail.limited" has rateLimit, concurrency, but queue "ordered" is FIFO: a FIFO queue takes no per-message delay, so flow control cannot defer its tasks; remove the setting or make the queue standard',
+    );
+    expect(() => parsePipelineDefinition(definition, createRegistry([plain]))).not.toThrow();
+    expect(() =>
+      parsePipelineDefinition({ queues: [definition.queues[0]] }, registry),
+    ).not.toThrow();
+  });
+
+  it('the API refuses a rate-limited task sent to a FIFO priority', () => {
+    const preparer = new TaskPreparer({
+      registry: createRegistry([limited, plain]),
+      routes: [
+        { priority: 'default', name: 'q', url: 'http://q', dlqUrl: 'http://d', fifo: false },
+        { priority: 'ordered', name: 'f', url: 'http://f', dlqUrl: 'http://g', fifo: true },
+      ],
+      maxPayloadBytes: 1_000,
+    });
+    const task = { type: 'mail.limited', payload: { tenant: 't' }, priority: 'ordered' };
+    expect(() => preparer.prepare(task, 0)).toThrow('invalid task request');
+    expect(() => preparer.prepare({ ...task, priority: 'default' }, 0)).not.toThrow();
+    expect(() => preparer.prepare({ ...task, type: 'mail.plain' }, 0)).not.toThrow();
+  });
+
+  it('keys: the key function’s string, the shared key on failure, a hash when long', () => {
+    expect(flowKey(undefined, { tenant: 'a' })).toBe('');
+    expect(flowKey((p: { tenant: string }) => p.tenant, { tenant: 'a' })).toBe('a');
+    expect(
+      flowKey(() => {
+        throw new Error('no');
+      }, {}),
+    ).toBe('');
+    expect(flowKey((() => 42) as never, {})).toBe('');
+    const long = flowKey(() => 'k'.repeat(129), {});
+    expect(long).toMatch(/^sha256:[\w-]{43}$/);
+    expect(flowKey(() => 'k'.repeat(128), {})).toBe('k'.repeat(128));
+  });
+});
