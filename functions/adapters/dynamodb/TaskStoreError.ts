@@ -12,7 +12,9 @@ export type TaskStoreOperation =
   | 'list'
   | 'requeue'
   | 'revertRequeue'
-  | 'deleteUnclaimed';
+  | 'deleteUnclaimed'
+  | 'findSentEmail'
+  | 'recordSentEmail';
 
 /** Error names DynamoDB (or the network under it) uses for failures that may pass. */
 const TRANSIENT_ERROR_NAMES = new Set([
