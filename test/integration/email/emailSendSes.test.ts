@@ -17,9 +17,9 @@ if (!moto.available && !process.env.CI) {
 
 const FROM = 'Shop <orders@shop.example>';
 
-function run(payload: unknown, taskId: string) {
+async function run(payload: unknown, taskId: string) {
   const parsed = emailSend.schema.parse(payload);
-  return emailSend.handler(parsed, createTaskContext({ taskId, idempotencyKey: taskId }));
+  return await emailSend.handler(parsed, createTaskContext({ taskId, idempotencyKey: taskId }));
 }
 
 // email.send through the real SES v2 client against moto 5.2.1, with its message ids
