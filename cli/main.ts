@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerGroup } from './commands/group.js';
 import { registerList } from './commands/list.js';
+import { registerOutbox } from './commands/outbox.js';
 import { registerRedrive } from './commands/redrive.js';
 import { registerRetry } from './commands/retry.js';
 import { registerStats } from './commands/stats.js';
@@ -56,6 +57,7 @@ function program(): Command {
     registerRedrive,
     registerDemo,
     registerConsole,
+    registerOutbox,
   ]) {
     register(root);
   }
