@@ -24,6 +24,19 @@ export const emailTargetSchema = z.object({
   alarmNames: webhookTargetSchema.shape.alarmNames,
 });
 
+type TargetConfig = z.output<typeof emailTargetSchema> | z.output<typeof webhookTargetSchema>;
+
+// Chosen by kind, so a chat target with a bad kind still has every other problem reported.
+const targetSchema = z.unknown().transform((value, ctx): TargetConfig => {
+  const email = (value as { kind?: unknown } | null)?.kind === 'email';
+  const parsed = (email ? emailTargetSchema : webhookTargetSchema).safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  }
+  return z.NEVER;
+});
+
 const targetsJson = z
   .string()
   .transform((text, ctx) => {
@@ -40,7 +53,7 @@ const targetsJson = z
   })
   .pipe(
     z
-      .array(z.discriminatedUnion('kind', [emailTargetSchema, webhookTargetSchema]))
+      .array(targetSchema)
       .min(1)
       .refine(
         (ts) => new Set(ts.map((t) => t.name)).size === ts.length,
