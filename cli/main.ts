@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerBreaker } from './commands/breaker.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerConsole } from './commands/console.js';
 import { registerDemo } from './commands/demo.js';
@@ -6,6 +7,7 @@ import { registerEnqueue } from './commands/enqueue.js';
 import { registerGroup } from './commands/group.js';
 import { registerList } from './commands/list.js';
 import { registerOutbox } from './commands/outbox.js';
+import { registerPause } from './commands/pause.js';
 import { registerRedrive } from './commands/redrive.js';
 import { registerRetry } from './commands/retry.js';
 import { registerStats } from './commands/stats.js';
@@ -55,6 +57,8 @@ function program(): Command {
     registerWatch,
     registerStats,
     registerRedrive,
+    registerPause,
+    registerBreaker,
     registerDemo,
     registerConsole,
     registerOutbox,

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FlowAdmin } from '../core/flow/FlowAdmin.js';
 import type { Logger } from '../core/ports.js';
 import type { TaskService } from '../core/service/TaskService.js';
 import type { GroupService } from '../core/workflow/GroupService.js';
 import { errorBody, statusFor } from './errorResponse.js';
+import { flowRoutes } from './flowRoutes.js';
 import { groupRoutes } from './groupRoutes.js';
 import { matchRoute } from './router.js';
 import { json, taskRoutes } from './routes.js';
@@ -11,6 +13,8 @@ export interface ApiDeps {
   service: TaskService;
   /** Serves the `/groups` routes when given. */
   groups?: GroupService;
+  /** Serves the `/flow` routes (pauses, breakers) when given. */
+  flow?: FlowAdmin;
   logger: Logger;
   /** Largest task payload, as JSON bytes. */
   maxPayloadBytes: number;
@@ -29,6 +33,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
   const routes = [
     ...taskRoutes(deps.service, deps.maxPayloadBytes),
     ...(deps.groups ? groupRoutes(deps.groups) : []),
+    ...(deps.flow ? flowRoutes(deps.flow) : []),
   ];
   return async (event) => {
     const method = event.requestContext.http.method;

@@ -14,7 +14,8 @@ export type TaskStoreOperation =
   | 'revertRequeue'
   | 'deleteUnclaimed'
   | 'findSentEmail'
-  | 'recordSentEmail';
+  | 'recordSentEmail'
+  | 'noteDeferral';
 
 /** Error names DynamoDB (or the network under it) uses for failures that may pass. */
 const TRANSIENT_ERROR_NAMES = new Set([
