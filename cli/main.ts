@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerGroup } from './commands/group.js';
 import { registerList } from './commands/list.js';
+import { registerOutbox } from './commands/outbox.js';
 import { registerPause } from './commands/pause.js';
 import { registerRedrive } from './commands/redrive.js';
 import { registerRetry } from './commands/retry.js';
@@ -62,6 +63,7 @@ function program(): Command {
     registerDemo,
     registerConsole,
     registerCallbacks,
+    registerOutbox,
   ]) {
     register(root);
   }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { emailAddressSchema } from '../functions/email/emailPayload.js';
 import { logRetentionDaysSchema } from './logRetention.js';
 import { secretNameSchema, WEBHOOK_KINDS } from './webhookKinds.js';
 
@@ -102,8 +103,55 @@ export const webhookSchema = z.strictObject({
     .optional(),
 });
 
-export const webhooksSchema = z.array(webhookSchema);
+/** The address inside `Name <address>`, or the address itself. */
+export function bareAddress(address: string): string {
+  return /<([^<>]+)>$/.exec(address)?.[1] ?? address;
+}
+
+/**
+ * Alarms by email: the notifier sends each alarm to `addresses` through SES v2, with the
+ * chat messages' content (an address subscribed to the SNS topic would get CloudWatch's raw
+ * alarm email instead).
+ */
+export const emailAlertSchema = z.strictObject({
+  name: webhookSchema.shape.name,
+  kind: z.literal('email'),
+  addresses: z.array(emailAddressSchema).min(1).max(50),
+  /** The sender, an address of a verified SES identity. */
+  from: emailAddressSchema,
+  /**
+   * The verified SES identity `from` belongs to; the notifier may send as this identity
+   * only. @default the domain of `from`
+   */
+  identity: z
+    .string()
+    .regex(
+      /^[^\s<>@]+@[^\s<>@]+$|^[a-z0-9.-]+\.[a-z]{2,}$/i,
+      'must be an email address or a domain',
+    )
+    .optional(),
+  alarms: webhookSchema.shape.alarms,
+});
+
+/** The SES identity an email alert sends as: its `identity`, or the domain of `from`. */
+export function senderIdentity(alert: EmailAlertDefinition): string {
+  return alert.identity ?? bareAddress(alert.from).split('@')[1]!;
+}
+
+export const webhooksSchema = z.array(
+  z.discriminatedUnion('kind', [emailAlertSchema, webhookSchema]),
+);
+/** A chat or webhook target. */
 export type WebhookDefinition = z.output<typeof webhookSchema>;
+/** An email target. */
+export type EmailAlertDefinition = z.output<typeof emailAlertSchema>;
+/** Any alarm target of the definition's `webhooks`. */
+export type AlertTargetDefinition = WebhookDefinition | EmailAlertDefinition;
+
+/** Whether a target is a chat service or webhook (it has a secret), not email. */
+export function isWebhook(target: AlertTargetDefinition): target is WebhookDefinition {
+  return target.kind !== 'email';
+}
 
 /** Tries per webhook within one notifier invocation (`TASKPIPE_WEBHOOK_MAX_ATTEMPTS`). */
 export const WEBHOOK_ATTEMPTS = 3;

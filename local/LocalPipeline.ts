@@ -1,21 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { isWebhook } from '../definition/alarms.js';
 import type { PipelineConfig } from '../definition/checks.js';
 import { consumerConcurrencyLimit } from '../definition/concurrency.js';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
 import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.js';
+import { DynamoSentLedger } from '../functions/adapters/dynamodb/DynamoSentLedger.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { type Clock, systemClock } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
+import { installEmailServices } from '../functions/email/emailServices.js';
+import type { MailTransport } from '../functions/email/ports.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
 import { LocalAlarmRuntime } from './alarms/LocalAlarmRuntime.js';
 import { localAlarms } from './alarms/localAlarms.js';
 import { LOCAL_REGION, localClients } from './clients.js';
+import { Outbox } from './email/Outbox.js';
+import { SmtpTransport } from './email/SmtpTransport.js';
 import { startLocalEmulators } from './emulators.js';
 import {
   EventSourcePoller,
@@ -57,6 +66,8 @@ export interface LocalPipelineOptions {
   dataDir?: string;
   /** Deletes what an earlier run kept in `dataDir` first. @default false */
   resetDataDir?: boolean;
+  /** Sends email (email.send, email alarms) to this SMTP server. @default the outbox */
+  smtpUrl?: string;
 }
 
 /** What the CLI and scripts need to reach a running local pipeline. */
@@ -79,6 +90,8 @@ export interface LocalPipelineInfo {
   dataDir?: string;
   /** The file holding the development key that signs callbacks (`taskpipe callbacks key`). */
   callbackKeyFile?: string;
+  /** Where email goes without `SMTP_URL` (`taskpipe outbox` reads it). */
+  outboxDir?: string;
 }
 
 /**
@@ -89,6 +102,8 @@ export interface LocalPipelineInfo {
 export class LocalPipeline {
   /** The timer behind delays over 900 s. */
   scheduler!: LocalScheduler;
+  /** The outbox, and where email goes now (the outbox, or the SMTP server). */
+  email!: { outbox: Outbox; transport: MailTransport };
 
   private constructor(
     readonly info: LocalPipelineInfo,
@@ -154,6 +169,15 @@ export class LocalPipeline {
         keys,
         clock,
       };
+      const email = startLocalEmail(options, persistence?.dir.root);
+      installEmailServices({
+        transport: email.transport,
+        ledger: new DynamoSentLedger({
+          client: clients.dynamodb,
+          tableName,
+          retentionDays: config.table.retentionDays,
+        }),
+      });
       const functions = taskFunctions(registry, deps);
       // Each batch and request reads the current functions, so a reload swaps them between
       // batches; a batch in flight finishes on the code it started with.
@@ -211,6 +235,7 @@ export class LocalPipeline {
         startedAt: new Date().toISOString(),
         ...(persistence ? { dataDir: persistence.dir.root } : {}),
         callbackKeyFile: keys.file,
+        outboxDir: email.outbox.dir,
       };
       const api = new ApiServer((event, context) => current().api(event, context));
       info.apiUrl = await api.listen(options.ports.api);
@@ -224,6 +249,10 @@ export class LocalPipeline {
             periodSeconds: options.alarms.periodSeconds,
             ...(options.alarms.webhook ? { webhook: options.alarms.webhook } : {}),
             print: options.alarms.print,
+            email: {
+              targets: config.webhooks.filter((t) => !isWebhook(t)),
+              transport: email.transport,
+            },
             logger,
           })
         : undefined;
@@ -247,6 +276,7 @@ export class LocalPipeline {
             await emulators.stop();
             persistence?.close();
             keys.close();
+            email.stop();
           },
         },
         deps,
@@ -256,6 +286,7 @@ export class LocalPipeline {
         persistence,
       );
       pipeline.scheduler = scheduler;
+      pipeline.email = email;
       await pauses.start();
       pollers.forEach((poller, i) => {
         if (!pauses.isPaused(config.queues[i]!.priority)) poller.start();
@@ -299,6 +330,22 @@ export class LocalPipeline {
     this.clients.dynamodb.destroy();
     await this.stoppers.emulators();
   }
+}
+
+/** The outbox (kept in the data dir, else in a temporary dir) and the SMTP server if set. */
+function startLocalEmail(options: LocalPipelineOptions, dataDir: string | undefined) {
+  const dir = dataDir ? join(dataDir, 'outbox') : mkdtempSync(join(tmpdir(), 'taskpipe-outbox-'));
+  const outbox = new Outbox(dir);
+  const smtp = options.smtpUrl ? new SmtpTransport(options.smtpUrl) : undefined;
+  return {
+    outbox,
+    transport: smtp ?? outbox,
+    stop() {
+      installEmailServices(undefined);
+      smtp?.close();
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 function toConsumerConfig(

@@ -22,7 +22,15 @@ const localEnvSchema = z.object({
   TASKPIPE_ALARM_PERIOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** Keeps state across restarts, as `--data-dir` (which wins); see docs/persistence.md. */
   TASKPIPE_DATA_DIR: z.string().optional(),
+  /** Email goes to this SMTP server; without it, to the outbox (docs/email.md). */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
 });
+
+// Never echoed in an error: the URL may hold the server's password.
+const SECRET_SETTINGS = new Set(['SMTP_URL']);
 
 export type LocalEnv = z.infer<typeof localEnvSchema>;
 
@@ -34,6 +42,7 @@ export function parseLocalEnv(env: Record<string, string | undefined>): LocalEnv
     'invalid local runtime settings',
     parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
+      if (SECRET_SETTINGS.has(name)) return `${name}: ${i.message}`;
       return `${name}: ${i.message} (got ${JSON.stringify(env[name])})`;
     }),
   );

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     ...(dataDir ? { dataDir, resetDataDir: reset } : {}),
     ports: { api: env.PORT, sqs: env.TASKPIPE_SQS_PORT, dynamodb: env.TASKPIPE_DYNAMODB_PORT },
     logLevel: env.TASKPIPE_LOG_LEVEL,
+    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
     alarms: {
       periodSeconds: env.TASKPIPE_ALARM_PERIOD_SECONDS,
       ...(env.TASKPIPE_WEBHOOK_URL

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { type TaskpipeError, toTaskpipeError } from '../core/errors.js';
+import { ConfigError, type TaskpipeError, toTaskpipeError } from '../core/errors.js';
 import { type Clock, type Logger, systemClock } from '../core/ports.js';
+import type { MailTransport } from '../email/ports.js';
 import { type AlarmNotice, alarmNoticeFrom } from './AlarmNotice.js';
 import type { AlarmState } from './alarmMessage.js';
 import { parseAlarmMessage } from './alarmMessage.js';
@@ -10,6 +11,7 @@ import {
   type DeliveryPolicy,
   deliver,
 } from './deliver.js';
+import { type EmailTarget, emailAlarm } from './emailAlarm.js';
 import { AlarmMessageError, NotificationFailedError, type TargetFailure } from './errors.js';
 import { fetchHttp } from './fetchHttp.js';
 import { FORMATTERS, type WebhookKind } from './formatters/index.js';
@@ -25,10 +27,20 @@ export interface WebhookTarget {
   alarmNames?: readonly string[];
 }
 
+/** Where alarms go: a chat service or webhook, or email. */
+export type NotifierTarget = WebhookTarget | EmailTarget;
+
+export type { EmailTarget } from './emailAlarm.js';
+
+/** How one target took the alarm: a webhook's answer, or the id of the email sent. */
+export type TargetDelivery = Delivered | { attempts: number; messageId: string };
+
 /** What the notifier is built from. Everything but targets and secrets has a default. */
 export interface NotifierOptions {
-  targets: readonly WebhookTarget[];
+  targets: readonly NotifierTarget[];
   secrets: SecretProvider;
+  /** Sends the email targets' messages (SES on AWS, the outbox locally). */
+  mail?: MailTransport;
   /** @default fetch */
   http?: HttpPort;
   logger?: Logger;
@@ -56,7 +68,7 @@ export interface NotifyOptions {
 export interface NotifyReport {
   alarm: string;
   state: AlarmState;
-  delivered: ({ target: string; kind: WebhookKind } & Delivered)[];
+  delivered: ({ target: string; kind: NotifierTarget['kind'] } & TargetDelivery)[];
 }
 
 const snsEventSchema = z.looseObject({
@@ -73,8 +85,9 @@ const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  * the local runtime both call it; secrets and HTTP come in through ports.
  */
 export class Notifier {
-  private readonly targets: readonly WebhookTarget[];
+  private readonly targets: readonly NotifierTarget[];
   private readonly secrets: SecretProvider;
+  private readonly mail: MailTransport | undefined;
   private readonly http: HttpPort;
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -84,6 +97,13 @@ export class Notifier {
 
   constructor(options: NotifierOptions) {
     this.targets = options.targets;
+    const mailed = options.targets.find((t) => t.kind === 'email');
+    if (mailed && !options.mail) {
+      throw new ConfigError('the notifier has email targets but no mail transport', [
+        `target "${mailed.name}" is kind email`,
+      ]);
+    }
+    this.mail = options.mail;
     this.secrets = options.secrets;
     this.http = options.http ?? fetchHttp;
     this.logger = options.logger ?? silentLogger;
@@ -159,10 +179,10 @@ export class Notifier {
   }
 
   private async send(
-    target: WebhookTarget,
+    target: NotifierTarget,
     notice: AlarmNotice,
     deadline?: number,
-  ): Promise<Delivered> {
+  ): Promise<TargetDelivery> {
     const fields = {
       target: target.name,
       kind: target.kind,
@@ -170,6 +190,12 @@ export class Notifier {
       state: notice.state,
     };
     try {
+      if (target.kind === 'email') {
+        const result = await emailAlarm(this.mail!, target, notice);
+        // The message id only: addresses stay out of the logs.
+        this.logger.info('alarm emailed', { ...fields, messageId: result.messageId });
+        return result;
+      }
       const { url, secret } = await this.secrets.getWebhookSecret(target.secretName);
       const payload = FORMATTERS[target.kind](notice);
       const request = buildRequest(target.kind, payload, url, secret, this.clock.now());

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { secretNameSchema, WEBHOOK_KINDS } from '../../definition/webhookKinds.js';
 import { envSettings } from '../core/envConfig.js';
 import { ConfigError } from '../core/errors.js';
+import { emailAddressSchema } from '../email/emailPayload.js';
 import type { WebhookTarget } from './Notifier.js';
 import { StaticSecretProvider } from './StaticSecretProvider.js';
 
@@ -14,6 +15,28 @@ export const webhookTargetSchema = z.object({
   alarmNames: z.array(z.string().min(1).max(255)).optional(),
 });
 
+/** An email target as `TASKPIPE_WEBHOOK_TARGETS` lists it: addresses, never secrets. */
+export const emailTargetSchema = z.object({
+  name: webhookTargetSchema.shape.name,
+  kind: z.literal('email'),
+  addresses: z.array(emailAddressSchema).min(1).max(50),
+  from: emailAddressSchema,
+  alarmNames: webhookTargetSchema.shape.alarmNames,
+});
+
+type TargetConfig = z.output<typeof emailTargetSchema> | z.output<typeof webhookTargetSchema>;
+
+// Chosen by kind, so a chat target with a bad kind still has every other problem reported.
+const targetSchema = z.unknown().transform((value, ctx): TargetConfig => {
+  const email = (value as { kind?: unknown } | null)?.kind === 'email';
+  const parsed = (email ? emailTargetSchema : webhookTargetSchema).safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  }
+  return z.NEVER;
+});
+
 const targetsJson = z
   .string()
   .transform((text, ctx) => {
@@ -22,14 +45,15 @@ const targetsJson = z
     } catch {
       ctx.addIssue({
         code: 'custom',
-        message: 'must be a JSON array of { name, kind, secretName }',
+        message:
+          'must be a JSON array of { name, kind, secretName } or { name, kind: "email", addresses, from }',
       });
       return z.NEVER;
     }
   })
   .pipe(
     z
-      .array(webhookTargetSchema)
+      .array(targetSchema)
       .min(1)
       .refine(
         (ts) => new Set(ts.map((t) => t.name)).size === ts.length,

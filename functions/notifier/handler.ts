@@ -1,7 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { SecretsManagerProvider } from '../adapters/secrets/SecretsManagerProvider.js';
+import { SesMailTransport } from '../adapters/ses/SesMailTransport.js';
 import { parseNotifierConfig } from './config.js';
 import { Notifier } from './Notifier.js';
 
@@ -17,6 +19,10 @@ const notifier = new Notifier({
     client: new SecretsManagerClient({}),
     ttlMs: config.secretCacheTtlMs,
   }),
+  // Email targets are sent through SES v2, with the role's grant on the sender identity.
+  ...(config.targets.some((t) => t.kind === 'email')
+    ? { mail: new SesMailTransport(new SESv2Client({})) }
+    : {}),
   logger,
   delivery: { timeoutMs: config.timeoutMs, maxAttempts: config.maxAttempts },
 });

@@ -12,11 +12,15 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   type AlarmName,
+  type AlertTargetDefinition,
+  bareAddress,
+  type EmailAlertDefinition,
+  isWebhook,
   type NotifierDefinition,
   notifierTimeoutProblem,
   notifierTimeoutSeconds,
+  senderIdentity,
   WEBHOOK_ATTEMPTS,
-  type WebhookDefinition,
 } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { ALARM_PERIOD, type AlarmFactory } from './alarms/AlarmFactory.js';
@@ -37,14 +41,14 @@ export const NOTIFIER_RETRY_ATTEMPTS = 2;
  * Secrets Manager and are read at run time.
  */
 export function webhookTargetsJson(
-  webhooks: readonly WebhookDefinition[],
+  webhooks: readonly AlertTargetDefinition[],
   alarmNamesOf: (kind: AlarmName) => readonly string[] = () => [],
 ): string {
   return JSON.stringify(
     webhooks.map((w) => ({
       name: w.name,
       kind: w.kind,
-      secretName: w.secretName,
+      ...(isWebhook(w) ? { secretName: w.secretName } : { addresses: w.addresses, from: w.from }),
       // A webhook that lists alarm kinds gets only those alarms, named as deployed.
       ...(w.alarms ? { alarmNames: w.alarms.flatMap((kind) => alarmNamesOf(kind)) } : {}),
     })),
@@ -56,8 +60,8 @@ export interface AlarmNotifierProps {
   readonly name: string;
   /** The alarm topic the notifier subscribes to. */
   readonly topic: ITopic;
-  /** Where notifications go; each names its Secrets Manager secret. */
-  readonly webhooks: readonly WebhookDefinition[];
+  /** Where notifications go: chat webhooks (each names its secret) and email targets. */
+  readonly webhooks: readonly AlertTargetDefinition[];
   readonly settings: NotifierDefinition;
   /** Load source maps at start-up (the definition's `sourceMaps`). @default false */
   readonly sourceMaps?: boolean;
@@ -122,7 +126,7 @@ export class AlarmNotifier extends Construct {
     // customer-managed key also needs kms:Decrypt on that key, and only through Secrets
     // Manager (an imported key's policy cannot be changed, so the role gets it).
     const secrets = new Map<string, ISecret>();
-    for (const hook of props.webhooks) {
+    for (const hook of props.webhooks.filter(isWebhook)) {
       const secret = Secret.fromSecretNameV2(
         this,
         `${pascalCase(hook.name)}Secret`,
@@ -144,6 +148,7 @@ export class AlarmNotifier extends Construct {
       secrets.set(hook.name, secret);
     }
     this.secrets = secrets;
+    for (const alert of props.webhooks) if (!isWebhook(alert)) this.grantSendAs(alert);
 
     this.failureQueue = new Queue(this, 'FailureQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -174,5 +179,25 @@ export class AlarmNotifier extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       runbook: `Alarm notifications could not be posted to the chat webhooks and wait on the notifier's failure queue (${Stack.of(this).stackName}). This message may not reach chat either: check the alarms in the CloudWatch console, read the notifier log group, and check each webhook secret's URL.`,
     })!;
+  }
+
+  /**
+   * Lets the function send email as the alert's sender only: `ses:SendEmail` on that one
+   * SES identity, and only with that From address.
+   */
+  private grantSendAs(alert: EmailAlertDefinition): void {
+    const stack = Stack.of(this);
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['ses:SendEmail'],
+      resourceArns: [
+        stack.formatArn({
+          service: 'ses',
+          resource: 'identity',
+          resourceName: senderIdentity(alert),
+        }),
+      ],
+      conditions: { StringEquals: { 'ses:FromAddress': bareAddress(alert.from) } },
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { PipelineConfig } from '../../definition/index.js';
+import { isWebhook, type PipelineConfig } from '../../definition/index.js';
 import { PriorityQueue } from './PriorityQueue.js';
 import { pascalCase } from './pascalCase.js';
 import { TaskTable } from './TaskTable.js';
@@ -81,7 +81,9 @@ export class PipelineStorage extends Construct {
       reason:
         'This queue is itself a dead-letter queue: EventBridge Scheduler sends undeliverable schedule invocations to it (DeadLetterConfig), which the rule does not recognise as a redrive target.',
     });
-    this.webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { webhooks: config.webhooks });
+    this.webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', {
+      webhooks: config.webhooks.filter(isWebhook),
+    });
   }
 
   /** The queue for `priority`, or undefined. */

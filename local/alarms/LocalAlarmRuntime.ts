@@ -7,7 +7,9 @@ import {
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { EmailAlertDefinition } from '../../definition/alarms.js';
 import type { Logger } from '../../functions/core/ports.js';
+import type { MailTransport } from '../../functions/email/ports.js';
 import type { WebhookKind } from '../../functions/notifier/formatters/index.js';
 import { Notifier } from '../../functions/notifier/Notifier.js';
 import { StaticSecretProvider } from '../../functions/notifier/StaticSecretProvider.js';
@@ -28,6 +30,8 @@ export interface LocalAlarmOptions {
   /** A webhook to send to; without one, alarms are printed. */
   webhook?: { url: string; kind: WebhookKind };
   print: (text: string) => void;
+  /** Email alarm targets of the definition, sent to the outbox (or `SMTP_URL`). */
+  email?: { targets: readonly EmailAlertDefinition[]; transport: MailTransport };
   logger: Logger;
 }
 
@@ -67,8 +71,18 @@ export class LocalAlarmRuntime {
     const receiver = options.webhook ? undefined : new PrintingReceiver(options.print);
     const target = options.webhook ?? { url: await receiver!.listen(), kind: 'generic' as const };
     const notifier = new Notifier({
-      targets: [{ name: 'local', kind: target.kind, secretName: 'local' }],
+      targets: [
+        { name: 'local', kind: target.kind, secretName: 'local' },
+        // Every alarm: local alarm names differ from the deployed ones an alert may list.
+        ...(options.email?.targets ?? []).map((t) => ({
+          name: t.name,
+          kind: 'email' as const,
+          addresses: t.addresses,
+          from: t.from,
+        })),
+      ],
       secrets: new StaticSecretProvider({ local: { url: target.url } }),
+      ...(options.email ? { mail: options.email.transport } : {}),
       logger: options.logger,
     });
     const poller = new EventSourcePoller({

@@ -14,6 +14,7 @@ const OWN_ENTRIES = new Set([
   LOCK_FILE,
   'tasks',
   'state',
+  'outbox',
   QUEUE_SNAPSHOT,
   QUEUE_JOURNAL,
   `${QUEUE_SNAPSHOT}.tmp`,

@@ -7,15 +7,28 @@ import { STUB_ENTRY, testApp, testDefinition, testRegistry } from './fixtures.js
 /** A stand-in HTTP API id, for the API alarm and graph without an API construct. */
 export const DUMMY_HTTP_API_ID = 'a1b2c3d4e5';
 
-/** Two chat targets: one secret made elsewhere, one the stateful stack creates. */
+/** The chat target whose secret is made elsewhere. */
+export const opsWebhook = {
+  name: 'ops',
+  kind: 'slack',
+  secretName: 'taskpipe/webhooks/ops',
+} as const;
+
+/** Two chat targets (one secret made elsewhere, one the stateful stack creates) and email. */
 export const testWebhooks = [
-  { name: 'ops', kind: 'slack', secretName: 'taskpipe/webhooks/ops' },
+  opsWebhook,
   {
     name: 'oncall',
     kind: 'feishu',
     secretName: 'taskpipe/webhooks/oncall',
     createSecret: true,
     alarms: ['deadLetterQueueNotEmpty'],
+  },
+  {
+    name: 'mail',
+    kind: 'email',
+    addresses: ['oncall@example.com', 'Lead <lead@example.com>'],
+    from: 'Alarms <alarms@example.com>',
   },
 ] satisfies PipelineDefinitionInput['webhooks'];
 

@@ -19,7 +19,12 @@ import {
 } from '../../infra/constructs/WebhookSecrets.js';
 import { missingEntries } from '../helpers/bundleEntries.js';
 import { logicalId, tempDir, testApp } from './fixtures.js';
-import { definitionWithWebhooks, monitoringStack, testWebhooks } from './monitoringFixtures.js';
+import {
+  definitionWithWebhooks,
+  monitoringStack,
+  opsWebhook,
+  testWebhooks,
+} from './monitoringFixtures.js';
 import { problemsOf } from './problems.js';
 import { withSpawnableStderr } from './spawnableStderr.js';
 
@@ -73,6 +78,12 @@ describe('notifier function', () => {
         kind: 'feishu',
         secretName: 'taskpipe/webhooks/oncall',
         alarmNames: dlqAlarmNames,
+      },
+      {
+        name: 'mail',
+        kind: 'email',
+        addresses: ['oncall@example.com', 'Lead <lead@example.com>'],
+        from: 'Alarms <alarms@example.com>',
       },
     ]);
     expect(env.TASKPIPE_WEBHOOK_TIMEOUT_MS).toBe('5000');
@@ -131,6 +142,33 @@ describe('notifier function', () => {
       ':secret:taskpipe/webhooks/ops-??????',
     ]);
   });
+
+  it('may send email only as the email target’s sender identity and From address', () => {
+    const policy = resources('AWS::IAM::Policy').find((p) =>
+      JSON.stringify(p.Properties.Roles).includes(logicalId(notifier.role)),
+    )!;
+    const statements = (policy.Properties.PolicyDocument.Statement as Json[]).filter((s) =>
+      JSON.stringify(s.Action).includes('ses:'),
+    );
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toBe('ses:SendEmail');
+    expect(statements[0]!.Condition).toEqual({
+      StringEquals: { 'ses:FromAddress': 'alarms@example.com' },
+    });
+    const arn = statements[0]!.Resource['Fn::Join'][1] as unknown[];
+    expect(arn.at(-1)).toBe(':identity/example.com');
+    expect(JSON.stringify(arn)).toContain('ses:');
+  });
+
+  it('refuses an email target whose addresses are not addresses, naming the field', () => {
+    expect(
+      problemsOf({
+        webhooks: [
+          { name: 'mail', kind: 'email', addresses: ['not an address'], from: 'a@b.example' },
+        ],
+      }).join('\n'),
+    ).toMatch(/webhooks\[0\]\.addresses\[0\]: must be an email address/);
+  });
 });
 
 describe('a webhook secret under a customer-managed key', () => {
@@ -138,7 +176,7 @@ describe('a webhook secret under a customer-managed key', () => {
     const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const { monitoring, template: t } = monitoringStack({
       ...definitionWithWebhooks,
-      webhooks: [{ ...testWebhooks[0]!, kmsKeyArn: keyArn }],
+      webhooks: [{ ...opsWebhook, kmsKeyArn: keyArn }],
     });
     const role = logicalId(monitoring.notifier!.role);
     const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p) =>
@@ -165,11 +203,9 @@ describe('a webhook secret under a customer-managed key', () => {
   });
 
   it('is refused when the key is not a KMS key ARN', () => {
-    expect(problemsOf({ webhooks: [{ ...testWebhooks[0], kmsKeyArn: 'alias/webhooks' }] })).toEqual(
-      [
-        'webhooks[0].kmsKeyArn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) (got "alias/webhooks")',
-      ],
-    );
+    expect(problemsOf({ webhooks: [{ ...opsWebhook, kmsKeyArn: 'alias/webhooks' }] })).toEqual([
+      'webhooks[0].kmsKeyArn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) (got "alias/webhooks")',
+    ]);
   });
 });
 
@@ -230,7 +266,7 @@ describe('webhook secrets the stack creates', () => {
   beforeAll(() => {
     const stack = new Stack(testApp(), 'Secrets');
     new WebhookSecrets(stack, 'WebhookSecrets', {
-      webhooks: testWebhooks.map((w) => webhookSchema.parse(w)),
+      webhooks: testWebhooks.filter((w) => w.kind !== 'email').map((w) => webhookSchema.parse(w)),
     });
     secrets = Template.fromStack(stack);
   });

@@ -15,7 +15,9 @@ export type TaskStoreOperation =
   | 'deleteUnclaimed'
   | 'noteDeferral'
   | 'rateLimit'
-  | 'concurrency';
+  | 'concurrency'
+  | 'findSentEmail'
+  | 'recordSentEmail';
 
 /** Error names DynamoDB (or the network under it) uses for failures that may pass. */
 const TRANSIENT_ERROR_NAMES = new Set([

@@ -24,7 +24,7 @@ const client = new TaskClient({
 describe('TaskClient types', () => {
   it('derives type names and payloads from the registry', () => {
     expectTypeOf<TypeOf<typeof registry>>().toEqualTypeOf<
-      'http.post' | 'logs.summarize' | 'noop'
+      'email.send' | 'http.post' | 'logs.summarize' | 'noop'
     >();
     expectTypeOf<PayloadFor<typeof registry, 'noop'>>().toEqualTypeOf<{
       sleepMs?: number | undefined;

@@ -1,0 +1,23 @@
+import * as z from 'zod';
+import { PermanentError } from '../../functions/core/errors.js';
+import { defineTask } from '../../functions/core/task.js';
+
+/**
+ * `bulk-email.summary`: the group's follow-up. It runs once, after every email ended, and
+ * reports how many were sent and which failed.
+ */
+export const bulkEmailSummary = defineTask({
+  type: 'bulk-email.summary',
+  schema: z.object({ campaign: z.string().min(1).max(100) }),
+  handler: async ({ campaign }, ctx) => {
+    const fanIn = await ctx.fanIn();
+    if (!fanIn) throw new PermanentError('bulk-email.summary runs as a group follow-up only');
+    ctx.logger.info('campaign summary', { campaign, total: fanIn.total, failed: fanIn.failed });
+    return {
+      campaign,
+      emails: fanIn.total,
+      sent: fanIn.succeeded,
+      failed: fanIn.failedIds,
+    };
+  },
+});
