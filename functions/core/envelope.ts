@@ -59,6 +59,11 @@ export const envelopeSchema = z.object({
   idempotencyKey: z.string().min(1).max(256).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   traceId: z.string().min(1).max(256).optional(),
+  /**
+   * The W3C `traceparent` of the call that enqueued the task. Optional, so older messages
+   * parse; not checked here, since a bad one only starts a new trace (docs/observability.md).
+   */
+  traceparent: z.string().min(1).max(512).optional(),
   ...envelopeLinksSchema.shape,
 });
 
