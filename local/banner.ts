@@ -14,6 +14,9 @@ export function banner(info: LocalPipelineInfo, stateFile: string): string {
     '',
     `  HTTP API   ${info.apiUrl ?? '(not started)'}`,
     ...(info.consoleUrl ? [`  Console    ${info.consoleUrl}   (operator console, read-only)`] : []),
+    ...(info.consoleUrl
+      ? [`  Metrics    ${new URL('metrics', info.consoleUrl)}   (Prometheus)`]
+      : []),
     `  SQS        ${info.sqsEndpoint}   (region ${info.region}, any access key)`,
     ...queues,
     `  DynamoDB   ${info.dynamodbEndpoint}   table ${info.tableName}`,

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { errorBody, statusFor } from '../../functions/api/errorResponse.js';
 import type { ConsoleContext } from './ConsoleContext.js';
+import { PROMETHEUS_PATH, prometheusMetrics } from './handlers/prometheus.js';
 import { matchRoute, ROUTES } from './routes.js';
 import { isLoopbackHost, SECURITY_HEADERS } from './securityHeaders.js';
 import { loadStaticFiles, type StaticFile } from './staticFiles.js';
@@ -67,6 +68,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: Served)
     return send(res, 405, {
       error: { code: 'method_not_allowed', message: 'this console only reads; allowed: GET, HEAD' },
     });
+  }
+  if (url.pathname === PROMETHEUS_PATH) {
+    const { contentType, body } = await prometheusMetrics(served.ctx);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': contentType });
+    return void res.end(req.method === 'HEAD' ? undefined : body);
   }
   if (url.pathname.startsWith('/api/')) {
     const match = matchRoute(ROUTES, url.pathname);
