@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { prioritySchema, taskTypeSchema } from '../functions/core/envelope.js';
+import {
+  ENVELOPE_VERSION,
+  type Envelope,
+  prioritySchema,
+  taskTypeSchema,
+} from '../functions/core/envelope.js';
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((.+)\)$/;
@@ -76,4 +81,26 @@ export type ScheduleDefinition = z.output<typeof scheduleSchema>;
  */
 export function scheduledTaskId(scheduleName: string, scheduledTime: string): string {
   return `sched-${scheduleName}-${scheduledTime}`;
+}
+
+/**
+ * The task envelope a schedule sends for one scheduled time: EventBridge Scheduler's
+ * target input (with its context placeholders) and the console's "run now" (with the
+ * current time) are both built here.
+ */
+export function scheduleEnvelope(
+  s: ScheduleDefinition,
+  priority: string,
+  scheduledTime: string,
+  traceId?: string,
+): Envelope {
+  return {
+    v: ENVELOPE_VERSION,
+    id: scheduledTaskId(s.name, scheduledTime),
+    type: s.type,
+    payload: s.payload,
+    priority,
+    enqueuedAt: scheduledTime,
+    ...(traceId === undefined ? {} : { traceId }),
+  };
 }

@@ -56,6 +56,8 @@ export interface LocalPipelineInfo {
   apiUrl?: string;
   /** The operator console, when it runs. */
   consoleUrl?: string;
+  /** The console was started read-only (TASKPIPE_CONSOLE_READ_ONLY). */
+  consoleReadOnly?: boolean;
   region: string;
   sqsEndpoint: string;
   dynamodbEndpoint: string;

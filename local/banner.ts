@@ -13,7 +13,11 @@ export function banner(info: LocalPipelineInfo, stateFile: string): string {
     'taskpipe is running locally',
     '',
     `  HTTP API   ${info.apiUrl ?? '(not started)'}`,
-    ...(info.consoleUrl ? [`  Console    ${info.consoleUrl}   (operator console, read-only)`] : []),
+    ...(info.consoleUrl
+      ? [
+          `  Console    ${info.consoleUrl}   (operator console${info.consoleReadOnly ? ', read-only' : ''})`,
+        ]
+      : []),
     ...(info.consoleUrl
       ? [`  Metrics    ${new URL('metrics', info.consoleUrl)}   (Prometheus)`]
       : []),

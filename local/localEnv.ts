@@ -10,6 +10,8 @@ const localEnvSchema = z.object({
   TASKPIPE_DYNAMODB_PORT: port.default(8000),
   /** The operator console, on 127.0.0.1. */
   TASKPIPE_CONSOLE_PORT: port.default(3001),
+  /** Hides and refuses the console's actions (docs/console.md). */
+  TASKPIPE_CONSOLE_READ_ONLY: z.stringbool().default(false),
   TASKPIPE_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
   /** Where local alarms go; without it they are printed. */
   TASKPIPE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),

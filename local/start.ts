@@ -1,7 +1,7 @@
 import './quietSdk.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLocalConsole } from '../console/server/startLocalConsole.js';
+import { CONSOLE_AUDIT_FILE, startLocalConsole } from '../console/server/startLocalConsole.js';
 import { TaskpipeError } from '../functions/core/errors.js';
 import { banner } from './banner.js';
 import { LocalPipeline } from './LocalPipeline.js';
@@ -36,11 +36,16 @@ async function main(): Promise<void> {
       print: (text) => process.stdout.write(`${text}\n`),
     },
   });
-  const operatorConsole = await startLocalConsole(pipeline, env.TASKPIPE_CONSOLE_PORT, (error) =>
-    process.stderr.write(`console: ${String(error)}\n`),
-  );
-  pipeline.info.consoleUrl = operatorConsole.url;
   const stateFile = env.TASKPIPE_STATE_FILE ?? LOCAL_STATE_FILE;
+  const operatorConsole = await startLocalConsole(pipeline, {
+    port: env.TASKPIPE_CONSOLE_PORT,
+    readOnly: env.TASKPIPE_CONSOLE_READ_ONLY,
+    auditFile: join(dirname(stateFile), CONSOLE_AUDIT_FILE),
+    print: (line) => process.stdout.write(`${line}\n`),
+    onError: (error) => process.stderr.write(`console: ${String(error)}\n`),
+  });
+  pipeline.info.consoleUrl = operatorConsole.url;
+  if (env.TASKPIPE_CONSOLE_READ_ONLY) pipeline.info.consoleReadOnly = true;
   watchTaskTypes({
     pipeline,
     dir: tasksDir,

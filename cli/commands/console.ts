@@ -8,6 +8,8 @@ interface ConsoleOptions {
   profile?: string;
   alarmPrefix?: string;
   logGroup?: string;
+  readOnly?: boolean;
+  auditFile: string;
 }
 
 /** The stateless stack's name for a stateful one named the default way. */
@@ -26,6 +28,15 @@ export function registerConsole(program: Command): void {
       'alarms shown: names starting with this (default: the stateless stack name)',
     )
     .option('--log-group <name>', "the consumer's log group, preselected in Logs Insights links")
+    .option(
+      '--read-only',
+      'hide and refuse every action (retry, cancel, redrive, enqueue, run now)',
+    )
+    .option(
+      '--audit-file <path>',
+      'where each action is recorded, a JSON line each',
+      '.taskpipe/console-audit.jsonl',
+    )
     .action((opts: ConsoleOptions, command: Command) =>
       runCommand(command, async (ctx) => {
         const { stack } = ctx.options;
@@ -39,6 +50,8 @@ export function registerConsole(program: Command): void {
         const { serveStackConsole } = await import('../../console/server/serveStackConsole.js');
         await serveStackConsole(target, {
           port: opts.port,
+          readOnly: Boolean(opts.readOnly),
+          auditFile: opts.auditFile,
           alarmPrefix: opts.alarmPrefix ?? statelessName(stack),
           ...(opts.logGroup ? { logGroup: opts.logGroup } : {}),
           print: (line) => process.stdout.write(`${line}\n`),

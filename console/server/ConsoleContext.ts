@@ -1,10 +1,24 @@
 import type { Target } from '../../cli/target.js';
+import type { ScheduleDefinition } from '../../definition/schedules.js';
 import type { Observations } from './Observations.js';
 
 /** What every handler reads from: the CLI's target (table, queues, task service) and observations. */
 export interface ConsoleContext {
   target: Target;
   observations: Observations;
+  /** The definition's schedules, each with its priority resolved. @default none */
+  schedules?: readonly ResolvedSchedule[];
+}
+
+/** A schedule with the priority it sends to (its own, or the definition's default). */
+export type ResolvedSchedule = ScheduleDefinition & { priority: string };
+
+/** The definition's schedules as the console lists and runs them. */
+export function resolveSchedules(config: {
+  schedules: readonly ScheduleDefinition[];
+  defaultPriority: string;
+}): ResolvedSchedule[] {
+  return config.schedules.map((s) => ({ ...s, priority: s.priority ?? config.defaultPriority }));
 }
 
 /** One request as a handler sees it. */
@@ -16,3 +30,41 @@ export interface HandlerRequest {
 
 /** A server handler per read: its answer is sent as JSON. */
 export type Handler = (request: HandlerRequest) => Promise<unknown>;
+
+/** An action's request: a read's, plus its parsed JSON body. */
+export interface ActionRequest extends HandlerRequest {
+  body: unknown;
+}
+
+/** What an action answers, and what goes into the audit log for it. */
+export interface ActionResult {
+  body: unknown;
+  audit: {
+    /** What it acted on: a task id, a queue, a filter. */
+    target: string;
+    /** How many tasks or messages it changed. */
+    count: number;
+    /** @default 'ok' */
+    outcome?: string;
+  };
+}
+
+/** A server handler per action (POST, behind the guard; see docs/console.md). */
+export type ActionHandler = (request: ActionRequest) => Promise<ActionResult>;
+
+/** A read: GET, with `:name` parameters in its path. */
+export interface ReadRoute {
+  method: 'GET';
+  path: string;
+  handler: Handler;
+}
+
+/** An action: POST, named for the audit log (e.g. `task.retry`). */
+export interface ActionRoute {
+  method: 'POST';
+  path: string;
+  action: string;
+  handler: ActionHandler;
+}
+
+export type Route = ReadRoute | ActionRoute;

@@ -1,33 +1,56 @@
-import type { Handler } from './ConsoleContext.js';
+import type { Route } from './ConsoleContext.js';
+import { bulkRetry } from './handlers/actions/bulkRetry.js';
+import { enqueueTask } from './handlers/actions/enqueueTask.js';
+import { redrive } from './handlers/actions/redrive.js';
+import { runSchedule } from './handlers/actions/runSchedule.js';
+import { cancelTask, retryTask } from './handlers/actions/taskActions.js';
+import { bulkRetryPreview } from './handlers/bulkRetryPreview.js';
 import { meta } from './handlers/meta.js';
 import { metrics } from './handlers/metrics.js';
 import { overview } from './handlers/overview.js';
+import { schedules } from './handlers/schedules.js';
 import { task } from './handlers/task.js';
 import { tasks } from './handlers/tasks.js';
+import { taskTypes } from './handlers/taskTypes.js';
 
-/** One route: a method, a path with `:name` parameters, and its handler. */
-export interface Route {
-  method: 'GET';
-  path: string;
-  handler: Handler;
-}
+export type { Route };
 
-/** Every read of the console's API. Actions (POST) come with their CSRF check. */
+/**
+ * Every read (GET) and action (POST) of the console's API. `/api/session` and
+ * `/api/audit` are the server's own (see ConsoleServer). An action is named for the audit
+ * log and runs only past the guard (read-only, same origin, CSRF token).
+ */
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/meta', handler: meta },
   { method: 'GET', path: '/api/overview', handler: overview },
   { method: 'GET', path: '/api/metrics', handler: metrics },
   { method: 'GET', path: '/api/tasks', handler: tasks },
   { method: 'GET', path: '/api/tasks/:id', handler: task },
+  { method: 'GET', path: '/api/task-types', handler: taskTypes },
+  { method: 'GET', path: '/api/schedules', handler: schedules },
+  { method: 'GET', path: '/api/bulk-retry/preview', handler: bulkRetryPreview },
+  { method: 'POST', path: '/api/tasks/:id/retry', action: 'task.retry', handler: retryTask },
+  { method: 'POST', path: '/api/tasks/:id/cancel', action: 'task.cancel', handler: cancelTask },
+  { method: 'POST', path: '/api/enqueue', action: 'task.enqueue', handler: enqueueTask },
+  { method: 'POST', path: '/api/bulk-retry', action: 'tasks.bulk-retry', handler: bulkRetry },
+  { method: 'POST', path: '/api/redrive', action: 'dlq.redrive', handler: redrive },
+  {
+    method: 'POST',
+    path: '/api/schedules/:name/run',
+    action: 'schedule.run-now',
+    handler: runSchedule,
+  },
 ];
 
-/** The route and parameters for a path, if any route's path matches it. */
+/** The route and parameters for a method and path, if any route matches both. */
 export function matchRoute(
   routes: readonly Route[],
+  method: string,
   pathname: string,
 ): { route: Route; params: Record<string, string> } | undefined {
   const parts = pathname.split('/');
   for (const route of routes) {
+    if (route.method !== method) continue;
     const pattern = route.path.split('/');
     if (pattern.length !== parts.length) continue;
     const params: Record<string, string> = {};

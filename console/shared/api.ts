@@ -96,3 +96,95 @@ export interface TaskDetailView {
 export interface ErrorView {
   error: { code: string; message: string; details?: unknown };
 }
+
+/** GET /api/session: what the web app needs before it acts. */
+export interface SessionView {
+  /** Sent back in the `x-taskpipe-csrf` header with every action. */
+  csrfToken: string;
+  /** Actions are hidden, and refused by the server. */
+  readOnly: boolean;
+  /** Who actions are recorded as. */
+  who: string;
+}
+
+/** One line of the audit log: every action, taken or refused. */
+export interface AuditEntry {
+  at: string;
+  who: string;
+  /** e.g. `task.retry`, `dlq.redrive`. */
+  action: string;
+  target: string;
+  count: number;
+  outcome: string;
+}
+
+export interface EnqueueView {
+  taskId: string;
+  status: TaskStatus;
+  deduplicated: boolean;
+}
+
+export interface BulkPreviewView {
+  /** FAILED tasks that match (at least this many when not `complete`). */
+  count: number;
+  complete: boolean;
+  sample: TaskRecord[];
+}
+
+export interface BulkRetryView {
+  retried: number;
+  /** Matching tasks that could not be retried, with why. */
+  skipped: { id: string; code: string; message: string }[];
+  /** Resumes the run; absent when the filter's list has ended. */
+  nextCursor?: string;
+}
+
+export interface RedriveView {
+  queue: string;
+  moved: number;
+  requeued: number;
+  withoutStatus: number;
+  left: number;
+  notDeleted: number;
+  reasons: Record<string, number>;
+}
+
+export type NextRunView =
+  | { kind: 'at'; at: number }
+  | { kind: 'every'; everyMs: number }
+  | { kind: 'never' };
+
+export interface ScheduleView {
+  name: string;
+  expression: string;
+  timezone: string;
+  type: string;
+  priority: string;
+  enabled: boolean;
+  description?: string;
+  next: NextRunView;
+}
+
+export interface RunScheduleView {
+  taskId: string;
+  scheduledTime: string;
+}
+
+/** One input of the enqueue form; `json` is a JSON editor for a field the form cannot show. */
+export interface FormField {
+  name: string;
+  required: boolean;
+  kind: 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'lines' | 'json';
+  description?: string;
+  options?: string[];
+  min?: number;
+  max?: number;
+  maxLength?: number;
+}
+
+export type PayloadForm = { kind: 'fields'; fields: FormField[] } | { kind: 'json'; why: string };
+
+export interface TaskTypeView {
+  type: string;
+  form: PayloadForm;
+}

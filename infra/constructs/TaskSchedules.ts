@@ -11,9 +11,9 @@ import { Construct } from 'constructs';
 import {
   type PipelineConfig,
   type ScheduleDefinition,
-  scheduledTaskId,
+  scheduleEnvelope,
 } from '../../definition/index.js';
-import { ENVELOPE_VERSION, type Envelope } from '../../functions/core/envelope.js';
+import type { Envelope } from '../../functions/core/envelope.js';
 import type { PipelineStorage } from './PipelineStorage.js';
 
 export interface TaskSchedulesProps {
@@ -29,15 +29,12 @@ export interface TaskSchedulesProps {
  * same task; the trace id is the delivery attempt's execution id.
  */
 export function scheduledEnvelope(s: ScheduleDefinition, priority: string): Envelope {
-  return {
-    v: ENVELOPE_VERSION,
-    id: scheduledTaskId(s.name, ContextAttribute.scheduledTime),
-    type: s.type,
-    payload: s.payload,
+  return scheduleEnvelope(
+    s,
     priority,
-    enqueuedAt: ContextAttribute.scheduledTime,
-    traceId: ContextAttribute.executionId,
-  };
+    ContextAttribute.scheduledTime,
+    ContextAttribute.executionId,
+  );
 }
 
 /** One EventBridge Scheduler schedule per definition entry, sending an envelope to its queue. */

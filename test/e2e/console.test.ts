@@ -23,7 +23,7 @@ interface BrowserWindow {
 }
 
 // The console as a user meets it: `npm start`, then a real Chromium on the URL in the banner.
-describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () => {
+describe.skipIf(skip)('operator console in a browser', { timeout: 120_000 }, () => {
   let runtime: StartedRuntime;
   let browser: Browser;
   let shots: string;
@@ -87,6 +87,10 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 60_000 }, () =
     await eventually(succeeded, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 3);
     expect(navigations).toBe(0);
     await eventually(() => page.locator('.uplot').count()).toBe(3);
+    // The charts have points once the runtime's metrics count the ended tasks.
+    await eventually(async () => Number(await page.locator('.charts').getAttribute('data-ended')), {
+      timeout: 40_000,
+    }).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: join(shots, 'console-overview.png'), fullPage: true });
     await page.close();
   });

@@ -14,6 +14,7 @@ import type {
   MetaView,
   MetricsView,
   OverviewView,
+  SessionView,
   TaskDetailView,
   TaskListView,
 } from '../../console/shared/api.js';
@@ -215,6 +216,13 @@ describe.skipIf(!moto.available && !process.env.CI)('taskpipe console --stack', 
       where: `stack ${STACK} (${TEST_REGION})`,
       region: TEST_REGION,
     });
+  });
+
+  it("records actions as the AWS caller's identity, from STS GetCallerIdentity", async () => {
+    const session = await get<SessionView>('/api/session');
+    expect(session.readOnly).toBe(false);
+    expect(session.who).toMatch(/^arn:aws:(iam|sts)::\d{12}:/);
+    expect(session.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it("reads the stack's queues, table and alarms", async () => {

@@ -1,6 +1,9 @@
 import type { ComponentType } from 'preact';
 import type { Location } from './hooks/useRoute.js';
+import { DeadLettersPage } from './pages/DeadLettersPage.js';
+import { EnqueuePage } from './pages/EnqueuePage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
+import { SchedulesPage } from './pages/SchedulesPage.js';
 import { TaskPage } from './pages/TaskPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 
@@ -22,4 +25,7 @@ export const PAGES: readonly Page[] = [
   { path: '/', title: 'Overview', nav: true, component: OverviewPage },
   { path: '/tasks', title: 'Tasks', nav: true, component: TasksPage },
   { path: '/tasks/:id', title: 'Task', component: TaskPage },
+  { path: '/dead-letters', title: 'Dead letters', nav: true, component: DeadLettersPage },
+  { path: '/schedules', title: 'Schedules', nav: true, component: SchedulesPage },
+  { path: '/enqueue', title: 'Enqueue', nav: true, component: EnqueuePage },
 ];

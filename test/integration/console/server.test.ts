@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../../cli/target.js';
+import { osUser } from '../../../console/server/actions/identity.js';
 import { ConsoleServer } from '../../../console/server/ConsoleServer.js';
 import type { Observations } from '../../../console/server/Observations.js';
 import { CONTENT_SECURITY_POLICY } from '../../../console/server/securityHeaders.js';
@@ -19,7 +20,7 @@ describe('console server', () => {
     const target = { registry: undefined } as unknown as Target;
     server = await ConsoleServer.start(
       { target, observations: {} as Observations },
-      { port: 0, onError: (e) => failures.push(e) },
+      { port: 0, onError: (e) => failures.push(e), audit: { identity: osUser } },
     );
   });
   afterAll(async () => {
@@ -67,10 +68,14 @@ describe('console server', () => {
     expect(answer.status).toBe(421);
   });
 
-  it('only reads: other methods are refused', async () => {
-    const answer = await send('/api/tasks', { method: 'POST' });
-    expect(answer.status).toBe(405);
-    expect(answer.headers.allow).toBe('GET, HEAD');
+  it('takes POST on actions only: other methods and paths are refused', async () => {
+    const read = await send('/api/tasks', { method: 'POST' });
+    expect(read.status).toBe(405);
+    expect(read.headers.allow).toBe('GET, HEAD');
+    const page = await send('/', { method: 'POST' });
+    expect(page.status).toBe(405);
+    const put = await send('/api/tasks/a/retry', { method: 'PUT' });
+    expect(put.status).toBe(405);
   });
 
   it('answers unknown reads and files with 404 and no file system access', async () => {

@@ -6,12 +6,12 @@ import { MetricSeries } from '../../../local/MetricSeries.js';
 
 describe('console routes', () => {
   it('matches a path with its parameter, decoded', () => {
-    const match = matchRoute(ROUTES, '/api/tasks/idem-a%3Ab');
+    const match = matchRoute(ROUTES, 'GET', '/api/tasks/idem-a%3Ab');
     expect(match?.route.path).toBe('/api/tasks/:id');
     expect(match?.params).toEqual({ id: 'idem-a:b' });
-    expect(matchRoute(ROUTES, '/api/tasks')?.route.path).toBe('/api/tasks');
-    expect(matchRoute(ROUTES, '/api/tasks/')).toBeUndefined();
-    expect(matchRoute(ROUTES, '/api/nope')).toBeUndefined();
+    expect(matchRoute(ROUTES, 'GET', '/api/tasks')?.route.path).toBe('/api/tasks');
+    expect(matchRoute(ROUTES, 'GET', '/api/tasks/')).toBeUndefined();
+    expect(matchRoute(ROUTES, 'GET', '/api/nope')).toBeUndefined();
   });
 });
 

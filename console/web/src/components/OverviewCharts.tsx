@@ -34,7 +34,7 @@ export function OverviewCharts({ m }: { m: MetricsView }) {
   const last = (values: (number | null)[]) =>
     [...values].reverse().find((v) => v !== null) ?? undefined;
   return (
-    <div class="charts">
+    <div class="charts" data-ended={sum(m.succeeded) + sum(m.failed)}>
       <TimeChart
         title="Throughput"
         unit=""

@@ -3,9 +3,11 @@ import { api } from '../api/client.js';
 import { formatDuration, formatTime } from '../components/format.js';
 import { JsonView } from '../components/JsonView.js';
 import { StatusBadge } from '../components/StatusBadge.js';
+import { TaskActions } from '../components/TaskActions.js';
 import { Timeline } from '../components/Timeline.js';
 import { usePoll } from '../hooks/usePoll.js';
 import { href } from '../hooks/useRoute.js';
+import { useActions } from '../hooks/useSession.js';
 import type { PageProps } from '../pages.js';
 
 const REFRESH_MS = 3_000;
@@ -13,6 +15,7 @@ const REFRESH_MS = 3_000;
 export function TaskPage({ params }: PageProps) {
   const id = params.id ?? '';
   const detail = usePoll((s) => api.task(id, s), REFRESH_MS, [id]);
+  const actions = useActions();
   const d = detail.data;
   if (!d) {
     return (
@@ -39,6 +42,7 @@ export function TaskPage({ params }: PageProps) {
         </h1>
         <StatusBadge status={t.status} />
       </div>
+      {actions && <TaskActions key={`${t.id}:${t.status}`} task={t} />}
       <dl class="fields">
         {fields(t).map(([k, v]) => [<dt key={`k-${k}`}>{k}</dt>, <dd key={`v-${k}`}>{v}</dd>])}
       </dl>

@@ -1,16 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type TaskQuery } from '../api/client.js';
+import { BulkRetry } from '../components/BulkRetry.js';
 import { FIELDS, FilterForm } from '../components/FilterForm.js';
 import { formatDuration, formatTime } from '../components/format.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { usePoll } from '../hooks/usePoll.js';
 import { href } from '../hooks/useRoute.js';
+import { useActions } from '../hooks/useSession.js';
 import type { PageProps } from '../pages.js';
 
 const REFRESH_MS = 2_000;
 
 /** datetime-local values are local times; the server takes ISO instants. */
 const toInstant = (local: string | null) => (local ? new Date(local).toISOString() : undefined);
+const toMs = (local: string | null) => (local ? new Date(local).getTime() : undefined);
 
 export function TasksPage({ location }: PageProps) {
   const meta = usePoll((s) => api.meta(s), 0);
@@ -37,6 +40,8 @@ export function TasksPage({ location }: PageProps) {
   };
   const current = Object.fromEntries(FIELDS.map((f) => [f, q.get(f) ?? undefined]));
   const data = page.data;
+  const actions = useActions();
+  const bulk = actions && query.status === 'FAILED' && !query.id && !query.key;
 
   return (
     <section aria-labelledby="tasks-title">
@@ -50,6 +55,17 @@ export function TasksPage({ location }: PageProps) {
         onApply={(values) => go(values)}
       />
 
+      {bulk && (
+        <BulkRetry
+          key={filterKey}
+          filter={{
+            ...(query.type ? { type: query.type } : {}),
+            ...(query.priority ? { priority: query.priority } : {}),
+            ...(q.get('from') ? { from: toMs(q.get('from')) } : {}),
+            ...(q.get('to') ? { to: toMs(q.get('to')) } : {}),
+          }}
+        />
+      )}
       <p class="muted" aria-live="polite">
         {page.error
           ? `Could not list tasks: ${page.error.message}`
