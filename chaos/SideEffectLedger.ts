@@ -1,5 +1,21 @@
 import type { FlowObservation } from './workflowTasks.js';
 
+/** An attempt that asked for its retry no sooner than `notBefore` (epoch ms). */
+export interface RetryRequest {
+  taskId: string;
+  attempt: number;
+  notBefore: number;
+}
+
+/** A write held until a newer attempt ended, then let through: did it change the row? */
+export interface LateWrite {
+  taskId: string;
+  /** The row's attempts and status when the late write was let through. */
+  newerAttempt?: number;
+  newerStatus?: string;
+  applied: boolean;
+}
+
 /** One run of a handler's side effect. */
 export interface LedgerEntry {
   taskId: string;
@@ -16,6 +32,11 @@ export class SideEffectLedger {
   readonly entries: LedgerEntry[] = [];
   /** What chain steps and follow-ups saw when they ran. */
   readonly observations: FlowObservation[] = [];
+  /** Retry-After requests, and when each attempt of those tasks started. */
+  readonly retryRequests: RetryRequest[] = [];
+  readonly attemptStarts: { taskId: string; attempt: number; at: number }[] = [];
+  /** Writes of an old lease holder, let through after a newer attempt ended. */
+  readonly lateWrites: LateWrite[] = [];
   readonly #appliedKeys = new Set<string>();
 
   append(taskId: string, attempt: number, idempotencyKey: string): LedgerEntry {

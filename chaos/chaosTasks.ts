@@ -4,6 +4,7 @@ import { PermanentError, RetryableError } from '../functions/core/errors.js';
 import { createRegistry } from '../functions/core/registry.js';
 import { defineTask, type TaskContext, type TrackingLevel } from '../functions/core/task.js';
 import { httpPost } from '../functions/tasks/index.js';
+import { aimedTasks } from './aimedTasks.js';
 import { CHAOS_POLICY, WEBHOOK_TIMEOUT_MS } from './chaosPolicy.js';
 import type { FaultLog, FaultRates } from './faults.js';
 import { pickBand, unitFor } from './rng.js';
@@ -77,6 +78,7 @@ export function chaosRegistry(deps: ChaosTaskDeps) {
     work(WORK_TYPES.terminal, 'terminal'),
     work(WORK_TYPES.member, 'full'),
     ...workflowTasks({ ...deps, runWork }),
+    ...aimedTasks(ledger),
     webhook,
   ]);
 }

@@ -13,6 +13,9 @@ export const FAULTS = {
   'webhook-429': 'webhook answers 429 with Retry-After (per request)',
   'webhook-hang': 'webhook never answers (per request)',
   restart: 'runtime stopped and started again on its data dir (per drain poll)',
+  'retry-after': 'handler asks a Retry-After longer than the backoff cap (share of tasks)',
+  'lease-lost': 'lease lost mid-task, the old holder writes after a newer attempt (share of tasks)',
+  'fifo-dlq': 'FIFO task fails permanently into the DLQ (share of tasks)',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
@@ -33,6 +36,9 @@ export const DEFAULT_RATES: FaultRates = {
   'webhook-429': 0.05,
   'webhook-hang': 0.03,
   restart: 0.05,
+  'retry-after': 0.005,
+  'lease-lost': 0.003,
+  'fifo-dlq': 0.003,
 };
 
 /** What one fault did: how often it fired, and the task ids it touched. */

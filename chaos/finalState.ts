@@ -15,6 +15,9 @@ import type { LocalPipelineInfo } from '../local/LocalPipeline.js';
 export interface DeadLetter {
   taskId: string;
   reason: string;
+  /** FIFO DLQs only. */
+  groupId?: string;
+  deduplicationId?: string;
 }
 
 /** Clients of their own, without the injected faults, to read the truth after a run. */
@@ -88,12 +91,19 @@ export async function drainDeadLetters(
           WaitTimeSeconds: 0,
           VisibilityTimeout: 60,
           MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
         }),
       );
       if (Messages.length === 0) break;
       for (const m of Messages) {
         const attr = (name: string) => m.MessageAttributes?.[name]?.StringValue ?? '';
-        out.push({ taskId: attr(DLQ_ATTRIBUTE.taskId), reason: attr(DLQ_ATTRIBUTE.reason) });
+        const { MessageGroupId, MessageDeduplicationId } = m.Attributes ?? {};
+        out.push({
+          taskId: attr(DLQ_ATTRIBUTE.taskId),
+          reason: attr(DLQ_ATTRIBUTE.reason),
+          ...(MessageGroupId ? { groupId: MessageGroupId } : {}),
+          ...(MessageDeduplicationId ? { deduplicationId: MessageDeduplicationId } : {}),
+        });
       }
       await observer.sqs.send(
         new DeleteMessageBatchCommand({

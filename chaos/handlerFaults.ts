@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { SqsHandler } from '../local/esm/EventSourcePoller.js';
+import { isAimedType } from './aimedTasks.js';
 import type { FaultLog, FaultRates } from './faults.js';
 
 /** Thrown after the consumer ran: the invocation "died" before its response. */
@@ -29,8 +30,10 @@ export function withHandlerFaults(handler: SqsHandler, deps: HandlerFaultDeps): 
     const target = deps.target();
     const expiring = target && deps.random() < deps.rates['visibility-expiry'];
     const record = event.Records[Math.floor(deps.random() * event.Records.length)];
+    // An aimed task has its own fault; a second delivery mid-attempt would blur its check.
+    const aimed = record && isAimedType(bodyOf(record)?.type);
     let expired: Promise<void> = Promise.resolve();
-    if (expiring && record) {
+    if (expiring && record && !aimed) {
       deps.faults.record('visibility-expiry', taskIdOf(record));
       expired = target.sqs
         .send(
@@ -53,11 +56,15 @@ export function withHandlerFaults(handler: SqsHandler, deps: HandlerFaultDeps): 
 
 const queueNameOf = (record: SQSRecord) => record.eventSourceARN.split(':').pop() ?? '';
 
-function taskIdOf(record: SQSRecord): string | undefined {
+function bodyOf(record: SQSRecord): { id?: unknown; type?: unknown } | undefined {
   try {
-    const id = (JSON.parse(record.body) as { id?: unknown }).id;
-    return typeof id === 'string' ? id : undefined;
+    return JSON.parse(record.body) as { id?: unknown; type?: unknown };
   } catch {
     return undefined;
   }
+}
+
+function taskIdOf(record: SQSRecord): string | undefined {
+  const id = bodyOf(record)?.id;
+  return typeof id === 'string' ? id : undefined;
 }

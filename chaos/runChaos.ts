@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LocalPipeline } from '../local/LocalPipeline.js';
 import { within } from '../local/within.js';
+import { checkAimed } from './aimedInvariants.js';
+import { enqueueAimed } from './aimedTasks.js';
 import { ChaosEndpoint } from './ChaosEndpoint.js';
 import { CHAOS_DEFINITION } from './chaosDefinition.js';
 import { chaosRegistry, WORK_TYPES } from './chaosTasks.js';
@@ -11,6 +13,7 @@ import { DEFAULT_RATES, FaultLog, type FaultRates } from './faults.js';
 import { drainDeadLetters, observerClients, queueDepth, scanTasks } from './finalState.js';
 import { withHandlerFaults } from './handlerFaults.js';
 import { checkInvariants } from './invariants.js';
+import { injectLateWrites } from './lateWriteFault.js';
 import { type ChaosSummary, renderReport } from './report.js';
 import { restartRuntime, restartsAt } from './restartFault.js';
 import { seededStream } from './rng.js';
@@ -63,6 +66,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   // The runtime keeps its state here, so the restart fault can stop and start it.
   const dataDir = await mkdtemp(join(tmpdir(), 'taskpipe-chaos-'));
   const carriedCounts = new Map<string, number>();
+  // Filled as the aimed tasks are sent; the late-write fault holds their retry writes.
+  const leaseIds = new Set<string>();
+  const readers: { destroy(): void }[] = [];
   let pipeline: LocalPipeline | undefined;
   const target = () =>
     pipeline && {
@@ -87,6 +93,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     });
     injectDynamoFaults(started.clients.dynamodb, rates.dynamodb, random, faults);
     injectBatchSendFaults(started.clients.sqs, rates['sqs-send'], random, faults);
+    const reader = observerClients(started.info);
+    readers.push(reader.sqs, reader.dynamodb);
+    injectLateWrites(started.clients.dynamodb, reader.dynamodb, leaseIds, { ledger, faults });
     return started;
   };
   try {
@@ -102,6 +111,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       endpoint,
       faults,
     });
+    const aimed = await enqueueAimed({
+      tasks: options.tasks,
+      seed,
+      rates,
+      info: pipeline.info,
+      faults,
+      leaseIds,
+    });
+    for (const ids of aimed.ids.values()) for (const id of ids) workload.enqueued.add(id);
+    for (const id of aimed.ids.get('lease-lost') ?? []) leaseIds.add(id);
     // Small groups and short chains: a few per 250 tasks, at least three of each.
     const flowCount = Math.max(3, Math.round(options.tasks / 250));
     const flows = await enqueueWorkflows({
@@ -160,7 +179,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       queueDepth: depth,
       notices: endpoint.notices,
       unhandled,
-    }).concat(workflows.invariants);
+    }).concat(workflows.invariants, checkAimed({ aimed, ledger, tasks: taskRows, deadLetters }));
     observer.sqs.destroy();
     observer.dynamodb.destroy();
     const summary: ChaosSummary = {
@@ -183,6 +202,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   } finally {
     await pipeline?.stop();
     await endpoint.close();
+    for (const reader of readers) reader.destroy();
     await rm(dataDir, { recursive: true, force: true });
     process.off('unhandledRejection', onUnhandled);
   }

@@ -45,7 +45,9 @@ export async function enqueueWorkload(options: {
   faults: FaultLog;
 }): Promise<Workload> {
   const { tasks, seed, rates, info, endpoint, faults } = options;
-  const priorities = info.queues.map((q) => q.priority);
+  // The FIFO queue carries only the aimed tasks (chaos/aimedTasks.ts).
+  const queues = info.queues.filter((q) => !q.fifo);
+  const priorities = queues.map((q) => q.priority);
   const entries: { entry: Entry; raw: boolean }[] = [];
   for (let n = 0; n < tasks; n++) {
     const priority = priorities[n % priorities.length]!;
@@ -69,7 +71,7 @@ export async function enqueueWorkload(options: {
   const workload: Workload = { enqueued: new Set(), poisonSent: 0, resubmitted: 0, rejected: 0 };
   const raw = entries.filter((e) => e.raw).map((e) => e.entry);
   await Promise.all([
-    sendRaw(raw, { seed, rates, info, faults, workload }),
+    sendRaw(raw, { seed, rates, info: { ...info, queues }, faults, workload }),
     sendThroughApi(
       entries.filter((e) => !e.raw).map((e) => e.entry),
       info,

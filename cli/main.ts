@@ -1,10 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerBreaker } from './commands/breaker.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerConsole } from './commands/console.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerGroup } from './commands/group.js';
 import { registerList } from './commands/list.js';
+import { registerPause } from './commands/pause.js';
 import { registerRedrive } from './commands/redrive.js';
 import { registerRetry } from './commands/retry.js';
 import { registerStats } from './commands/stats.js';
@@ -54,6 +56,8 @@ function program(): Command {
     registerWatch,
     registerStats,
     registerRedrive,
+    registerPause,
+    registerBreaker,
     registerDemo,
     registerConsole,
   ]) {

@@ -2,9 +2,11 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
+import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
+import { FlowAdmin, type QueueSwitch } from '../functions/core/flow/FlowAdmin.js';
 import { type Logger, type QueueRoute, systemClock } from '../functions/core/ports.js';
 import { createRegistry, type TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
@@ -41,6 +43,8 @@ export interface Target {
   /** The operations behind the `/groups` routes. */
   groups: GroupService;
   registry: TaskRegistry;
+  /** Pauses and breakers: the operations behind the `/flow` routes. */
+  flow: FlowAdmin;
   close(): void;
 }
 
@@ -86,32 +90,46 @@ async function openStack(stack: string, region: string | undefined, log: Logger)
   const { readStackResources } = await import('./stackOutputs.js');
   const resources = await readStackResources(stack, region);
   const common = { region: resources.region };
-  return build({
+  // On AWS a queue pauses by its event source mapping, changed with the caller's credentials.
+  const { LambdaClient } = await import('@aws-sdk/client-lambda');
+  const { EventSourceSwitch } = await import('../functions/adapters/lambda/EventSourceSwitch.js');
+  const lambda = new LambdaClient(common);
+  // An endpoint set for SQS (a VPC endpoint, say) is meant: don't let queue URLs override it.
+  const sqs = new SQSClient({
+    ...common,
+    ...(process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL
+      ? { useQueueUrlAsEndpoint: false }
+      : {}),
+  });
+  const target = build({
     kind: 'stack',
     where: `stack ${stack} (${resources.region})`,
     region: resources.region,
     tableName: resources.tableName,
     routes: resources.routes,
-    // An endpoint set for SQS (a VPC endpoint, say) is meant: don't let queue URLs override it.
-    sqs: new SQSClient({
-      ...common,
-      ...(process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL
-        ? { useQueueUrlAsEndpoint: false }
-        : {}),
-    }),
+    sqs,
     dynamodb: new DynamoDBClient(common),
     log,
+    queueSwitch: new EventSourceSwitch({ lambda, sqs }),
   });
+  const close = target.close;
+  target.close = () => {
+    close();
+    lambda.destroy();
+  };
+  return target;
 }
 
 function build(
-  parts: Omit<Target, 'store' | 'queue' | 'service' | 'groups' | 'registry' | 'close'> & {
+  parts: Omit<Target, 'store' | 'queue' | 'service' | 'groups' | 'registry' | 'flow' | 'close'> & {
     log: Logger;
+    /** How a queue pauses; locally the runtime stops its poller when it sees the pause. */
+    queueSwitch?: QueueSwitch;
     /** The types the running pipeline knows, when it says (a local runtime does). */
     taskTypes?: readonly string[];
   },
 ): Target {
-  const { log, taskTypes, ...rest } = parts;
+  const { log, taskTypes, queueSwitch, ...rest } = parts;
   // The same definition the stack and the local runtime are built from: rows the CLI
   // writes expire, and payloads are limited, exactly as the API's.
   const config = parsePipelineDefinition(pipelineDefinition, appRegistry);
@@ -156,6 +174,13 @@ function build(
     service,
     groups,
     registry,
+    flow: new FlowAdmin({
+      store: new DynamoFlowStore({ client: parts.dynamodb, tableName: parts.tableName }),
+      clock: systemClock,
+      routes: parts.routes,
+      registry,
+      queueSwitch: queueSwitch ?? 'watched',
+    }),
     close() {
       parts.sqs.destroy();
       parts.dynamodb.destroy();

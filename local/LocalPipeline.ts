@@ -6,6 +6,7 @@ import { consumerConcurrencyLimit } from '../definition/concurrency.js';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
 import type { PipelineDefinitionInput } from '../definition/schema.js';
+import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import type { WebhookKind } from '../functions/notifier/formatters/index.js';
@@ -20,6 +21,7 @@ import {
   type SqsHandler,
 } from './esm/EventSourcePoller.js';
 import { FunctionConcurrency } from './esm/FunctionConcurrency.js';
+import { QueuePauseWatcher } from './esm/QueuePauseWatcher.js';
 import { ApiServer } from './http/ApiServer.js';
 import { LocalMetrics } from './LocalMetrics.js';
 import { alarmStatePart } from './persistence/alarmStatePart.js';
@@ -157,6 +159,18 @@ export class LocalPipeline {
           onError: (error) => logger.warn('poller receive failed', { queue: queue.name, error }),
         });
       });
+      // A paused queue's poller stays stopped, across restarts too (the pause is in the table).
+      const pauses = new QueuePauseWatcher({
+        store: new DynamoFlowStore({ client: clients.dynamodb, tableName }),
+        pollers: pollers.map((poller, i) => ({
+          priority: config.queues[i]!.priority,
+          start: () => poller.start(),
+          stop: () => poller.stop(),
+        })),
+        onError: (error) => logger.warn('reading queue pauses failed', { error }),
+        onChange: (priority, paused) =>
+          logger.info(paused ? 'queue paused' : 'queue resumed', { queue: priority }),
+      });
       const info: LocalPipelineInfo = {
         region: LOCAL_REGION,
         sqsEndpoint: emulators.sqsEndpoint,
@@ -186,6 +200,7 @@ export class LocalPipeline {
       if (alarms) persistence?.state.register(alarmStatePart(alarms.evaluator));
       // Stop taking work first (API, alarms), then drain the pollers, then the emulators.
       const stopIntake = async () => {
+        await pauses.stop();
         await api.close();
         await alarms?.stop();
       };
@@ -208,7 +223,10 @@ export class LocalPipeline {
         alarms,
         persistence,
       );
-      for (const poller of pollers) poller.start();
+      await pauses.start();
+      pollers.forEach((poller, i) => {
+        if (!pauses.isPaused(config.queues[i]!.priority)) poller.start();
+      });
       return pipeline;
     } catch (error) {
       await emulators.stop();

@@ -1,11 +1,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
+import { flowControlGates } from '../functions/consumer/flowControlGates.js';
+import { FlowAdmin } from '../functions/core/flow/FlowAdmin.js';
 import { type Logger, systemClock, type TaskMetrics } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
@@ -50,6 +53,13 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     queue,
     logger,
     metrics: deps.metrics,
+    ...flowControlGates({
+      client: clients.dynamodb,
+      tableName,
+      retentionDays,
+      clock: systemClock,
+      logger,
+    }),
   });
   const store = new DynamoTaskStore({ client: clients.dynamodb, tableName, retentionDays });
   const routes = consumerConfig.queues;
@@ -67,7 +77,20 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
   return {
     registry,
     consumer,
-    api: createApi({ logger, maxPayloadBytes, service, groups: groupService }),
+    api: createApi({
+      logger,
+      maxPayloadBytes,
+      service,
+      groups: groupService,
+      // Locally the runtime stops a paused queue's poller when it sees the pause.
+      flow: new FlowAdmin({
+        store: new DynamoFlowStore({ client: clients.dynamodb, tableName }),
+        clock: systemClock,
+        routes,
+        registry,
+        queueSwitch: 'watched',
+      }),
+    }),
   };
 }
 

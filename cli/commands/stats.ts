@@ -5,6 +5,7 @@ import { percent } from '../output.js';
 import { queueDepths } from '../queues.js';
 import { allTasks } from '../stats/allTasks.js';
 import { countDeadLetters, deadLetterTable } from '../stats/deadLetters.js';
+import { breakerTable, pauseTable } from '../stats/flowTables.js';
 import {
   cloudWatchTables,
   depthTable,
@@ -33,6 +34,9 @@ export function registerStats(program: Command): void {
         const target = await ctx.target();
         const depths = await queueDepths(target.sqs, target.routes);
         const deadLetters = await countDeadLetters(target, target.routes);
+        const flow = await target.flow.status();
+        const flowText = () =>
+          `${pauseTable(flow, Date.now())}\n\n${breakerTable(flow.breakers, Date.now())}`;
         if (target.kind === 'stack') {
           const { cloudWatchStats } = await import('../stats/cloudWatchStats.js');
           const metrics = await cloudWatchStats(target.region, target.routes, opts.since * 60);
@@ -42,15 +46,15 @@ export function registerStats(program: Command): void {
             peaks[`${r.priority}:dlq`] = metrics.peakVisible[queueName(r.dlqUrl)];
           }
           ctx.out.result(
-            { source: 'cloudwatch', ...metrics, queues: depths, deadLetters },
+            { source: 'cloudwatch', ...metrics, queues: depths, deadLetters, flow },
             () =>
               `Task metrics, last ${opts.since} min (CloudWatch, namespace Taskpipe)\n\n` +
-              `${cloudWatchTables(metrics)}\n\n${depthTable(depths, peaks)}\n\n${deadLetterTable(deadLetters)}`,
+              `${cloudWatchTables(metrics)}\n\n${depthTable(depths, peaks)}\n\n${deadLetterTable(deadLetters)}\n\n${flowText()}`,
           );
           return;
         }
         const summary = summarizeTasks(await allTasks(target.service));
-        ctx.out.result({ source: 'table', ...summary, queues: depths, deadLetters }, () =>
+        ctx.out.result({ source: 'table', ...summary, queues: depths, deadLetters, flow }, () =>
           [
             `${summary.total} task(s) in ${target.tableName}`,
             statusTable(summary),
@@ -63,6 +67,7 @@ export function registerStats(program: Command): void {
             `failure rate  ${percent(summary.failureRate) ?? '-'}  (FAILED / (SUCCEEDED + FAILED))`,
             depthTable(depths),
             deadLetterTable(deadLetters),
+            flowText(),
           ].join('\n\n'),
         );
       }),

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FlowAdmin } from '../core/flow/FlowAdmin.js';
 import type { Logger } from '../core/ports.js';
 import type { TaskService } from '../core/service/TaskService.js';
 import {
@@ -10,6 +11,7 @@ import {
 import { runInTraceScope, tracedLogger } from '../core/trace/traceScope.js';
 import type { GroupService } from '../core/workflow/GroupService.js';
 import { errorBody, statusFor } from './errorResponse.js';
+import { flowRoutes } from './flowRoutes.js';
 import { groupRoutes } from './groupRoutes.js';
 import { header } from './request.js';
 import { matchRoute } from './router.js';
@@ -19,6 +21,8 @@ export interface ApiDeps {
   service: TaskService;
   /** Serves the `/groups` routes when given. */
   groups?: GroupService;
+  /** Serves the `/flow` routes (pauses, breakers) when given. */
+  flow?: FlowAdmin;
   logger: Logger;
   /** Largest task payload, as JSON bytes. */
   maxPayloadBytes: number;
@@ -39,6 +43,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
   const routes = [
     ...taskRoutes(deps.service, deps.maxPayloadBytes),
     ...(deps.groups ? groupRoutes(deps.groups) : []),
+    ...(deps.flow ? flowRoutes(deps.flow) : []),
   ];
   const logger = tracedLogger(deps.logger);
   const serve = routeRequest(routes, logger);

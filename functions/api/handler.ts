@@ -2,9 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { DynamoFlowStore } from '../adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
+import { FlowAdmin } from '../core/flow/FlowAdmin.js';
 import { systemClock } from '../core/ports.js';
 import { TaskService } from '../core/service/TaskService.js';
 import { tracedLogger } from '../core/trace/traceScope.js';
@@ -33,6 +35,14 @@ const api = createApi({
   logger,
   maxPayloadBytes: config.maxPayloadBytes,
   service: new TaskService({ ...common, maxPayloadBytes: config.maxPayloadBytes }),
+  // No queue switch: the function may not change event source mappings (queue pauses are
+  // the CLI's, with the operator's credentials); type pauses and breakers work here.
+  flow: new FlowAdmin({
+    store: new DynamoFlowStore({ client: dynamodb, tableName: config.tableName }),
+    clock: systemClock,
+    routes: config.queues,
+    registry,
+  }),
   groups: new GroupService({
     ...common,
     maxPayloadBytes: config.maxPayloadBytes,

@@ -6,6 +6,10 @@ import {
 } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pLimit from 'p-limit';
+import { AdmissionGates } from '../core/consumer/admission/AdmissionGates.js';
+import { Deferrer } from '../core/consumer/admission/Deferrer.js';
+import { FlowControl } from '../core/consumer/admission/FlowControl.js';
+import type { DeferralLog, GateFactory } from '../core/consumer/admission/types.js';
 import { Enqueuer } from '../core/consumer/Enqueuer.js';
 import { TaskProcessor } from '../core/consumer/TaskProcessor.js';
 import type { RecordOutcome } from '../core/consumer/types.js';
@@ -36,6 +40,15 @@ export interface ConsumerDeps {
   metrics: TaskMetrics & { flush(): void };
   clock?: Clock;
   random?: () => number;
+  /**
+   * Flow control: each factory gives a type its gate, or none. A type with no gate makes
+   * no request for it (DESIGN §11).
+   */
+  gates?: readonly GateFactory[];
+  /** Where deferrals are noted for `status` and the console (the task row). */
+  deferrals?: DeferralLog;
+  /** Writes flow-control counts that are due (the breakers'); called after each batch. */
+  flushFlow?: () => Promise<void>;
 }
 
 /** A record left for SQS to deliver again (retry, deferral, lost lease, deadline). */
@@ -81,6 +94,7 @@ export function createConsumer(consumerDeps: ConsumerDeps): SqsConsumer {
     metrics: deps.metrics,
     safetyMarginMs: deps.config.safetyMarginMs,
     ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.gates?.length ? { flow: flowControl(deps, deps.gates, clock) } : {}),
     ...(deps.groups
       ? {
           workflows: new Workflows({
@@ -136,6 +150,28 @@ export function createConsumer(consumerDeps: ConsumerDeps): SqsConsumer {
       return response;
     } finally {
       deps.metrics.flush();
+      // Counts that cannot be written now are written with a later batch's.
+      await deps.flushFlow?.().catch((error: unknown) =>
+        deps.logger.warn('flow-control counts not written; they go with a later batch', {
+          error,
+        }),
+      );
     }
   };
+}
+
+function flowControl(deps: ConsumerDeps, gates: readonly GateFactory[], clock: Clock): FlowControl {
+  const { queue, logger, metrics } = deps;
+  return new FlowControl({
+    gates: new AdmissionGates(gates, deps.registry),
+    deferrer: new Deferrer({
+      queue,
+      clock,
+      logger,
+      metrics,
+      ...(deps.deferrals ? { log: deps.deferrals } : {}),
+    }),
+    clock,
+    logger,
+  });
 }

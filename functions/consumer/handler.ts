@@ -5,9 +5,11 @@ import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { PowertoolsTaskMetrics } from '../adapters/metrics/PowertoolsTaskMetrics.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
+import { systemClock } from '../core/ports.js';
 import { registry } from '../tasks/index.js';
 import { parseConsumerConfig } from './config.js';
 import { createConsumer } from './createConsumer.js';
+import { flowControlGates } from './flowControlGates.js';
 
 // Lambda entry point: parse config and build clients once per cold start, then delegate.
 const config = parseConsumerConfig(process.env);
@@ -30,6 +32,13 @@ const consume = createConsumer({
     maxResultBytes: config.maxResultBytes,
   }),
   queue: new SqsQueue(new SQSClient({})),
+  ...flowControlGates({
+    client: dynamodb,
+    tableName: config.tableName,
+    retentionDays: config.retentionDays,
+    clock: systemClock,
+    logger,
+  }),
   metrics: new PowertoolsTaskMetrics({
     namespace: config.metricsNamespace,
     serviceName: config.serviceName,

@@ -1,5 +1,6 @@
 import { TASK_TYPE_PATTERN, toValidationIssues } from './envelope.js';
 import { ConfigError, InvalidPayloadError, PoisonMessageError } from './errors.js';
+import { breakerPolicyProblems, DEFAULT_BREAKER_POLICY } from './flow/breakerPolicy.js';
 import { assertPayloadDepth } from './nesting.js';
 import { type AnyTaskDefinition, type PayloadOf, TRACKING_LEVELS } from './task.js';
 
@@ -39,6 +40,10 @@ export class TaskRegistry<T extends AnyTaskDefinition = AnyTaskDefinition> {
         problems.push(
           `task type ${label}: backoff base ${def.backoff.baseMs} ms and cap ${def.backoff.capMs} ms need 0 < base ≤ cap`,
         );
+      }
+      if (def.breaker) {
+        const policy = { ...DEFAULT_BREAKER_POLICY, ...def.breaker.policy };
+        problems.push(...breakerPolicyProblems(`task type ${label}`, policy));
       }
       this.#byType.set(def.type, def);
     }

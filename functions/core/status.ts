@@ -62,6 +62,21 @@ export interface TaskRecord {
   /** Epoch seconds after which the store may delete the item (TTL). */
   expiresAt: number;
   links?: TaskLinks;
+  /** The last time flow control deferred it, and why; current while `until` is ahead. */
+  waiting?: TaskWaiting;
+  /** How many times flow control deferred it (never attempts). */
+  deferrals?: number;
+}
+
+/** Why a task waits: a flow-control deferral as the task row keeps it. */
+export interface TaskWaiting {
+  /** `rate_limit`, `concurrency`, `debounce`, `paused`… */
+  reason: string;
+  /** The limit, the next token… as the gate gave them. */
+  detail?: Record<string, string | number>;
+  /** When it was deferred, and when it comes back (epoch ms). */
+  at: number;
+  until: number;
 }
 
 /** How long a RUNNING task's lease still holds at `now`; `undefined` when none does. */

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
+import type { BreakerPolicy } from './flow/breakerPolicy.js';
 import type { Logger } from './ports.js';
 import type { TaskStatus } from './status.js';
 import type { FanInInfo } from './workflow/types.js';
@@ -114,6 +115,20 @@ export const DEFAULT_POLICY: TaskPolicy = {
   tracking: 'full',
 };
 
+/**
+ * A task type's circuit breaker (DESIGN §11): while it is open, the type's tasks wait
+ * without running or spending attempts. Standard queues only.
+ */
+export interface BreakerSetting<TPayload = unknown> {
+  /**
+   * The breaker a task answers to, from its parsed payload (`host:<host>`, say); undefined
+   * for none. @default `type:<task type>`
+   */
+  key?(payload: TPayload): string | undefined;
+  /** @default DEFAULT_BREAKER_POLICY */
+  policy?: Partial<BreakerPolicy>;
+}
+
 /** A task type: its name, payload schema, handler and retry policy. */
 export interface TaskDefinition<
   TType extends string = string,
@@ -123,6 +138,8 @@ export interface TaskDefinition<
   readonly type: TType;
   readonly schema: TSchema;
   readonly handler: (payload: z.output<TSchema>, ctx: TaskContext) => Promise<TResult> | TResult;
+  /** Its circuit breaker, when it has one. */
+  readonly breaker?: BreakerSetting<z.output<TSchema>>;
 }
 
 export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType, TResult> {
@@ -134,6 +151,8 @@ export interface DefineTaskInput<TType extends string, TSchema extends z.ZodType
   timeoutMs?: number;
   /** @default 'full' */
   tracking?: TrackingLevel;
+  /** `true`: a breaker keyed by the type. @default none */
+  breaker?: boolean | BreakerSetting<z.output<TSchema>>;
 }
 
 /**
@@ -151,6 +170,7 @@ export function defineTask<const TType extends string, TSchema extends z.ZodType
     backoff: { ...DEFAULT_POLICY.backoff, ...input.backoff },
     timeoutMs: input.timeoutMs ?? DEFAULT_POLICY.timeoutMs,
     tracking: input.tracking ?? DEFAULT_POLICY.tracking,
+    ...(input.breaker ? { breaker: input.breaker === true ? {} : input.breaker } : {}),
   };
 }
 

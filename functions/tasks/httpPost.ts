@@ -124,4 +124,6 @@ export const httpPost = defineTask({
   maxAttempts: 5,
   backoff: { baseMs: 2_000, capMs: 5 * 60_000 },
   timeoutMs: HTTP_POST_TIMEOUT_MS,
+  // On by default: one breaker per target host, so a host that is down holds only its tasks.
+  breaker: { key: (payload) => `host:${new URL(payload.url).host}` },
 });

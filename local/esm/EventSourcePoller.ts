@@ -36,8 +36,6 @@ const RECEIVE_ERROR_PAUSE_MS = 500;
 export interface InvocationReport {
   queue: string;
   records: number;
-  /** Age of the batch's oldest message when received (now − SentTimestamp). */
-  oldestAgeMs?: number;
   deleted: number;
   returned: number;
   /** Set when the whole batch went back: the handler threw, timed out or answered badly. */
@@ -179,7 +177,6 @@ export class EventSourcePoller {
     running: Promise<SQSBatchResponse>,
   ): Promise<void> {
     const { sqs, queue, functionTimeoutMs } = this.options;
-    const receivedAt = Date.now();
     let response: SQSBatchResponse | undefined;
     let error: string | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -211,12 +208,9 @@ export class EventSourcePoller {
           ? deleteError.settled
           : { deleted: 0, returned: messages.length };
     }
-    const sent = messages.map((m) => Number(m.Attributes?.SentTimestamp ?? Number.NaN));
-    const oldest = Math.min(...sent.filter(Number.isFinite));
     this.options.onInvocation?.({
       queue: queue.name,
       records: messages.length,
-      ...(Number.isFinite(oldest) ? { oldestAgeMs: Math.max(0, receivedAt - oldest) } : {}),
       ...settled,
       ...(error ? { error } : {}),
     });

@@ -39,6 +39,9 @@ describe('chaos run (1,500 tasks)', () => {
       'each group follow-up applied once, after the seal and every member ended',
       'no chain step runs before its parent succeeded',
       'a cancelled chain stops',
+      'a retry waits for its Retry-After, not the shorter backoff',
+      'a late write from a lost lease leaves the newer state',
+      'a FIFO task in the DLQ keeps its group and deduplication id',
     ]);
   });
 

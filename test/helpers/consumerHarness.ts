@@ -103,6 +103,9 @@ export function buildConsumer(
     store?: ConsumerDeps['store'];
     logger?: Logger;
     groups?: ConsumerDeps['groups'];
+    gates?: ConsumerDeps['gates'];
+    deferrals?: ConsumerDeps['deferrals'];
+    flushFlow?: ConsumerDeps['flushFlow'];
   } = {},
 ): ConsumerUnderTest {
   const metrics = new RecordingMetrics();
@@ -112,6 +115,9 @@ export function buildConsumer(
     registry,
     store: options.store ?? pipeline.store,
     ...(options.groups ? { groups: options.groups } : {}),
+    ...(options.gates ? { gates: options.gates } : {}),
+    ...(options.deferrals ? { deferrals: options.deferrals } : {}),
+    ...(options.flushFlow ? { flushFlow: options.flushFlow } : {}),
     queue: new SqsQueue(options.sqs ?? pipeline.backend.sqs),
     logger: options.logger ?? silentLogger,
     metrics,

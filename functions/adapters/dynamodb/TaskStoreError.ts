@@ -12,7 +12,8 @@ export type TaskStoreOperation =
   | 'list'
   | 'requeue'
   | 'revertRequeue'
-  | 'deleteUnclaimed';
+  | 'deleteUnclaimed'
+  | 'noteDeferral';
 
 /** Error names DynamoDB (or the network under it) uses for failures that may pass. */
 const TRANSIENT_ERROR_NAMES = new Set([

@@ -5,6 +5,7 @@ import {
   type TaskErrorInfo,
   type TaskLinks,
   type TaskRecord,
+  type TaskWaiting,
 } from '../../core/status.js';
 import { TASK_TABLE } from './tableSchema.js';
 
@@ -36,6 +37,9 @@ export const ATTR = {
   /** Set instead of `payload` when the payload is in an item of its own (payloadItem.ts). */
   payloadKey: 'payloadKey',
   deadLetteredAt: 'deadLetteredAt',
+  /** Flow control: JSON of the last deferral (TaskWaiting), and how many there were. */
+  waiting: 'waiting',
+  deferrals: 'deferrals',
   /** Workflow links (TaskLinks), kept from the envelope for `status`. */
   parentId: 'parentId',
   nextId: 'nextId',
@@ -166,6 +170,7 @@ const OPTIONAL_NUMBERS = [
   'durationMs',
   'queueWaitMs',
   'deadLetteredAt',
+  'deferrals',
 ] as const;
 
 /** Reads a stored item back into a task record; throws MalformedItemError on a bad shape. */
@@ -200,6 +205,9 @@ export function itemToRecord(item: Item): TaskRecord {
   }
   if (item[ATTR.lastError] !== undefined) {
     record.lastError = readJson(item, ATTR.lastError) as TaskErrorInfo;
+  }
+  if (item[ATTR.waiting] !== undefined) {
+    record.waiting = readJson(item, ATTR.waiting) as TaskWaiting;
   }
   const links: TaskLinks = {};
   for (const name of LINK_NAMES) {

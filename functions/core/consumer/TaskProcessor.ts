@@ -13,14 +13,15 @@ import type { TaskRegistry } from '../registry.js';
 import type { AnyTaskDefinition } from '../task.js';
 import { childSpan, newTrace, parseTraceparent } from '../trace/traceparent.js';
 import { enterTrace, runInTraceScope } from '../trace/traceScope.js';
-import { linksField } from '../workflow/taskLinks.js';
 import type { Workflows } from '../workflow/Workflows.js';
-import { type Attempt, type AttemptStart, claimAttempt, readAttempt } from './Attempt.js';
+import type { Attempt } from './Attempt.js';
+import type { FlowControl } from './admission/FlowControl.js';
 import type { Enqueuer } from './Enqueuer.js';
 import { handlerErrorInfo } from './errorInfo.js';
 import { handlerContext } from './handlerContext.js';
 import { leaseLost } from './leaseLost.js';
 import { runWithTimeout } from './runWithTimeout.js';
+import { startAttempt } from './startAttempt.js';
 import { TaskFailures } from './TaskFailures.js';
 import type { Invocation, QueueMessage, RecordOutcome } from './types.js';
 
@@ -45,6 +46,8 @@ export interface TaskProcessorDeps {
   random?: () => number;
   /** Groups and chains; without them, tasks with workflow links are run as plain tasks. */
   workflows?: Workflows;
+  /** Flow control (rate limits, key concurrency…); without it, every task is admitted. */
+  flow?: FlowControl;
 }
 
 /**
@@ -112,7 +115,19 @@ export class TaskProcessor {
       return { kind: 'not_started', ack: false, remainingMs: budgetMs + safetyMarginMs };
     }
 
-    const start = await this.start(message, envelope, definition, invocation);
+    const attempt = () => this.attempt(message, envelope, definition, invocation);
+    const { flow } = this.deps;
+    return definition && flow ? flow.around(message, envelope, definition, attempt) : attempt();
+  }
+
+  /** Claims (or reads) the task, then runs it, or says why it did not. */
+  private async attempt(
+    message: QueueMessage,
+    envelope: Envelope,
+    definition: AnyTaskDefinition | undefined,
+    invocation: Invocation,
+  ): Promise<RecordOutcome> {
+    const start = await startAttempt(this.deps, message, envelope, definition, invocation);
     if (start.kind === 'finished') {
       const { record } = start;
       await this.failures.ensureDeadLettered(message, record);
@@ -131,7 +146,7 @@ export class TaskProcessor {
     this.deps.metrics.record({
       type: envelope.type,
       outcome: 'started',
-      queueWaitMs: Math.max(0, clock.now() - message.sentTimestamp),
+      queueWaitMs: Math.max(0, this.deps.clock.now() - message.sentTimestamp),
     });
     if (!definition) {
       const error = new PoisonMessageError(
@@ -146,44 +161,6 @@ export class TaskProcessor {
       return this.failures.fail(message, attempt, 'attempts_exhausted', error);
     }
     return this.run(message, envelope, definition, attempt, invocation);
-  }
-
-  /** Claims the task (tracking `full`, and unknown types) or reads it (lower levels). */
-  private start(
-    message: QueueMessage,
-    envelope: Envelope,
-    definition: AnyTaskDefinition | undefined,
-    invocation: Invocation,
-  ): Promise<AttemptStart> {
-    // The queue's maxReceiveCount exceeds the largest task policy, not an arbitrary envelope
-    // value: capping here keeps SQS's redrive from taking a task that still has attempts.
-    // The API refuses such a value; a raw SQS producer cannot be refused, so it is told here.
-    const { largestMaxAttempts } = this.deps.registry;
-    if ((envelope.maxAttempts ?? 0) > largestMaxAttempts) {
-      this.deps.logger.warn('envelope maxAttempts capped to what the queue redrive allows', {
-        taskId: envelope.id,
-        maxAttempts: envelope.maxAttempts,
-        cappedTo: largestMaxAttempts,
-      });
-    }
-    const request = {
-      id: envelope.id,
-      type: envelope.type,
-      priority: envelope.priority,
-      maxAttempts: Math.min(
-        envelope.maxAttempts ?? definition?.maxAttempts ?? 1,
-        largestMaxAttempts,
-      ),
-      enqueuedAt: Date.parse(envelope.enqueuedAt),
-      sentAt: message.sentTimestamp,
-      ...(envelope.idempotencyKey ? { idempotencyKey: envelope.idempotencyKey } : {}),
-      ...linksField(envelope),
-    };
-    if (!definition || definition.tracking === 'full') {
-      return claimAttempt(this.deps.store, { ...request, leaseUntil: invocation.deadline });
-    }
-    const { store, clock } = this.deps;
-    return readAttempt(store, request, definition.tracking, message.receiveCount, clock.now());
   }
 
   private async run(

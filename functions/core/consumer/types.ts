@@ -25,6 +25,8 @@ export type RecordOutcome =
   | { kind: 'duplicate'; ack: true; taskId: string; status: string }
   | { kind: 'retry'; ack: false; taskId: string; attempt: number; delayMs: number }
   | { kind: 'deferred'; ack: false; taskId: string; delayMs: number }
+  /** Flow control deferred it: a delayed copy was sent, and this message may go. */
+  | { kind: 'deferred_resent'; ack: true; taskId: string; delayMs: number; reason: string }
   | { kind: 'lease_lost'; ack: false; taskId: string; attempt: number }
   | { kind: 'not_started'; ack: false; remainingMs: number };
 

@@ -38,4 +38,25 @@ describe('deadLetterAttributes', () => {
     );
     expect(attrs[DLQ_ATTRIBUTE.message]).toBe('bad\uFFFDbyte \uFFFD \uFFFD ok 😀');
   });
+
+  it('names no task and no message plainly when the failure has neither', () => {
+    const { taskId: _id, ...withoutTask } = facts;
+    const attrs = deadLetterAttributes({ ...withoutTask, message: '' }, {});
+
+    expect(attrs[DLQ_ATTRIBUTE.taskId]).toBe('(none)');
+    expect(attrs[DLQ_ATTRIBUTE.message]).toBe('(no message)');
+    expect(deadLetterAttributes(facts, {})[DLQ_ATTRIBUTE.taskId]).toBe('t1');
+  });
+
+  it('drops every original attribute of ours, so a stale one cannot fill a slot', () => {
+    const attrs = deadLetterAttributes(facts, { 'taskpipe.extra': 'old', keep: 'me' });
+
+    expect(Object.keys(attrs).sort()).toEqual([...Object.values(DLQ_ATTRIBUTE), 'keep'].sort());
+  });
+
+  it('keeps a message of exactly the limit whole', () => {
+    const message = 'y'.repeat(1024);
+
+    expect(deadLetterAttributes({ ...facts, message }, {})[DLQ_ATTRIBUTE.message]).toBe(message);
+  });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runWithTimeout } from '../../../functions/core/consumer/runWithTimeout.js';
 import { TaskTimeoutError } from '../../../functions/core/errors.js';
 
@@ -26,5 +26,37 @@ describe('runWithTimeout', () => {
     expect((error as TaskTimeoutError).message).toContain('invocation deadline');
     expect(seen?.aborted).toBe(true);
     expect(seen?.reason).toBe(error);
+  });
+
+  describe('on a clock the test moves', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('waits for a function that takes longer than a tick but less than the timeout', async () => {
+      vi.useFakeTimers();
+      const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(7), 50));
+      const result = runWithTimeout(slow, 1_000, 'task_timeout');
+
+      await vi.advanceTimersByTimeAsync(50);
+      await expect(result).resolves.toBe(7);
+    });
+
+    it('leaves no timer behind, and the signal unaborted, once the function returned', async () => {
+      vi.useFakeTimers();
+      let seen: AbortSignal | undefined;
+      await runWithTimeout(
+        (signal) => {
+          seen = signal;
+          return 7;
+        },
+        1_000,
+        'task_timeout',
+      );
+
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(seen?.aborted).toBe(false);
+    });
   });
 });

@@ -19,4 +19,17 @@ describe('lambdaContext', () => {
     expect(context.getRemainingTimeInMillis()).toBe(0);
     expect(context.functionName).toBe('consumer');
   });
+
+  it('names the function as Lambda does, so logs carry the same fields as on AWS', () => {
+    const context = lambdaContext('taskpipe-consumer', 0);
+
+    expect(context).toMatchObject({
+      functionName: 'taskpipe-consumer',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:taskpipe-consumer',
+      memoryLimitInMB: '1024',
+      logGroupName: '/aws/lambda/taskpipe-consumer',
+      logStreamName: 'local',
+    });
+  });
 });
