@@ -20,6 +20,9 @@ const EMPTY = 'export const handler = async () => ({});';
 const withClients = (imports: string, clients: string) =>
   `${imports}\nconst clients = [${clients}];\nexport const handler = async () => ({ n: clients.length });`;
 
+/** The row that measures the X-Ray tracer module's init cost (definition `tracing: true`). */
+export const TRACER_ROW = 'empty + DynamoDB, SQS clients + X-Ray tracer';
+
 /** Our functions (the notifier when it exists) and the baselines they are compared with. */
 export function bundleSpecs(): BundleSpec[] {
   const specs: BundleSpec[] = [
@@ -37,6 +40,15 @@ export function bundleSpecs(): BundleSpec[] {
       baseline: 'empty + DynamoDB, SQS clients',
     },
     { name: 'api', entry: 'functions/api/handler.ts', baseline: 'empty + DynamoDB, SQS clients' },
+    {
+      // What `tracing: true` invites: the X-Ray tracer module, capturing the SDK clients.
+      name: TRACER_ROW,
+      source: withClients(
+        "import { Tracer } from '@aws-lambda-powertools/tracer';\nimport { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { SQSClient } from '@aws-sdk/client-sqs';\nconst tracer = new Tracer({ serviceName: 'bench' });",
+        'tracer.captureAWSv3Client(new DynamoDBClient({})), tracer.captureAWSv3Client(new SQSClient({}))',
+      ),
+      baseline: 'empty + DynamoDB, SQS clients',
+    },
   ];
   if (existsSync(join(REPO_ROOT, 'functions/notifier/handler.ts'))) {
     specs.push(

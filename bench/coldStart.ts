@@ -52,10 +52,15 @@ process.stdout.write(String(performance.now() - t));`;
 export async function measureColdStart(
   processes: number,
   sourceMaps: boolean,
+  /** Measures only these rows, and the baselines they are held against. @default all */
+  only?: readonly string[],
 ): Promise<ColdStartRow[]> {
   // As deployed: the definition's `sourceMaps` sets every function's NODE_OPTIONS.
   const env = { PATH: process.env.PATH ?? '', ...FUNCTION_ENV, ...nodeOptions(sourceMaps) };
-  const specs = bundleSpecs();
+  const all = bundleSpecs();
+  const wanted = new Set(only ?? all.map((s) => s.name));
+  for (const s of all) if (wanted.has(s.name) && s.baseline) wanted.add(s.baseline);
+  const specs = all.filter((s) => wanted.has(s.name));
   const outDir = await mkdtemp(join(tmpdir(), 'taskpipe-bench-'));
   try {
     const built = [];

@@ -132,6 +132,13 @@ export const pipelineDefinitionSchema = z.strictObject({
    */
   sourceMaps: z.boolean().default(false),
   /**
+   * X-Ray active tracing on the API and consumer functions: each invocation is a segment,
+   * sampled by X-Ray's rules. Off by default: X-Ray bills per trace recorded and scanned.
+   * Trace ids in logs (W3C `traceparent`) work either way (docs/observability.md).
+   * @default false
+   */
+  tracing: z.boolean().default(false),
+  /**
    * The account's Lambda concurrency quota in this region, which synth cannot read. The
    * queues' caps, the API's and the notifier's needs must fit in it. Set it to your
    * quota when that is lower (a new account's can be 10; see docs/aws-limits.md).

@@ -1,6 +1,7 @@
 import type { TaskMetrics } from '../functions/core/ports.js';
 import type { InvocationReport } from './esm/EventSourcePoller.js';
 import { MetricSeries } from './MetricSeries.js';
+import { PrometheusMetrics } from './prometheus/PrometheusMetrics.js';
 
 type MetricEvent = Parameters<TaskMetrics['record']>[0];
 
@@ -21,6 +22,8 @@ export class LocalMetrics implements TaskMetrics {
   readonly counts = new Map<string, number>();
   /** Outcomes and durations over the last hour, for the console's charts. */
   readonly series = new MetricSeries();
+  /** The same events as Prometheus counters and histograms, for `/metrics`. */
+  readonly prometheus = new PrometheusMetrics();
   #period = emptyPeriod();
   #last = emptyPeriod();
   #waiters: { key: string; count: number; resolve: () => void }[] = [];
@@ -31,6 +34,7 @@ export class LocalMetrics implements TaskMetrics {
     this.counts.set(key, count);
     if (this.#waiters.length) this.#wake(key, count);
     this.series.record(event);
+    this.prometheus.record(event);
     if (event.outcome === 'succeeded') this.#period.succeeded++;
     if (event.outcome === 'failed' || event.outcome === 'poison') this.#period.failed++;
   }

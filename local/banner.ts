@@ -18,6 +18,9 @@ export function banner(info: LocalPipelineInfo, stateFile: string): string {
           `  Console    ${info.consoleUrl}   (operator console${info.consoleReadOnly ? ', read-only' : ''})`,
         ]
       : []),
+    ...(info.consoleUrl
+      ? [`  Metrics    ${new URL('metrics', info.consoleUrl)}   (Prometheus)`]
+      : []),
     `  SQS        ${info.sqsEndpoint}   (region ${info.region}, any access key)`,
     ...queues,
     `  DynamoDB   ${info.dynamodbEndpoint}   table ${info.tableName}`,

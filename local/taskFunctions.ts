@@ -19,6 +19,7 @@ import {
 } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
+import { tracedLogger } from '../functions/core/trace/traceScope.js';
 import { GroupService } from '../functions/core/workflow/GroupService.js';
 import type { SqsHandler } from './esm/EventSourcePoller.js';
 import type { ApiHandler } from './http/ApiServer.js';
@@ -46,7 +47,8 @@ export interface TaskFunctions {
 
 /** Builds the consumer and the API for `registry`, as the two Lambda functions would. */
 export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): TaskFunctions {
-  const { clients, consumerConfig, logger, maxPayloadBytes } = deps;
+  const { clients, consumerConfig, maxPayloadBytes } = deps;
+  const logger = tracedLogger(deps.logger);
   const { tableName, retentionDays } = consumerConfig;
   const queue = new SqsQueue(clients.sqs);
   const groups = new DynamoGroupStore({ client: clients.dynamodb, tableName, retentionDays });

@@ -5,6 +5,7 @@ import { ActionGuard } from './actions/ActionGuard.js';
 import { AuditLog, type AuditLogOptions } from './actions/AuditLog.js';
 import { runAction } from './actions/runAction.js';
 import type { ConsoleContext } from './ConsoleContext.js';
+import { PROMETHEUS_PATH, prometheusMetrics } from './handlers/prometheus.js';
 import { matchRoute, ROUTES } from './routes.js';
 import { isLoopbackHost, SECURITY_HEADERS } from './securityHeaders.js';
 import { loadStaticFiles, type StaticFile } from './staticFiles.js';
@@ -87,6 +88,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: Served)
     return send(res, 405, {
       error: { code: 'method_not_allowed', message: 'allowed: GET, HEAD, and POST for actions' },
     });
+  }
+  if (url.pathname === PROMETHEUS_PATH && method === 'GET') {
+    const { contentType, body } = await prometheusMetrics(served.ctx);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': contentType });
+    return void res.end(req.method === 'HEAD' ? undefined : body);
   }
   if (url.pathname.startsWith('/api/')) return api(req, res, url, method, served);
   if (method !== 'GET') {

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { AlarmView, MetricsView } from '../shared/api.js';
 
 /**
@@ -10,6 +11,11 @@ export interface Observations {
   /** Age of the oldest message in seconds, by queue name, where known. */
   oldestAges(): Promise<Record<string, number | undefined>>;
   alarms(): Promise<AlarmView[]>;
+  /**
+   * Task metrics for `/metrics`: the local runtime's running counters and histograms, or
+   * CloudWatch's last complete minute as gauges. Queue and alarm gauges are added to them.
+   */
+  prometheus?(): Promise<Registry>;
   /** A link to the logs of one task, where there is a log service to link to. */
   logsLink?(taskId: string): string;
 }

@@ -11,6 +11,7 @@ import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import { FlowAdmin } from '../core/flow/FlowAdmin.js';
 import { systemClock } from '../core/ports.js';
 import { TaskService } from '../core/service/TaskService.js';
+import { tracedLogger } from '../core/trace/traceScope.js';
 import { GroupService } from '../core/workflow/GroupService.js';
 import { registry } from '../tasks/index.js';
 import { parseApiConfig } from './config.js';
@@ -18,7 +19,9 @@ import { createApi } from './createApi.js';
 
 // Lambda entry point: parse config and build clients once per cold start, then delegate.
 const config = parseApiConfig(process.env);
-const logger = new Logger({ serviceName: config.serviceName });
+const powertools = new Logger({ serviceName: config.serviceName });
+// The services' lines name the request's trace too.
+const logger = tracedLogger(powertools);
 
 const dynamodb = new DynamoDBClient({});
 const store = new DynamoTaskStore({
@@ -69,6 +72,6 @@ const api = createApi({
 });
 
 export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {
-  logger.addContext(context);
+  powertools.addContext(context);
   return api(event);
 };

@@ -63,12 +63,13 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
   /**
    * Validates and sends one task. Throws a typed error: `UnknownTaskTypeError`,
    * `InvalidPayloadError`, `PayloadTooLargeError`, `RequestValidationError` (options), or
-   * `EnqueueFailedError` when SQS did not take the message.
+   * `EnqueueFailedError` when SQS did not take the message. `options.traceparent` (a W3C
+   * trace context header) puts the task, its log lines and its follow-ups in that trace.
    */
   async enqueue<K extends TypeOf<R>>(
     type: K,
     payload: PayloadFor<R, K>,
-    options: EnqueueOptions & { traceId?: string } = {},
+    options: EnqueueOptions & { traceId?: string; traceparent?: string } = {},
   ): Promise<{ taskId: string }> {
     const { task, route, message } = this.#preparer.prepare(
       { ...options, type, payload },

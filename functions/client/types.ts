@@ -16,5 +16,7 @@ export type ClientTaskRequest<T extends AnyTaskDefinition> = {
     type: K;
     payload: PayloadOf<DefinitionOf<T, K>>;
     traceId?: string;
+    /** A W3C `traceparent`: the task joins the producer's trace. */
+    traceparent?: string;
   } & EnqueueOptions;
 }[T['type']];

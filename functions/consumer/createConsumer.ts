@@ -24,6 +24,7 @@ import {
   type TaskStore,
 } from '../core/ports.js';
 import type { TaskRegistry } from '../core/registry.js';
+import { tracedLogger } from '../core/trace/traceScope.js';
 import type { GroupStore } from '../core/workflow/types.js';
 import { Workflows } from '../core/workflow/Workflows.js';
 import type { ConsumerConfig } from './config.js';
@@ -75,7 +76,9 @@ export type SqsConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatc
  * response; records run through the core's TaskProcessor, at most `recordConcurrency` at a
  * time, and FIFO batches run in order with a group skipped after its first failure.
  */
-export function createConsumer(deps: ConsumerDeps): SqsConsumer {
+export function createConsumer(consumerDeps: ConsumerDeps): SqsConsumer {
+  // Every line logged while a record is handled names its trace.
+  const deps = { ...consumerDeps, logger: tracedLogger(consumerDeps.logger) };
   const clock = deps.clock ?? systemClock;
   const routesByName = new Map(deps.config.queues.map((q) => [q.name, q]));
   const enqueuer = new Enqueuer({

@@ -69,6 +69,12 @@ export const envelopeLinksSchema = z.object({
 
 export type EnvelopeLinks = z.infer<typeof envelopeLinksSchema>;
 
+/**
+ * The W3C `traceparent` of the call that enqueued the task. Optional, so older messages
+ * parse; not checked here, since a bad one only starts a new trace (docs/observability.md).
+ */
+const envelopeTraceparentSchema = z.string().min(1).max(512);
+
 /** The message body on every taskpipe queue (DESIGN §3). */
 export const envelopeSchema = z.object({
   v: z.literal(ENVELOPE_VERSION),
@@ -80,6 +86,7 @@ export const envelopeSchema = z.object({
   idempotencyKey: z.string().min(1).max(256).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   traceId: z.string().min(1).max(256).optional(),
+  traceparent: envelopeTraceparentSchema.optional(),
   ...envelopeLinksSchema.shape,
 });
 

@@ -8,6 +8,7 @@ export interface NewEnvelopeInput {
   idempotencyKey?: string;
   maxAttempts?: number;
   traceId?: string;
+  traceparent?: string;
   /** A derived id (a member's, a child's, a follow-up's); else one from the key, or a new one. */
   id?: string;
   links?: EnvelopeLinks;
@@ -29,6 +30,7 @@ export function newEnvelope(input: NewEnvelopeInput, now: number): Envelope {
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
     ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
+    ...(input.traceparent === undefined ? {} : { traceparent: input.traceparent }),
     ...input.links,
   };
 }

@@ -45,6 +45,11 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   /**
+   * This attempt's W3C `traceparent`: send it downstream as that header so the call joins
+   * the task's trace (`http.post` does). Its follow-ups carry the same trace id.
+   */
+  readonly traceparent?: string;
+  /**
    * Enqueues a follow-up task; resolves to its id. The id derives from this task's id and
    * `options.key` (else the call's order in this attempt), so a retried handler that
    * enqueues again names the same task, and its duplicate message is dropped.

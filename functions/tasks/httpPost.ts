@@ -100,6 +100,8 @@ async function postJson(payload: HttpPostPayload, ctx: TaskContext): Promise<Htt
   const headers = new Headers(payload.headers);
   headers.set('content-type', 'application/json');
   headers.set('idempotency-key', ctx.idempotencyKey);
+  // The receiver joins the task's trace; a traceparent the payload sets itself is kept.
+  if (ctx.traceparent && !headers.has('traceparent')) headers.set('traceparent', ctx.traceparent);
   const text = JSON.stringify(payload.body);
   if (payload.sign) await signRequest(headers, text, payload.sign.secretName, ctx);
 

@@ -19,7 +19,13 @@ import { TASK_TABLE } from '../../functions/adapters/dynamodb/tableSchema.js';
 import { jsonAccessLogFormat } from './accessLogFormat.js';
 import { apiEnvironment } from './apiEnvironment.js';
 import { checkEnvironmentSize } from './environmentSize.js';
-import { bundledFunctionProps, functionRoleAndLogs, grantSendOnly } from './functionDefaults.js';
+import {
+  acknowledgeTracing,
+  bundledFunctionProps,
+  functionRoleAndLogs,
+  grantSendOnly,
+  tracingProps,
+} from './functionDefaults.js';
 import type { PipelineStorage } from './PipelineStorage.js';
 import { DEFAULT_API_ENTRY } from './paths.js';
 
@@ -80,8 +86,10 @@ export class TaskApi extends Construct {
       timeout: Duration.seconds(api.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
+      ...tracingProps(config.tracing),
       environment: apiEnvironment(this, config, storage),
     });
+    acknowledgeTracing(this.function, config.tracing);
     this.grantTaskAccess(storage);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {

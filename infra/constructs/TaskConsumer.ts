@@ -9,7 +9,13 @@ import type { PipelineConfig } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { consumerEnvironment } from './consumerEnvironment.js';
 import { checkEnvironmentSize } from './environmentSize.js';
-import { bundledFunctionProps, functionRoleAndLogs, grantSendOnly } from './functionDefaults.js';
+import {
+  acknowledgeTracing,
+  bundledFunctionProps,
+  functionRoleAndLogs,
+  grantSendOnly,
+  tracingProps,
+} from './functionDefaults.js';
 import { type PipelineStorage, storageMismatches } from './PipelineStorage.js';
 import { DEFAULT_CONSUMER_ENTRY } from './paths.js';
 
@@ -56,8 +62,10 @@ export class TaskConsumer extends Construct {
       reservedConcurrentExecutions: consumer.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
+      ...tracingProps(config.tracing),
       environment: consumerEnvironment(this, config, storage),
     });
+    acknowledgeTracing(this.function, config.tracing);
 
     this.eventSources = config.queues.map((settings) => {
       const q = storage.queueFor(settings.priority)!;

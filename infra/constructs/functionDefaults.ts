@@ -1,6 +1,12 @@
+import { Validations } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  type Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -64,5 +70,20 @@ export function functionRoleAndLogs(
 export function grantSendOnly(queue: Queue, grantee: IGrantable): void {
   queue.grants.actions(grantee, ['sqs:SendMessage'], {
     keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  });
+}
+
+/** The definition's `tracing`: X-Ray active tracing, or Lambda's default (pass-through). */
+export function tracingProps(tracing: boolean): Pick<NodejsFunctionProps, 'tracing'> {
+  return tracing ? { tracing: Tracing.ACTIVE } : {};
+}
+
+/** With active tracing, the wildcard X-Ray's write actions need, acknowledged once. */
+export function acknowledgeTracing(fn: LambdaFunction, tracing: boolean): void {
+  if (!tracing || !fn.role) return;
+  Validations.of(fn.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Added by Tracing.ACTIVE: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so X-Ray requires the wildcard resource.',
   });
 }

@@ -28,6 +28,7 @@ import { createLocalResources } from '../../local/resources.js';
 import type { Backend } from '../helpers/backend.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/backend.js';
 import { motoAvailability, startMoto } from '../helpers/moto.js';
+import { promtoolCheck, promtoolUnavailable } from '../helpers/promtool.js';
 
 const moto = motoAvailability();
 if (!moto.available && !process.env.CI) {
@@ -111,6 +112,32 @@ describe.skipIf(!moto.available && !process.env.CI)('taskpipe console --stack', 
             Timestamp: new Date(),
           },
         ],
+      }),
+    );
+    // Two failures and five retries of http.post in each minute around now: whichever
+    // minute is the last complete one when /metrics is read holds them.
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const dimensions = [
+      { Name: 'service', Value: 'taskpipe' },
+      { Name: 'TaskType', Value: 'http.post' },
+    ];
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'Taskpipe',
+        MetricData: [-1, 0, 1, 2].flatMap((m) => [
+          {
+            MetricName: 'TasksFailed',
+            Dimensions: dimensions,
+            Value: 2,
+            Timestamp: new Date(minute + m * 60_000 + 1_000),
+          },
+          {
+            MetricName: 'TasksRetried',
+            Dimensions: dimensions,
+            Value: 5,
+            Timestamp: new Date(minute + m * 60_000 + 1_000),
+          },
+        ]),
       }),
     );
     cloudwatch.destroy();
@@ -227,5 +254,20 @@ describe.skipIf(!moto.available && !process.env.CI)('taskpipe console --stack', 
       /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\//,
     );
     expect(detail.logsInsightsUrl).toContain(taskId);
+  });
+
+  it('serves /metrics from CloudWatch: gauges of the last complete minute, queues and alarms', async () => {
+    const response = await fetch(new URL('/metrics', consoleUrl));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain('# TYPE taskpipe_tasks_last_minute gauge');
+    expect(text).toContain('taskpipe_tasks_last_minute{type="http.post",status="failed"} 2\n');
+    expect(text).toContain('taskpipe_task_retries_last_minute{type="http.post"} 5\n');
+    expect(text).not.toMatch(/_total|_bucket/);
+    expect(text).toMatch(/taskpipe_queue_messages\{queue="[^"]+",priority="default"\} 1\n/);
+    expect(text).toContain(
+      'taskpipe_alarm_state{alarm="TaskpipeStateless-default-dlq-not-empty",state="ALARM"}',
+    );
+    if (!promtoolUnavailable()) expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
   });
 });

@@ -43,12 +43,13 @@ describe.skipIf(!available)('cfn-lint', () => {
       validate: true,
       definition: definitionWithWebhooks,
     });
-    // A FIFO pipeline with a JWT-authorized API in one stack: the other shape the
-    // constructs produce.
+    // A FIFO pipeline with a JWT-authorized API and X-Ray tracing in one stack: the other
+    // shape the constructs produce.
     const single = testApp({ outdir: join(outdir, 'single'), validate: true });
     new TaskPipeline(new Stack(single, 'Single'), 'Pipeline', {
       definition: {
         defaultPriority: 'ordered',
+        tracing: true,
         queues: [{ priority: 'ordered', maxConcurrency: 5, fifo: true }],
         schedules: [{ name: 'tick', expression: 'rate(5 minutes)', type: 'report.build' }],
         api: {

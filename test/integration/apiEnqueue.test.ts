@@ -56,6 +56,8 @@ describeOnEachBackend('POST /tasks', (current) => {
       priority: 'default',
       enqueuedAt: expect.any(String),
       maxAttempts: 3,
+      // The request's trace, which the response names too.
+      traceparent: res.headers.traceparent,
     });
     expect(await p.store.get(res.body.taskId)).toMatchObject({
       status: 'QUEUED',

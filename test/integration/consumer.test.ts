@@ -119,7 +119,11 @@ describe.each(backendFactories)('consumer on $name', ({ name, start, skipReason 
       const warning = logger.lines.find((l) => l.includes('maxAttempts capped'));
       expect(JSON.parse(warning ?? '{}')).toMatchObject({
         level: 'warn',
-        extra: [{ taskId: task.id, maxAttempts: 100, cappedTo: testRegistry.largestMaxAttempts }],
+        extra: [
+          // Every line of the task names its trace.
+          { traceId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+          { taskId: task.id, maxAttempts: 100, cappedTo: testRegistry.largestMaxAttempts },
+        ],
       });
     },
   );

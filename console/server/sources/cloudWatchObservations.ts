@@ -12,6 +12,7 @@ import {
 import type { QueueRoute } from '../../../functions/core/ports.js';
 import type { AlarmState, MetricsView } from '../../shared/api.js';
 import type { Observations } from '../Observations.js';
+import { lastMinuteRegistry } from './cloudWatchPrometheus.js';
 import { logsInsightsUrl } from './logsInsightsUrl.js';
 
 const WINDOW_SECONDS = 3_600;
@@ -38,6 +39,7 @@ export function cloudWatchObservations(options: CloudWatchObservationsOptions): 
   const cloudwatch = new CloudWatchClient({ region: options.region });
   return {
     metrics: () => metricSeries(cloudwatch),
+    prometheus: () => lastMinuteRegistry(cloudwatch),
     async oldestAges() {
       const queries = options.routes.map(
         (r, i): MetricDataQuery => ({

@@ -38,6 +38,7 @@ export function localObservations(
       );
       return Object.fromEntries(names.map((n, i) => [n, ages[i]]));
     },
+    prometheus: async () => metrics.prometheus.registry,
     async alarms() {
       return (alarms?.evaluator.overview() ?? []).map((a) => ({
         name: a.name,

@@ -11,6 +11,8 @@ import type { Clock, LogFields, Logger, QueuePort, TaskMetrics, TaskStore } from
 import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import type { AnyTaskDefinition } from '../task.js';
+import { childSpan, newTrace, parseTraceparent } from '../trace/traceparent.js';
+import { enterTrace, runInTraceScope } from '../trace/traceScope.js';
 import type { Workflows } from '../workflow/Workflows.js';
 import type { Attempt } from './Attempt.js';
 import type { FlowControl } from './admission/FlowControl.js';
@@ -60,12 +62,26 @@ export class TaskProcessor {
     this.failures = new TaskFailures(deps);
   }
 
-  async process(message: QueueMessage, invocation: Invocation): Promise<RecordOutcome> {
-    const outcome = await this.processRecord(message, invocation);
-    // The workflow hook: counts a group member, enqueues a chain's next step. It runs for a
-    // redelivery of an ended task too, which replays it after a crash.
-    await this.deps.workflows?.taskEnded(message, outcome, invocation);
-    return outcome;
+  /** Each record in a trace scope of its own: its log lines and follow-ups carry its trace. */
+  process(message: QueueMessage, invocation: Invocation): Promise<RecordOutcome> {
+    return runInTraceScope(async () => {
+      const outcome = await this.processRecord(message, invocation);
+      // The workflow hook: counts a group member, enqueues a chain's next step. It runs for a
+      // redelivery of an ended task too, which replays it after a crash.
+      await this.deps.workflows?.taskEnded(message, outcome, invocation);
+      return outcome;
+    });
+  }
+
+  /** This attempt's span in the producer's trace, or in a new one if none came. */
+  private enterTaskTrace(envelope: Envelope): void {
+    const producer = parseTraceparent(envelope.traceparent);
+    if (envelope.traceparent !== undefined && !producer) {
+      this.deps.logger.warn('traceparent is not valid W3C trace context; a new trace starts', {
+        taskId: envelope.id,
+      });
+    }
+    enterTrace(childSpan(producer ?? newTrace()));
   }
 
   private async processRecord(
@@ -89,6 +105,7 @@ export class TaskProcessor {
       if (!(error instanceof PoisonMessageError)) throw error;
       return this.failures.poison(message, error);
     }
+    this.enterTaskTrace(envelope);
     const definition = this.deps.registry.has(envelope.type)
       ? this.deps.registry.get(envelope.type)
       : undefined;

@@ -3,6 +3,7 @@ import { PermanentError } from '../errors.js';
 import type { Logger } from '../ports.js';
 import type { TaskRecord } from '../status.js';
 import type { TaskContext } from '../task.js';
+import { currentTraceparent } from '../trace/traceScope.js';
 import type { WorkflowContext } from '../workflow/Workflows.js';
 import { childTaskId } from '../workflow/workflowIds.js';
 import type { Enqueuer } from './Enqueuer.js';
@@ -30,6 +31,7 @@ export function handlerContext(
 ): TaskContext {
   const task = { taskId: record.id, type: record.type, attempt: record.attempts };
   let children = 0;
+  const traceparent = currentTraceparent();
   return {
     taskId: record.id,
     type: record.type,
@@ -38,6 +40,7 @@ export function handlerContext(
     // The task id is stable across attempts, so downstream can drop a repeated side effect.
     idempotencyKey: record.id,
     signal,
+    ...(traceparent === undefined ? {} : { traceparent }),
     logger: {
       debug: (m, ...e) => logger.debug(m, task, ...e),
       info: (m, ...e) => logger.info(m, task, ...e),

@@ -9,6 +9,7 @@ import { assertPayloadDepth } from '../nesting.js';
 import { newEnvelope } from '../newEnvelope.js';
 import type { NewTask, OutgoingMessage, QueueRoute } from '../ports.js';
 import type { TaskRegistry } from '../registry.js';
+import { currentTraceparent } from '../trace/traceScope.js';
 import { linksField } from '../workflow/taskLinks.js';
 import {
   PayloadTooLargeError,
@@ -112,6 +113,9 @@ export class TaskPreparer {
         },
       ]);
     }
+    // A request's own trace wins; else the trace in scope (the API request's, or the task's
+    // whose handler enqueues a follow-up), so one trace id spans the whole workflow.
+    const traceparent = input.traceparent ?? currentTraceparent();
     // The envelope carries the payload as sent: the consumer parses it with the same schema.
     const envelope = newEnvelope(
       {
@@ -121,6 +125,7 @@ export class TaskPreparer {
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
         ...(maxAttempts === undefined ? {} : { maxAttempts }),
         ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
+        ...(traceparent === undefined ? {} : { traceparent }),
         ...(derived.id === undefined ? {} : { id: derived.id }),
         links,
       },

@@ -8,6 +8,7 @@ import {
 } from '../envelope.js';
 import type { ValidationIssue } from '../errors.js';
 import type { EnqueueOptions } from '../task.js';
+import { parseTraceparent } from '../trace/traceparent.js';
 
 /** SQS's longest per-message delay; a longer one is scheduled (docs/delays.md). */
 export const MAX_DELAY_SECONDS = 900;
@@ -33,6 +34,14 @@ export const enqueueRequestSchema = z.strictObject({
   runAt: z.iso.datetime({ offset: true }).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   traceId: z.string().min(1).max(256).optional(),
+  /** The producer's W3C trace position; the task and its follow-ups join that trace. */
+  traceparent: z
+    .string()
+    .refine(
+      (value) => parseTraceparent(value) !== undefined,
+      'must be a W3C traceparent: 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>, ids not all zero',
+    )
+    .optional(),
   /** A chain: each step is enqueued when the one before it succeeds (docs/workflows.md). */
   next: z.array(taskSpecSchema).min(1).max(MAX_CHAIN_STEPS).optional(),
   /** Where the task's final status and result are POSTed, signed (docs/callbacks.md). */
@@ -49,6 +58,7 @@ export interface EnqueueInput extends EnqueueOptions {
   type: string;
   payload: unknown;
   traceId?: string;
+  traceparent?: string;
 }
 
 /** Parses with `schema`, or returns the issues with their paths. */

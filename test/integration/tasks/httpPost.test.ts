@@ -25,6 +25,21 @@ function hangOnNextRequest(): Promise<void> {
 }
 
 describe('http.post', () => {
+  it("sends the task's traceparent, unless the payload sets its own", async () => {
+    const traceparent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    const ctx = createTaskContext({ traceparent });
+
+    await run({ url: `${server.url}/a`, body: {} }, ctx);
+    await run({ url: `${server.url}/b`, body: {}, headers: { traceparent: 'theirs' } }, ctx);
+    await run({ url: `${server.url}/c`, body: {} }, createTaskContext());
+
+    expect(server.seen.map((r) => r.headers.traceparent)).toEqual([
+      traceparent,
+      'theirs',
+      undefined,
+    ]);
+  });
+
   it('returns the status and JSON body, sending the idempotency key and the JSON body', async () => {
     server.respond((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":true}');
