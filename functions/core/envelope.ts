@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { describeIssues, PoisonMessageError, type ValidationIssue } from './errors.js';
+import { httpUrlSchema } from './httpUrlSchema.js';
 import { issueMessage } from './issueMessage.js';
 
 /** Task type names: lowercase, start with a letter, at most 64 characters. */
@@ -34,13 +35,7 @@ export const taskSpecSchema = z.strictObject({
  * `secretName` (docs/callbacks.md). Locally the name may be left out: a development key signs.
  */
 export const callbackSchema = z.strictObject({
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .max(2048)
-    .refine((value) => {
-      const parsed = new URL(value);
-      return parsed.username === '' && parsed.password === '';
-    }, 'must not embed credentials'),
+  url: httpUrlSchema('must not embed credentials'),
   secretName: z
     .string()
     .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { httpUrlSchema } from '../core/httpUrlSchema.js';
 
 /** The task's own timeout, and the ceiling of a payload's `timeoutMs`. */
 export const HTTP_POST_TIMEOUT_MS = 30_000;
@@ -40,17 +41,8 @@ const headerValue = z
   .string()
   .regex(HEADER_VALUE, 'must be at most 4096 printable ASCII characters');
 
-const url = z
-  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-  .max(2048)
-  .refine(
-    (value) => {
-      const parsed = new URL(value);
-      return parsed.username === '' && parsed.password === '';
-    },
-    // fetch refuses such URLs, and the credentials would end up in logs and status records.
-    { message: 'must not embed credentials; send them in a header' },
-  );
+// fetch refuses URLs with credentials, and they would end up in logs and status records.
+const url = httpUrlSchema('must not embed credentials; send them in a header');
 
 /** Payload of `http.post`. */
 export const httpPostPayloadSchema = z.object({
