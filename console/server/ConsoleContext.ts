@@ -1,5 +1,6 @@
 import type { Target } from '../../cli/target.js';
 import type { ScheduleDefinition } from '../../definition/schedules.js';
+import type { OutboxMessage, OutboxSummary } from '../../local/email/Outbox.js';
 import type { Observations } from './Observations.js';
 
 /** What every handler reads from: the CLI's target (table, queues, task service) and observations. */
@@ -8,6 +9,14 @@ export interface ConsoleContext {
   observations: Observations;
   /** The definition's schedules, each with its priority resolved. @default none */
   schedules?: readonly ResolvedSchedule[];
+  /** The local runtime's outbox; a deployed stack has none. @default none */
+  outbox?: ConsoleOutbox;
+}
+
+/** The outbox as the console reads it (the local runtime's `email.outbox`). */
+export interface ConsoleOutbox {
+  list(limit: number): OutboxSummary[];
+  get(id: string): OutboxMessage | undefined;
 }
 
 /** A schedule with the priority it sends to (its own, or the definition's default). */

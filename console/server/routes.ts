@@ -7,6 +7,7 @@ import { cancelTask, retryTask } from './handlers/actions/taskActions.js';
 import { bulkRetryPreview } from './handlers/bulkRetryPreview.js';
 import { meta } from './handlers/meta.js';
 import { metrics } from './handlers/metrics.js';
+import { outbox } from './handlers/outbox.js';
 import { overview } from './handlers/overview.js';
 import { schedules } from './handlers/schedules.js';
 import { task } from './handlers/task.js';
@@ -29,6 +30,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/task-types', handler: taskTypes },
   { method: 'GET', path: '/api/schedules', handler: schedules },
   { method: 'GET', path: '/api/bulk-retry/preview', handler: bulkRetryPreview },
+  { method: 'GET', path: '/api/outbox', handler: outbox },
   { method: 'POST', path: '/api/tasks/:id/retry', action: 'task.retry', handler: retryTask },
   { method: 'POST', path: '/api/tasks/:id/cancel', action: 'task.cancel', handler: cancelTask },
   { method: 'POST', path: '/api/enqueue', action: 'task.enqueue', handler: enqueueTask },

@@ -36,6 +36,7 @@ export async function startLocalConsole(
         target,
         observations: localObservations(pipeline.metrics, pipeline.alarms, pipeline.info),
         schedules: resolveSchedules(pipeline.config),
+        outbox: pipeline.email.outbox,
       },
       {
         port: options.port,

@@ -165,6 +165,40 @@ export interface ScheduleView {
   next: NextRunView;
 }
 
+/** A line of the outbox list. */
+export interface OutboxSummaryView {
+  id: string;
+  /** When it was sent, ISO 8601. */
+  at: string;
+  from: string;
+  to: string[];
+  subject?: string;
+  /** An SES template's name, when it was sent with one. */
+  template?: string;
+  /** What sent it: the email.send task's id, or an alarm's dedupe key. */
+  key?: string;
+}
+
+/** One message of the outbox, as the local runtime kept it. */
+export interface OutboxMessageView extends Omit<OutboxSummaryView, 'template'> {
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  text?: string;
+  html?: string;
+  template?: { name: string; data: Record<string, unknown> };
+  attachments: { filename: string; contentType: string; bytes: number }[];
+  tags: Record<string, string>;
+}
+
+/** GET /api/outbox: the newest messages and, with `?id=`, that one (null if unknown). */
+export interface OutboxView {
+  /** False when the console reads a deployed stack: email goes through SES there. */
+  available: boolean;
+  messages: OutboxSummaryView[];
+  message?: OutboxMessageView | null;
+}
+
 export interface RunScheduleView {
   taskId: string;
   scheduledTime: string;

@@ -20,10 +20,12 @@ export interface OutboxMessage {
   template?: { name: string; data: Record<string, unknown> };
   attachments: { filename: string; contentType: string; bytes: number }[];
   tags: Record<string, string>;
+  /** What sent it: the email.send task's id, or an alarm's dedupe key. */
+  key?: string;
 }
 
 /** A line of the outbox list. */
-export type OutboxSummary = Pick<OutboxMessage, 'id' | 'at' | 'from' | 'to' | 'subject'> & {
+export type OutboxSummary = Pick<OutboxMessage, 'id' | 'at' | 'from' | 'to' | 'subject' | 'key'> & {
   template?: string;
 };
 
@@ -60,6 +62,7 @@ export class Outbox implements MailTransport {
         bytes: Buffer.byteLength(a.contentBase64, 'base64'),
       })),
       tags: message.tags,
+      key: message.idempotencyKey,
     };
     // Written whole, then renamed: a reader never sees half a message.
     const file = join(this.dir, `${id}.json`);
@@ -98,6 +101,7 @@ export function readOutbox(dir: string, limit = 100): OutboxSummary[] {
       const summary: OutboxSummary = { id: m.id, at: m.at, from: m.from, to: m.to };
       if (m.subject !== undefined) summary.subject = m.subject;
       if (m.template) summary.template = m.template.name;
+      if (m.key !== undefined) summary.key = m.key;
       return [summary];
     });
 }

@@ -2,6 +2,8 @@ import type { ComponentType } from 'preact';
 import type { Location } from './hooks/useRoute.js';
 import { DeadLettersPage } from './pages/DeadLettersPage.js';
 import { EnqueuePage } from './pages/EnqueuePage.js';
+import { OutboxMessagePage } from './pages/OutboxMessagePage.js';
+import { OutboxPage } from './pages/OutboxPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { SchedulesPage } from './pages/SchedulesPage.js';
 import { TaskPage } from './pages/TaskPage.js';
@@ -28,4 +30,6 @@ export const PAGES: readonly Page[] = [
   { path: '/dead-letters', title: 'Dead letters', nav: true, component: DeadLettersPage },
   { path: '/schedules', title: 'Schedules', nav: true, component: SchedulesPage },
   { path: '/enqueue', title: 'Enqueue', nav: true, component: EnqueuePage },
+  { path: '/outbox', title: 'Outbox', nav: true, component: OutboxPage },
+  { path: '/outbox/:id', title: 'Email', component: OutboxMessagePage },
 ];

@@ -6,6 +6,7 @@ import type {
   ErrorView,
   MetaView,
   MetricsView,
+  OutboxView,
   OverviewView,
   RedriveView,
   RunScheduleView,
@@ -124,6 +125,8 @@ export const api = {
     get<TaskDetailView>(`/api/tasks/${encodeURIComponent(id)}`, signal),
   taskTypes: (signal?: AbortSignal) => get<TaskTypeView[]>('/api/task-types', signal),
   schedules: (signal?: AbortSignal) => get<ScheduleView[]>('/api/schedules', signal),
+  outbox: (id: string | undefined, signal?: AbortSignal) =>
+    get<OutboxView>(`/api/outbox${id ? `?id=${encodeURIComponent(id)}` : ''}`, signal),
   audit: (signal?: AbortSignal) => get<AuditEntry[]>('/api/audit', signal),
   bulkPreview: (filter: BulkFilter) =>
     get<BulkPreviewView>(`/api/bulk-retry/preview${filterQuery(filter)}`),
