@@ -84,6 +84,12 @@ describe('console server', () => {
     expect((await send('/assets/%2e%2e/%2e%2e/package.json')).status).toBe(404);
   });
 
+  it('answers that a console without a local runtime has no outbox', async () => {
+    const answer = await send('/api/outbox?id=01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ available: false, messages: [] });
+  });
+
   it('turns a failing read into a 500 without details, and reports it', async () => {
     const answer = await send('/api/meta');
     expect(answer.status).toBe(500);
