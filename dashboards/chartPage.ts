@@ -21,12 +21,29 @@ export interface DashboardView {
 
 const UPLOT = resolve('node_modules/uplot/dist');
 const COLORS = [
-  '#3274d9', '#e02f44', '#56a64b', '#ff9830', '#a352cc', '#8ab8ff', '#f2cc0c', '#705da0', '#37872d', '#c4162a',
+  '#3274d9',
+  '#e02f44',
+  '#56a64b',
+  '#ff9830',
+  '#a352cc',
+  '#8ab8ff',
+  '#f2cc0c',
+  '#705da0',
+  '#37872d',
+  '#c4162a',
 ];
 const ROW_PX = 34;
 
 /** Runs in the page: lays the panels out on Grafana's 24-column grid and draws them with uPlot. */
-function draw({ view, colors, rowPx }: { view: DashboardView; colors: string[]; rowPx: number }): void {
+function draw({
+  view,
+  colors,
+  rowPx,
+}: {
+  view: DashboardView;
+  colors: string[];
+  rowPx: number;
+}): void {
   const root = document.getElementById('root') as HTMLElement;
   const head = document.createElement('h1');
   head.textContent = view.title;
@@ -54,7 +71,8 @@ function draw({ view, colors, rowPx }: { view: DashboardView; colors: string[]; 
       box.append(caption);
     }
     const width = box.clientWidth - 16;
-    const height = box.clientHeight - (panel.caption ? 150 : 120);
+    // The panel's height on the grid (rows and the 8 px gaps between them), less its text.
+    const height = panel.gridPos.h * (rowPx + 8) - 8 - (panel.caption ? 150 : 120);
     if (panel.series.length === 0) {
       const none = document.createElement('div');
       none.className = 'none';
@@ -71,7 +89,14 @@ function draw({ view, colors, rowPx }: { view: DashboardView; colors: string[]; 
         height,
         legend: { show: true, live: false },
         cursor: { show: false },
-        axes: [{}, { size: 76, values: (_: unknown, ticks: number[]) => ticks.map((t) => `${+t.toPrecision(3)}${unit}`) }],
+        axes: [
+          {},
+          {
+            size: 76,
+            values: (_: unknown, ticks: number[]) =>
+              ticks.map((t) => `${+t.toPrecision(3)}${unit}`),
+          },
+        ],
         series: [
           {},
           ...panel.series.map((s, i) => ({

@@ -19,11 +19,11 @@ export interface Series {
 export function parseMetrics(text: string, at: number): Scrape {
   const series: Scrape['series'] = [];
   for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!m) continue;
+    const [, name, body = '', value] = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line) ?? [];
+    if (!name) continue;
     const labels: Labels = {};
-    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
-    series.push({ name: m[1], labels, value: Number(m[3]) });
+    for (const [, l = '', v = ''] of body.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l] = v;
+    series.push({ name, labels, value: Number(value) });
   }
   return { at, series };
 }
@@ -37,7 +37,7 @@ function select(scrape: Scrape | undefined, selector: string): Series[] {
   return scrape.series.filter(
     (s) =>
       s.name === m[1] &&
-      matchers.every(([, l, op, v]) => (s.labels[l] === v) === (op === '=')),
+      matchers.every(([, l = '', op, v]) => (s.labels[l] === v) === (op === '=')),
   );
 }
 
@@ -47,10 +47,11 @@ function select(scrape: Scrape | undefined, selector: string): Series[] {
  */
 function rate(scrapes: Scrape[], i: number, window: number, selector: string): Series[] {
   const from = Math.max(0, i - window);
-  if (from === i) return [];
-  const before = new Map(select(scrapes[from], selector).map((s) => [key(s.labels), s.value]));
-  const seconds = (scrapes[i].at - scrapes[from].at) / 1000;
-  return select(scrapes[i], selector).map((s) => ({
+  const [start, end] = [scrapes[from], scrapes[i]];
+  if (from === i || !start || !end) return [];
+  const before = new Map(select(start, selector).map((s) => [key(s.labels), s.value]));
+  const seconds = (end.at - start.at) / 1000;
+  return select(end, selector).map((s) => ({
     labels: s.labels,
     value: (s.value - (before.get(key(s.labels)) ?? 0)) / seconds,
   }));
@@ -59,7 +60,8 @@ function rate(scrapes: Scrape[], i: number, window: number, selector: string): S
 function aggregate(op: string, by: string[], input: Series[]): Series[] {
   const groups = new Map<string, Series>();
   for (const s of input) {
-    const labels = Object.fromEntries(by.filter((l) => l in s.labels).map((l) => [l, s.labels[l]]));
+    const labels: Labels = {};
+    for (const l of by) if (s.labels[l] !== undefined) labels[l] = s.labels[l];
     const k = key(labels);
     const g = groups.get(k);
     if (!g) groups.set(k, { labels, value: s.value });
@@ -84,9 +86,10 @@ function quantile(q: number, buckets: Series[]): Series[] {
     if (total <= 0) return [];
     const rank = q * total;
     const i = b.findIndex(([, count]) => count >= rank);
-    if (b[i][0] === Number.POSITIVE_INFINITY) return [{ labels, value: b[i - 1]?.[0] ?? 0 }];
-    const [lower, below] = i === 0 ? [0, 0] : b[i - 1];
-    const [upper, count] = b[i];
+    const [upper, count] = b[i] ?? [0, 0];
+    const [lower, below] = b[i - 1] ?? [0, 0];
+    // Above the highest finite bound, Prometheus answers that bound.
+    if (upper === Number.POSITIVE_INFINITY) return [{ labels, value: lower }];
     return [{ labels, value: lower + ((upper - lower) * (rank - below)) / (count - below || 1) }];
   });
 }
@@ -98,7 +101,8 @@ function splitTop(expr: string, op: string): [string, string] | undefined {
     const c = expr[i];
     if (c === '(' || c === '{') depth++;
     else if (c === ')' || c === '}') depth--;
-    else if (depth === 0 && expr.startsWith(op, i)) return [expr.slice(0, i), expr.slice(i + op.length)];
+    else if (depth === 0 && expr.startsWith(op, i))
+      return [expr.slice(0, i), expr.slice(i + op.length)];
   }
   return undefined;
 }
@@ -110,18 +114,23 @@ export function evaluate(expr: string, scrapes: Scrape[], i: number, window = 1)
   if (eq) return evaluate(eq[0], scrapes, i, window).filter((s) => s.value === Number(eq[1]));
   const div = splitTop(e, ' / ');
   if (div) {
-    const right = new Map(evaluate(div[1], scrapes, i, window).map((s) => [key(s.labels), s.value]));
+    const right = new Map(
+      evaluate(div[1], scrapes, i, window).map((s) => [key(s.labels), s.value]),
+    );
     return evaluate(div[0], scrapes, i, window).flatMap((s) => {
       const d = right.get(key(s.labels));
       return d ? [{ labels: s.labels, value: s.value / d }] : [];
     });
   }
-  let m = /^(sum|max) by \(([^)]*)\) \((.*)\)$/.exec(e);
-  if (m) return aggregate(m[1], m[2].split(',').map((l) => l.trim()), evaluate(m[3], scrapes, i, window));
-  m = /^histogram_quantile\(([\d.]+), (.*)\)$/.exec(e);
-  if (m) return quantile(Number(m[1]), evaluate(m[2], scrapes, i, window));
-  m = /^rate\((.*)\[[^\]]+\]\)$/.exec(e);
-  if (m) return rate(scrapes, i, window, m[1]);
+  const [, op, by = '', inner = ''] = /^(sum|max) by \(([^)]*)\) \((.*)\)$/.exec(e) ?? [];
+  if (op) {
+    const labels = by.split(',').map((l) => l.trim());
+    return aggregate(op, labels, evaluate(inner, scrapes, i, window));
+  }
+  const [, q, buckets = ''] = /^histogram_quantile\(([\d.]+), (.*)\)$/.exec(e) ?? [];
+  if (q) return quantile(Number(q), evaluate(buckets, scrapes, i, window));
+  const [, selector] = /^rate\((.*)\[[^\]]+\]\)$/.exec(e) ?? [];
+  if (selector) return rate(scrapes, i, window, selector);
   return select(scrapes[i], e);
 }
 

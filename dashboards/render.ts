@@ -13,8 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { startRuntime } from '../test/helpers/npmStart.js';
 import { screenshotDashboard } from './chartPage.js';
-import { cloudWatchView, prometheusView } from './views.js';
 import { parseMetrics, type Scrape } from './promql.js';
+import { cloudWatchView, prometheusView } from './views.js';
 
 const SCRAPES = 30;
 const SCRAPE_MS = 2_000;
@@ -52,10 +52,19 @@ async function main(): Promise<void> {
     for (let i = 0; i < SCRAPES; i++) {
       // A changing mix: steady no-ops of growing length, bursts of flaky and failing calls.
       if (i < SCRAPES - 5) {
-        for (let n = 0; n < 3; n++) await enqueue({ type: 'noop', payload: { sleepMs: 20 + i * 15 * n } });
-        if (i % 4 === 1) await enqueue({ type: 'http.post', payload: { url: `${target.url}/flaky`, body: { i } } });
+        for (let n = 0; n < 3; n++)
+          await enqueue({ type: 'noop', payload: { sleepMs: 20 + i * 15 * n } });
+        if (i % 4 === 1)
+          await enqueue({
+            type: 'http.post',
+            payload: { url: `${target.url}/flaky`, body: { i } },
+          });
         if (i % 6 === 3)
-          await enqueue({ type: 'http.post', maxAttempts: 2, payload: { url: `${target.url}/down`, body: { i } } });
+          await enqueue({
+            type: 'http.post',
+            maxAttempts: 2,
+            payload: { url: `${target.url}/down`, body: { i } },
+          });
       }
       scrapes.push(parseMetrics(await (await fetch(metricsUrl)).text(), Date.now()));
       await sleep(SCRAPE_MS);

@@ -47,7 +47,8 @@ function panelView(
   caption: string,
   fill: (out: Map<string, (number | null)[]>, scale: number) => void,
 ): PanelView {
-  if (panel.type === 'row') return { title: panel.title, gridPos: panel.gridPos, row: true, series: [] };
+  if (panel.type === 'row')
+    return { title: panel.title, gridPos: panel.gridPos, row: true, series: [] };
   const [unit, scale] = UNITS[panel.fieldConfig?.defaults?.unit ?? ''] ?? ['', 1];
   const out = new Map<string, (number | null)[]>();
   fill(out, scale);
@@ -63,7 +64,13 @@ export function prometheusView(dashboard: GrafanaDashboard, scrapes: Scrape[]): 
     const targets = (panel.targets ?? []) as { expr: string; legendFormat: string }[];
     return panelView(panel, targets.map((t) => t.expr).join('  ·  '), (out, scale) => {
       for (const t of targets)
-        collect(out, scrapes, (l) => legend(t.legendFormat, l), (i) => evaluate(t.expr, scrapes, i, RATE_WINDOW), scale);
+        collect(
+          out,
+          scrapes,
+          (l) => legend(t.legendFormat, l),
+          (i) => evaluate(t.expr, scrapes, i, RATE_WINDOW),
+          scale,
+        );
     });
   });
   return {
@@ -83,29 +90,46 @@ const LOCAL: Record<string, (stat: string) => [string, number] | undefined> = {
   TasksFailed: () => ['sum by (type) (rate(taskpipe_tasks_total{status="failed"}[1m]))', 60],
   TasksPoison: () => ['sum by (type) (rate(taskpipe_tasks_total{status="poison"}[1m]))', 60],
   TasksRetried: () => ['sum by (type) (rate(taskpipe_task_retries_total[1m]))', 60],
-  TaskDuration: (stat) => [`histogram_quantile(0.${stat.slice(1)}, sum by (le, type) (rate(taskpipe_task_duration_seconds_bucket[1m])))`, 1000],
-  QueueWait: (stat) => [`histogram_quantile(0.${stat.slice(1)}, sum by (le, type) (rate(taskpipe_task_queue_wait_seconds_bucket[1m])))`, 1000],
+  TaskDuration: (stat) => [
+    `histogram_quantile(0.${stat.slice(1)}, sum by (le, type) (rate(taskpipe_task_duration_seconds_bucket[1m])))`,
+    1000,
+  ],
+  QueueWait: (stat) => [
+    `histogram_quantile(0.${stat.slice(1)}, sum by (le, type) (rate(taskpipe_task_queue_wait_seconds_bucket[1m])))`,
+    1000,
+  ],
   ApproximateNumberOfMessagesVisible: () => ['sum by (priority) (taskpipe_queue_messages)', 1],
-  ApproximateNumberOfMessagesNotVisible: () => ['sum by (priority) (taskpipe_queue_messages_in_flight)', 1],
+  ApproximateNumberOfMessagesNotVisible: () => [
+    'sum by (priority) (taskpipe_queue_messages_in_flight)',
+    1,
+  ],
 };
 
 /** The CloudWatch dashboard's layout over the local run's values, in CloudWatch's units. */
 export function cloudWatchView(dashboard: GrafanaDashboard, scrapes: Scrape[]): DashboardView {
   const panels = dashboard.panels.map((panel) => {
-    const targets = (panel.targets ?? []) as { namespace: string; metricName: string; statistic: string; label: string }[];
-    const caption = targets.map((t) => `${t.namespace} ${t.metricName} ${t.statistic}`).join('  ·  ');
+    const targets = (panel.targets ?? []) as {
+      namespace: string;
+      metricName: string;
+      statistic: string;
+      label: string;
+    }[];
+    const caption = targets
+      .map((t) => `${t.namespace} ${t.metricName} ${t.statistic}`)
+      .join('  ·  ');
     return panelView(panel, caption, (out) => {
       for (const t of targets) {
         const local = LOCAL[t.metricName]?.(t.statistic);
         if (!local) continue;
-        const name = (l: Record<string, string>) => t.label.replace(/\$\{PROP\('Dim\.\w+'\)\}/, l.type ?? l.priority ?? '');
+        const name = (l: Record<string, string>) =>
+          t.label.replace(/\$\{PROP\('Dim\.\w+'\)\}/, l.type ?? l.priority ?? '');
         collect(out, scrapes, name, (i) => evaluate(local[0], scrapes, i, RATE_WINDOW), local[1]);
       }
     });
   });
   return {
     title: `${dashboard.title} — layout preview`,
-    note: 'Layout preview, not a CloudWatch screenshot: each panel shows the local run\'s values converted to what the CloudWatch metric holds (per-minute sums, milliseconds). Metrics with no local counterpart (duplicates, deferrals, age of the oldest message) are empty.',
+    note: "Layout preview, not a CloudWatch screenshot: each panel shows the local run's values converted to what the CloudWatch metric holds (per-minute sums, milliseconds). Metrics with no local counterpart (duplicates, deferrals, age of the oldest message) are empty.",
     times: times(scrapes),
     panels,
   };
