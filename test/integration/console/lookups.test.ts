@@ -108,7 +108,8 @@ describe('console look-ups on a large table', () => {
   it('lists FAILED tasks of every type with one query per type', async () => {
     const { view, requests } = await look({ status: 'FAILED', limit: '50' });
     expect(view.tasks).toHaveLength(50);
-    expect(requests).toBe(TYPES.length);
+    // One query per registered type, whether or not it has rows.
+    expect(requests).toBe(registry.types.length);
   });
 
   it("lists one type's tasks by time from the opt-in type index in at most two requests", async () => {
