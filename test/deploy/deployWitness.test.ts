@@ -84,6 +84,7 @@ describe.skipIf(skipReason !== undefined)('deploy witness (moto CloudFormation)'
         'AWS::ApiGatewayV2::Integration',
         'AWS::ApiGatewayV2::Route',
         'AWS::ApiGatewayV2::Stage',
+        'AWS::Scheduler::ScheduleGroup',
       ]),
     );
   });

@@ -3,7 +3,7 @@
  * answers a gap of moto 5.2, never a problem of the template (cfn-lint and cdk-nag check
  * the template as AWS takes it):
  * - moto has no CloudFormation support for CloudWatch alarms, dashboards that name them,
- *   SQS queue policies or API Gateway v2, and a `GetAtt` of such a resource fails the
+ *   SQS queue policies, API Gateway v2 or Scheduler schedule groups, and a `GetAtt` of such a resource fails the
  *   stack: they are left out, and references to them become placeholder strings;
  * - moto passes `Fn::GetStackOutput` through unresolved: the producing stack's outputs are
  *   put in its place.
@@ -17,6 +17,8 @@ export const MOTO_UNSUPPORTED = [
   /^AWS::CloudWatch::(Alarm|Dashboard)$/,
   /^AWS::SQS::QueuePolicy$/,
   /^AWS::ApiGatewayV2::/,
+  // moto 5.2 has the Scheduler API (the delay tests use it) but no CloudFormation for it.
+  /^AWS::Scheduler::ScheduleGroup$/,
 ];
 
 /** What was left out of a template for moto, by logical id and type. */

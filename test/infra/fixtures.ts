@@ -133,18 +133,31 @@ export function deployedEnvironment(
   variables: Record<string, unknown>,
   url = (id: string) => `ref:${id}`,
 ): Record<string, string> & { TASKPIPE_QUEUES: string } {
-  const resolve = (part: unknown) => {
+  const resolve = (part: unknown): string => {
     if (typeof part === 'string') return part;
-    const value = producedValue(stateful, part) as Record<string, string[] | string>;
-    return value.Ref ? url(value.Ref as string) : `name:${value['Fn::GetAtt']?.[0]}`;
+    const json = part as Json;
+    if (json['Fn::GetStackOutput']) {
+      const value = producedValue(stateful, part) as Record<string, string[] | string>;
+      return value.Ref ? url(value.Ref as string) : `name:${value['Fn::GetAtt']?.[0]}`;
+    }
+    // A resource of the stateless stack itself, such as the scheduler's role.
+    const [id] = (json['Fn::GetAtt'] as string[] | undefined) ?? [];
+    if (id) return `arn:aws:iam::123456789012:role/${id}`;
+    if (typeof json.Ref === 'string') return json.Ref.startsWith('AWS::') ? 'aws' : json.Ref;
+    throw new Error(`cannot resolve ${JSON.stringify(part)}`);
   };
-  const queues = variables.TASKPIPE_QUEUES as { 'Fn::Join': [string, unknown[]] };
-  const [, parts] = queues['Fn::Join'];
+  const value = (variable: unknown): string => {
+    const join = (variable as Json)?.['Fn::Join'] as [string, unknown[]] | undefined;
+    return join ? join[1].map(resolve).join(join[0]) : resolve(variable);
+  };
+  const resolved = Object.fromEntries(
+    Object.entries(variables).map(([name, v]) => [name, value(v)]),
+  ) as Record<string, string>;
   return {
-    ...(variables as Record<string, string>),
+    ...resolved,
     TASKPIPE_TABLE_NAME: (producedValue(stateful, variables.TASKPIPE_TABLE_NAME) as Json)
       .Ref as string,
-    TASKPIPE_QUEUES: parts.map(resolve).join(''),
+    TASKPIPE_QUEUES: resolved.TASKPIPE_QUEUES as string,
   };
 }
 

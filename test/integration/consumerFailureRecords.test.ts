@@ -20,12 +20,14 @@ import {
 /** Keeps every log line, so a test can read what an operator would. */
 class RecordingLogger implements Logger {
   readonly lines: { level: string; message: string; fields?: LogFields }[] = [];
-  debug = (message: string, fields?: LogFields) => this.keep('debug', message, fields);
-  info = (message: string, fields?: LogFields) => this.keep('info', message, fields);
-  warn = (message: string, fields?: LogFields) => this.keep('warn', message, fields);
-  error = (message: string, fields?: LogFields) => this.keep('error', message, fields);
-  private keep(level: string, message: string, fields?: LogFields) {
-    this.lines.push({ level, message, ...(fields ? { fields } : {}) });
+  debug = (message: string, ...extra: LogFields[]) => this.keep('debug', message, extra);
+  info = (message: string, ...extra: LogFields[]) => this.keep('info', message, extra);
+  warn = (message: string, ...extra: LogFields[]) => this.keep('warn', message, extra);
+  error = (message: string, ...extra: LogFields[]) => this.keep('error', message, extra);
+  private keep(level: string, message: string, extra: LogFields[]) {
+    // The trace id is the trace tests' subject (test/integration/trace); here, the fields.
+    const { traceId: _traceId, ...fields } = Object.assign({}, ...extra) as LogFields;
+    this.lines.push({ level, message, ...(Object.keys(fields).length ? { fields } : {}) });
   }
   errors() {
     return this.lines.filter((l) => l.level === 'error');

@@ -33,6 +33,7 @@ import {
   claimWrite,
   deadLetteredWrite,
   finishWrite,
+  RETRY_CLOCK_SLACK_MS,
   retryWrite,
   settleWrite,
   type TaskWrite,
@@ -145,6 +146,12 @@ export class DynamoTaskStore implements TaskStore {
     const leaseRemainingMs = liveLeaseMs(current, now);
     if (leaseRemainingMs !== undefined)
       return { kind: 'leased', record: current, leaseRemainingMs };
+    // A duplicate delivery of a retry that is not due yet: it waits for its time.
+    if (current.status === 'RETRYING' && current.nextAttemptAt !== undefined) {
+      const waitMs = current.nextAttemptAt - now;
+      if (waitMs > RETRY_CLOCK_SLACK_MS)
+        return { kind: 'leased', record: current, leaseRemainingMs: waitMs };
+    }
     // Claimable by the time we read it: another writer moved it. Defer rather than loop.
     return { kind: 'leased', record: current, leaseRemainingMs: RACED_CLAIM_RETRY_MS };
   }

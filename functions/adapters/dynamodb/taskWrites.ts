@@ -97,13 +97,22 @@ function envelopeFieldsIfAbsent(
   );
 }
 
+/**
+ * How early a retry may start, for clocks that differ between instances: a duplicate
+ * delivery must not run a retry before its backoff or Retry-After, beyond this.
+ */
+export const RETRY_CLOCK_SLACK_MS = 1_000;
+
 function claimable(e: ExpressionBuilder, now: number): string {
   const status = e.name(ATTR.status);
   const leaseExpired = `${e.name(ATTR.leaseUntil)} < ${e.value(num(now))}`;
+  const nextAttemptAt = e.name(ATTR.nextAttemptAt);
+  const retryDue = `(attribute_not_exists(${nextAttemptAt}) OR ${nextAttemptAt} <= ${e.value(num(now + RETRY_CLOCK_SLACK_MS))})`;
   return (
     `attribute_not_exists(${e.name(ATTR.id)})` +
     // SCHEDULED: its schedule fired (the only way its message reaches the queue).
-    ` OR ${status} IN (${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))}, ${e.value(str('SCHEDULED'))})` +
+    ` OR ${status} IN (${e.value(str('QUEUED'))}, ${e.value(str('SCHEDULED'))})` +
+    ` OR (${status} = ${e.value(str('RETRYING'))} AND ${retryDue})` +
     ` OR (${status} = ${e.value(str('RUNNING'))} AND ${leaseExpired})`
   );
 }
