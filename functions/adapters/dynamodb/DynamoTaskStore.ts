@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { retryWaitMs } from '../../core/consumer/retryWait.js';
 import {
   type ClaimRequest,
   type ClaimResult,
@@ -33,7 +34,6 @@ import {
   claimWrite,
   deadLetteredWrite,
   finishWrite,
-  RETRY_CLOCK_SLACK_MS,
   retryWrite,
   settleWrite,
   type TaskWrite,
@@ -147,11 +147,8 @@ export class DynamoTaskStore implements TaskStore {
     if (leaseRemainingMs !== undefined)
       return { kind: 'leased', record: current, leaseRemainingMs };
     // A duplicate delivery of a retry that is not due yet: it waits for its time.
-    if (current.status === 'RETRYING' && current.nextAttemptAt !== undefined) {
-      const waitMs = current.nextAttemptAt - now;
-      if (waitMs > RETRY_CLOCK_SLACK_MS)
-        return { kind: 'leased', record: current, leaseRemainingMs: waitMs };
-    }
+    const waitMs = retryWaitMs(current, now);
+    if (waitMs !== undefined) return { kind: 'leased', record: current, leaseRemainingMs: waitMs };
     // Claimable by the time we read it: another writer moved it. Defer rather than loop.
     return { kind: 'leased', record: current, leaseRemainingMs: RACED_CLAIM_RETRY_MS };
   }

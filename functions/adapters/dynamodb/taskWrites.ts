@@ -1,3 +1,4 @@
+import { RETRY_CLOCK_SLACK_MS } from '../../core/consumer/retryWait.js';
 import type { ClaimRequest, FinishOutcome, SettleRequest } from '../../core/ports.js';
 import type { TaskErrorInfo } from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
@@ -96,12 +97,6 @@ function envelopeFieldsIfAbsent(
       )
   );
 }
-
-/**
- * How early a retry may start, for clocks that differ between instances: a duplicate
- * delivery must not run a retry before its backoff or Retry-After, beyond this.
- */
-export const RETRY_CLOCK_SLACK_MS = 1_000;
 
 function claimable(e: ExpressionBuilder, now: number): string {
   const status = e.name(ATTR.status);

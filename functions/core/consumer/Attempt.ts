@@ -1,6 +1,7 @@
 import type { AttemptEnd, ClaimRequest, ClaimResult, FenceResult, TaskStore } from '../ports.js';
 import { liveLeaseMs, type TaskRecord, TERMINAL_STATUSES } from '../status.js';
 import type { TrackingLevel } from '../task.js';
+import { retryWaitMs } from './retryWait.js';
 
 /**
  * One attempt of a task and where its end goes: under its claim (tracking `full`), or
@@ -55,6 +56,10 @@ export async function readAttempt(
     // A claim from when this type was tracked in full; it ends by itself.
     return { kind: 'leased', record: current, leaseRemainingMs };
   }
+  // An early or duplicate delivery of a retry: it waits for its backoff or Retry-After.
+  const waitMs = current && retryWaitMs(current, now);
+  if (current && waitMs !== undefined)
+    return { kind: 'leased', record: current, leaseRemainingMs: waitMs };
   const attempt = Math.max((current?.attempts ?? 0) + 1, receiveCount);
   const maxAttempts = current?.maxAttempts ?? request.maxAttempts;
   const record: TaskRecord = {
