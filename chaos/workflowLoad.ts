@@ -59,14 +59,16 @@ export async function enqueueWorkflows(options: {
       const id = opened.groupId as string;
       const tasks = ns.map((m) => ({ type: WORK_TYPES.member, payload: { n: m } }));
       const half = GROUP_SIZE / 2;
+      const offsets = [0, half];
       const parts = [
         await call('POST', `/groups/${id}/tasks`, { offset: 0, tasks: tasks.slice(0, half) }),
         await call('POST', `/groups/${id}/tasks`, { offset: half, tasks: tasks.slice(half) }),
       ];
-      const unsentIds = parts.flatMap((part) =>
+      // A result's index is its place in the request: the member is the part's offset on.
+      const unsentIds = parts.flatMap((part, k) =>
         (part.tasks as { index: number; error?: unknown }[])
           .filter((t) => t.error !== undefined)
-          .map((t) => memberId(id, t.index)),
+          .map((t) => memberId(id, offsets[k]! + t.index)),
       );
       const sealSentAt = Date.now();
       await call('POST', `/groups/${id}/seal`, { total: GROUP_SIZE });
