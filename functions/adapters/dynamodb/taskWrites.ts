@@ -25,7 +25,7 @@ export function claimWrite(request: ClaimRequest, now: number, expiresAt: number
   envelopeFieldsIfAbsent(e, request, now, now)
     // Leftovers of an earlier attempt, or of an operator's redrive of a FAILED task.
     .remove(ATTR.nextAttemptAt, ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
-  return { expression: e, condition: claimable(e, now) };
+  return { expression: e, condition: claimable(e, now, true) };
 }
 
 /**
@@ -98,16 +98,19 @@ function envelopeFieldsIfAbsent(
   );
 }
 
-function claimable(e: ExpressionBuilder, now: number): string {
+/** `retryDue`: a claim also waits for a RETRYING task's time (a settle's attempt checked it on read). */
+function claimable(e: ExpressionBuilder, now: number, retryDue = false): string {
   const status = e.name(ATTR.status);
   const leaseExpired = `${e.name(ATTR.leaseUntil)} < ${e.value(num(now))}`;
   const nextAttemptAt = e.name(ATTR.nextAttemptAt);
-  const retryDue = `(attribute_not_exists(${nextAttemptAt}) OR ${nextAttemptAt} <= ${e.value(num(now + RETRY_CLOCK_SLACK_MS))})`;
+  const due = retryDue
+    ? ` AND (attribute_not_exists(${nextAttemptAt}) OR ${nextAttemptAt} <= ${e.value(num(now + RETRY_CLOCK_SLACK_MS))})`
+    : '';
   return (
     `attribute_not_exists(${e.name(ATTR.id)})` +
     // SCHEDULED: its schedule fired (the only way its message reaches the queue).
     ` OR ${status} IN (${e.value(str('QUEUED'))}, ${e.value(str('SCHEDULED'))})` +
-    ` OR (${status} = ${e.value(str('RETRYING'))} AND ${retryDue})` +
+    ` OR (${status} = ${e.value(str('RETRYING'))}${due})` +
     ` OR (${status} = ${e.value(str('RUNNING'))} AND ${leaseExpired})`
   );
 }
