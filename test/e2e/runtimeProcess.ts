@@ -2,12 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { LocalPipelineInfo } from '../../local/LocalPipeline.js';
 
-const TSX = resolve('node_modules/tsx/dist/cli.mjs');
+// As `npm start` runs it: node with tsx's loader, no tsx CLI between the signal and the runtime.
+const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 const READY = 'Press Ctrl-C to stop.';
 
-/** `npm start` as a user runs it: tsx over local/start.ts, in its own process group. */
+/** `npm start` as a user runs it: local/start.ts under tsx's loader, in its own process group. */
 export interface RuntimeProcess {
   child: ChildProcess;
   info: LocalPipelineInfo;
@@ -30,7 +32,7 @@ export async function startRuntimeProcess(
 ): Promise<RuntimeProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'taskpipe-start-'));
   const stateFile = join(dir, 'local.json');
-  const child = spawn(process.execPath, [TSX, 'local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, 'local/start.ts'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

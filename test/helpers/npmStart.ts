@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { LocalPipelineInfo } from '../../local/LocalPipeline.js';
 
-const TSX = resolve('node_modules/.bin/tsx');
+const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 const START = resolve('local/start.ts');
 const READY_MS = 90_000;
 
@@ -18,12 +19,12 @@ export interface StartedRuntime {
 }
 
 /**
- * Runs the command behind `npm start` (tsx local/start.ts) in a temporary working folder,
+ * Runs the command behind `npm start` (`node --import tsx local/start.ts`) in a temporary working folder,
  * so its state file is its own, and waits for its banner.
  */
 export async function startRuntime(env: Record<string, string> = {}): Promise<StartedRuntime> {
   const dir = await mkdtemp(join(tmpdir(), 'taskpipe-start-'));
-  const child = spawn(TSX, [START], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, START], {
     cwd: dir,
     env: {
       ...process.env,
