@@ -1,10 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { TaskClient } from '../functions/client/TaskClient.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
+import type { QueueRoute } from '../functions/core/ports.js';
 import { registry } from '../functions/tasks/index.js';
 import { LOCAL_REGION } from '../local/clients.js';
 import { lambdaContext } from '../local/esm/lambdaContext.js';
@@ -58,25 +64,18 @@ export async function measureGroupRequests(
         tableName,
       });
       await send(producer);
-      const consumer = createConsumer({
-        config: {
-          tableName,
-          queues: [route],
-          retentionDays: 30,
-          maxResultBytes: 32_768,
-          recordConcurrency: 10,
-          safetyMarginMs: 200,
-          serviceName: 'bench',
-          metricsNamespace: 'Bench',
-        },
+      const consumer = benchConsumer({
         registry,
-        store: new DynamoTaskStore({ client: clients.consumer.dynamodb, tableName }),
+        tableName,
+        route,
+        clients: clients.consumer,
         ...(withGroups
-          ? { groups: new DynamoGroupStore({ client: clients.consumer.dynamodb, tableName }) }
+          ? {
+              extra: {
+                groups: new DynamoGroupStore({ client: clients.consumer.dynamodb, tableName }),
+              },
+            }
           : {}),
-        queue: new SqsQueue(clients.consumer.sqs),
-        logger: new Logger({ logLevel: 'SILENT' }),
-        metrics: { record: () => undefined, flush: () => undefined },
       });
       await drain(backend, route, consumer);
       return {
@@ -147,4 +146,35 @@ export async function drain(
       }),
     );
   }
+}
+
+type ConsumerDeps = Parameters<typeof createConsumer>[0];
+
+/** The consumer the request counts run: real adapters on the consumer's clients, silent. */
+export function benchConsumer(options: {
+  registry: ConsumerDeps['registry'];
+  tableName: string;
+  route: QueueRoute;
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient };
+  extra?: Partial<ConsumerDeps>;
+}) {
+  const { tableName, route, clients } = options;
+  return createConsumer({
+    config: {
+      tableName,
+      queues: [route],
+      retentionDays: 30,
+      maxResultBytes: 32_768,
+      recordConcurrency: 10,
+      safetyMarginMs: 200,
+      serviceName: 'bench',
+      metricsNamespace: 'Bench',
+    },
+    registry: options.registry,
+    store: new DynamoTaskStore({ client: clients.dynamodb, tableName }),
+    queue: new SqsQueue(clients.sqs),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: { record: () => undefined, flush: () => undefined },
+    ...options.extra,
+  });
 }

@@ -4,25 +4,19 @@ import { monotonicFactory } from 'ulid';
 import type { MailTransport, OutgoingEmail, SentEmail } from '../../functions/email/ports.js';
 
 /** One message as the outbox keeps it; attachments by name, type and size only. */
-export interface OutboxMessage {
+export type OutboxMessage = Omit<
+  OutgoingEmail,
+  'attachments' | 'configurationSet' | 'idempotencyKey'
+> & {
   id: string;
   /** When it was sent, ISO 8601. */
   at: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  replyTo: string[];
-  subject?: string;
-  text?: string;
-  html?: string;
   /** An SES template is not rendered locally: its name and data are kept as sent. */
-  template?: { name: string; data: Record<string, unknown> };
+  template?: OutgoingEmail['template'];
   attachments: { filename: string; contentType: string; bytes: number }[];
-  tags: Record<string, string>;
   /** What sent it: the email.send task's id, or an alarm's dedupe key. */
   key?: string;
-}
+};
 
 /** A line of the outbox list. */
 export type OutboxSummary = Pick<OutboxMessage, 'id' | 'at' | 'from' | 'to' | 'subject' | 'key'> & {

@@ -1,11 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchBackend } from '../../bench/benchBackend.js';
-import { drain } from '../../bench/groupRequests.js';
-import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
-import { SqsQueue } from '../../functions/adapters/sqs/SqsQueue.js';
+import { benchConsumer, drain } from '../../bench/groupRequests.js';
 import { TaskClient } from '../../functions/client/TaskClient.js';
-import { createConsumer } from '../../functions/consumer/createConsumer.js';
 import { createRegistry } from '../../functions/core/registry.js';
 import type { TrackingLevel } from '../../functions/core/task.js';
 import { registry } from '../../functions/tasks/index.js';
@@ -43,23 +39,12 @@ describe('a feature not used costs no request', () => {
       });
       const tasks = Array.from({ length: TASKS }, () => ({ type: 'noop' as const, payload: {} }));
       await producer.enqueueMany(tasks);
-      const consumer = createConsumer({
-        config: {
-          tableName,
-          queues: [route],
-          retentionDays: 30,
-          maxResultBytes: 32_768,
-          recordConcurrency: 10,
-          safetyMarginMs: 200,
-          serviceName: 'bench',
-          metricsNamespace: 'Bench',
-        },
+      const consumer = benchConsumer({
         registry: registryAt(level),
-        store: new DynamoTaskStore({ client: clients.consumer.dynamodb, tableName }),
-        queue: new SqsQueue(clients.consumer.sqs),
-        logger: new Logger({ logLevel: 'SILENT' }),
-        metrics: { record: () => undefined, flush: () => undefined },
-        ...feature?.({ dynamodb: clients.consumer.dynamodb, tableName }),
+        tableName,
+        route,
+        clients: clients.consumer,
+        ...(feature ? { extra: feature({ dynamodb: clients.consumer.dynamodb, tableName }) } : {}),
       });
       await drain(backend, route, consumer);
       // A transient error (an emulator slow to answer on a loaded machine) is retried by the
