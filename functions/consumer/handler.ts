@@ -1,13 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoSentLedger } from '../adapters/dynamodb/DynamoSentLedger.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { PowertoolsTaskMetrics } from '../adapters/metrics/PowertoolsTaskMetrics.js';
 import { SecretsManagerKeys } from '../adapters/secrets/SecretsManagerKeys.js';
-import { SesMailTransport } from '../adapters/ses/SesMailTransport.js';
+import { lazySesTransport } from '../adapters/ses/lazySesTransport.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import { systemClock } from '../core/ports.js';
 import { installEmailServices } from '../email/emailServices.js';
@@ -23,7 +22,7 @@ const logger = new Logger({ serviceName: config.serviceName });
 const dynamodb = new DynamoDBClient({});
 // email.send sends through SES and records each message id beside its task.
 installEmailServices({
-  transport: new SesMailTransport(new SESv2Client({})),
+  transport: lazySesTransport(),
   ledger: new DynamoSentLedger({
     client: dynamodb,
     tableName: config.tableName,
