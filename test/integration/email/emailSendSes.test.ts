@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoSentLedger } from '../../../functions/adapters/dynamodb/DynamoSentLedger.js';
+import { lazySesTransport } from '../../../functions/adapters/ses/lazySesTransport.js';
 import { SesMailTransport } from '../../../functions/adapters/ses/SesMailTransport.js';
 import { PermanentError, RetryableError } from '../../../functions/core/errors.js';
 import { installEmailServices } from '../../../functions/email/emailServices.js';
 import { emailSend } from '../../../functions/tasks/emailSend.js';
-import type { Backend } from '../../helpers/backend.js';
+import { type Backend, TEST_CREDENTIALS, TEST_REGION } from '../../helpers/backend.js';
 import { motoAvailability, startMoto } from '../../helpers/moto.js';
 import { createTaskTable, uniqueName } from '../../helpers/resources.js';
 import { createTaskContext } from '../../helpers/taskContext.js';
@@ -132,5 +133,34 @@ describe.skipIf(!moto.available && !process.env.CI)('email.send on moto SES v2',
     const retried = await run(payload, 'task-throttled');
     expect(retried.sent).toBe(true);
     expect((await motoMail(backend)).simple.filter((m) => m.subject === 'Slow')).toHaveLength(1);
+  });
+
+  it("the consumer's lazy transport builds its client from the environment on the first send", async () => {
+    // The handler's transport: no client until a message goes, then the SDK's own
+    // endpoint, region and credential chain, as in Lambda.
+    vi.stubEnv('AWS_ENDPOINT_URL_SESV2', backend.sqsEndpoint);
+    vi.stubEnv('AWS_REGION', TEST_REGION);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
+    try {
+      const transport = lazySesTransport();
+      const message = {
+        from: FROM,
+        to: ['lazy@customers.example'],
+        cc: [],
+        bcc: [],
+        replyTo: [],
+        subject: 'Lazy',
+        text: 'Loaded on demand.',
+        tags: {},
+        idempotencyKey: 'lazy-1',
+      };
+      const first = await transport.send(message);
+      const second = await transport.send({ ...message, idempotencyKey: 'lazy-2' });
+      const sent = (await motoMail(backend)).simple.filter((m) => m.subject === 'Lazy');
+      expect(sent.map((m) => m.id).sort()).toEqual([first.messageId, second.messageId].sort());
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
