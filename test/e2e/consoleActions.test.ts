@@ -192,6 +192,10 @@ describe.skipIf(skip)('operator console actions in a browser', { timeout: 120_00
     await eventually(() => error.count()).toBe(1);
     expect(await error.textContent()).toMatch(/10000/);
     expect(await sleep.getAttribute('aria-invalid')).toBe('true');
+    // The field's message is not repeated on the status line.
+    const status = await page.locator('.outcome.bad').textContent();
+    expect(status).toContain('one field needs a change');
+    expect(status).not.toMatch(/10000/);
     await page.screenshot({ path: join(shots, 'console-enqueue-error.png'), fullPage: true });
     await sleep.fill('5');
     await page.getByRole('button', { name: 'Enqueue' }).click();

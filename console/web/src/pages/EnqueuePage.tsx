@@ -48,7 +48,12 @@ export function EnqueuePage() {
       if (error instanceof FieldError) return setErrors({ [error.field]: error.message });
       const byField = error instanceof ApiError ? errorsByField(error, form.kind === 'fields') : {};
       setErrors(byField);
-      setOutcome({ ok: false, text: (error as Error).message });
+      // Issues shown by their inputs are not repeated: the line says where to look.
+      const count = Object.keys(byField).length;
+      const text = count
+        ? `Not enqueued: ${count === 1 ? 'one field needs' : `${count} fields need`} a change, marked above.`
+        : (error as Error).message;
+      setOutcome({ ok: false, text });
     }
   };
 
