@@ -1,6 +1,8 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoGroupStore } from '../../functions/adapters/dynamodb/DynamoGroupStore.js';
 import type { createConsumer } from '../../functions/consumer/createConsumer.js';
+import { flowControlGates } from '../../functions/consumer/flowControlGates.js';
 
 /** What a feature adds to the consumer's dependencies when it is wired in. */
 export type ConsumerSetupFor = (clients: {
@@ -9,15 +11,35 @@ export type ConsumerSetupFor = (clients: {
 }) => Partial<Parameters<typeof createConsumer>[0]>;
 
 /**
- * The optional features a pipeline can have wired in without using them. Rate limits, the
- * circuit breaker and pause join this list as they land: one entry each, with what they add
- * to the consumer (and, when they have one, to the producer).
+ * The optional features a pipeline can have wired in without using them: one entry each,
+ * with what they add to the consumer (and, when they have one, to the producer). `fixed` is
+ * a cost per warm instance that does not grow with the tasks, by counter key.
  */
-export const UNUSED_FEATURES: { name: string; setup: ConsumerSetupFor }[] = [
+export const UNUSED_FEATURES: {
+  name: string;
+  setup: ConsumerSetupFor;
+  fixed?: Record<string, number>;
+}[] = [
   {
     name: 'groups',
     setup: ({ dynamodb, tableName }) => ({
       groups: new DynamoGroupStore({ client: dynamodb, tableName }),
     }),
+  },
+  {
+    // Rate limits, key concurrency, debounce and breakers ask nothing of a type without
+    // them. Pause by type is the exception: an operator may pause any type at any time, so
+    // each instance reads the pause list once per 5 s (the clock here stands still: once).
+    name: 'flow control',
+    setup: ({ dynamodb, tableName }) => {
+      const { gates, deferrals, flushFlow } = flowControlGates({
+        client: dynamodb,
+        tableName,
+        clock: { now: () => 1_700_000_000_000 },
+        logger: new Logger({ logLevel: 'SILENT' }),
+      });
+      return { gates, deferrals, flushFlow };
+    },
+    fixed: { 'consumer:dynamodb:GetItem': 1 },
   },
 ];
