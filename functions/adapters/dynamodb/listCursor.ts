@@ -38,9 +38,7 @@ export type ScanPosition = { id: string };
 const MAX_CURSOR_LENGTH = 1_024;
 
 export function encodeCursor(filters: CursorFilters, position: FailurePosition | ScanPosition) {
-  return Buffer.from(JSON.stringify({ v: 1, f: filters, p: position }), 'utf8').toString(
-    'base64url',
-  );
+  return Buffer.from(JSON.stringify({ v: 1, f: filters, p: position })).toString('base64url');
 }
 
 /** The position in `cursor`, if it was issued for `filters` and has the expected shape. */

@@ -18,8 +18,8 @@ export function requeueWrite(
   extraAttempts: number,
   now: number,
   expiresAt: number,
-  requirePayload = true,
-  unended = false,
+  requirePayload: boolean,
+  unended: boolean,
 ): TaskWrite {
   const e = new ExpressionBuilder()
     .setValue(ATTR.status, str('QUEUED'))

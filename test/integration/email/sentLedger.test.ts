@@ -48,6 +48,19 @@ describeOnEachBackend('the sent-email ledger', (current) => {
     expect(Number(Item?.expiresAt?.N)).toBe(Math.floor(now / 1000) + 2 * 86_400);
   });
 
+  it('keeps its item 30 days when no retention is given', async () => {
+    const defaults = new DynamoSentLedger({
+      client: backend.dynamodb,
+      tableName,
+      clock: { now: () => now },
+    });
+    await defaults.record('task-f', 'ses-6');
+    const { Item } = await backend.dynamodb.send(
+      new GetItemCommand({ TableName: tableName, Key: { id: { S: sentEmailKey('task-f') } } }),
+    );
+    expect(Number(Item?.expiresAt?.N)).toBe(Math.floor(now / 1000) + 30 * 86_400);
+  });
+
   it('reads an item with no message id as no send', async () => {
     await backend.dynamodb.send(
       new PutItemCommand({ TableName: tableName, Item: { id: { S: sentEmailKey('task-d') } } }),

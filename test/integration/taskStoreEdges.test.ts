@@ -1,0 +1,328 @@
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { INLINE_PAYLOAD_BYTES, payloadKey } from '../../functions/adapters/dynamodb/payloadItem.js';
+import type { NewTask } from '../../functions/core/ports.js';
+import { backendFactories, TEST_CREDENTIALS, uniqueName } from '../helpers/backends.js';
+import { useTaskTable } from '../helpers/taskTableSuite.js';
+
+const DAY_MS = 86_400_000;
+const T0 = Date.UTC(2026, 5, 1, 12, 0, 0, 500);
+const failed = { status: 'FAILED', error: { code: 'permanent', message: 'no' } } as const;
+
+/** A clock the test moves by hand. */
+function manualClock(start = T0) {
+  let now = start;
+  return {
+    now: () => now,
+    set: (at: number) => {
+      now = at;
+    },
+  };
+}
+
+// The store's edges: boundaries of retention, repeated ids, payload look-ups and the
+// operation each failure names.
+describe.each(backendFactories)('task store edges on $name', (factory) => {
+  const test = it.skipIf(factory.skipReason !== undefined);
+  const table = useTaskTable(factory, 'task-store-edges');
+  let store: DynamoTaskStore;
+  beforeAll(() => {
+    if (!factory.skipReason) store = table.store();
+  });
+  const newTask = (payload?: unknown, over: Partial<NewTask> = {}): NewTask => ({
+    id: uniqueName('task'),
+    type: 'mail.send',
+    priority: 'default',
+    maxAttempts: 3,
+    enqueuedAt: Date.now(),
+    ...(payload === undefined ? {} : { payloadJson: JSON.stringify(payload) }),
+    ...over,
+  });
+  const large = (tag: string) => ({ tag, text: 'x'.repeat(4 * INLINE_PAYLOAD_BYTES) });
+  const removeItem = (key: string) =>
+    table.backend.dynamodb.send(
+      new DeleteItemCommand({ TableName: table.tableName, Key: { id: { S: key } } }),
+    );
+
+  test('a task due later keeps its row for its retention after it is due, one due earlier from now', async () => {
+    const clock = manualClock();
+    const timed = table.store({ clock, retentionDays: 1 });
+    const later = newTask({}, { availableAt: T0 + 5 * DAY_MS });
+    const earlier = newTask({}, { availableAt: T0 - 5 * DAY_MS });
+
+    const a = await timed.create(later);
+    const b = await timed.create(earlier);
+
+    expect(a.record.expiresAt).toBe(Math.floor((T0 + 5 * DAY_MS) / 1000) + 86_400);
+    expect(b.record.expiresAt).toBe(Math.floor(T0 / 1000) + 86_400);
+    expect((await table.item(later.id))?.expiresAt).toEqual({ N: String(a.record.expiresAt) });
+  });
+
+  test('a repeated id compares payloads as values, inline or in their own item', async () => {
+    const inline = newTask({ to: 'a@example.com', n: 1 });
+    await store.create(inline);
+    const reordered = { ...inline, payloadJson: '{"n":1,"to":"a@example.com"}' };
+    const changed = { ...inline, payloadJson: '{"n":2,"to":"a@example.com"}' };
+    const otherType = { ...inline, type: 'mail.other' };
+    const bare = { ...inline, payloadJson: undefined };
+
+    expect(await store.create(reordered)).toMatchObject({ created: false, samePayload: true });
+    expect(await store.create(changed)).toMatchObject({ created: false, samePayload: false });
+    expect(await store.create(otherType)).toMatchObject({ created: false, samePayload: false });
+    expect(await store.create(bare)).toMatchObject({ created: false, samePayload: true });
+
+    const big = newTask(large('first'));
+    await store.create(big);
+    expect(await store.create(big)).toMatchObject({ created: false, samePayload: true });
+    const bigChanged = { ...big, payloadJson: JSON.stringify(large('second')) };
+    expect(await store.create(bigChanged)).toMatchObject({ created: false, samePayload: false });
+    // The payload's own item expired before the row: nothing left to compare, no conflict.
+    await removeItem(payloadKey(big.id));
+    expect(await store.create(bigChanged)).toMatchObject({ created: false, samePayload: true });
+  });
+
+  test('a duplicate delivery of a retry that is not due waits for the rest of its backoff', async () => {
+    const clock = manualClock(Date.now());
+    const timed = table.store({ clock });
+    const task = newTask({});
+    await timed.create(task);
+    await timed.claim({ ...task, leaseUntil: clock.now() + 1_000 });
+    await timed.markRetrying(
+      task.id,
+      1,
+      { code: 'transient', message: 'later' },
+      clock.now() + 5_000,
+    );
+    clock.set(clock.now() + 1_500);
+
+    const again = await timed.claim({ ...task, leaseUntil: clock.now() + 60_000 });
+
+    expect(again).toMatchObject({ kind: 'leased', leaseRemainingMs: 3_500 });
+  });
+
+  test('a row is hidden from the instant it expires, and that id can be claimed anew', async () => {
+    const clock = manualClock(Date.now());
+    const timed = table.store({ clock, retentionDays: 1 });
+    const task = newTask({});
+    const created = await timed.create(task);
+    await timed.claim({ ...task, leaseUntil: clock.now() + 60_000 });
+    await timed.finish(task.id, 1, { status: 'SUCCEEDED', result: 1 });
+    const finishedExpiry = (await timed.get(task.id))!.expiresAt;
+    expect(finishedExpiry).toBeGreaterThanOrEqual(created.record.expiresAt);
+
+    clock.set(finishedExpiry * 1000 - 1);
+    expect((await timed.get(task.id))?.status).toBe('SUCCEEDED');
+    expect((await timed.getWithPayload(task.id))?.record.status).toBe('SUCCEEDED');
+    clock.set(finishedExpiry * 1000);
+    expect(await timed.get(task.id)).toBeUndefined();
+    expect(await timed.getWithPayload(task.id)).toBeUndefined();
+
+    const reused = await timed.claim({ ...task, leaseUntil: clock.now() + 60_000 });
+    expect(reused).toMatchObject({ kind: 'claimed', record: { status: 'RUNNING', attempts: 1 } });
+  });
+
+  test('getWithPayload answers the row with its payload from wherever it is kept', async () => {
+    const inline = newTask({ to: 'b@example.com' });
+    const big = newTask(large('own'));
+    const none = newTask();
+    for (const t of [inline, big, none]) await store.create(t);
+
+    expect(await store.getWithPayload(uniqueName('absent'))).toBeUndefined();
+    const a = await store.getWithPayload(inline.id);
+    expect(a).toMatchObject({ record: { id: inline.id, status: 'QUEUED' } });
+    expect(JSON.parse(a!.payloadJson!)).toEqual({ to: 'b@example.com' });
+    const b = await store.getWithPayload(big.id);
+    expect(JSON.parse(b!.payloadJson!)).toEqual(large('own'));
+    const c = await store.getWithPayload(none.id);
+    expect(c).toEqual({ record: expect.objectContaining({ id: none.id }) });
+    expect(c).not.toHaveProperty('payloadJson');
+  });
+
+  test('a retry whose payload item is gone is undone and says so, unless no payload is needed', async () => {
+    const task = newTask(large('gone'));
+    await store.create(task);
+    await store.claim({ ...task, leaseUntil: Date.now() + 60_000 });
+    await store.finish(task.id, 1, failed);
+    await removeItem(payloadKey(task.id));
+
+    const refused = await store.requeue(task.id, 1, 3);
+    expect(refused).toEqual({
+      ok: false,
+      current: expect.objectContaining({ id: task.id, status: 'FAILED' }),
+      payloadMissing: true,
+    });
+    expect((await store.get(task.id))?.status).toBe('FAILED');
+
+    const anyway = await store.requeue(task.id, 1, 3, { requirePayload: false });
+    expect(anyway).toMatchObject({ ok: true, record: { status: 'QUEUED' } });
+    expect(anyway).toHaveProperty('payload', undefined);
+  });
+
+  test('a retry refused for its status or attempt is not called a missing payload', async () => {
+    const task = newTask({ a: 1 });
+    await store.create(task);
+    await store.claim({ ...task, leaseUntil: Date.now() + 60_000 });
+    await store.finish(task.id, 1, { status: 'SUCCEEDED', result: null });
+
+    const done = await store.requeue(task.id, 1, 3);
+    expect(done).toEqual({ ok: false, current: expect.objectContaining({ status: 'SUCCEEDED' }) });
+
+    const other = newTask({ a: 2 });
+    await store.create(other);
+    await store.claim({ ...other, leaseUntil: Date.now() + 60_000 });
+    await store.finish(other.id, 1, failed);
+    const stale = await store.requeue(other.id, 2, 3);
+    expect(stale).toEqual({ ok: false, current: expect.objectContaining({ status: 'FAILED' }) });
+    const absent = await store.requeue(uniqueName('absent'), 1, 3);
+    expect(absent).toEqual({ ok: false });
+  });
+
+  test('the rollback of a claimed task removes neither its row nor its payload', async () => {
+    const task = newTask(large('claimed'));
+    await store.create(task);
+    await store.claim({ ...task, leaseUntil: Date.now() + 60_000 });
+
+    expect(await store.deleteUnclaimed(task.id)).toBe(false);
+    expect(await table.item(task.id)).toBeDefined();
+    expect(await table.item(payloadKey(task.id))).toBeDefined();
+  });
+
+  test('a store without the type index lists a type by scanning', async () => {
+    const task = newTask({}, { type: uniqueName('only') });
+    await store.create(task);
+
+    const page = await store.list({ type: task.type, limit: 10 });
+
+    expect(page.via).toBe('scan');
+    expect(page.tasks.map((t) => t.id)).toEqual([task.id]);
+  });
+
+  test('a row that vanishes between a refused create and the payload read is no conflict', async () => {
+    const id = uniqueName('task');
+    const task = newTask({ a: 1 }, { id });
+    await store.create(task);
+    const client = new DynamoDBClient({
+      region: table.backend.region,
+      endpoint: table.backend.dynamodbEndpoint,
+      credentials: { ...TEST_CREDENTIALS },
+      maxAttempts: 1,
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        // The read after the refused put: the row has gone meanwhile (TTL, a rollback).
+        if (context.commandName === 'GetItemCommand') return { ...out, output: {} } as never;
+        return out;
+      },
+      { step: 'initialize', name: 'rowGone' },
+    );
+    const racing = new DynamoTaskStore({ client, tableName: table.tableName });
+
+    const again = racing.create({ ...task, payloadJson: '{"a":2}' });
+
+    // dynalite returns no item with a failed condition, so the store re-reads and finds
+    // nothing: a retryable error. DynamoDB and moto return the item, and the payload read
+    // finds nothing to compare.
+    if (factory.name === 'emulators') {
+      await expect(again).rejects.toMatchObject({
+        code: 'store',
+        operation: 'create',
+        retryable: true,
+        message: expect.stringContaining('gone on re-read'),
+      });
+    } else {
+      await expect(again).resolves.toMatchObject({ created: false, samePayload: true });
+    }
+    client.destroy();
+  });
+
+  test('conditions hold on their every part: status lists, attempts and links', async () => {
+    // A scheduled task (a long delay) can be claimed and cancelled, or rolled back unsent.
+    const scheduled = newTask({}, { status: 'SCHEDULED' });
+    await store.create(scheduled);
+    expect(await store.claim({ ...scheduled, leaseUntil: Date.now() + 60_000 })).toMatchObject({
+      kind: 'claimed',
+    });
+    const unsent = newTask({}, { status: 'SCHEDULED' });
+    await store.create(unsent);
+    expect(await store.deleteUnclaimed(unsent.id)).toBe(true);
+
+    const queued = newTask({});
+    await store.create(queued);
+    expect(await store.cancel(queued.id)).toMatchObject({
+      ok: true,
+      record: { status: 'CANCELLED' },
+    });
+
+    // A requeued task is QUEUED again but has been claimed before: not an unsent one.
+    const requeued = newTask({ a: 1 });
+    await store.create(requeued);
+    await store.claim({ ...requeued, leaseUntil: Date.now() + 60_000 });
+    await store.finish(requeued.id, 1, failed);
+    expect(await store.markDeadLettered(requeued.id, 2)).toBeUndefined();
+    expect((await table.item(requeued.id))?.deadLetteredAt).toBeUndefined();
+    await store.markDeadLettered(requeued.id, 1);
+    expect((await table.item(requeued.id))?.deadLetteredAt).toBeDefined();
+    expect(await store.requeue(requeued.id, 1, 3)).toMatchObject({ ok: true });
+    expect(await store.deleteUnclaimed(requeued.id)).toBe(false);
+    expect(await store.revertRequeue(requeued.id, 2)).toBe(false);
+    expect(await store.revertRequeue(requeued.id, 1)).toBe(true);
+
+    // A task that reached the queue without a row gets its links from the claim.
+    const linked = newTask(undefined, { links: { groupId: 'g-1', parentId: 'p-1' } });
+    const claimed = await store.claim({ ...linked, leaseUntil: Date.now() + 60_000 });
+    expect(claimed.record.links).toEqual({ groupId: 'g-1', parentId: 'p-1' });
+  });
+
+  test('a stuck task is requeued only when its lease has ended', async () => {
+    const clock = manualClock(Date.now());
+    const timed = table.store({ clock });
+    const task = newTask({ a: 1 });
+    await timed.create(task);
+    await timed.claim({ ...task, leaseUntil: clock.now() + 1_000 });
+
+    const live = await timed.requeue(task.id, 1, 1, { unended: true });
+    expect(live).toMatchObject({ ok: false, current: { status: 'RUNNING' } });
+    clock.set(clock.now() + 1_001);
+    const ended = await timed.requeue(task.id, 1, 1, { unended: true });
+    expect(ended).toMatchObject({ ok: true, record: { status: 'QUEUED', maxAttempts: 2 } });
+  });
+
+  test('each operation names itself when the table is missing', async () => {
+    const missing = table.store({ tableName: uniqueName('no-such-table') } as never);
+    const id = uniqueName('task');
+    const cases: [string, () => Promise<unknown>][] = [
+      ['create', () => missing.create(newTask({}, { id }))],
+      ['claim', () => missing.claim({ ...newTask({}, { id }), leaseUntil: Date.now() })],
+      ['finish', () => missing.finish(id, 1, failed)],
+      ['markRetrying', () => missing.markRetrying(id, 1, { code: 'x', message: 'y' }, Date.now())],
+      [
+        'settle',
+        () =>
+          missing.settle({
+            ...newTask({}, { id }),
+            attempt: 1,
+            startedAt: Date.now(),
+            outcome: { status: 'SUCCEEDED', result: null },
+          }),
+      ],
+      ['cancel', () => missing.cancel(id)],
+      ['markDeadLettered', () => missing.markDeadLettered(id, 1)],
+      ['get', () => missing.get(id)],
+      ['get', () => missing.getWithPayload(id)],
+      ['requeue', () => missing.requeue(id, 1, 1)],
+      ['revertRequeue', () => missing.revertRequeue(id, 1)],
+      ['deleteUnclaimed', () => missing.deleteUnclaimed(id)],
+    ];
+    for (const [operation, run] of cases) {
+      await expect(run(), operation).rejects.toMatchObject({
+        code: 'store',
+        operation,
+        taskId: id,
+        causeName: 'ResourceNotFoundException',
+        retryable: false,
+      });
+    }
+  });
+});
