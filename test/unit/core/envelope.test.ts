@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvelope, serializeEnvelope } from '../../../functions/core/envelope.js';
+import * as z from 'zod';
+import {
+  parseEnvelope,
+  serializeEnvelope,
+  taskSpecSchema,
+  toValidationIssues,
+} from '../../../functions/core/envelope.js';
 import { PoisonMessageError } from '../../../functions/core/errors.js';
 import { taskIdForIdempotencyKey } from '../../../functions/core/ids.js';
 import { newEnvelope } from '../../../functions/core/newEnvelope.js';
@@ -51,6 +57,35 @@ describe('parseEnvelope', () => {
     const error = poisonOf(JSON.stringify(body));
     expect(error.reason).toBe('not_envelope');
     expect(error.details).toHaveProperty('issues');
+  });
+});
+
+describe('envelope issues', () => {
+  it('says which field of a raw body is wrong, and which version is expected', () => {
+    const error = poisonOf(JSON.stringify({ ...valid, priority: 'URGENT' }));
+
+    expect(error.message).toMatch(/^message body is not a taskpipe envelope v1: priority/);
+    expect(error.details).toEqual({
+      issues: [expect.objectContaining({ path: ['priority'], code: 'invalid_format' })],
+    });
+  });
+
+  it('turns a symbol in a path into text, and leaves keys and indexes as they are', () => {
+    const error = new z.ZodError([
+      { code: 'custom', path: [Symbol('meta'), 'list', 0], message: 'bad', input: 1 },
+    ]);
+
+    expect(toValidationIssues(error)).toEqual([
+      { path: ['Symbol(meta)', 'list', 0], message: 'bad', code: 'custom' },
+    ]);
+  });
+
+  it('requires a follow-up task to carry a payload, null included', () => {
+    const missing = taskSpecSchema.safeParse({ type: 'noop' });
+
+    expect(missing.success).toBe(false);
+    expect(missing.error?.issues[0]).toMatchObject({ path: ['payload'], message: 'is required' });
+    expect(taskSpecSchema.safeParse({ type: 'noop', payload: null }).success).toBe(true);
   });
 });
 
