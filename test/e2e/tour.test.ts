@@ -89,6 +89,8 @@ describe('the README tour', () => {
     expect(out.stderr, out.stdout).not.toContain('tour line failed');
     expect('code' in out ? out.code : 0).toBe(0);
     expect(out.stdout).toMatch(/"status":"QUEUED"/);
+    expect(out.stdout).toMatch(/state\s+SEALED\n(.*\n)*on complete\s+\S+\.on-complete/);
+    expect(out.stdout).toMatch(/id\s+\S+\.on-complete\n/);
     if (!awsMissing) expect(out.stdout).toMatch(/id\s+hello-1\n(.*\n)*status\s+SUCCEEDED/);
     expect(out.stdout).toMatch(/demo: 40 task\(s\)/);
     // The DLQ alarm reaches the npm start terminal, standing out, and no routine warning

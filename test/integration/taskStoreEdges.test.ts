@@ -1,4 +1,9 @@
-import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { INLINE_PAYLOAD_BYTES, payloadKey } from '../../functions/adapters/dynamodb/payloadItem.js';
@@ -79,7 +84,8 @@ describe.each(backendFactories)('task store edges on $name', (factory) => {
     expect(await store.create(bigChanged)).toMatchObject({ created: false, samePayload: false });
     // The payload's own item expired before the row: nothing left to compare, no conflict.
     await removeItem(payloadKey(big.id));
-    expect(await store.create(bigChanged)).toMatchObject({ created: false, samePayload: true });
+    const small = { ...big, payloadJson: '{"tag":"small"}' };
+    expect(await store.create(small)).toMatchObject({ created: false, samePayload: true });
   });
 
   test('a duplicate delivery of a retry that is not due waits for the rest of its backoff', async () => {
@@ -189,41 +195,47 @@ describe.each(backendFactories)('task store edges on $name', (factory) => {
   });
 
   test('a store without the type index lists a type by scanning', async () => {
+    const plain = table.store();
     const task = newTask({}, { type: uniqueName('only') });
-    await store.create(task);
+    await plain.create(task);
 
-    const page = await store.list({ type: task.type, limit: 10 });
+    const page = await plain.list({ type: task.type, limit: 10 });
 
     expect(page.via).toBe('scan');
     expect(page.tasks.map((t) => t.id)).toEqual([task.id]);
   });
 
-  test('a row that vanishes between a refused create and the payload read is no conflict', async () => {
-    const id = uniqueName('task');
-    const task = newTask({ a: 1 }, { id });
-    await store.create(task);
+  /** A store whose `blank`-th GetItem (1-based; 0 for every one) finds nothing: the row has gone meanwhile. */
+  function storeWithRowGone(blank: number) {
     const client = new DynamoDBClient({
       region: table.backend.region,
       endpoint: table.backend.dynamodbEndpoint,
       credentials: { ...TEST_CREDENTIALS },
       maxAttempts: 1,
     });
+    let reads = 0;
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const out = await next(args);
-        // The read after the refused put: the row has gone meanwhile (TTL, a rollback).
-        if (context.commandName === 'GetItemCommand') return { ...out, output: {} } as never;
+        if (context.commandName !== 'GetItemCommand') return out;
+        reads += 1;
+        if (blank === 0 || reads === blank) return { ...out, output: {} } as never;
         return out;
       },
       { step: 'initialize', name: 'rowGone' },
     );
-    const racing = new DynamoTaskStore({ client, tableName: table.tableName });
+    return { client, store: new DynamoTaskStore({ client, tableName: table.tableName }) };
+  }
 
-    const again = racing.create({ ...task, payloadJson: '{"a":2}' });
+  test('a row that vanishes before a refused create can re-read it is a retryable error', async () => {
+    const task = newTask({ a: 1 });
+    await store.create(task);
+    const racing = storeWithRowGone(0);
 
-    // dynalite returns no item with a failed condition, so the store re-reads and finds
-    // nothing: a retryable error. DynamoDB and moto return the item, and the payload read
-    // finds nothing to compare.
+    const again = racing.store.create({ ...task, payloadJson: '{"a":2}' });
+
+    // dynalite returns no item with a failed condition, so the store re-reads it and finds
+    // nothing. DynamoDB and moto return the item, and the payload read finds nothing.
     if (factory.name === 'emulators') {
       await expect(again).rejects.toMatchObject({
         code: 'store',
@@ -234,11 +246,140 @@ describe.each(backendFactories)('task store edges on $name', (factory) => {
     } else {
       await expect(again).resolves.toMatchObject({ created: false, samePayload: true });
     }
+    racing.client.destroy();
+  });
+
+  test('a row that vanishes before its payload is compared is no conflict', async () => {
+    const task = newTask({ a: 1 });
+    await store.create(task);
+    // dynalite's refused put is followed by a re-read, so the payload read is the second.
+    const racing = storeWithRowGone(factory.name === 'emulators' ? 2 : 1);
+
+    const again = await racing.store.create({ ...task, payloadJson: '{"a":2}' });
+
+    expect(again).toMatchObject({ created: false, samePayload: true });
+    racing.client.destroy();
+  });
+
+  /** A store whose `nth` call of `command` fails as if the table had gone. */
+  function storeFailingCall(command: string, nth: number) {
+    const client = new DynamoDBClient({
+      region: table.backend.region,
+      endpoint: table.backend.dynamodbEndpoint,
+      credentials: { ...TEST_CREDENTIALS },
+      maxAttempts: 1,
+    });
+    let calls = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === command && ++calls === nth) {
+          throw Object.assign(new Error('Requested resource not found'), {
+            name: 'ResourceNotFoundException',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failCall' },
+    );
+    return new DynamoTaskStore({ client, tableName: table.tableName });
+  }
+  const storeError = (operation: string) => ({
+    code: 'store',
+    operation,
+    causeName: 'ResourceNotFoundException',
+  });
+
+  test('a failed follow-up read or delete names the operation that made it', async () => {
+    const big = newTask(large('follow-up'));
+    await store.create(big);
+    // The refused create's payload comparison: dynalite re-reads the row first.
+    const rereads = factory.name === 'emulators' ? 1 : 0;
+    await expect(
+      storeFailingCall('GetItemCommand', 2 + rereads).create({ ...big, payloadJson: '{}' }),
+    ).rejects.toMatchObject(storeError('create'));
+    await expect(
+      storeFailingCall('GetItemCommand', 2).getWithPayload(big.id),
+    ).rejects.toMatchObject(storeError('get'));
+
+    const failedBig = newTask(large('requeue'));
+    await store.create(failedBig);
+    await store.claim({ ...failedBig, leaseUntil: Date.now() + 60_000 });
+    await store.finish(failedBig.id, 1, failed);
+    await expect(
+      storeFailingCall('GetItemCommand', 1).requeue(failedBig.id, 1, 3),
+    ).rejects.toMatchObject(storeError('requeue'));
+
+    const unsent = newTask(large('unsent'));
+    await store.create(unsent);
+    await expect(
+      storeFailingCall('DeleteItemCommand', 2).deleteUnclaimed(unsent.id),
+    ).rejects.toMatchObject(storeError('deleteUnclaimed'));
+  });
+
+  test('a malformed row is reported with the operation that read it', async () => {
+    const id = uniqueName('task');
+    await table.backend.dynamodb.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: { id: { S: id }, status: { S: 'LOST' } },
+      }),
+    );
+
+    await expect(store.getWithPayload(id)).rejects.toMatchObject({
+      code: 'store',
+      operation: 'get',
+      message: expect.stringContaining('stored item is malformed'),
+    });
+  });
+
+  test('an expired row renewed by another writer meanwhile is not deleted under it', async () => {
+    const clock = manualClock(Date.now());
+    const task = newTask({});
+    const timed = table.store({ clock, retentionDays: 1 });
+    await timed.create(task);
+    await timed.claim({ ...task, leaseUntil: clock.now() + 60_000 });
+    await timed.finish(task.id, 1, { status: 'SUCCEEDED', result: 'kept' });
+    const expiry = (await timed.get(task.id))!.expiresAt;
+    // Another writer extends the row's life between the refused claim and the delete.
+    const client = new DynamoDBClient({
+      region: table.backend.region,
+      endpoint: table.backend.dynamodbEndpoint,
+      credentials: { ...TEST_CREDENTIALS },
+      maxAttempts: 1,
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteItemCommand') {
+          await table.backend.dynamodb.send(
+            new UpdateItemCommand({
+              TableName: table.tableName,
+              Key: { id: { S: task.id } },
+              UpdateExpression: 'SET expiresAt = :later',
+              ExpressionAttributeValues: { ':later': { N: String(expiry + 86_400) } },
+            }),
+          );
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'renewBeforeDelete' },
+    );
+    const racing = new DynamoTaskStore({ client, tableName: table.tableName, clock });
+    clock.set(expiry * 1000);
+
+    const claim = await racing.claim({ ...task, leaseUntil: clock.now() + 60_000 });
+
+    expect(claim.kind).toBe('finished');
+    expect((await table.item(task.id))?.status).toEqual({ S: 'SUCCEEDED' });
     client.destroy();
   });
 
   test('conditions hold on their every part: status lists, attempts and links', async () => {
-    // A scheduled task (a long delay) can be claimed and cancelled, or rolled back unsent.
+    // A scheduled task (a long delay) can be claimed or cancelled, or rolled back unsent.
+    const toCancel = newTask({}, { status: 'SCHEDULED' });
+    await store.create(toCancel);
+    expect(await store.cancel(toCancel.id)).toMatchObject({ ok: true });
     const scheduled = newTask({}, { status: 'SCHEDULED' });
     await store.create(scheduled);
     expect(await store.claim({ ...scheduled, leaseUntil: Date.now() + 60_000 })).toMatchObject({

@@ -116,7 +116,9 @@ export class DynamoTaskStore implements TaskStore {
     if (task.payloadJson === undefined) return true;
     const item = await this.table.readItem('create', task.id);
     if (!item) return true;
-    const stored = item[ATTR.payloadKey] ? await this.readPayload(task.id) : itemPayload(item);
+    const stored = item[ATTR.payloadKey]
+      ? await this.readPayload('create', task.id)
+      : itemPayload(item);
     // A payload that expired or was never stored cannot be compared: not a conflict.
     if (stored === undefined) return true;
     return isDeepStrictEqual(stored, JSON.parse(task.payloadJson));
@@ -242,7 +244,7 @@ export class DynamoTaskStore implements TaskStore {
       if (!outcome.item[ATTR.payloadKey]) {
         return { ok: true, record: outcome.record, payload: itemPayload(outcome.item) };
       }
-      const payload = await this.readPayload(id);
+      const payload = await this.readPayload('requeue', id);
       if (payload !== undefined || !requirePayload) {
         return { ok: true, record: outcome.record, payload };
       }
@@ -279,8 +281,8 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   /** A payload kept in its own item; `undefined` once that item is gone. */
-  private async readPayload(id: string): Promise<unknown> {
-    const item = await this.table.readItem('requeue', payloadKey(id));
+  private async readPayload(operation: TaskStoreOperation, id: string): Promise<unknown> {
+    const item = await this.table.readItem(operation, payloadKey(id));
     return item ? itemPayload(item) : undefined;
   }
 

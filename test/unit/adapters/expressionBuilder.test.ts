@@ -36,6 +36,9 @@ describe('ExpressionBuilder', () => {
   it('writes a clause alone without stray separators', () => {
     expect(new ExpressionBuilder().remove('a').updateExpression()).toBe('REMOVE #a');
     expect(new ExpressionBuilder().add('a', { N: '2' }).updateExpression()).toBe('ADD #a :v0');
+    expect(
+      new ExpressionBuilder().add('a', { N: '2' }).add('b', { N: '3' }).updateExpression(),
+    ).toBe('ADD #a :v0, #b :v1');
     expect(new ExpressionBuilder().setValue('a', { S: 'x' }).updateExpression()).toBe(
       'SET #a = :v0',
     );
