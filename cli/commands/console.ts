@@ -30,7 +30,7 @@ export function registerConsole(program: Command): void {
     .option('--log-group <name>', "the consumer's log group, preselected in Logs Insights links")
     .option(
       '--read-only',
-      'hide and refuse every action (retry, cancel, redrive, enqueue, run now)',
+      'hide and refuse every action (retry, cancel, redrive, enqueue, run now, pause, breakers)',
     )
     .option(
       '--audit-file <path>',

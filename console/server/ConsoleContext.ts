@@ -40,9 +40,11 @@ export interface HandlerRequest {
 /** A server handler per read: its answer is sent as JSON. */
 export type Handler = (request: HandlerRequest) => Promise<unknown>;
 
-/** An action's request: a read's, plus its parsed JSON body. */
+/** An action's request: a read's, plus its parsed JSON body and who takes it. */
 export interface ActionRequest extends HandlerRequest {
   body: unknown;
+  /** The audit log's identity (`os-user:NAME`, or the AWS caller's ARN), e.g. a pause's `by`. */
+  who: string;
 }
 
 /** What an action answers, and what goes into the audit log for it. */

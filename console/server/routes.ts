@@ -1,10 +1,17 @@
 import type { Route } from './ConsoleContext.js';
 import { bulkRetry } from './handlers/actions/bulkRetry.js';
 import { enqueueTask } from './handlers/actions/enqueueTask.js';
+import {
+  closeBreaker,
+  openBreaker,
+  pauseFlow,
+  resumeFlow,
+} from './handlers/actions/flowActions.js';
 import { redrive } from './handlers/actions/redrive.js';
 import { runSchedule } from './handlers/actions/runSchedule.js';
 import { cancelTask, retryTask } from './handlers/actions/taskActions.js';
 import { bulkRetryPreview } from './handlers/bulkRetryPreview.js';
+import { flow } from './handlers/flow.js';
 import { meta } from './handlers/meta.js';
 import { metrics } from './handlers/metrics.js';
 import { outbox } from './handlers/outbox.js';
@@ -31,6 +38,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/schedules', handler: schedules },
   { method: 'GET', path: '/api/bulk-retry/preview', handler: bulkRetryPreview },
   { method: 'GET', path: '/api/outbox', handler: outbox },
+  { method: 'GET', path: '/api/flow', handler: flow },
   { method: 'POST', path: '/api/tasks/:id/retry', action: 'task.retry', handler: retryTask },
   { method: 'POST', path: '/api/tasks/:id/cancel', action: 'task.cancel', handler: cancelTask },
   { method: 'POST', path: '/api/enqueue', action: 'task.enqueue', handler: enqueueTask },
@@ -41,6 +49,20 @@ export const ROUTES: readonly Route[] = [
     path: '/api/schedules/:name/run',
     action: 'schedule.run-now',
     handler: runSchedule,
+  },
+  { method: 'POST', path: '/api/flow/pause', action: 'flow.pause', handler: pauseFlow },
+  { method: 'POST', path: '/api/flow/resume', action: 'flow.resume', handler: resumeFlow },
+  {
+    method: 'POST',
+    path: '/api/flow/breaker/open',
+    action: 'breaker.open',
+    handler: openBreaker,
+  },
+  {
+    method: 'POST',
+    path: '/api/flow/breaker/close',
+    action: 'breaker.close',
+    handler: closeBreaker,
   },
 ];
 

@@ -222,3 +222,51 @@ export interface TaskTypeView {
   type: string;
   form: PayloadForm;
 }
+
+/** A pause in force: a queue (by priority) or a task type, since when (epoch ms), by whom. */
+export interface PauseView {
+  scope: 'queue' | 'type';
+  name: string;
+  since: number;
+  by: string;
+}
+
+export interface BreakerView {
+  /** `host:<host>` or `type:<task type>`. */
+  key: string;
+  state: 'closed' | 'open' | 'half_open';
+  /** When it entered its state (epoch ms), and who moved it (`breaker` when it moved itself). */
+  since: number;
+  by: string;
+  /** When it opened; absent unless it is open. */
+  openedAt?: number;
+  /** Open: when probing may start. Absent when an operator holds it open until closed. */
+  coolDownEnds?: number;
+  /** Open by hand: it stays open until someone closes it. */
+  heldOpen: boolean;
+  /** Attempts and failures counted in its sliding window, and the window's length. */
+  attemptsInWindow: number;
+  failuresInWindow: number;
+  windowSeconds: number;
+}
+
+/** GET /api/flow: every queue and task type with its pause, if any, and the breakers. */
+export interface FlowView {
+  at: number;
+  queues: { priority: string; name: string; pause?: PauseView }[];
+  types: { type: string; pause?: PauseView }[];
+  /** Breakers that ever moved, closed ones included. */
+  breakers: BreakerView[];
+}
+
+/** POST /api/flow/pause: the pause in force, and whether this request made it. */
+export interface PauseActionView {
+  created: boolean;
+  pause: PauseView;
+}
+
+/** POST /api/flow/resume: the pause that ended, or null when none was in force. */
+export interface ResumeActionView {
+  resumed: boolean;
+  pause: PauseView | null;
+}

@@ -52,6 +52,7 @@ export async function runAction(
       params: parts.params,
       query: new URLSearchParams(),
       body,
+      who: await audit.who(),
     });
     await audit.record({
       action: route.action,

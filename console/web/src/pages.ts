@@ -2,6 +2,7 @@ import type { ComponentType } from 'preact';
 import type { Location } from './hooks/useRoute.js';
 import { DeadLettersPage } from './pages/DeadLettersPage.js';
 import { EnqueuePage } from './pages/EnqueuePage.js';
+import { FlowPage } from './pages/FlowPage.js';
 import { OutboxMessagePage } from './pages/OutboxMessagePage.js';
 import { OutboxPage } from './pages/OutboxPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
@@ -29,6 +30,7 @@ export const PAGES: readonly Page[] = [
   { path: '/tasks/:id', title: 'Task', component: TaskPage },
   { path: '/dead-letters', title: 'Dead letters', nav: true, component: DeadLettersPage },
   { path: '/schedules', title: 'Schedules', nav: true, component: SchedulesPage },
+  { path: '/flow', title: 'Flow', nav: true, component: FlowPage },
   { path: '/enqueue', title: 'Enqueue', nav: true, component: EnqueuePage },
   { path: '/outbox', title: 'Outbox', nav: true, component: OutboxPage },
   { path: '/outbox/:id', title: 'Email', component: OutboxMessagePage },

@@ -45,6 +45,7 @@ describe('bulk retry', () => {
       ctx,
       params: {},
       query: new URLSearchParams(),
+      who: 'os-user:tester',
       body: { filter: { type: 'noop' } },
     });
     const one = first.body as BulkRetryView;
@@ -54,12 +55,14 @@ describe('bulk retry', () => {
       ctx,
       params: {},
       query: new URLSearchParams(),
+      who: 'os-user:tester',
       body: { filter: { type: 'noop' }, cursor: one.nextCursor },
     });
     const third = await bulkRetry({
       ctx,
       params: {},
       query: new URLSearchParams(),
+      who: 'os-user:tester',
       body: { filter: { type: 'noop' }, cursor: (second.body as BulkRetryView).nextCursor },
     });
     expect((third.body as BulkRetryView).nextCursor).toBeUndefined();
@@ -74,6 +77,7 @@ describe('bulk retry', () => {
         ctx,
         params: {},
         query: new URLSearchParams(),
+        who: 'os-user:tester',
         body: { limit: BULK_RETRY_CAP + 1 },
       }),
     ).rejects.toThrow(RequestValidationError);
@@ -81,7 +85,13 @@ describe('bulk retry', () => {
 
   it('names the tasks it could not retry, and goes on with the rest', async () => {
     const { ctx, retried } = failing(5, new Set(['t002']));
-    const out = await bulkRetry({ ctx, params: {}, query: new URLSearchParams(), body: {} });
+    const out = await bulkRetry({
+      ctx,
+      params: {},
+      query: new URLSearchParams(),
+      who: 'os-user:tester',
+      body: {},
+    });
     const view = out.body as BulkRetryView;
     expect(view.retried).toBe(4);
     expect(view.skipped).toEqual([

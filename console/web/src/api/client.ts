@@ -1,14 +1,18 @@
 import type {
   AuditEntry,
+  BreakerView,
   BulkPreviewView,
   BulkRetryView,
   EnqueueView,
   ErrorView,
+  FlowView,
   MetaView,
   MetricsView,
   OutboxView,
   OverviewView,
+  PauseActionView,
   RedriveView,
+  ResumeActionView,
   RunScheduleView,
   ScheduleView,
   SessionView,
@@ -30,6 +34,9 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** What a pause or resume acts on: one queue (by priority) or one task type. */
+export type PauseTarget = { queue: string } | { type: string };
 
 /** A bulk retry's filter: FAILED tasks, optionally of one type or priority, created in a range. */
 export interface BulkFilter {
@@ -128,6 +135,7 @@ export const api = {
   outbox: (id: string | undefined, signal?: AbortSignal) =>
     get<OutboxView>(`/api/outbox${id ? `?id=${encodeURIComponent(id)}` : ''}`, signal),
   audit: (signal?: AbortSignal) => get<AuditEntry[]>('/api/audit', signal),
+  flow: (signal?: AbortSignal) => get<FlowView>('/api/flow', signal),
   bulkPreview: (filter: BulkFilter) =>
     get<BulkPreviewView>(`/api/bulk-retry/preview${filterQuery(filter)}`),
 
@@ -145,4 +153,8 @@ export const api = {
     act<RedriveView>('/api/redrive', body),
   runSchedule: (name: string) =>
     act<RunScheduleView>(`/api/schedules/${encodeURIComponent(name)}/run`),
+  pause: (target: PauseTarget) => act<PauseActionView>('/api/flow/pause', target),
+  resume: (target: PauseTarget) => act<ResumeActionView>('/api/flow/resume', target),
+  openBreaker: (key: string) => act<BreakerView>('/api/flow/breaker/open', { key }),
+  closeBreaker: (key: string) => act<BreakerView>('/api/flow/breaker/close', { key }),
 };

@@ -1,5 +1,6 @@
 import type { TaskStatus } from '../../../shared/api.js';
 import { api } from '../api/client.js';
+import { FlowSummary } from '../components/FlowSummary.js';
 import { formatAge, formatTime } from '../components/format.js';
 import { OverviewCharts } from '../components/OverviewCharts.js';
 import { StatusBadge } from '../components/StatusBadge.js';
@@ -38,6 +39,7 @@ export function OverviewPage() {
               : 'Loading…'}
         </p>
       </div>
+      {every > 0 && <FlowSummary every={every} />}
 
       <h2>Queues</h2>
       <div class="scroll">
