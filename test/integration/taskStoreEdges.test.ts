@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { INLINE_PAYLOAD_BYTES, payloadKey } from '../../functions/adapters/dynamodb/payloadItem.js';
 import type { NewTask } from '../../functions/core/ports.js';
+import { createTaskTable } from '../../local/resources.js';
 import { backendFactories, TEST_CREDENTIALS, uniqueName } from '../helpers/backends.js';
 import { useTaskTable } from '../helpers/taskTableSuite.js';
 
@@ -298,6 +299,9 @@ describe.each(backendFactories)('task store edges on $name', (factory) => {
     const rereads = factory.name === 'emulators' ? 1 : 0;
     await expect(
       storeFailingCall('GetItemCommand', 2 + rereads).create({ ...big, payloadJson: '{}' }),
+    ).rejects.toMatchObject(storeError('create'));
+    await expect(
+      storeFailingCall('GetItemCommand', 1 + rereads).create({ ...big, payloadJson: '{}' }),
     ).rejects.toMatchObject(storeError('create'));
     await expect(
       storeFailingCall('GetItemCommand', 2).getWithPayload(big.id),
