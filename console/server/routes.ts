@@ -12,6 +12,7 @@ import { runSchedule } from './handlers/actions/runSchedule.js';
 import { cancelTask, retryTask } from './handlers/actions/taskActions.js';
 import { bulkRetryPreview } from './handlers/bulkRetryPreview.js';
 import { flow } from './handlers/flow.js';
+import { group } from './handlers/group.js';
 import { meta } from './handlers/meta.js';
 import { metrics } from './handlers/metrics.js';
 import { outbox } from './handlers/outbox.js';
@@ -39,6 +40,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/bulk-retry/preview', handler: bulkRetryPreview },
   { method: 'GET', path: '/api/outbox', handler: outbox },
   { method: 'GET', path: '/api/flow', handler: flow },
+  { method: 'GET', path: '/api/groups/:id', handler: group },
   { method: 'POST', path: '/api/tasks/:id/retry', action: 'task.retry', handler: retryTask },
   { method: 'POST', path: '/api/tasks/:id/cancel', action: 'task.cancel', handler: cancelTask },
   { method: 'POST', path: '/api/enqueue', action: 'task.enqueue', handler: enqueueTask },

@@ -270,3 +270,45 @@ export interface ResumeActionView {
   resumed: boolean;
   pause: PauseView | null;
 }
+
+/** A group's outcome counts; `failed` includes cancelled members. */
+export interface GroupCounts {
+  ended: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+}
+
+/** A follow-up of a group: its task id, whether the fan-in sent it, and its row if any. */
+export interface GroupFollowUpView {
+  on: 'complete' | 'success';
+  taskId: string;
+  enqueued: boolean;
+  /** The follow-up task's status, once its row exists. */
+  status?: TaskStatus;
+}
+
+/** One member by index; `task` is absent while its row does not exist (or no longer). */
+export interface GroupMemberView {
+  index: number;
+  taskId: string;
+  task?: TaskRecord;
+}
+
+/** GET /api/groups/:id: what `GET /groups/{id}` and `taskpipe group show` answer. */
+export interface GroupDetailView {
+  groupId: string;
+  /** OPEN takes more members; SEALED knows its final size. */
+  state: 'OPEN' | 'SEALED';
+  /** The final size, once sealed. */
+  total?: number;
+  added: number;
+  counts: GroupCounts;
+  /** Ended members over the total (or over those added, while open), 0–1. */
+  progress: number;
+  followUps: GroupFollowUpView[];
+  /** One page of members, by index. */
+  members: GroupMemberView[];
+  /** Reads the next page of members; absent on the last. */
+  nextCursor?: string;
+}

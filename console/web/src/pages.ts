@@ -3,6 +3,7 @@ import type { Location } from './hooks/useRoute.js';
 import { DeadLettersPage } from './pages/DeadLettersPage.js';
 import { EnqueuePage } from './pages/EnqueuePage.js';
 import { FlowPage } from './pages/FlowPage.js';
+import { GroupPage } from './pages/GroupPage.js';
 import { OutboxMessagePage } from './pages/OutboxMessagePage.js';
 import { OutboxPage } from './pages/OutboxPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
@@ -28,6 +29,7 @@ export const PAGES: readonly Page[] = [
   { path: '/', title: 'Overview', nav: true, component: OverviewPage },
   { path: '/tasks', title: 'Tasks', nav: true, component: TasksPage },
   { path: '/tasks/:id', title: 'Task', component: TaskPage },
+  { path: '/groups/:id', title: 'Group', component: GroupPage },
   { path: '/dead-letters', title: 'Dead letters', nav: true, component: DeadLettersPage },
   { path: '/schedules', title: 'Schedules', nav: true, component: SchedulesPage },
   { path: '/flow', title: 'Flow', nav: true, component: FlowPage },

@@ -6,6 +6,7 @@ import type {
   EnqueueView,
   ErrorView,
   FlowView,
+  GroupDetailView,
   MetaView,
   MetricsView,
   OutboxView,
@@ -134,6 +135,8 @@ export const api = {
   schedules: (signal?: AbortSignal) => get<ScheduleView[]>('/api/schedules', signal),
   outbox: (id: string | undefined, signal?: AbortSignal) =>
     get<OutboxView>(`/api/outbox${id ? `?id=${encodeURIComponent(id)}` : ''}`, signal),
+  group: (id: string, cursor: string | undefined, signal?: AbortSignal) =>
+    get<GroupDetailView>(`/api/groups/${encodeURIComponent(id)}${queryString({ cursor })}`, signal),
   audit: (signal?: AbortSignal) => get<AuditEntry[]>('/api/audit', signal),
   flow: (signal?: AbortSignal) => get<FlowView>('/api/flow', signal),
   bulkPreview: (filter: BulkFilter) =>

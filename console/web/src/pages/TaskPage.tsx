@@ -1,3 +1,4 @@
+import type { ComponentChild } from 'preact';
 import type { TaskRecord } from '../../../shared/api.js';
 import { api } from '../api/client.js';
 import { formatDuration, formatTime } from '../components/format.js';
@@ -77,7 +78,7 @@ export function TaskPage({ params }: PageProps) {
   );
 }
 
-function fields(t: TaskRecord): [string, string][] {
+function fields(t: TaskRecord): [string, ComponentChild][] {
   return [
     ['Type', t.type],
     ['Priority', t.priority],
@@ -90,7 +91,37 @@ function fields(t: TaskRecord): [string, string][] {
     ['Duration', formatDuration(t.durationMs)],
     ['Expires', formatTime(t.expiresAt * 1000)],
     ...waitingFields(t),
+    ...workflowFields(t),
   ];
+}
+
+/** Links to the task's group and to its chain's neighbours (docs/workflows.md). */
+function workflowFields(t: TaskRecord): [string, ComponentChild][] {
+  const { groupId, parentId, nextId } = t.links ?? {};
+  const link = (path: string, id: string, rel: string) => (
+    <a class="id" href={href(`${path}/${encodeURIComponent(id)}`)} data-link={rel}>
+      {id}
+    </a>
+  );
+  const rows: [string, ComponentChild][] = [];
+  if (groupId) rows.push(['Group', link('/groups', groupId, 'group')]);
+  if (parentId) rows.push(['Previous step', link('/tasks', parentId, 'previous')]);
+  if (nextId) {
+    const note =
+      t.status === 'SUCCEEDED'
+        ? ''
+        : t.status === 'FAILED' || t.status === 'CANCELLED'
+          ? ' (never enqueued: this step did not succeed)'
+          : ' (enqueued once this step succeeds)';
+    rows.push([
+      'Next step',
+      <>
+        {link('/tasks', nextId, 'next')}
+        {note && <span class="muted">{note}</span>}
+      </>,
+    ]);
+  }
+  return rows;
 }
 
 /** Why flow control holds the task back (its limit, its next token), and how often it did. */

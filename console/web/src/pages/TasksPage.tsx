@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
 import { api, type TaskQuery } from '../api/client.js';
 import { BulkRetry } from '../components/BulkRetry.js';
 import { FIELDS, FilterForm } from '../components/FilterForm.js';
 import { formatDuration, formatTime } from '../components/format.js';
+import { GroupLookup } from '../components/GroupLookup.js';
+import { Pager } from '../components/Pager.js';
 import { StatusBadge } from '../components/StatusBadge.js';
+import { useCursorPages } from '../hooks/useCursorPages.js';
 import { usePoll } from '../hooks/usePoll.js';
 import { href } from '../hooks/useRoute.js';
 import { useActions } from '../hooks/useSession.js';
@@ -31,15 +33,16 @@ export function TasksPage({ location }: PageProps) {
   };
   const key = q.toString();
   const page = usePoll((s) => api.tasks(query, s), REFRESH_MS, [key]);
-  const [history, setHistory] = useState<string[]>([]);
   const filterKey = FIELDS.map((f) => q.get(f) ?? '').join('|');
-  useEffect(() => setHistory([]), [filterKey]);
 
   const go = (values: Partial<Record<(typeof FIELDS)[number] | 'cursor', string | undefined>>) => {
     window.location.hash = href('/tasks', values);
   };
   const current = Object.fromEntries(FIELDS.map((f) => [f, q.get(f) ?? undefined]));
   const data = page.data;
+  const pages = useCursorPages(cursor, data?.nextCursor, filterKey, (next) =>
+    go({ ...current, cursor: next }),
+  );
   const actions = useActions();
   const bulk = actions && query.status === 'FAILED' && !query.id && !query.key;
 
@@ -54,6 +57,7 @@ export function TasksPage({ location }: PageProps) {
         initial={current}
         onApply={(values) => go(values)}
       />
+      <GroupLookup />
 
       {bulk && (
         <BulkRetry
@@ -114,30 +118,7 @@ export function TasksPage({ location }: PageProps) {
           </tbody>
         </table>
       </div>
-      <div class="pager">
-        <button
-          type="button"
-          class="secondary"
-          disabled={history.length === 0}
-          onClick={() => {
-            const previous = history.slice(0, -1);
-            setHistory(previous);
-            go({ ...current, cursor: history.at(-1) || undefined });
-          }}
-        >
-          Previous page
-        </button>
-        <button
-          type="button"
-          disabled={!data?.nextCursor}
-          onClick={() => {
-            setHistory([...history, cursor ?? '']);
-            go({ ...current, cursor: data?.nextCursor });
-          }}
-        >
-          Next page
-        </button>
-      </div>
+      <Pager pages={pages} />
     </section>
   );
 }
