@@ -96,7 +96,8 @@ describe.skipIf(!moto.available && !process.env.CI)('breaker notices on moto SNS
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
     );
     return Messages.map(
-      (m) => JSON.parse((JSON.parse(m.Body!) as { Message: string }).Message) as Record<string, unknown>,
+      (m) =>
+        JSON.parse((JSON.parse(m.Body!) as { Message: string }).Message) as Record<string, unknown>,
     );
   }
 
@@ -177,7 +178,11 @@ describe.skipIf(!moto.available && !process.env.CI)('breaker notices on moto SNS
     expect(logger.errors).toEqual([
       {
         message: 'breaker notice not published; the transition stands',
-        fields: expect.objectContaining({ breaker: 'host:other.example', move: 'opened', by: 'bob' }),
+        fields: expect.objectContaining({
+          breaker: 'host:other.example',
+          move: 'opened',
+          by: 'bob',
+        }),
       },
     ]);
   });

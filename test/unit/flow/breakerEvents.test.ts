@@ -91,7 +91,9 @@ describe('breaker events', () => {
           state: 'open',
           by: 'breaker',
           transition: 1,
-          error: expect.objectContaining({ message: expect.stringContaining('AuthorizationError') }),
+          error: expect.objectContaining({
+            message: expect.stringContaining('AuthorizationError'),
+          }),
         }),
       },
     ]);

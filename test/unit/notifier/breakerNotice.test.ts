@@ -50,7 +50,9 @@ describe('breaker notices (core)', () => {
 
     expect(breakerNoticeOf('p', probing, open, P)).toBeUndefined();
     expect(breakerNoticeOf('p', reopened, probing, P)).toBeUndefined();
-    expect(breakerNoticeOf('p', closed(probing, BY_BREAKER, MOVED_AT + 50_000), probing, P)).toEqual(
+    expect(
+      breakerNoticeOf('p', closed(probing, BY_BREAKER, MOVED_AT + 50_000), probing, P),
+    ).toEqual(
       expect.objectContaining({ move: 'closed', state: 'closed', previousState: 'half_open' }),
     );
   });
@@ -100,7 +102,11 @@ describe('the notifier reads a breaker notice', () => {
 
   it('as a green notice when it closes, with one dedupe key per transition', () => {
     const before = opened(failingBreaker(), 'alice', MOVED_AT, undefined);
-    const close = breakerNoticeOf('taskpipe-prod', closed(before, 'bob', MOVED_AT + 5_000), before)!;
+    const close = breakerNoticeOf(
+      'taskpipe-prod',
+      closed(before, 'bob', MOVED_AT + 5_000),
+      before,
+    )!;
 
     const notice = parse(breakerMessage(close));
 
