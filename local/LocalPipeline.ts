@@ -94,6 +94,8 @@ export interface LocalPipelineInfo {
   callbackKeyFile?: string;
   /** Where email goes without `SMTP_URL` (`taskpipe outbox` reads it). */
   outboxDir?: string;
+  /** The local alarm topic, when alarms run: breakers the CLI and console move are announced there. */
+  alarmTopicArn?: string;
 }
 
 /**
@@ -267,7 +269,10 @@ export class LocalPipeline {
             logger,
           })
         : undefined;
-      if (alarms) persistence?.state.register(alarmStatePart(alarms.evaluator));
+      if (alarms) {
+        persistence?.state.register(alarmStatePart(alarms.evaluator));
+        info.alarmTopicArn = alarms.topicArn;
+      }
       // Stop taking work first (API, alarms), then drain the pollers, then the emulators.
       const stopIntake = async () => {
         await pauses.stop();

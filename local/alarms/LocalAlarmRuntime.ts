@@ -8,8 +8,6 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { EmailAlertDefinition } from '../../definition/alarms.js';
-import { originOf } from '../../functions/adapters/sns/noticeOrigin.js';
-import { SnsNoticePublisher } from '../../functions/adapters/sns/SnsNoticePublisher.js';
 import type { NoticePublisher } from '../../functions/core/flow/ports.js';
 import type { Logger } from '../../functions/core/ports.js';
 import type { MailTransport } from '../../functions/email/ports.js';
@@ -20,6 +18,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../clients.js';
 import { EventSourcePoller } from '../esm/EventSourcePoller.js';
 import { AlarmEvaluator, type AlarmTransition, type LocalAlarm } from './AlarmEvaluator.js';
 import { cloudWatchAlarmMessage } from './cloudWatchAlarmMessage.js';
+import { localNoticePublisher } from './localNotices.js';
 import { PrintingReceiver } from './PrintingReceiver.js';
 
 export interface LocalAlarmOptions {
@@ -59,11 +58,7 @@ export class LocalAlarmRuntime {
     sns: SNSClient,
     private readonly receiver?: PrintingReceiver,
   ) {
-    this.notices = new SnsNoticePublisher(
-      sns,
-      topicArn,
-      originOf(topicArn) ?? { partition: 'aws', region: LOCAL_REGION, account: '000000000000' },
-    );
+    this.notices = localNoticePublisher(sns, topicArn);
   }
 
   static async start(options: LocalAlarmOptions): Promise<LocalAlarmRuntime> {

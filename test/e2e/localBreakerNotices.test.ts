@@ -1,9 +1,14 @@
+import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
+import { writeLocalState } from '../../local/stateFile.js';
 import { listenOnLoopback } from '../helpers/backend.js';
 import { promtoolCheck, promtoolUnavailable } from '../helpers/promtool.js';
 import { deferred } from '../helpers/testTasks.js';
+import { runCli } from './cliHarness.js';
 
 interface Notice {
   kind?: string;
@@ -104,6 +109,23 @@ describe('breaker notices in the local runtime', () => {
     expect(sample(await scrape(), `taskpipe_breaker_open{key="${KEY}"}`)).toBe(0);
     expect(pipeline.metrics.counts.get('breaker:opened')).toBe(1);
     expect(pipeline.metrics.counts.get('breaker:closed')).toBe(1);
+  });
+
+  it('tells the webhook of a breaker the CLI opens, as the console does, through the state file', async () => {
+    const stateFile = join(await mkdtemp(join(tmpdir(), 'taskpipe-breakers-')), 'local.json');
+    await writeLocalState(pipeline.info, stateFile);
+    nextNotice = deferred<Notice>();
+
+    const cli = await runCli(['breaker', 'open', 'host:cli.example.com'], {
+      TASKPIPE_STATE_FILE: stateFile,
+    });
+    expect(cli.code).toBe(0);
+    const opened = await nextNotice.promise;
+
+    expect(opened).toMatchObject({
+      title: 'Circuit breaker opened: host:cli.example.com',
+      state: 'ALARM',
+    });
   });
 
   it('serves paused queues and types as taskpipe_paused, which promtool accepts', async () => {
