@@ -1,4 +1,5 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
@@ -6,13 +7,16 @@ import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.
 import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
+import { breakerAnnouncements } from '../functions/consumer/flowControlGates.js';
 import { FlowAdmin, type QueueSwitch } from '../functions/core/flow/FlowAdmin.js';
+import type { NoticePublisher } from '../functions/core/flow/ports.js';
 import { type Logger, type QueueRoute, systemClock } from '../functions/core/ports.js';
 import { createRegistry, type TaskRegistry } from '../functions/core/registry.js';
 import { TaskService } from '../functions/core/service/TaskService.js';
 import { GroupService } from '../functions/core/workflow/GroupService.js';
 import { registry as appRegistry } from '../functions/tasks/index.js';
-import { localClients } from '../local/clients.js';
+import { localNoticePublisher } from '../local/alarms/localNotices.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../local/clients.js';
 import type { LocalPipelineInfo } from '../local/LocalPipeline.js';
 import { LOCAL_STATE_FILE, readLocalState } from '../local/stateFile.js';
 import { networkErrorCode, UnreachableError } from './errors.js';
@@ -73,7 +77,17 @@ export async function resolveTarget(options: GlobalOptions): Promise<Target> {
 /** A target over a local pipeline's endpoints (from its state file, or one started here). */
 export function openLocal(info: LocalPipelineInfo, log: Logger = silentLogger): Target {
   const clients = localClients({ sqs: info.sqsEndpoint, dynamodb: info.dynamodbEndpoint });
-  return build({
+  // The runtime's alarm topic, when its alarms run: breakers moved here are announced there.
+  const sns = info.alarmTopicArn
+    ? new SNSClient({
+        region: LOCAL_REGION,
+        endpoint: info.sqsEndpoint,
+        credentials: { ...LOCAL_CREDENTIALS },
+      })
+    : undefined;
+  const notices =
+    sns && info.alarmTopicArn ? localNoticePublisher(sns, info.alarmTopicArn) : undefined;
+  const target = build({
     kind: 'local',
     where: `the local runtime (SQS ${info.sqsEndpoint}, DynamoDB ${info.dynamodbEndpoint})`,
     region: info.region,
@@ -82,7 +96,14 @@ export function openLocal(info: LocalPipelineInfo, log: Logger = silentLogger): 
     ...clients,
     log,
     ...(info.taskTypes ? { taskTypes: info.taskTypes } : {}),
+    ...(notices ? { notices } : {}),
   });
+  const close = target.close;
+  target.close = () => {
+    close();
+    sns?.destroy();
+  };
+  return target;
 }
 
 async function openStack(stack: string, region: string | undefined, log: Logger) {
@@ -127,9 +148,11 @@ function build(
     queueSwitch?: QueueSwitch;
     /** The types the running pipeline knows, when it says (a local runtime does). */
     taskTypes?: readonly string[];
+    /** Where the breakers an operator moves are announced (the local alarm topic). */
+    notices?: NoticePublisher;
   },
 ): Target {
-  const { log, taskTypes, queueSwitch, ...rest } = parts;
+  const { log, taskTypes, queueSwitch, notices, ...rest } = parts;
   // The same definition the stack and the local runtime are built from: rows the CLI
   // writes expire, and payloads are limited, exactly as the API's.
   const config = parsePipelineDefinition(pipelineDefinition, appRegistry);
@@ -180,6 +203,9 @@ function build(
       routes: parts.routes,
       registry,
       queueSwitch: queueSwitch ?? 'watched',
+      ...(notices
+        ? { events: breakerAnnouncements({ pipeline: config.name, logger: log, notices }) }
+        : {}),
     }),
     close() {
       parts.sqs.destroy();

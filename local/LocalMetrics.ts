@@ -1,3 +1,4 @@
+import type { FlowMetrics } from '../functions/core/flow/ports.js';
 import type { TaskMetrics } from '../functions/core/ports.js';
 import type { InvocationReport } from './esm/EventSourcePoller.js';
 import { MetricSeries } from './MetricSeries.js';
@@ -18,7 +19,7 @@ export interface PeriodSnapshot {
  * Task metrics kept in memory, where there is no CloudWatch to read EMF: running totals,
  * plus per-period figures for the local alarm evaluator.
  */
-export class LocalMetrics implements TaskMetrics {
+export class LocalMetrics implements TaskMetrics, FlowMetrics {
   readonly counts = new Map<string, number>();
   /** Outcomes and durations over the last hour, for the console's charts. */
   readonly series = new MetricSeries();
@@ -29,14 +30,16 @@ export class LocalMetrics implements TaskMetrics {
   #waiters: { key: string; count: number; resolve: () => void }[] = [];
 
   record(event: MetricEvent): void {
-    const key = `${event.type}:${event.outcome}`;
-    const count = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, count);
-    if (this.#waiters.length) this.#wake(key, count);
+    this.#count(`${event.type}:${event.outcome}`);
     this.series.record(event);
     this.prometheus.record(event);
     if (event.outcome === 'succeeded') this.#period.succeeded++;
     if (event.outcome === 'failed' || event.outcome === 'poison') this.#period.failed++;
+  }
+
+  /** Counted as `breaker:opened` and `breaker:closed`; the open state is a gauge (`/metrics`). */
+  breakerMoved(event: Parameters<FlowMetrics['breakerMoved']>[0]): void {
+    this.#count(`breaker:${event.move}`);
   }
 
   recordInvocation(report: InvocationReport): void {
@@ -48,7 +51,13 @@ export class LocalMetrics implements TaskMetrics {
     this.#period.throttles++;
   }
 
-  /** Resolves once `${type}:${outcome}` has been recorded `count` times. */
+  #count(key: string): void {
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, count);
+    if (this.#waiters.length) this.#wake(key, count);
+  }
+
+  /** Resolves once `${type}:${outcome}` (or `breaker:<move>`) has been counted `count` times. */
   reached(key: string, count: number): Promise<void> {
     if ((this.counts.get(key) ?? 0) >= count) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push({ key, count, resolve }));

@@ -14,6 +14,7 @@ import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.
 import { DynamoSentLedger } from '../functions/adapters/dynamodb/DynamoSentLedger.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
+import type { NoticePublisher } from '../functions/core/flow/ports.js';
 import { type Clock, systemClock } from '../functions/core/ports.js';
 import type { TaskRegistry } from '../functions/core/registry.js';
 import { installEmailServices } from '../functions/email/emailServices.js';
@@ -37,6 +38,7 @@ import { ApiServer } from './http/ApiServer.js';
 import { LocalMetrics } from './LocalMetrics.js';
 import { alarmStatePart } from './persistence/alarmStatePart.js';
 import { LocalPersistence } from './persistence/LocalPersistence.js';
+import { addFlowGauges } from './prometheus/flowGauges.js';
 import { createLocalResources, type LocalQueue } from './resources.js';
 import { type TaskFunctionDeps, type TaskFunctions, taskFunctions } from './taskFunctions.js';
 import { DevelopmentKey } from './workflow/DevelopmentKey.js';
@@ -92,6 +94,8 @@ export interface LocalPipelineInfo {
   callbackKeyFile?: string;
   /** Where email goes without `SMTP_URL` (`taskpipe outbox` reads it). */
   outboxDir?: string;
+  /** The local alarm topic, when alarms run: breakers the CLI and console move are announced there. */
+  alarmTopicArn?: string;
 }
 
 /**
@@ -159,9 +163,18 @@ export class LocalPipeline {
       });
       // After the queues are back: a schedule that came due while stopped is sent now.
       persistence?.state.register(scheduler.statePart());
+      // Breaker notices go to the alarm topic once the alarm path is up (it starts after the
+      // functions); without local alarms they are logged and counted only.
+      let alarms: LocalAlarmRuntime | undefined;
+      const notices: NoticePublisher = {
+        publish: async (notice) => alarms?.notices.publish(notice),
+      };
+      const flowStore = new DynamoFlowStore({ client: clients.dynamodb, tableName });
+      addFlowGauges(metrics.prometheus, flowStore);
       const deps = {
         clients,
         consumerConfig,
+        notices,
         maxPayloadBytes: config.api.maxPayloadBytes,
         logger,
         metrics,
@@ -214,7 +227,7 @@ export class LocalPipeline {
       });
       // A paused queue's poller stays stopped, across restarts too (the pause is in the table).
       const pauses = new QueuePauseWatcher({
-        store: new DynamoFlowStore({ client: clients.dynamodb, tableName }),
+        store: flowStore,
         pollers: pollers.map((poller, i) => ({
           priority: config.queues[i]!.priority,
           start: () => poller.start(),
@@ -239,7 +252,7 @@ export class LocalPipeline {
       };
       const api = new ApiServer((event, context) => current().api(event, context));
       info.apiUrl = await api.listen(options.ports.api);
-      const alarms = options.alarms
+      alarms = options.alarms
         ? await LocalAlarmRuntime.start({
             name: config.name,
             sqs: clients.sqs,
@@ -256,7 +269,10 @@ export class LocalPipeline {
             logger,
           })
         : undefined;
-      if (alarms) persistence?.state.register(alarmStatePart(alarms.evaluator));
+      if (alarms) {
+        persistence?.state.register(alarmStatePart(alarms.evaluator));
+        info.alarmTopicArn = alarms.topicArn;
+      }
       // Stop taking work first (API, alarms), then drain the pollers, then the emulators.
       const stopIntake = async () => {
         await pauses.stop();

@@ -7,8 +7,9 @@ import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
-import { flowControlGates } from '../functions/consumer/flowControlGates.js';
+import { breakerAnnouncements, flowControlGates } from '../functions/consumer/flowControlGates.js';
 import { FlowAdmin } from '../functions/core/flow/FlowAdmin.js';
+import type { FlowMetrics, NoticePublisher } from '../functions/core/flow/ports.js';
 import {
   type Clock,
   type Logger,
@@ -30,7 +31,9 @@ export interface TaskFunctionDeps {
   consumerConfig: ConsumerConfig;
   maxPayloadBytes: number;
   logger: Logger;
-  metrics: TaskMetrics & { flush(): void };
+  metrics: TaskMetrics & FlowMetrics & { flush(): void };
+  /** Breakers' openings and closings: the local alarm topic, when alarms run. */
+  notices?: NoticePublisher;
   /** Long delays: the local timer. */
   scheduler?: SchedulerPort;
   /** Callback signing: the development key. */
@@ -52,6 +55,13 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
   const { tableName, retentionDays } = consumerConfig;
   const queue = new SqsQueue(clients.sqs);
   const groups = new DynamoGroupStore({ client: clients.dynamodb, tableName, retentionDays });
+  // The consumer's transitions and the operator's (API, console) are told alike.
+  const breakerEvents = breakerAnnouncements({
+    pipeline: consumerConfig.serviceName,
+    logger,
+    metrics: deps.metrics,
+    ...(deps.notices ? { notices: deps.notices } : {}),
+  });
   const consumer = createConsumer({
     config: consumerConfig,
     registry,
@@ -71,6 +81,7 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
       retentionDays,
       clock: systemClock,
       logger,
+      breakerEvents,
     }),
     ...(deps.keys ? { keys: deps.keys } : {}),
   });
@@ -113,6 +124,7 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
         routes,
         registry,
         queueSwitch: 'watched',
+        events: breakerEvents,
       }),
     }),
   };

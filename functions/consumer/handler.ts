@@ -7,19 +7,25 @@ import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { PowertoolsTaskMetrics } from '../adapters/metrics/PowertoolsTaskMetrics.js';
 import { SecretsManagerKeys } from '../adapters/secrets/SecretsManagerKeys.js';
 import { lazySesTransport } from '../adapters/ses/lazySesTransport.js';
+import { lazySnsNotices } from '../adapters/sns/lazySnsNotices.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import { systemClock } from '../core/ports.js';
 import { installEmailServices } from '../email/emailServices.js';
 import { registry } from '../tasks/index.js';
-import { parseConsumerConfig } from './config.js';
+import { parseConsumerConfig, parseNoticeConfig } from './config.js';
 import { createConsumer } from './createConsumer.js';
-import { flowControlGates } from './flowControlGates.js';
+import { breakerAnnouncements, flowControlGates } from './flowControlGates.js';
 
 // Lambda entry point: parse config and build clients once per cold start, then delegate.
 const config = parseConsumerConfig(process.env);
+const notices = parseNoticeConfig(process.env);
 const logger = new Logger({ serviceName: config.serviceName });
 
 const dynamodb = new DynamoDBClient({});
+const metrics = new PowertoolsTaskMetrics({
+  namespace: config.metricsNamespace,
+  serviceName: config.serviceName,
+});
 // email.send sends through SES and records each message id beside its task.
 installEmailServices({
   transport: lazySesTransport(),
@@ -51,12 +57,17 @@ const consume = createConsumer({
     retentionDays: config.retentionDays,
     clock: systemClock,
     logger,
+    breakerEvents: breakerAnnouncements({
+      pipeline: config.serviceName,
+      logger,
+      metrics,
+      ...(notices.alarmTopicArn
+        ? { notices: lazySnsNotices(notices.alarmTopicArn, notices.logGroupName) }
+        : {}),
+    }),
   }),
   keys: new SecretsManagerKeys(),
-  metrics: new PowertoolsTaskMetrics({
-    namespace: config.metricsNamespace,
-    serviceName: config.serviceName,
-  }),
+  metrics,
 });
 
 export const handler: typeof consume = async (event, context) => {

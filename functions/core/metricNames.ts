@@ -15,3 +15,9 @@ export const TASK_METRICS = {
 
 /** The dimension that carries the task type. */
 export const TASK_TYPE_DIMENSION = 'TaskType';
+
+/** Flow control's metric names, with no dimension but the service (keys are unbounded). */
+export const FLOW_METRICS = {
+  breakerOpened: 'BreakerOpened',
+  breakerClosed: 'BreakerClosed',
+} as const;

@@ -7,6 +7,12 @@ import {
 } from './alarmMessage.js';
 import { cleanText } from './text.js';
 
+/** A label and its raw (unescaped) value, in the order every target shows them. */
+export interface Fact {
+  label: string;
+  value: string;
+}
+
 /** A metric dimension. */
 export interface Dimension {
   name: string;
@@ -18,7 +24,13 @@ export interface Dimension {
  * cleaned of invisible characters but not escaped: each formatter escapes for its target.
  */
 export interface AlarmNotice {
+  /** What the notice is about when it is not a CloudWatch alarm. */
+  kind?: 'circuit-breaker';
   name: string;
+  /** The first line after the state mark, when it is not `STATE: name`. */
+  title?: string;
+  /** What the notice says instead of a metric's facts (region, account and time follow). */
+  facts?: Fact[];
   state: AlarmState;
   previousState: AlarmState;
   reason: string;
@@ -84,10 +96,21 @@ function encodeAll(text: string): string {
   );
 }
 
+/** The CloudWatch console's home in a region; a fragment picks a page. */
+export function cloudWatchHome(partition: string, region: string): string {
+  const host = (CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws!)(region);
+  return `https://${host}/cloudwatch/home?region=${region}`;
+}
+
 /** The CloudWatch console page of an alarm. */
 export function consoleUrl(partition: string, region: string, alarmName: string): string {
-  const host = (CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws!)(region);
-  return `https://${host}/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeAll(alarmName)}`;
+  return `${cloudWatchHome(partition, region)}#alarmsV2:alarm/${encodeAll(alarmName)}`;
+}
+
+/** The CloudWatch console page of a log group (the console escapes `%` once more, as `$25`). */
+export function logGroupUrl(partition: string, region: string, logGroup: string): string {
+  const path = encodeAll(logGroup).replace(/%/g, '$25');
+  return `${cloudWatchHome(partition, region)}#logsV2:log-groups/log-group/${path}`;
 }
 
 // "MAXIMUM" → "Maximum"; extended statistics ("p99") stay as they are.

@@ -2,9 +2,8 @@ import * as z from 'zod';
 import { ConfigError, type TaskpipeError, toTaskpipeError } from '../core/errors.js';
 import { type Clock, type Logger, systemClock } from '../core/ports.js';
 import type { MailTransport } from '../email/ports.js';
-import { type AlarmNotice, alarmNoticeFrom } from './AlarmNotice.js';
+import type { AlarmNotice } from './AlarmNotice.js';
 import type { AlarmState } from './alarmMessage.js';
-import { parseAlarmMessage } from './alarmMessage.js';
 import {
   DEFAULT_DELIVERY_POLICY,
   type Delivered,
@@ -15,6 +14,7 @@ import { type EmailTarget, emailAlarm } from './emailAlarm.js';
 import { AlarmMessageError, NotificationFailedError, type TargetFailure } from './errors.js';
 import { fetchHttp } from './fetchHttp.js';
 import { FORMATTERS, type WebhookKind } from './formatters/index.js';
+import { noticeOf } from './notification.js';
 import type { HttpPort, SecretProvider } from './ports.js';
 import { buildRequest } from './sign.js';
 
@@ -114,8 +114,9 @@ export class Notifier {
   }
 
   /**
-   * Handles an SNS event: every record must be an alarm message (else nothing is sent and
-   * an {@link AlarmMessageError} is thrown), then each alarm goes to every target.
+   * Handles an SNS event: every record must be an alarm message or a breaker notice (else
+   * nothing is sent and an {@link AlarmMessageError} is thrown), then each goes to every
+   * target.
    *
    * @throws NotificationFailedError after trying every target, if any did not take it.
    */
@@ -124,9 +125,7 @@ export class Notifier {
     if (!parsed.success) {
       throw new AlarmMessageError('event is not an SNS notification with records');
     }
-    const notices = parsed.data.Records.map((r) =>
-      alarmNoticeFrom(parseAlarmMessage(r.Sns.Message)),
-    );
+    const notices = parsed.data.Records.map((r) => noticeOf(r.Sns.Message));
     // One deadline for the whole event: records share the invocation's time.
     const deadline = this.deadlineOf(options);
     const reports: NotifyReport[] = [];
@@ -150,6 +149,7 @@ export class Notifier {
   }
 
   private async notifyBy(notice: AlarmNotice, deadline?: number): Promise<NotifyReport> {
+    // A target that lists its alarms gets only those: a breaker's notice is none of them.
     const targets = this.targets.filter(
       (t) => t.alarmNames === undefined || t.alarmNames.includes(notice.name),
     );

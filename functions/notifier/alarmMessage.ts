@@ -99,13 +99,9 @@ export function parseAlarmMessage(text: string): AlarmMessage {
   }
   const parsed = alarmMessageSchema.safeParse(json);
   if (!parsed.success) {
-    throw new AlarmMessageError(
+    throw AlarmMessageError.fromZod(
       'SNS message is not a CloudWatch alarm notification',
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-        message: issue.message,
-        code: issue.code,
-      })),
+      parsed.error,
     );
   }
   return parsed.data;

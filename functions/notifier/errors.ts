@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import { type ErrorCode, TaskpipeError, type ValidationIssue } from '../core/errors.js';
 
 /**
@@ -19,6 +20,18 @@ export class AlarmMessageError extends TaskpipeError {
         ? `${message}: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`
         : message,
       { details: { issues } },
+    );
+  }
+
+  /** The error for a message that failed `schema`, with every zod issue. */
+  static fromZod(message: string, error: z.ZodError): AlarmMessageError {
+    return new AlarmMessageError(
+      message,
+      error.issues.map((issue) => ({
+        path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+        message: issue.message,
+        code: issue.code,
+      })),
     );
   }
 }

@@ -4,15 +4,17 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
 import { ConfigError } from '../../functions/core/errors.js';
-import { consumerEnvironment } from './consumerEnvironment.js';
-import { checkEnvironmentSize } from './environmentSize.js';
+import { ALARM_TOPIC_ENV, consumerEnvironment } from './consumerEnvironment.js';
+import { checkEnvironmentSize, longestTopicArn } from './environmentSize.js';
 import {
   acknowledgeTracing,
   bundledFunctionProps,
   functionRoleAndLogs,
+  grantPublishOnly,
   grantSendOnly,
   tracingProps,
 } from './functionDefaults.js';
@@ -41,6 +43,8 @@ export class TaskConsumer extends Construct {
   readonly logGroup: LogGroup;
   /** Event sources in queue order, highest priority first. */
   readonly eventSources: SqsEventSource[];
+  readonly #longestEnv: Record<string, string>;
+  readonly #queueCount: number;
 
   constructor(scope: Construct, id: string, props: TaskConsumerProps) {
     super(scope, id);
@@ -51,6 +55,8 @@ export class TaskConsumer extends Construct {
     const { consumer } = config;
     const longestEnv = consumerEnvironment(this, config, storage, 'longest');
     checkEnvironmentSize('consumer', longestEnv, storage.queues.length);
+    this.#longestEnv = longestEnv;
+    this.#queueCount = storage.queues.length;
     const logs = functionRoleAndLogs(this, consumer.logRetentionDays);
     this.role = logs.role;
     this.logGroup = logs.logGroup;
@@ -108,5 +114,22 @@ export class TaskConsumer extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
     );
+  }
+
+  /**
+   * Lets the consumer tell the alarm targets when a breaker opens or closes
+   * (docs/pause-and-breakers.md): `sns:Publish` on `topic` and the data-key calls of its
+   * encryption, nothing else; the topic's ARN goes in the environment.
+   *
+   * @throws ConfigError when the environment, names at their longest, would pass 4 KB.
+   */
+  announceBreakersTo(topic: Topic): void {
+    checkEnvironmentSize(
+      'consumer',
+      { ...this.#longestEnv, [ALARM_TOPIC_ENV]: longestTopicArn(topic) },
+      this.#queueCount,
+    );
+    grantPublishOnly(topic, this.function);
+    this.function.addEnvironment(ALARM_TOPIC_ENV, topic.topicArn);
   }
 }

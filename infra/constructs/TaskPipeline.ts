@@ -92,6 +92,7 @@ export class TaskPipeline extends Construct {
       httpApiId: this.api.httpApi.apiId,
       notifierEntry: props.notifierEntry,
     });
+    this.consumer.announceBreakersTo(this.monitoring.topic.topic);
   }
 }
 

@@ -7,6 +7,9 @@ import type { PipelineStorage } from './PipelineStorage.js';
 /** CloudWatch namespace of the consumer's EMF metrics. */
 export const METRICS_NAMESPACE = 'Taskpipe';
 
+/** Where the consumer publishes breakers' openings and closings: the alarm topic. */
+export const ALARM_TOPIC_ENV = 'TASKPIPE_ALARM_TOPIC_ARN';
+
 /** Stack traces point at the TypeScript sources through the bundled source maps. */
 export const SOURCE_MAPS_NODE_OPTIONS = '--enable-source-maps';
 
@@ -22,7 +25,7 @@ export function nodeOptions(sourceMaps: boolean): Record<string, string> {
 export type Naming = 'deployed' | 'longest';
 
 /**
- * `TASKPIPE_QUEUES`: every queue as `{ priority, name, url, dlqUrl, fifo }`, highest priority
+ * `TASKPIPE_QUEUES`: every queue as `{ priority, name, url, dlqUrl, fifo? }`, highest priority
  * first, as the functions' shared queue-route parser reads it.
  */
 export function queueRoutesJson(
@@ -35,7 +38,9 @@ export function queueRoutesJson(
     ...(naming === 'longest'
       ? longestQueueNames(q)
       : { name: q.queue.queueName, url: q.queue.queueUrl, dlqUrl: q.deadLetterQueue.queueUrl }),
-    fifo: q.fifo,
+    // The parser's default is false: only a FIFO queue says so (13 bytes a queue saved
+    // toward Lambda's 4 KB).
+    ...(q.fifo ? { fifo: true } : {}),
   }));
   return naming === 'longest' ? JSON.stringify(queues) : Stack.of(scope).toJsonString(queues);
 }

@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { LOCK_FILE, REPO_ROOT } from './paths.js';
@@ -69,6 +70,16 @@ export function functionRoleAndLogs(
  */
 export function grantSendOnly(queue: Queue, grantee: IGrantable): void {
   queue.grants.actions(grantee, ['sqs:SendMessage'], {
+    keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  });
+}
+
+/**
+ * Lets `grantee` publish to a KMS-encrypted topic, and nothing else: `grantPublish()` with
+ * the key's wildcard (`kms:GenerateDataKey*`) narrowed to the data key SNS asks for.
+ */
+export function grantPublishOnly(topic: Topic, grantee: IGrantable): void {
+  topic.grants.actions(grantee, ['sns:Publish'], {
     keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
   });
 }

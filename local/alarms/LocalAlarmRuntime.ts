@@ -8,6 +8,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { EmailAlertDefinition } from '../../definition/alarms.js';
+import type { NoticePublisher } from '../../functions/core/flow/ports.js';
 import type { Logger } from '../../functions/core/ports.js';
 import type { MailTransport } from '../../functions/email/ports.js';
 import type { WebhookKind } from '../../functions/notifier/formatters/index.js';
@@ -17,6 +18,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../clients.js';
 import { EventSourcePoller } from '../esm/EventSourcePoller.js';
 import { AlarmEvaluator, type AlarmTransition, type LocalAlarm } from './AlarmEvaluator.js';
 import { cloudWatchAlarmMessage } from './cloudWatchAlarmMessage.js';
+import { localNoticePublisher } from './localNotices.js';
 import { PrintingReceiver } from './PrintingReceiver.js';
 
 export interface LocalAlarmOptions {
@@ -38,8 +40,12 @@ export interface LocalAlarmOptions {
 /**
  * The alarm path on one machine: the evaluator publishes CloudWatch-shaped messages to a
  * local SNS topic; a subscribed queue feeds them to the same notifier code as on AWS.
+ * Breaker notices take the same topic, through the publisher the consumer uses on AWS.
  */
 export class LocalAlarmRuntime {
+  /** Publishes breaker notices to the local alarm topic. */
+  readonly notices: NoticePublisher;
+
   #running = true;
   #wake = new AbortController();
   #loop?: Promise<void>;
@@ -49,8 +55,11 @@ export class LocalAlarmRuntime {
     readonly topicArn: string,
     private readonly options: LocalAlarmOptions,
     private readonly poller: EventSourcePoller,
+    sns: SNSClient,
     private readonly receiver?: PrintingReceiver,
-  ) {}
+  ) {
+    this.notices = localNoticePublisher(sns, topicArn);
+  }
 
   static async start(options: LocalAlarmOptions): Promise<LocalAlarmRuntime> {
     const sns = new SNSClient({
@@ -110,6 +119,7 @@ export class LocalAlarmRuntime {
       TopicArn!,
       options,
       poller,
+      sns,
       receiver,
     );
     poller.start();

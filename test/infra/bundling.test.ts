@@ -14,9 +14,12 @@ import { withSpawnableStderr } from './spawnableStderr.js';
  * consumer's is larger because the built-in `email.send` brings the SES v2 client and a
  * MIME composer (about 240 KiB) into every consumer (docs/email.md, "Cost"). They are
  * loaded on the first email, so esbuild wraps them for lazy evaluation (about 60 KiB more
- * bytes, but no SES module runs at a cold start).
+ * bytes, but no SES module runs at a cold start). The SNS client that publishes breaker
+ * notices to the alarm topic (docs/pause-and-breakers.md) adds about 52 KiB, its query
+ * protocol's XML parser among them; it too is loaded only on the first notice, so the
+ * budget grew from 920 to 960 KiB for bytes that no cold start runs.
  */
-const BUNDLE_BUDGET_BYTES = { consumer: 920 * 1024, api: 640 * 1024 };
+const BUNDLE_BUDGET_BYTES = { consumer: 960 * 1024, api: 640 * 1024 };
 
 // The one synthesis with real bundling (esbuild, locally): every other test skips it.
 const entries = [DEFAULT_CONSUMER_ENTRY, DEFAULT_API_ENTRY];
@@ -80,7 +83,7 @@ describe.skipIf(missing.length > 0).each([
 
   it('bundles the dependencies, within a cold-start budget', () => {
     const bytes = statSync(join(bundleDir, 'index.mjs')).size;
-    // About 890 KiB (consumer) and 560 KiB (API) today. \`import { z } from 'zod'\` in one
+    // About 940 KiB (consumer) and 585 KiB (API) today. \`import { z } from 'zod'\` in one
     // task type pulls in zod's whole classic API, locales included (+300 KiB): the budget
     // catches it, and so does the locale check below.
     expect(bytes).toBeLessThan(BUNDLE_BUDGET_BYTES[name]);

@@ -1,6 +1,6 @@
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { parseConsumerConfig } from '../../functions/consumer/config.js';
+import { parseConsumerConfig, parseNoticeConfig } from '../../functions/consumer/config.js';
 import {
   deployedEnvironment,
   getArn,
@@ -15,11 +15,10 @@ const { stateful, template, statefulStack, stack } = synthTemplates();
 type Json = Record<string, any>;
 const resources = (type: string): Json[] => Object.values(template.findResources(type));
 const queueOf = (priority: string) => statefulStack.storage.queueFor(priority)!;
+const fn = () =>
+  template.toJSON().Resources[logicalId(stack.pipeline.consumer.function)].Properties as Json;
 
 describe('consumer function', () => {
-  const fn = () =>
-    template.toJSON().Resources[logicalId(stack.pipeline.consumer.function)].Properties as Json;
-
   it('runs on ARM64 with the newest Node.js runtime aws-cdk-lib knows', () => {
     const newest = Runtime.ALL.filter((r) => /^nodejs\d+\.x$/.test(r.name))
       .map((r) => r.name)
@@ -51,6 +50,7 @@ describe('consumer function', () => {
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
+      'TASKPIPE_ALARM_TOPIC_ARN',
       'TASKPIPE_MAX_RESULT_BYTES',
       'TASKPIPE_QUEUES',
       'TASKPIPE_RECORD_CONCURRENCY',
@@ -75,7 +75,7 @@ describe('consumer function', () => {
   const environment = (url?: (id: string) => string) =>
     deployedEnvironment(stateful, fn().Environment.Variables, url);
 
-  it('lists every queue in TASKPIPE_QUEUES as { priority, name, url, dlqUrl, fifo }', () => {
+  it('lists every queue in TASKPIPE_QUEUES as { priority, name, url, dlqUrl }, fifo only if so', () => {
     const routes = JSON.parse(environment().TASKPIPE_QUEUES);
     expect(routes).toEqual(
       ['high', 'default', 'low'].map((priority) => ({
@@ -83,7 +83,6 @@ describe('consumer function', () => {
         name: `name:${logicalId(queueOf(priority).queue)}`,
         url: `ref:${logicalId(queueOf(priority).queue)}`,
         dlqUrl: `ref:${logicalId(queueOf(priority).deadLetterQueue)}`,
-        fifo: false,
       })),
     );
   });
@@ -92,6 +91,7 @@ describe('consumer function', () => {
     const env = environment((id) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${id}`);
     const config = parseConsumerConfig(env);
     expect(config.queues.map((q) => q.priority)).toEqual(['high', 'default', 'low']);
+    expect(config.queues.map((q) => q.fifo)).toEqual([false, false, false]);
     expect(config).toMatchObject({
       tableName: logicalId(statefulStack.storage.taskTable.table),
       retentionDays: 30,
@@ -135,8 +135,11 @@ describe('permissions', () => {
     );
     return policy?.Properties.PolicyDocument.Statement as Json[];
   };
+  // Stateful resources come through a cross-stack output; the alarm topic is in this stack.
   const targets = (statement: Json) =>
-    [statement.Resource].flat().map((r) => JSON.stringify(producedValue(stateful, r)));
+    [statement.Resource]
+      .flat()
+      .map((r) => JSON.stringify(r['Fn::GetStackOutput'] ? producedValue(stateful, r) : r));
 
   it('has no wildcard action or resource', () => {
     // Callback secrets are named by their users under one prefix, the narrowest ARN there is
@@ -161,14 +164,50 @@ describe('permissions', () => {
     ]);
   });
 
-  it('sends to every queue and DLQ, and uses the queue key for data keys', () => {
+  it('sends to every queue and DLQ, and uses the queue and alarm topic keys for data keys', () => {
     const statements = consumerStatements();
     const send = statements.find((s) => s.Action === 'sqs:SendMessage')!;
     const all = statefulStack.storage.queues.flatMap((q) => [q.queue, q.deadLetterQueue]);
     expect(targets(send).sort()).toEqual(all.map((q) => JSON.stringify(getArn(q))).sort());
-    const kms = statements.find((s) => String(s.Action).includes('kms:'))!;
-    expect(kms.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-    expect(targets(kms)).toEqual([JSON.stringify(getArn(statefulStack.storage.queueKey))]);
+    // One statement for the data keys: the queues' key and the alarm topic's.
+    const kms = statements.filter((s) => String(s.Action).includes('kms:'));
+    expect(kms).toHaveLength(1);
+    expect(kms[0]!.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(targets(kms[0]!).sort()).toEqual(
+      [
+        JSON.stringify(getArn(statefulStack.storage.queueKey)),
+        JSON.stringify(getArn(stack.pipeline.monitoring.topic.key)),
+      ].sort(),
+    );
+  });
+
+  it('may publish to the alarm topic, under its key, and make no other SNS call', () => {
+    const alarmTopic = stack.pipeline.monitoring.topic;
+    const statements = consumerStatements();
+    const sns = statements.filter((s) => JSON.stringify(s.Action).includes('sns:'));
+    expect(sns).toEqual([
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: logicalId(alarmTopic.topic) } },
+    ]);
+    // Its key's data-key calls: see the statement checked above.
+    const topicKey = JSON.stringify(getArn(alarmTopic.key));
+    const kms = statements.filter((s) => targets(s).includes(topicKey));
+    expect(kms.map((s) => s.Action)).toEqual([['kms:Decrypt', 'kms:GenerateDataKey']]);
+    // The topic's own policy still lets no one but CloudWatch alarms publish as a service.
+    const topicPolicy = resources('AWS::SNS::TopicPolicy')[0]?.Properties.PolicyDocument
+      .Statement as Json[];
+    expect(topicPolicy.some((s) => JSON.stringify(s.Principal).includes('AWS'))).toBe(false);
+  });
+
+  it("names the alarm topic in TASKPIPE_ALARM_TOPIC_ARN, which the consumer's parser accepts", () => {
+    const env = fn().Environment.Variables as Json;
+    expect(env.TASKPIPE_ALARM_TOPIC_ARN).toEqual({
+      Ref: logicalId(stack.pipeline.monitoring.topic.topic),
+    });
+    const arn = 'arn:aws:sns:eu-west-1:123456789012:taskpipe-AlarmTopic-ABC123';
+    expect(parseNoticeConfig({ TASKPIPE_ALARM_TOPIC_ARN: arn }).alarmTopicArn).toBe(arn);
+    expect(() => parseNoticeConfig({ TASKPIPE_ALARM_TOPIC_ARN: 'taskpipe-alarms' })).toThrow(
+      /TASKPIPE_ALARM_TOPIC_ARN: must be an SNS topic ARN/,
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { TASK_METRICS, TASK_TYPE_DIMENSION } from '../../core/metricNames.js';
+import type { FlowMetrics } from '../../core/flow/ports.js';
+import { FLOW_METRICS, TASK_METRICS, TASK_TYPE_DIMENSION } from '../../core/metricNames.js';
 import type { TaskMetrics } from '../../core/ports.js';
 
 const COUNTERS = {
@@ -13,10 +14,12 @@ const COUNTERS = {
 
 /**
  * Task metrics as CloudWatch EMF, one Powertools Metrics per task type so each type gets
- * its own `TaskType` dimension; flushed once per batch rather than per record.
+ * its own `TaskType` dimension; flushed once per batch rather than per record. Breaker
+ * transitions are written at once, one EMF line each, with no dimension but the service.
  */
-export class PowertoolsTaskMetrics implements TaskMetrics {
+export class PowertoolsTaskMetrics implements TaskMetrics, FlowMetrics {
   readonly #byType = new Map<string, Metrics>();
+  #flow?: Metrics;
 
   constructor(private readonly options: { namespace: string; serviceName: string }) {}
 
@@ -33,6 +36,22 @@ export class PowertoolsTaskMetrics implements TaskMetrics {
     if (event.queueWaitMs !== undefined) {
       metrics.addMetric(TASK_METRICS.queueWait, MetricUnit.Milliseconds, event.queueWaitMs);
     }
+  }
+
+  breakerMoved(event: Parameters<FlowMetrics['breakerMoved']>[0]): void {
+    this.#flow ??= new Metrics({
+      namespace: this.options.namespace,
+      serviceName: this.options.serviceName,
+    });
+    const line = this.#flow.singleMetric();
+    // Keys are unbounded (one per host): a property of the line, searchable in Logs
+    // Insights, not a dimension that would make a metric per host.
+    line.addMetadata('breaker', event.key);
+    line.addMetric(
+      event.move === 'opened' ? FLOW_METRICS.breakerOpened : FLOW_METRICS.breakerClosed,
+      MetricUnit.Count,
+      1,
+    );
   }
 
   /** Writes the stored metrics to stdout as EMF. */

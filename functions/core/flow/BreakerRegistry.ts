@@ -60,7 +60,7 @@ export class BreakerRegistry {
     if (decision.kind === 'defer') return { run: false, delayMs: decision.delayMs };
     // A probe slot is one conditional write; the loser of a race reads again and waits.
     const next = record && takeProbe(record, policy, now);
-    if (next && (await this.write(next, record))) return { run: true, probe: true };
+    if (next && (await this.write(next, record, policy))) return { run: true, probe: true };
     const fresh = await this.read(key, now, true);
     const again = decide(fresh, now);
     return { run: false, delayMs: again.kind === 'defer' ? again.delayMs : policy.coolDownMs };
@@ -72,7 +72,7 @@ export class BreakerRegistry {
     if (probe) {
       const record = await this.read(key, now, true);
       const next = record && afterProbe(record, ok, policy, now);
-      if (next) await this.write(next, record);
+      if (next) await this.write(next, record, policy);
       return;
     }
     const bucket = bucketOf(now);
@@ -122,7 +122,7 @@ export class BreakerRegistry {
       record.state === 'closed' &&
       shouldOpen(windowCounts(record.buckets, policy, now), policy)
     ) {
-      await this.write(opened(record, BY_BREAKER, now, now + policy.coolDownMs), record);
+      await this.write(opened(record, BY_BREAKER, now, now + policy.coolDownMs), record, policy);
     }
   }
 
@@ -139,14 +139,18 @@ export class BreakerRegistry {
     return record;
   }
 
-  private async write(next: BreakerRecord, previous: BreakerRecord | undefined): Promise<boolean> {
+  private async write(
+    next: BreakerRecord,
+    previous: BreakerRecord | undefined,
+    policy: BreakerPolicy,
+  ): Promise<boolean> {
     const ok = await this.deps.store.transition(next);
     if (!ok) {
       this.#cache.delete(next.key);
       return false;
     }
     this.#cache.set(next.key, { record: next, readAt: this.deps.clock.now() });
-    if (next.state !== previous?.state) this.deps.events.changed(next, previous);
+    if (next.state !== previous?.state) this.deps.events.changed(next, previous, policy);
     return true;
   }
 }

@@ -7,7 +7,7 @@ import {
   UnknownTaskTypeError,
 } from '../service/errors.js';
 import { closed, newBreaker, opened } from './breaker.js';
-import type { FlowStore, PauseList } from './ports.js';
+import type { BreakerEvents, FlowStore, PauseList } from './ports.js';
 import type { BreakerRecord, PauseRecord } from './types.js';
 
 /** Turns a queue's event source on or off (Lambda's mapping on AWS, the poller locally). */
@@ -55,6 +55,11 @@ export class FlowAdmin {
        * would mislead.
        */
       queueSwitch?: QueueSwitch | 'watched';
+      /**
+       * Told of each breaker an operator moves (log, counts, alarm targets); `settled` is
+       * awaited so the notice is out before the caller hears back. @default nobody
+       */
+      events?: BreakerEvents & { settled?(): Promise<void> };
     },
   ) {}
 
@@ -106,9 +111,17 @@ export class FlowAdmin {
     // A consumer may move it between the read and the write: read again and retry.
     for (let round = 0; round < 5; round++) {
       const now = this.deps.clock.now();
-      const record = (await this.deps.store.readBreaker(key)) ?? newBreaker(key, now);
+      const stored = await this.deps.store.readBreaker(key);
+      const record = stored ?? newBreaker(key, now);
       const moved = next(record, now);
-      if (await this.deps.store.transition(moved)) return moved;
+      if (await this.deps.store.transition(moved)) {
+        const { events } = this.deps;
+        if (events && moved.state !== record.state) {
+          events.changed(moved, stored);
+          await events.settled?.();
+        }
+        return moved;
+      }
     }
     throw new RetryableError(
       `breaker ${key} was moved by consumers five times in a row; try again`,

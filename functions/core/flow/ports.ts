@@ -1,3 +1,5 @@
+import type { BreakerNotice } from './breakerNotice.js';
+import type { BreakerPolicy } from './breakerPolicy.js';
 import type { BreakerBucket, BreakerRecord, PauseRecord, PauseScope } from './types.js';
 
 /** What is paused, both scopes, read in one request. */
@@ -30,5 +32,17 @@ export interface FlowStore {
 
 /** Told of every breaker transition this instance made: logs, metrics, notifications. */
 export interface BreakerEvents {
-  changed(next: BreakerRecord, previous: BreakerRecord | undefined): void;
+  /** `policy` is the one that moved it, when a consumer did (an operator has none). */
+  changed(next: BreakerRecord, previous: BreakerRecord | undefined, policy?: BreakerPolicy): void;
+}
+
+/** Sends a breaker notice to the alarm targets (the alarm topic on AWS and locally). */
+export interface NoticePublisher {
+  publish(notice: BreakerNotice): Promise<void>;
+}
+
+/** Breaker transitions as counts (EMF on AWS, Prometheus locally). */
+export interface FlowMetrics {
+  /** One breaker opened (closed → open) or closed again; the key goes with it, not as a dimension. */
+  breakerMoved(event: { key: string; move: 'opened' | 'closed' }): void;
 }

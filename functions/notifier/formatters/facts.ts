@@ -1,16 +1,12 @@
-import type { AlarmNotice } from '../AlarmNotice.js';
+import type { AlarmNotice, Fact } from '../AlarmNotice.js';
 import type { AlarmState } from '../alarmMessage.js';
+
+export type { Fact } from '../AlarmNotice.js';
 
 /** What a formatter returns: the JSON body to POST and any headers of its own. */
 export interface WebhookPayload {
   body: Record<string, unknown>;
   headers?: Record<string, string>;
-}
-
-/** A label and its raw (unescaped) value, in the order every target shows them. */
-export interface Fact {
-  label: string;
-  value: string;
 }
 
 /** The longest any single fact value may be before escaping; the reason has its own budget. */
@@ -26,7 +22,7 @@ const STATE_MARKS: Record<AlarmState, string> = {
 
 /** `🔴 ALARM: <name>`: the line a person reads first. Raw text; escape it per target. */
 export function titleOf(notice: AlarmNotice): string {
-  return `${STATE_MARKS[notice.state]} ${notice.state}: ${notice.name}`;
+  return `${STATE_MARKS[notice.state]} ${notice.title ?? `${notice.state}: ${notice.name}`}`;
 }
 
 function formatNumber(n: number): string {
@@ -35,6 +31,17 @@ function formatNumber(n: number): string {
 
 /** The facts of a notice, skipping what it does not have. Values are raw text. */
 export function factsOf(notice: AlarmNotice): Fact[] {
+  const facts: Fact[] = notice.facts ? [...notice.facts] : metricFacts(notice);
+  facts.push({
+    label: 'Region',
+    value: notice.regionName ? `${notice.region} (${notice.regionName})` : notice.region,
+  });
+  facts.push({ label: 'Account', value: notice.account });
+  facts.push({ label: 'Time', value: notice.time });
+  return facts;
+}
+
+function metricFacts(notice: AlarmNotice): Fact[] {
   const facts: Fact[] = [
     { label: 'State', value: `${notice.state} (was ${notice.previousState})` },
   ];
@@ -56,12 +63,6 @@ export function factsOf(notice: AlarmNotice): Fact[] {
       value: `${notice.evaluationPeriods} × ${notice.period} s`,
     });
   }
-  facts.push({
-    label: 'Region',
-    value: notice.regionName ? `${notice.region} (${notice.regionName})` : notice.region,
-  });
-  facts.push({ label: 'Account', value: notice.account });
-  facts.push({ label: 'Time', value: notice.time });
   return facts;
 }
 

@@ -42,4 +42,21 @@ describe('PowertoolsTaskMetrics', () => {
     expect(directive?.Namespace).toBe('TaskpipeTest');
     expect(directive?.Dimensions[0]).toContain('TaskType');
   });
+
+  it('writes each breaker move at once as its own line, the key a property and not a dimension', () => {
+    const out = captureEmf();
+    const metrics = new PowertoolsTaskMetrics({ namespace: 'TaskpipeTest', serviceName: 'svc' });
+
+    metrics.breakerMoved({ key: 'host:a.example', move: 'opened' });
+    metrics.breakerMoved({ key: 'host:b.example', move: 'closed' });
+
+    const docs = out.docs();
+    expect(docs).toHaveLength(2);
+    expect(docs[0]).toMatchObject({ BreakerOpened: 1, breaker: 'host:a.example', service: 'svc' });
+    expect(docs[1]).toMatchObject({ BreakerClosed: 1, breaker: 'host:b.example' });
+    type Emf = { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
+    const dimensions = (docs[0] as Emf)._aws.CloudWatchMetrics[0]?.Dimensions.flat();
+    expect(dimensions).toEqual(['service']);
+    expect(docs[0]).not.toHaveProperty('BreakerClosed');
+  });
 });
