@@ -195,6 +195,23 @@ describe.each(backendFactories)('task store edges on $name', (factory) => {
     expect(await table.item(payloadKey(task.id))).toBeDefined();
   });
 
+  test('a store given the type index lists a type through it', async () => {
+    const indexed = uniqueName('indexed');
+    await createTaskTable(table.backend.dynamodb, indexed, { typeIndex: true });
+    const withIndex = new DynamoTaskStore({
+      client: table.backend.dynamodb,
+      tableName: indexed,
+      typeIndex: true,
+    });
+    const task = newTask({}, { type: uniqueName('typed') });
+    await withIndex.create(task);
+
+    const page = await withIndex.list({ type: task.type, limit: 10 });
+
+    expect(page.via).toBe('typeIndex');
+    expect(page.tasks.map((t) => t.id)).toEqual([task.id]);
+  });
+
   test('a store without the type index lists a type by scanning', async () => {
     const plain = table.store();
     const task = newTask({}, { type: uniqueName('only') });

@@ -62,11 +62,12 @@ export class TaskLister {
     let keyCondition = `${e.name(typeIndex.partitionKey)} = ${e.value(str(query.type ?? ''))}`;
     const from = query.createdFrom;
     const to = query.createdTo === undefined ? undefined : query.createdTo - 1;
-    const sortKey = e.name(typeIndex.sortKey);
+    // Named only when a range uses it: DynamoDB refuses a placeholder no expression uses.
+    const sortKey = () => e.name(typeIndex.sortKey);
     if (from !== undefined && to !== undefined) {
-      keyCondition += ` AND ${sortKey} BETWEEN ${e.value(num(from))} AND ${e.value(num(to))}`;
-    } else if (from !== undefined) keyCondition += ` AND ${sortKey} >= ${e.value(num(from))}`;
-    else if (to !== undefined) keyCondition += ` AND ${sortKey} <= ${e.value(num(to))}`;
+      keyCondition += ` AND ${sortKey()} BETWEEN ${e.value(num(from))} AND ${e.value(num(to))}`;
+    } else if (from !== undefined) keyCondition += ` AND ${sortKey()} >= ${e.value(num(from))}`;
+    else if (to !== undefined) keyCondition += ` AND ${sortKey()} <= ${e.value(num(to))}`;
     const conditions = [this.notExpired(e)];
     if (query.status) conditions.push(`${e.name(ATTR.status)} = ${e.value(str(query.status))}`);
     if (query.priority) {
