@@ -121,7 +121,8 @@ describe('notifier delivery over HTTP', () => {
       [slack],
       { 'taskpipe/slack': { url: hookUrl() } },
       {
-        delivery: { timeoutMs: 200, maxAttempts: 2 },
+        // Long enough for each attempt to reach the server on a loaded machine.
+        delivery: { timeoutMs: 1_500, maxAttempts: 2 },
       },
     );
 
