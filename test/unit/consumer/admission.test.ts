@@ -13,28 +13,16 @@ import type {
   AdmissionRequest,
   DeferralNote,
 } from '../../../functions/core/consumer/admission/types.js';
-import type { QueueMessage } from '../../../functions/core/consumer/types.js';
 import type { QueuePort } from '../../../functions/core/ports.js';
 import { createRegistry } from '../../../functions/core/registry.js';
 import { defineTask } from '../../../functions/core/task.js';
+import { queueMessage as message } from '../../helpers/admissionFakes.js';
 import { envelope, RecordingMetrics, silentLogger } from '../../helpers/consumerHarness.js';
 
 const registry = createRegistry([
   defineTask({ type: 'a', schema: z.object({ n: z.number() }), handler: () => null }),
   defineTask({ type: 'b', schema: z.object({}), handler: () => null }),
 ]);
-
-function message(attributes: Record<string, string> = {}): QueueMessage {
-  return {
-    messageId: 'm1',
-    receiptHandle: 'r1',
-    body: '{"x":1}',
-    queue: { priority: 'default', name: 'q', url: 'http://q', dlqUrl: 'http://dlq', fifo: false },
-    receiveCount: 1,
-    sentTimestamp: 0,
-    attributes,
-  };
-}
 
 function gate(name: string, answer: Admission, log: string[]): AdmissionGate {
   return {
