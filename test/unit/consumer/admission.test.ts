@@ -95,6 +95,35 @@ describe('AdmissionGates', () => {
     expect(log).toEqual(['admit one', 'admit two', 'release one']);
   });
 
+  it('rejects the run’s release when a slot cannot be given back, after trying every one', async () => {
+    const log: string[] = [];
+    const gates = new AdmissionGates([], registry);
+    const answer = await gates.admit(
+      [
+        gate('one', { kind: 'run', release: async () => void log.push('release one') }, log),
+        gate('two', { kind: 'run', release: () => Promise.reject(new Error('lease lost')) }, log),
+      ],
+      request(),
+    );
+    if (answer.kind !== 'run') throw new Error('expected run');
+    await expect(answer.release()).rejects.toThrow('lease lost');
+    expect(log).toEqual(['admit one', 'admit two', 'release one']);
+  });
+
+  it('fails the admission when a later gate defers and a granted slot cannot be given back', async () => {
+    const gates = new AdmissionGates([], registry);
+    const stuck: Admission = {
+      kind: 'run',
+      release: () => Promise.reject(new Error('lease lost')),
+    };
+    await expect(
+      gates.admit(
+        [gate('one', stuck, []), gate('two', { kind: 'defer', delayMs: 5, reason: 'r' }, [])],
+        request(),
+      ),
+    ).rejects.toThrow('lease lost');
+  });
+
   it('releases granted slots and rethrows when a gate cannot decide', async () => {
     const log: string[] = [];
     const broken: AdmissionGate = {
