@@ -13,28 +13,16 @@ import type {
   AdmissionRequest,
   DeferralNote,
 } from '../../../functions/core/consumer/admission/types.js';
-import type { QueueMessage } from '../../../functions/core/consumer/types.js';
 import type { QueuePort } from '../../../functions/core/ports.js';
 import { createRegistry } from '../../../functions/core/registry.js';
 import { defineTask } from '../../../functions/core/task.js';
+import { queueMessage as message } from '../../helpers/admissionFakes.js';
 import { envelope, RecordingMetrics, silentLogger } from '../../helpers/consumerHarness.js';
 
 const registry = createRegistry([
   defineTask({ type: 'a', schema: z.object({ n: z.number() }), handler: () => null }),
   defineTask({ type: 'b', schema: z.object({}), handler: () => null }),
 ]);
-
-function message(attributes: Record<string, string> = {}): QueueMessage {
-  return {
-    messageId: 'm1',
-    receiptHandle: 'r1',
-    body: '{"x":1}',
-    queue: { priority: 'default', name: 'q', url: 'http://q', dlqUrl: 'http://dlq', fifo: false },
-    receiveCount: 1,
-    sentTimestamp: 0,
-    attributes,
-  };
-}
 
 function gate(name: string, answer: Admission, log: string[]): AdmissionGate {
   return {
@@ -105,6 +93,35 @@ describe('AdmissionGates', () => {
     await answer.release();
     await answer.release();
     expect(log).toEqual(['admit one', 'admit two', 'release one']);
+  });
+
+  it('rejects the run’s release when a slot cannot be given back, after trying every one', async () => {
+    const log: string[] = [];
+    const gates = new AdmissionGates([], registry);
+    const answer = await gates.admit(
+      [
+        gate('one', { kind: 'run', release: async () => void log.push('release one') }, log),
+        gate('two', { kind: 'run', release: () => Promise.reject(new Error('lease lost')) }, log),
+      ],
+      request(),
+    );
+    if (answer.kind !== 'run') throw new Error('expected run');
+    await expect(answer.release()).rejects.toThrow('lease lost');
+    expect(log).toEqual(['admit one', 'admit two', 'release one']);
+  });
+
+  it('fails the admission when a later gate defers and a granted slot cannot be given back', async () => {
+    const gates = new AdmissionGates([], registry);
+    const stuck: Admission = {
+      kind: 'run',
+      release: () => Promise.reject(new Error('lease lost')),
+    };
+    await expect(
+      gates.admit(
+        [gate('one', stuck, []), gate('two', { kind: 'defer', delayMs: 5, reason: 'r' }, [])],
+        request(),
+      ),
+    ).rejects.toThrow('lease lost');
   });
 
   it('releases granted slots and rethrows when a gate cannot decide', async () => {
