@@ -39,14 +39,20 @@ const registry = createRegistry([
   defineTask({ type: 'beta', schema: z.object({}), handler: () => null }),
   defineTask({ type: 'hangs', schema: z.object({}), timeoutMs: 30_000, handler: never }),
   defineTask({ type: 'short', schema: z.object({}), timeoutMs: 1_000, handler: never }),
-  defineTask({
-    type: 'negative',
+  asksForDelay('negative', -60_000),
+  asksForDelay('endless', Number.POSITIVE_INFINITY),
+  asksForDelay('now', 0),
+]);
+
+function asksForDelay(type: string, retryAfterMs: number) {
+  return defineTask({
+    type,
     schema: z.object({}),
     handler: () => {
-      throw new RetryAfterError(-60_000);
+      throw new RetryAfterError(retryAfterMs);
     },
-  }),
-]);
+  });
+}
 
 class RecordingLogger implements Logger {
   readonly lines: { level: string; message: string; fields: LogFields }[] = [];
@@ -204,7 +210,8 @@ describe('TaskProcessor: poison and unknown types', () => {
       status: 'FAILED',
       error: {
         code: 'poison',
-        message: 'unknown task type "gamma"; known types: alpha, beta, hangs, negative, short',
+        message:
+          'unknown task type "gamma"; known types: alpha, beta, endless, hangs, negative, now, short',
       },
     });
   });
@@ -286,9 +293,20 @@ describe('TaskProcessor: handler time limits', () => {
 });
 
 describe('TaskProcessor: retry delays', () => {
-  it('retries with the backoff when an error asks for a negative delay', async () => {
+  it('retries at once when an error asks for no delay', async () => {
     const { tasks, visibility } = processor();
-    const task = envelope('negative', {});
+    const task = envelope('now', {});
+    const outcome = await tasks.process(message(task), { deadline: NOW + 60_000 });
+    expect(outcome).toEqual({ kind: 'retry', ack: false, taskId: task.id, attempt: 1, delayMs: 0 });
+    expect(visibility).toEqual([0]);
+  });
+
+  it.each([
+    ['negative', 'negative'],
+    ['endless', 'infinite'],
+  ])('retries with the backoff when an error asks for a %s delay', async (type) => {
+    const { tasks, visibility } = processor();
+    const task = envelope(type, {});
     const outcome = await tasks.process(message(task), { deadline: NOW + 60_000 });
     expect(outcome).toEqual({
       kind: 'retry',
@@ -298,7 +316,9 @@ describe('TaskProcessor: retry delays', () => {
       delayMs: expect.any(Number),
     });
     const { delayMs } = outcome as { delayMs: number };
+    // The backoff's first delay, not the error's request nor the 11¾-hour cap.
     expect(delayMs).toBeGreaterThan(0);
+    expect(delayMs).toBeLessThan(60_000);
     expect(visibility).toEqual([Math.ceil(delayMs / 1000)]);
   });
 });
