@@ -154,6 +154,39 @@ describe.skipIf(skipReason !== undefined)('deploy witness (moto CloudFormation)'
     expect(EventSourceMappings).toHaveLength(config.queues.length);
   });
 
+  it('pauses a queue by disabling its event source mapping, and resumes it', async () => {
+    const high = queues().find((q) => q.priority === 'high')!;
+    const sqs = new SQSClient(clientConfig(endpoint));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: high.url, AttributeNames: ['QueueArn'] }),
+    );
+    sqs.destroy();
+    const states = async () => {
+      const { EventSourceMappings = [] } = await lambda.send(
+        new ListEventSourceMappingsCommand({ FunctionName: stateless.ConsumerFunctionName }),
+      );
+      return new Map(EventSourceMappings.map((m) => [m.EventSourceArn, m.State]));
+    };
+    const before = await states();
+
+    const paused = await stack('pause', '--queue', 'high', '--by', 'witness');
+    expect(paused.code, paused.stderr).toBe(0);
+    const during = await states();
+    expect(during.get(Attributes?.QueueArn)).toBe('Disabled');
+    // The other queues keep running.
+    for (const [arn, state] of during) {
+      if (arn !== Attributes?.QueueArn) expect(state).toBe(before.get(arn));
+    }
+    expect(JSON.parse(paused.stdout)).toMatchObject({
+      created: true,
+      record: { scope: 'queue', name: 'high', by: 'witness' },
+    });
+
+    const resumed = await stack('resume', '--queue', 'high');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await states()).get(Attributes?.QueueArn)).toBe('Enabled');
+  });
+
   it('runs a task enqueued with taskpipe --stack to SUCCEEDED in the bundled consumer', async () => {
     // moto invokes a mapping on every send but cannot run Lambda without Docker: the
     // mappings go off, and the consumer bundle runs here with the deployed environment.
