@@ -4,6 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
+  type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { BUCKET_MS } from '../../core/flow/breakerPolicy.js';
 import type { FlowStore, PauseList } from '../../core/flow/ports.js';
@@ -89,7 +90,7 @@ export class DynamoFlowStore implements FlowStore {
     });
     if (!old) return undefined;
     // dynalite may answer without the old item; the name was there, so say so.
-    const found = itemToPauses(old === true ? undefined : old, scope).find((p) => p.name === name);
+    const found = itemToPauses(old.Attributes, scope).find((p) => p.name === name);
     return found ?? { scope, name, since: 0, by: 'unknown' };
   }
 
@@ -138,7 +139,8 @@ export class DynamoFlowStore implements FlowStore {
       ReturnValues: 'ALL_NEW',
     });
     // Some emulators return no attributes: read them back.
-    if (out && out !== true) return itemToBreaker(out);
+    // Stryker disable next-line OptionalChaining: with no condition, the update always answers
+    if (out?.Attributes) return itemToBreaker(out.Attributes);
     const record = await this.readBreaker(key);
     if (!record) throw new FlowStoreError('addCounts', key, new Error('the breaker item vanished'));
     return record;
@@ -185,7 +187,7 @@ export class DynamoFlowStore implements FlowStore {
     }
   }
 
-  /** The item the update returned, `true` when it returned none, or undefined on a failed condition. */
+  /** The update's answer, or undefined when its condition failed. */
   private async update(
     operation: string,
     subject: string,
@@ -197,16 +199,15 @@ export class DynamoFlowStore implements FlowStore {
       Key?: Item;
       ReturnValues?: 'ALL_OLD' | 'ALL_NEW';
     },
-  ): Promise<Item | true | undefined> {
+  ): Promise<UpdateItemCommandOutput | undefined> {
     try {
-      const out = await this.deps.client.send(
+      return await this.deps.client.send(
         new UpdateItemCommand({
           TableName: this.deps.tableName,
           Key: { [BATTR.id]: str(PAUSES_KEY) },
           ...input,
         }),
       );
-      return out.Attributes ?? true;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw new FlowStoreError(operation, subject, error);

@@ -8,7 +8,7 @@ import {
   PAUSES_KEY,
 } from '../../../functions/adapters/dynamodb/flowItem.js';
 import { MalformedItemError } from '../../../functions/adapters/dynamodb/taskItem.js';
-import { newBreaker, opened } from '../../../functions/core/flow/breaker.js';
+import { closed, newBreaker, opened } from '../../../functions/core/flow/breaker.js';
 import { type Backend, createTaskTable, uniqueName } from '../../helpers/backends.js';
 import { describeOnEachBackend } from '../../helpers/eachBackend.js';
 
@@ -123,6 +123,27 @@ describeOnEachBackend('the flow store', (current) => {
       { start: 60_000, attempts: 1, failures: 1 },
       { start: 110_000, attempts: 1, failures: 0 },
     ]);
+  });
+
+  it('drops at each count only the six buckets just past the window, leaving older ones to the window arithmetic', async () => {
+    const key = `type:${uniqueName('t')}`;
+    for (const start of [0, 10_000]) {
+      await store.addCounts(key, { start, attempts: 1, failures: 1 }, 60_000);
+    }
+    const later = await store.addCounts(key, { start: 120_000, attempts: 1, failures: 0 }, 60_000);
+    expect(later.buckets).toEqual([
+      { start: 0, attempts: 1, failures: 1 },
+      { start: 120_000, attempts: 1, failures: 0 },
+    ]);
+  });
+
+  it('moves a breaker on from each version it wrote', async () => {
+    const key = `type:${uniqueName('t')}`;
+    const open = opened(newBreaker(key, 10), 'ann', 20, 50);
+    expect(await store.transition(open)).toBe(true);
+    const shut = closed(open, 'bob', 30);
+    expect(await store.transition(shut)).toBe(true);
+    expect(await store.readBreaker(key)).toEqual(shut);
   });
 
   it('lists breakers in key order, after an index write per transition', async () => {
