@@ -179,7 +179,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       queueDepth: depth,
       notices: endpoint.notices,
       unhandled,
-    }).concat(workflows.invariants, checkAimed({ aimed, ledger, tasks: taskRows, deadLetters }));
+    }).concat(
+      workflows.invariants,
+      checkAimed({
+        aimed,
+        ledger,
+        tasks: taskRows,
+        deadLetters,
+        storeFaulted: faults.tallies.get('dynamodb')!.tasks,
+      }),
+    );
     observer.sqs.destroy();
     observer.dynamodb.destroy();
     const summary: ChaosSummary = {

@@ -40,7 +40,7 @@ function goodRun() {
   const deadLetters: DeadLetter[] = [
     { taskId: 'f1', reason: 'permanent', groupId: 'chaos-group-0', deduplicationId: 'm-1' },
   ];
-  return { aimed, ledger, tasks, deadLetters };
+  return { aimed, ledger, tasks, deadLetters, storeFaulted: new Set<string>() };
 }
 
 const failing = (run: ReturnType<typeof goodRun>) =>
@@ -63,6 +63,17 @@ describe('the aimed faults’ invariants', () => {
         '1 violation(s): r1: attempt 2 2000 ms early',
       ],
     ]);
+  });
+
+  it('leave out, and count, a retry whose write met a DynamoDB fault: it was never recorded', () => {
+    const run = goodRun();
+    run.ledger.attemptStarts[1]!.at = 2_000;
+    run.storeFaulted = new Set(['r1']);
+
+    expect(failing(run)).toEqual([]);
+    expect(checkAimed(run)[0]?.detail).toBe(
+      '0 of 1 asked retries ran, none early; 1 left out after a DynamoDB fault',
+    );
   });
 
   it('fail a late write that was applied, or a newer state that changed', () => {
