@@ -23,7 +23,7 @@ export function checkAimed(f: {
 /**
  * No attempt starts before the Retry-After its previous attempt asked for. A retry whose
  * write the run failed on purpose was never recorded: its message comes back when its
- * visibility timeout ends (DESIGN §4), so such a task is left out, and counted.
+ * visibility timeout ends, so such a task is left out, and counted.
  */
 function retryAfterKept(
   ledger: SideEffectLedger,
