@@ -6,6 +6,7 @@ import {
 import * as z from 'zod';
 import type { QueueRoute } from '../functions/core/ports.js';
 import { toCliError, UnreachableError } from './errors.js';
+import { statelessStackName } from './stackNames.js';
 
 /** What the CLI needs from the stateful stack's outputs (infra/stacks/TaskpipeStatefulStack.ts). */
 export interface StackResources {
@@ -32,20 +33,7 @@ export async function readStackResources(
 ): Promise<StackResources & { region: string }> {
   const cfn = new CloudFormationClient(region ? { region } : {});
   try {
-    const resolvedRegion = await cfn.config.region();
-    const out = await cfn
-      .send(new DescribeStacksCommand({ StackName: stackName }))
-      .catch((error: unknown) => {
-        if (error instanceof CloudFormationServiceException && error.name === 'ValidationError') {
-          throw new UnreachableError(
-            `stack ${stackName} not found in ${resolvedRegion} (${error.message}); check --stack and --region`,
-          );
-        }
-        throw toCliError(error, `CloudFormation in ${resolvedRegion}`);
-      });
-    const outputs = new Map(
-      (out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
-    );
+    const { outputs, region: resolvedRegion } = await readOutputs(cfn, stackName);
     const tableName = outputs.get('TaskTableName');
     const queuesJson = outputs.get('Queues');
     if (!tableName || !queuesJson) {
@@ -65,6 +53,51 @@ export async function readStackResources(
       fifo: q.fifo,
     }));
     return { tableName, routes, region: resolvedRegion };
+  } finally {
+    cfn.destroy();
+  }
+}
+
+/**
+ * The alarm topic of the stateless stack beside `statefulStack` (its `AlarmTopicArn`
+ * output), where breakers moved by hand are announced.
+ */
+export async function readAlarmTopicArn(
+  cfn: CloudFormationClient,
+  statefulStack: string,
+): Promise<string> {
+  const stackName = statelessStackName(statefulStack);
+  const { outputs } = await readOutputs(cfn, stackName);
+  const arn = outputs.get('AlarmTopicArn');
+  if (!arn) {
+    throw new UnreachableError(
+      `stack ${stackName} has no AlarmTopicArn output; the alarm topic is looked for in the stateless stack named after the stateful one (…Stateful → …Stateless)`,
+    );
+  }
+  return arn;
+}
+
+/** One stack's outputs by key, and the region they were read in; errors as one CLI line. */
+async function readOutputs(
+  cfn: CloudFormationClient,
+  stackName: string,
+): Promise<{ outputs: Map<string, string>; region: string }> {
+  try {
+    const region = await cfn.config.region();
+    const out = await cfn
+      .send(new DescribeStacksCommand({ StackName: stackName }))
+      .catch((error: unknown) => {
+        if (error instanceof CloudFormationServiceException && error.name === 'ValidationError') {
+          throw new UnreachableError(
+            `stack ${stackName} not found in ${region} (${error.message}); check --stack and --region`,
+          );
+        }
+        throw toCliError(error, `CloudFormation in ${region}`);
+      });
+    const outputs = new Map(
+      (out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
+    );
+    return { outputs, region };
   } catch (error) {
     if (error instanceof Error && /region is missing/i.test(error.message)) {
       throw new UnreachableError('no AWS region: pass --region or set AWS_REGION', {
@@ -72,8 +105,6 @@ export async function readStackResources(
       });
     }
     throw toCliError(error, `stack ${stackName}`);
-  } finally {
-    cfn.destroy();
   }
 }
 

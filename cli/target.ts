@@ -7,7 +7,7 @@ import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.
 import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
-import { breakerAnnouncements } from '../functions/consumer/flowControlGates.js';
+import { breakerAnnouncements } from '../functions/core/flow/breakerAnnouncements.js';
 import { FlowAdmin, type QueueSwitch } from '../functions/core/flow/FlowAdmin.js';
 import type { NoticePublisher } from '../functions/core/flow/ports.js';
 import { type Logger, type QueueRoute, systemClock } from '../functions/core/ports.js';
@@ -115,6 +115,16 @@ async function openStack(stack: string, region: string | undefined, log: Logger)
   const { LambdaClient } = await import('@aws-sdk/client-lambda');
   const { EventSourceSwitch } = await import('../functions/adapters/lambda/EventSourceSwitch.js');
   const lambda = new LambdaClient(common);
+  // Breakers moved by hand are announced on the stateless stack's alarm topic, found on
+  // the first move: other commands make no request for it.
+  const { stackNoticePublisher } = await import('./stackNotices.js');
+  const notices = stackNoticePublisher(stack, {
+    cloudFormation: async () => {
+      const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
+      return new CloudFormationClient(common);
+    },
+    sns: async () => new SNSClient(common),
+  });
   // An endpoint set for SQS (a VPC endpoint, say) is meant: don't let queue URLs override it.
   const sqs = new SQSClient({
     ...common,
@@ -132,11 +142,13 @@ async function openStack(stack: string, region: string | undefined, log: Logger)
     dynamodb: new DynamoDBClient(common),
     log,
     queueSwitch: new EventSourceSwitch({ lambda, sqs }),
+    notices,
   });
   const close = target.close;
   target.close = () => {
     close();
     lambda.destroy();
+    notices.close();
   };
   return target;
 }
@@ -204,7 +216,13 @@ function build(
       registry,
       queueSwitch: queueSwitch ?? 'watched',
       ...(notices
-        ? { events: breakerAnnouncements({ pipeline: config.name, logger: log, notices }) }
+        ? {
+            events: breakerAnnouncements({
+              pipeline: config.name,
+              logger: failuresShown(log),
+              notices,
+            }),
+          }
         : {}),
     }),
     close() {
@@ -266,6 +284,21 @@ async function probe(target: Target, info: LocalPipelineInfo, file: string): Pro
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * `log`, with its errors shown even without --verbose: a breaker notice that could not be
+ * published leaves the move in force but unannounced, and the operator should know.
+ */
+function failuresShown(log: Logger): Logger {
+  if (log !== silentLogger) return log;
+  return {
+    ...log,
+    error(message, fields) {
+      const cause = fields?.error instanceof Error ? `: ${fields.error.message}` : '';
+      process.stderr.write(`warning: ${message}${cause}\n`);
+    },
+  };
+}
 
 function logger(options: GlobalOptions): Logger {
   if (!options.verbose) return silentLogger;

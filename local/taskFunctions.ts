@@ -7,7 +7,8 @@ import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { createApi } from '../functions/api/createApi.js';
 import type { ConsumerConfig } from '../functions/consumer/config.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
-import { breakerAnnouncements, flowControlGates } from '../functions/consumer/flowControlGates.js';
+import { flowControlGates } from '../functions/consumer/flowControlGates.js';
+import { breakerAnnouncements } from '../functions/core/flow/breakerAnnouncements.js';
 import { FlowAdmin } from '../functions/core/flow/FlowAdmin.js';
 import type { FlowMetrics, NoticePublisher } from '../functions/core/flow/ports.js';
 import {

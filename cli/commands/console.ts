@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runCommand } from '../context.js';
 import { UsageError } from '../errors.js';
 import { integer } from '../options.js';
+import { statelessStackName } from '../stackNames.js';
 
 interface ConsoleOptions {
   port: number;
@@ -11,9 +12,6 @@ interface ConsoleOptions {
   readOnly?: boolean;
   auditFile: string;
 }
-
-/** The stateless stack's name for a stateful one named the default way. */
-const statelessName = (stack: string) => stack.replace(/Stateful$/, 'Stateless');
 
 export function registerConsole(program: Command): void {
   program
@@ -52,7 +50,7 @@ export function registerConsole(program: Command): void {
           port: opts.port,
           readOnly: Boolean(opts.readOnly),
           auditFile: opts.auditFile,
-          alarmPrefix: opts.alarmPrefix ?? statelessName(stack),
+          alarmPrefix: opts.alarmPrefix ?? statelessStackName(stack),
           ...(opts.logGroup ? { logGroup: opts.logGroup } : {}),
           print: (line) => process.stdout.write(`${line}\n`),
         });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { noticeSettings } from '../adapters/sns/noticeSettings.js';
 import {
   envSettings,
   queueRoutesEnvSchema,
@@ -47,4 +48,8 @@ export const parseApiConfig = envSettings('api', {
   ],
   /** The secrets a callback may name: the consumer can read these only. */
   callbackSecretPrefix: ['TASKPIPE_CALLBACK_SECRET_PREFIX', z.string().min(1).optional()],
+  /** Breakers moved by hand are announced to the alarm targets, as the consumer's are. */
+  ...noticeSettings,
+  /** The pipeline's name, as the notices say it (the service name ends in `-api`). */
+  pipelineName: ['TASKPIPE_PIPELINE_NAME', z.string().min(1).default('taskpipe')],
 });

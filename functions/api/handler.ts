@@ -7,7 +7,9 @@ import { DynamoFlowStore } from '../adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { EventBridgeScheduler } from '../adapters/scheduler/EventBridgeScheduler.js';
+import { lazySnsNotices } from '../adapters/sns/lazySnsNotices.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
+import { breakerAnnouncements } from '../core/flow/breakerAnnouncements.js';
 import { FlowAdmin } from '../core/flow/FlowAdmin.js';
 import { systemClock } from '../core/ports.js';
 import { TaskService } from '../core/service/TaskService.js';
@@ -58,6 +60,17 @@ const api = createApi({
     clock: systemClock,
     routes: config.queues,
     registry,
+    // Breakers moved by hand are announced as the consumer's moves are; the SNS client is
+    // loaded on the first notice, so other requests pay nothing for it.
+    ...(config.alarmTopicArn
+      ? {
+          events: breakerAnnouncements({
+            pipeline: config.pipelineName,
+            logger,
+            notices: lazySnsNotices(config.alarmTopicArn, config.logGroupName),
+          }),
+        }
+      : {}),
   }),
   groups: new GroupService({
     ...common,

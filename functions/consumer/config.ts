@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TOPIC_ARN } from '../adapters/sns/noticeOrigin.js';
+import { noticeSettings } from '../adapters/sns/noticeSettings.js';
 import {
   envSettings,
   queueRoutesEnvSchema,
@@ -35,12 +35,4 @@ export type ConsumerConfig = ReturnType<typeof parseConsumerConfig>;
  * Where the consumer announces breakers' openings and closings (docs/pause-and-breakers.md);
  * apart from {@link ConsumerConfig}, which the local runtime builds without an environment.
  */
-export const parseNoticeConfig = envSettings('consumer', {
-  /** Breakers' openings and closings are published here (docs/pause-and-breakers.md). */
-  alarmTopicArn: [
-    'TASKPIPE_ALARM_TOPIC_ARN',
-    z.string().regex(TOPIC_ARN, 'must be an SNS topic ARN').optional(),
-  ],
-  /** Set by Lambda: a breaker notice links to the consumer's log lines. */
-  logGroupName: ['AWS_LAMBDA_LOG_GROUP_NAME', z.string().min(1).optional()],
-});
+export const parseNoticeConfig = envSettings('consumer', noticeSettings);

@@ -5,12 +5,11 @@ import { DynamoRateLimitStore } from '../adapters/dynamodb/DynamoRateLimitStore.
 import { DynamoSlotStore } from '../adapters/dynamodb/DynamoSlotStore.js';
 import type { DeferralLog, GateFactory } from '../core/consumer/admission/types.js';
 import { BreakerRegistry } from '../core/flow/BreakerRegistry.js';
-import { allBreakerEvents, BreakerNotices, breakerMetrics } from '../core/flow/breakerEvents.js';
+import type { BreakerAnnouncements } from '../core/flow/breakerAnnouncements.js';
 import { breakerLog } from '../core/flow/breakerLog.js';
 import { concurrencyGates } from '../core/flow/ConcurrencyGate.js';
 import { breakerGate, pauseGate } from '../core/flow/flowGates.js';
 import { PauseBoard } from '../core/flow/PauseBoard.js';
-import type { BreakerEvents, FlowMetrics, NoticePublisher } from '../core/flow/ports.js';
 import { rateLimitGates } from '../core/flow/RateLimitGate.js';
 import type { Clock, Logger } from '../core/ports.js';
 
@@ -23,37 +22,6 @@ export interface FlowControlOptions {
   logger: Logger;
   /** What a breaker's transitions are told to, besides the log. */
   breakerEvents?: BreakerAnnouncements;
-}
-
-/** Who hears of breaker transitions: the pipeline's name, its counts, the alarm targets. */
-export interface BreakerAnnouncementOptions {
-  pipeline: string;
-  logger: Logger;
-  metrics?: FlowMetrics;
-  /** The alarm topic; without one, transitions are logged and counted only. */
-  notices?: NoticePublisher;
-}
-
-/** Breaker events, and a wait for the notices still being published. */
-export type BreakerAnnouncements = BreakerEvents & { settled(): Promise<void> };
-
-/**
- * Every breaker transition logged, counted (when there are metrics) and, for openings and
- * closings, published to the alarm targets (when there is a topic). The consumer and the
- * operator's front-ends build theirs here, so both say the same.
- */
-export function breakerAnnouncements(options: BreakerAnnouncementOptions): BreakerAnnouncements {
-  const { logger, metrics, notices } = options;
-  const published = notices
-    ? new BreakerNotices({ pipeline: options.pipeline, publisher: notices, logger })
-    : undefined;
-  const events = allBreakerEvents(
-    logger,
-    breakerLog(logger),
-    ...(metrics ? [breakerMetrics(metrics)] : []),
-    ...(published ? [published] : []),
-  );
-  return { changed: events.changed, settled: () => published?.settled() ?? Promise.resolve() };
 }
 
 /**

@@ -9,12 +9,13 @@ import { SecretsManagerKeys } from '../adapters/secrets/SecretsManagerKeys.js';
 import { lazySesTransport } from '../adapters/ses/lazySesTransport.js';
 import { lazySnsNotices } from '../adapters/sns/lazySnsNotices.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
+import { breakerAnnouncements } from '../core/flow/breakerAnnouncements.js';
 import { systemClock } from '../core/ports.js';
 import { installEmailServices } from '../email/emailServices.js';
 import { registry } from '../tasks/index.js';
 import { parseConsumerConfig, parseNoticeConfig } from './config.js';
 import { createConsumer } from './createConsumer.js';
-import { breakerAnnouncements, flowControlGates } from './flowControlGates.js';
+import { flowControlGates } from './flowControlGates.js';
 
 // Lambda entry point: parse config and build clients once per cold start, then delegate.
 const config = parseConsumerConfig(process.env);

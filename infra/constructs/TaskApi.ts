@@ -13,16 +13,19 @@ import { TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type Role } from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ApiAuthorization, PipelineConfig } from '../../definition/index.js';
 import { TASK_TABLE } from '../../functions/adapters/dynamodb/tableSchema.js';
 import { jsonAccessLogFormat } from './accessLogFormat.js';
 import { apiEnvironment } from './apiEnvironment.js';
-import { checkEnvironmentSize } from './environmentSize.js';
+import { ALARM_TOPIC_ENV, PIPELINE_NAME_ENV } from './consumerEnvironment.js';
+import { checkEnvironmentSize, longestTopicArn } from './environmentSize.js';
 import {
   acknowledgeTracing,
   bundledFunctionProps,
   functionRoleAndLogs,
+  grantPublishOnly,
   grantSendOnly,
   tracingProps,
 } from './functionDefaults.js';
@@ -37,6 +40,12 @@ export const API_ROUTES: readonly { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.GET, path: '/tasks/{id}' },
   { method: HttpMethod.POST, path: '/tasks/{id}/retry' },
   { method: HttpMethod.POST, path: '/tasks/{id}/cancel' },
+  // Flow control: type pauses and breakers (a queue pause is refused: see docs/pause-and-breakers.md).
+  { method: HttpMethod.GET, path: '/flow' },
+  { method: HttpMethod.POST, path: '/flow/pauses' },
+  { method: HttpMethod.DELETE, path: '/flow/pauses/{scope}/{name}' },
+  { method: HttpMethod.POST, path: '/flow/breakers/{key}/open' },
+  { method: HttpMethod.POST, path: '/flow/breakers/{key}/close' },
 ];
 
 export interface TaskApiProps {
@@ -67,16 +76,18 @@ export class TaskApi extends Construct {
   readonly accessLogGroup: LogGroup;
   /** One route per entry of {@link API_ROUTES}, in that order. */
   readonly routes: HttpRoute[];
+  readonly #config: PipelineConfig;
+  readonly #longestEnv: Record<string, string>;
+  readonly #queueCount: number;
 
   constructor(scope: Construct, id: string, props: TaskApiProps) {
     super(scope, id);
     const { config, storage } = props;
     const { api } = config;
-    checkEnvironmentSize(
-      'api',
-      apiEnvironment(this, config, storage, 'longest'),
-      storage.queues.length,
-    );
+    this.#config = config;
+    this.#longestEnv = apiEnvironment(this, config, storage, 'longest');
+    this.#queueCount = storage.queues.length;
+    checkEnvironmentSize('api', this.#longestEnv, this.#queueCount);
     const logs = functionRoleAndLogs(this, api.logRetentionDays);
     this.role = logs.role;
     this.logGroup = logs.logGroup;
@@ -114,6 +125,26 @@ export class TaskApi extends Construct {
     this.routes = API_ROUTES.flatMap((route) =>
       this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration }),
     );
+  }
+
+  /**
+   * Lets the API tell the alarm targets of the breakers an operator opens or closes through
+   * it (docs/pause-and-breakers.md), as the consumer tells of its own: `sns:Publish` on
+   * `topic` and the data-key calls of its encryption, nothing else. The topic's ARN and the
+   * pipeline's name go in the environment.
+   *
+   * @throws ConfigError when the environment, names at their longest, would pass 4 KB.
+   */
+  announceBreakersTo(topic: Topic): void {
+    const pipeline = { [PIPELINE_NAME_ENV]: this.#config.name };
+    checkEnvironmentSize(
+      'api',
+      { ...this.#longestEnv, ...pipeline, [ALARM_TOPIC_ENV]: longestTopicArn(topic) },
+      this.#queueCount,
+    );
+    grantPublishOnly(topic, this.function);
+    this.function.addEnvironment(ALARM_TOPIC_ENV, topic.topicArn);
+    this.function.addEnvironment(PIPELINE_NAME_ENV, this.#config.name);
   }
 
   /** The API's base URL (the `$default` stage), ending in `/`. */

@@ -93,6 +93,7 @@ export class TaskPipeline extends Construct {
       notifierEntry: props.notifierEntry,
     });
     this.consumer.announceBreakersTo(this.monitoring.topic.topic);
+    this.api.announceBreakersTo(this.monitoring.topic.topic);
   }
 }
 

@@ -9,6 +9,8 @@ export const METRICS_NAMESPACE = 'Taskpipe';
 
 /** Where the consumer publishes breakers' openings and closings: the alarm topic. */
 export const ALARM_TOPIC_ENV = 'TASKPIPE_ALARM_TOPIC_ARN';
+/** The pipeline's name, for the API's breaker notices (its service name ends in `-api`). */
+export const PIPELINE_NAME_ENV = 'TASKPIPE_PIPELINE_NAME';
 
 /** Stack traces point at the TypeScript sources through the bundled source maps. */
 export const SOURCE_MAPS_NODE_OPTIONS = '--enable-source-maps';

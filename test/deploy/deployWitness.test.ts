@@ -7,7 +7,13 @@ import {
   ListEventSourceMappingsCommand,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   parsePipelineDefinition,
@@ -23,7 +29,7 @@ import { motoAvailability, TEST_REGION } from '../helpers/backends.js';
 import { pollUntil } from '../helpers/poll.js';
 import { type Deployment, deployToMoto } from './deployToMoto.js';
 import { type FakeCloudWatch, startFakeCloudWatch } from './fakeCloudWatch.js';
-import { clientConfig } from './motoDeploy.js';
+import { clientConfig, MOTO_ACCOUNT } from './motoDeploy.js';
 
 // The deploy witness: both synthesized stacks, bundled, go through moto's CloudFormation,
 // the CLI enqueues through the deployed queue, and the bundled consumer, with the deployed
@@ -185,6 +191,60 @@ describe.skipIf(skipReason !== undefined)('deploy witness (moto CloudFormation)'
     const resumed = await stack('resume', '--queue', 'high');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await states()).get(Attributes?.QueueArn)).toBe('Enabled');
+  });
+
+  it("announces a breaker opened and closed by hand on the stateless stack's alarm topic", async () => {
+    // A queue subscribed to the deployed topic reads what the notifier would be given.
+    const sqs = new SQSClient(clientConfig(endpoint));
+    const sns = new SNSClient(clientConfig(endpoint));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'alarm-topic-tap' }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: stateless.AlarmTopicArn,
+        Protocol: 'sqs',
+        Endpoint: Attributes?.QueueArn,
+      }),
+    );
+    // The CLI returns once the notice is published; moto delivers to the queue as it publishes.
+    const notices = async () => {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      return Messages.map(
+        (m) => JSON.parse((JSON.parse(m.Body ?? '{}') as { Message: string }).Message) as unknown,
+      );
+    };
+    const key = 'host:witness.example';
+    try {
+      const opened = await stack('breaker', 'open', key, '--by', 'witness');
+      expect(opened.code, opened.stderr).toBe(0);
+      expect(opened.stderr).not.toContain('not published');
+      expect(await notices()).toEqual([
+        expect.objectContaining({
+          source: 'taskpipe',
+          kind: 'circuit-breaker',
+          pipeline: config.name,
+          key,
+          move: 'opened',
+          state: 'open',
+          by: 'witness',
+          account: MOTO_ACCOUNT,
+          region: TEST_REGION,
+        }),
+      ]);
+
+      const closed = await stack('breaker', 'close', key, '--by', 'witness');
+      expect(closed.code, closed.stderr).toBe(0);
+      expect(await notices()).toEqual([
+        expect.objectContaining({ key, move: 'closed', state: 'closed', by: 'witness' }),
+      ]);
+    } finally {
+      sqs.destroy();
+      sns.destroy();
+    }
   });
 
   it('runs a task enqueued with taskpipe --stack to SUCCEEDED in the bundled consumer', async () => {

@@ -1,12 +1,17 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { flowRoutes } from '../../functions/api/flowRoutes.js';
 import { taskRoutes } from '../../functions/api/routes.js';
+import type { FlowAdmin } from '../../functions/core/flow/FlowAdmin.js';
 import type { TaskService } from '../../functions/core/service/TaskService.js';
 import { ACCESS_LOG_FIELDS, type TaskpipeStatelessStack } from '../../infra/index.js';
 import { logicalId, synthTaskpipe, testDefinition } from './fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
+
+/** The task routes and the flow-control routes (groups are served locally only). */
+const API_ROUTE_COUNT = 11;
 
 let template: Template;
 let stack: TaskpipeStatelessStack;
@@ -26,7 +31,9 @@ const getArn = (construct: Parameters<typeof logicalId>[0]) => ({
 
 describe('routes', () => {
   it('are the routes functions/api serves, all to the api function', () => {
-    const served = taskRoutes({} as TaskService, 1_024).map((r) => `${r.method} ${r.path}`);
+    const served = [...taskRoutes({} as TaskService, 1_024), ...flowRoutes({} as FlowAdmin)].map(
+      (r) => `${r.method} ${r.path}`,
+    );
     const routes = resources(template, 'AWS::ApiGatewayV2::Route').map((r) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(served.sort());
     const [integration] = resources(template, 'AWS::ApiGatewayV2::Integration');
@@ -40,7 +47,7 @@ describe('routes', () => {
 
   it('all need IAM (SigV4) authorization by default', () => {
     const routes = resources(template, 'AWS::ApiGatewayV2::Route');
-    expect(routes).toHaveLength(6);
+    expect(routes).toHaveLength(API_ROUTE_COUNT);
     for (const route of routes) {
       expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('AWS_IAM');
     }
@@ -50,7 +57,7 @@ describe('routes', () => {
   it('can be invoked by this API only, route by route', () => {
     const api = logicalId(stack.pipeline.api.httpApi);
     const permissions = resources(template, 'AWS::Lambda::Permission');
-    expect(permissions).toHaveLength(6);
+    expect(permissions).toHaveLength(API_ROUTE_COUNT);
     for (const { Properties: p } of permissions) {
       expect(p).toMatchObject({
         Action: 'lambda:InvokeFunction',
@@ -130,7 +137,7 @@ describe('JWT authorization and other stage settings from the definition', () =>
       JwtConfiguration: { Issuer: issuer, Audience: ['client-a', 'client-b'] },
     });
     const routes = resources(jwt, 'AWS::ApiGatewayV2::Route');
-    expect(routes).toHaveLength(6);
+    expect(routes).toHaveLength(API_ROUTE_COUNT);
     for (const route of routes) {
       expect(route.Properties).toMatchObject({
         AuthorizationType: 'JWT',

@@ -41,8 +41,10 @@ describe('api function', () => {
     expect(Object.keys(env).sort()).toEqual([
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
+      'TASKPIPE_ALARM_TOPIC_ARN',
       'TASKPIPE_CALLBACK_SECRET_PREFIX',
       'TASKPIPE_MAX_PAYLOAD_BYTES',
+      'TASKPIPE_PIPELINE_NAME',
       'TASKPIPE_QUEUES',
       'TASKPIPE_RETENTION_DAYS',
       'TASKPIPE_SCHEDULER',
@@ -52,6 +54,9 @@ describe('api function', () => {
     const consumer = props(stack.pipeline.consumer.function).Environment.Variables;
     expect(env.TASKPIPE_QUEUES).toEqual(consumer.TASKPIPE_QUEUES);
     expect(env.TASKPIPE_TABLE_NAME).toEqual(consumer.TASKPIPE_TABLE_NAME);
+    // Breakers moved by hand are announced on the consumer's topic, under the pipeline's name.
+    expect(env.TASKPIPE_ALARM_TOPIC_ARN).toEqual(consumer.TASKPIPE_ALARM_TOPIC_ARN);
+    expect(env.TASKPIPE_PIPELINE_NAME).toBe('taskpipe');
   });
 
   it("is accepted by the api's own configuration parser", () => {
@@ -60,8 +65,11 @@ describe('api function', () => {
       fn().Environment.Variables,
       (id) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${id}`,
     );
-    const config = parseApiConfig(env);
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:taskpipe-AlarmTopic-ABC123';
+    const config = parseApiConfig({ ...env, TASKPIPE_ALARM_TOPIC_ARN: topicArn });
     expect(config).toMatchObject({
+      alarmTopicArn: topicArn,
+      pipelineName: 'taskpipe',
       tableName: logicalId(statefulStack.storage.taskTable.table),
       maxPayloadBytes: 262_144,
       retentionDays: 30,
@@ -85,14 +93,17 @@ describe('api permissions', () => {
   };
   const statement = (action: string) => statements().find((s) => [s.Action].flat()[0] === action)!;
   const targets = (s: Json) =>
-    [s.Resource].flat().map((r) => JSON.stringify(producedValue(stateful, r)));
+    [s.Resource]
+      .flat()
+      .map((r) => JSON.stringify(r['Fn::GetStackOutput'] ? producedValue(stateful, r) : r));
   const table = () => statefulStack.storage.taskTable.table;
 
   it('has no wildcard action or resource', () => {
     // Scheduled runs are named per task at enqueue: their group's prefix is the narrowest ARN.
     const text = JSON.stringify(statements()).replace(':schedule/taskpipe-delays/*"', '"');
     expect(text).not.toMatch(/"\*"|:\*"|\*"|\/\*/);
-    expect(statements()).toHaveLength(7); // logs, table, failure index, queues, key, schedules, the scheduler role
+    // logs, table, failure index, queues, keys, schedules, the scheduler role, the alarm topic
+    expect(statements()).toHaveLength(8);
   });
 
   it('writes only to its own log group', () => {
@@ -128,7 +139,24 @@ describe('api permissions', () => {
     expect(targets(send).sort()).toEqual(queues.sort());
     const kms = statement('kms:Decrypt');
     expect(kms.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-    expect(targets(kms)).toEqual([JSON.stringify(getArn(statefulStack.storage.queueKey))]);
+    // The queues' key, and the alarm topic's (for breaker notices, below).
+    expect(targets(kms).sort()).toEqual(
+      [
+        JSON.stringify(getArn(statefulStack.storage.queueKey)),
+        JSON.stringify(getArn(stack.pipeline.monitoring.topic.key)),
+      ].sort(),
+    );
+  });
+
+  it('may publish to the alarm topic, and make no other SNS call', () => {
+    const sns = statements().filter((s) => JSON.stringify(s.Action).includes('sns:'));
+    expect(sns).toEqual([
+      {
+        Action: 'sns:Publish',
+        Effect: 'Allow',
+        Resource: { Ref: logicalId(stack.pipeline.monitoring.topic.topic) },
+      },
+    ]);
   });
 });
 

@@ -17,9 +17,11 @@ import { withSpawnableStderr } from './spawnableStderr.js';
  * bytes, but no SES module runs at a cold start). The SNS client that publishes breaker
  * notices to the alarm topic (docs/pause-and-breakers.md) adds about 52 KiB, its query
  * protocol's XML parser among them; it too is loaded only on the first notice, so the
- * budget grew from 920 to 960 KiB for bytes that no cold start runs.
+ * budget grew from 920 to 960 KiB for bytes that no cold start runs. The API carries the
+ * same SNS client, loaded the same way, to announce breakers moved by hand (about 52 KiB):
+ * its budget grew from 640 to 680 KiB.
  */
-const BUNDLE_BUDGET_BYTES = { consumer: 960 * 1024, api: 640 * 1024 };
+const BUNDLE_BUDGET_BYTES = { consumer: 960 * 1024, api: 680 * 1024 };
 
 // The one synthesis with real bundling (esbuild, locally): every other test skips it.
 const entries = [DEFAULT_CONSUMER_ENTRY, DEFAULT_API_ENTRY];
@@ -83,7 +85,7 @@ describe.skipIf(missing.length > 0).each([
 
   it('bundles the dependencies, within a cold-start budget', () => {
     const bytes = statSync(join(bundleDir, 'index.mjs')).size;
-    // About 940 KiB (consumer) and 585 KiB (API) today. \`import { z } from 'zod'\` in one
+    // About 940 KiB (consumer) and 636 KiB (API) today. \`import { z } from 'zod'\` in one
     // task type pulls in zod's whole classic API, locales included (+300 KiB): the budget
     // catches it, and so does the locale check below.
     expect(bytes).toBeLessThan(BUNDLE_BUDGET_BYTES[name]);

@@ -1,3 +1,5 @@
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../local/esm/lambdaContext.js';
 import { apiEvent } from '../helpers/apiEvents.js';
@@ -9,6 +11,7 @@ import {
   receive,
 } from '../helpers/consumerHarness.js';
 import { describeOnEachBackend } from '../helpers/eachBackend.js';
+import { uniqueName } from '../helpers/resources.js';
 
 type Handler = typeof import('../../functions/api/handler.js')['handler'];
 
@@ -17,13 +20,34 @@ describeOnEachBackend('API Lambda entry point', (current) => {
   let backend: Backend;
   let p: Pipeline;
   let handler: Handler;
+  /** A queue subscribed to the alarm topic: what the notifier would be given. */
+  let alarmTap: string;
 
   beforeAll(async () => {
     backend = current();
     p = await createPipeline(backend);
+    const sns = new SNSClient({
+      region: backend.region,
+      endpoint: backend.sqsEndpoint,
+      credentials: { ...backend.credentials },
+    });
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('alarms') })))
+      .TopicArn!;
+    alarmTap = (await backend.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('tap') })))
+      .QueueUrl!;
+    const { Attributes } = await backend.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: alarmTap, AttributeNames: ['QueueArn'] }),
+    );
+    await sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
+    );
+    sns.destroy();
     Object.assign(process.env, {
       ...lambdaEnvironment(p),
+      AWS_ENDPOINT_URL_SNS: backend.sqsEndpoint,
       TASKPIPE_MAX_PAYLOAD_BYTES: '4096',
+      TASKPIPE_ALARM_TOPIC_ARN: topicArn,
+      TASKPIPE_PIPELINE_NAME: 'shop',
     });
     // A fresh module per backend: the handler reads its environment once, at cold start.
     vi.resetModules();
@@ -66,5 +90,29 @@ describeOnEachBackend('API Lambda entry point', (current) => {
 
     expect(res.statusCode).toBe(413);
     expect(JSON.parse(res.body ?? '{}').error.message).toContain('the limit is 4096 bytes');
+  });
+
+  it('announces a breaker opened by hand on the alarm topic, naming the operator', async () => {
+    const key = uniqueName('host:api');
+    const open = apiEvent('POST', `/flow/breakers/${key}/open`, {
+      body: { by: 'alice@example.com' },
+    });
+
+    const res = await handler(open, context());
+
+    expect(res.statusCode, res.body).toBe(200);
+    const notices = (await receive(backend.sqs, alarmTap)).map(
+      (m) => JSON.parse((JSON.parse(m.Body ?? '{}') as { Message: string }).Message) as unknown,
+    );
+    expect(notices).toEqual([
+      expect.objectContaining({
+        source: 'taskpipe',
+        kind: 'circuit-breaker',
+        pipeline: 'shop',
+        key,
+        move: 'opened',
+        by: 'alice@example.com',
+      }),
+    ]);
   });
 });
