@@ -61,6 +61,12 @@ export const alarmsSchema = z.strictObject({
       minimumVolume: z.number().int().min(1).default(20),
     })
     .prefault({}),
+  /**
+   * Circuit breakers that opened per period (`BreakerOpened`, Sum). Each opening also has
+   * its own notice naming the key (docs/pause-and-breakers.md); the alarm keeps the state
+   * in CloudWatch, where the console, composite alarms and the dashboard see it.
+   */
+  breakerOpened: alarm(1),
 });
 
 /**

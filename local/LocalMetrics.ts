@@ -13,6 +13,8 @@ export interface PeriodSnapshot {
   invocationErrors: number;
   /** Consumer invocations refused by its concurrency limit (Lambda's `Throttles`). */
   throttles: number;
+  /** Circuit breakers that opened (`BreakerOpened`). */
+  breakersOpened: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export class LocalMetrics implements TaskMetrics, FlowMetrics {
   /** Counted as `breaker:opened` and `breaker:closed`; the open state is a gauge (`/metrics`). */
   breakerMoved(event: Parameters<FlowMetrics['breakerMoved']>[0]): void {
     this.#count(`breaker:${event.move}`);
+    if (event.move === 'opened') this.#period.breakersOpened++;
   }
 
   recordInvocation(report: InvocationReport): void {
@@ -85,5 +88,5 @@ export class LocalMetrics implements TaskMetrics, FlowMetrics {
 }
 
 function emptyPeriod(): PeriodSnapshot {
-  return { succeeded: 0, failed: 0, invocationErrors: 0, throttles: 0 };
+  return { succeeded: 0, failed: 0, invocationErrors: 0, throttles: 0, breakersOpened: 0 };
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
 import { ALARM_PERIOD, AlarmFactory } from './alarms/AlarmFactory.js';
 import { apiAlarms } from './alarms/apiAlarms.js';
+import { breakerAlarms } from './alarms/breakerAlarms.js';
 import { consumerAlarms } from './alarms/consumerAlarms.js';
 import { queueAlarms } from './alarms/queueAlarms.js';
 import { taskAlarms } from './alarms/taskAlarms.js';
@@ -35,7 +36,8 @@ export interface TaskAlarmsProps {
 /**
  * Every alarm of DESIGN §8, from the definition: per queue, the DLQ holds messages and the
  * oldest message is too old; the consumer's errors and throttles; the task failure rate;
- * p99 task duration near the consumer timeout; API 5xx. `enabled: false` leaves one out.
+ * p99 task duration near the consumer timeout; API 5xx; a circuit breaker opened.
+ * `enabled: false` leaves one out.
  */
 export class TaskAlarms extends Construct {
   /** Makes each alarm with the topic actions; reuse it for alarms added later. */
@@ -62,6 +64,12 @@ export class TaskAlarms extends Construct {
       timeoutSeconds: config.consumer.timeoutSeconds,
       stateStackName: Stack.of(storage.taskTable.table).stackName,
     });
+    breakerAlarms(
+      this.factory,
+      this.metrics,
+      settings.breakerOpened,
+      Stack.of(storage.taskTable.table).stackName,
+    );
     if (config.schedules.length > 0) {
       // Deliveries Scheduler could not make land here; nothing else would ever show them.
       this.factory.create({

@@ -13,7 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { httpApiMetric } from './alarms/apiAlarms.js';
 import type { PipelineStorage } from './PipelineStorage.js';
-import { TASK_METRICS, TaskMetricFactory } from './taskMetrics.js';
+import { FLOW_METRICS, TASK_METRICS, TaskMetricFactory } from './taskMetrics.js';
 
 const PERIOD = Duration.minutes(5);
 const FULL = 24;
@@ -42,8 +42,8 @@ export interface TaskDashboardProps {
 /**
  * One CloudWatch dashboard with the figures of the alarms (DESIGN §8): throughput and
  * failure rate per task type, durations, queue depth and age, DLQ depth, the consumer's
- * errors, throttles and concurrency, and the API's traffic. Task graphs use SEARCH, so
- * a new task type shows up without a deploy.
+ * errors, throttles and concurrency, breakers and deferred tasks, and the API's traffic.
+ * Task graphs use SEARCH, so a new task type shows up without a deploy.
  */
 export class TaskDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -138,6 +138,23 @@ export class TaskDashboard extends Construct {
               label: 'concurrent executions',
             }),
           ],
+          HALF,
+        ),
+      ],
+      [
+        // Flow control: breakers have no per-key dimension, so openings are counted per pipeline.
+        graph(
+          'Circuit breakers opened and closed (per 5 min)',
+          [
+            tasks.forPipeline(FLOW_METRICS.breakerOpened, 'Sum', 'opened'),
+            tasks.forPipeline(FLOW_METRICS.breakerClosed, 'Sum', 'closed'),
+          ],
+          HALF,
+        ),
+        // Tasks held by a pause, an open breaker, a rate limit or a concurrency limit.
+        graph(
+          'Tasks deferred per type (per 5 min)',
+          [tasks.search(TASK_METRICS.deferred, 'Sum', 'deferred')],
           HALF,
         ),
       ],

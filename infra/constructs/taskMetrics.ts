@@ -1,11 +1,16 @@
 import type { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { TASK_METRICS, TASK_TYPE_DIMENSION } from '../../functions/core/metricNames.js';
+import {
+  FLOW_METRICS,
+  TASK_METRICS,
+  TASK_TYPE_DIMENSION,
+} from '../../functions/core/metricNames.js';
 import { METRICS_NAMESPACE } from './consumerEnvironment.js';
 
-export { TASK_METRICS };
+export { FLOW_METRICS, TASK_METRICS };
 
 export type TaskMetricName = (typeof TASK_METRICS)[keyof typeof TASK_METRICS];
+export type FlowMetricName = (typeof FLOW_METRICS)[keyof typeof FLOW_METRICS];
 
 /**
  * The consumer's task metrics. Powertools publishes each with two dimensions, `service`
@@ -28,6 +33,18 @@ export class TaskMetricFactory {
       dimensionsMap: { service: this.service, [TASK_TYPE_DIMENSION]: taskType },
       statistic,
       period: this.period,
+    });
+  }
+
+  /** A flow-control metric: its only dimension is `service` (breaker keys are unbounded). */
+  forPipeline(metricName: FlowMetricName, statistic: string, label?: string): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.service },
+      statistic,
+      period: this.period,
+      ...(label ? { label } : {}),
     });
   }
 

@@ -1,10 +1,12 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { WITHOUT_STATUS_NOTE } from '../../definition/alarms.js';
+import { breakerOpenedRunbook } from '../../definition/breakerOpened.js';
 import type { PipelineConfig } from '../../definition/checks.js';
 import {
   oldestMessageAgeRunbook,
   oldestMessageAgeThresholdSeconds,
 } from '../../definition/oldestMessageAge.js';
+import { FLOW_METRICS } from '../../functions/core/metricNames.js';
 import type { LocalMetrics } from '../LocalMetrics.js';
 import type { LocalQueue } from '../resources.js';
 import type { LocalAlarm } from './AlarmEvaluator.js';
@@ -12,7 +14,7 @@ import { observeAgeOfOldestMessage } from './queueAge.js';
 
 /**
  * The alarms of the definition that can be observed locally: DLQ depth, oldest message
- * age, consumer errors and throttles, and the task failure rate. p99 duration and API 5xx
+ * age, consumer errors and throttles, the task failure rate, and breakers opened. p99 duration and API 5xx
  * have no local source and are evaluated on AWS only.
  */
 export function localAlarms(
@@ -104,6 +106,22 @@ export function localAlarms(
         // Below the minimum volume a few failures are noise, not an incident.
         return total < minimumVolume ? 0 : (100 * failed) / total;
       },
+    });
+  }
+  if (a.breakerOpened.enabled) {
+    out.push({
+      name: `${config.name}-breaker-opened`,
+      description: breakerOpenedRunbook(),
+      metric: {
+        namespace: 'Taskpipe',
+        name: FLOW_METRICS.breakerOpened,
+        statistic: 'Sum',
+        dimensions: { service: config.name },
+      },
+      threshold: a.breakerOpened.threshold,
+      comparison: 'GreaterThanOrEqualToThreshold',
+      evaluationPeriods: a.breakerOpened.evaluationPeriods,
+      observe: async () => metrics.lastPeriod.breakersOpened,
     });
   }
   return out;

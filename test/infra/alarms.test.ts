@@ -42,6 +42,7 @@ const EXPECTED = [
   ['task-failure-rate', 'GreaterThanThreshold', 5, 3],
   ['duration-near-timeout', 'GreaterThanThreshold', 80, 3],
   ['api-5xx', 'GreaterThanOrEqualToThreshold', 5, 1],
+  ['breaker-opened', 'GreaterThanOrEqualToThreshold', 1, 1],
   ['notifier-failures', 'GreaterThanOrEqualToThreshold', 1, 1],
   // The fixture has schedules, so Scheduler's dead-letter queue is watched too.
   ['schedules-dlq-not-empty', 'GreaterThanOrEqualToThreshold', 1, 1],
@@ -184,6 +185,29 @@ describe('alarms', () => {
   });
 });
 
+describe('breaker-opened alarm', () => {
+  it("sums the consumer's BreakerOpened, whose only dimension is the pipeline", () => {
+    expect(alarmNamed('breaker-opened')).toMatchObject({
+      Namespace: 'Taskpipe',
+      MetricName: 'BreakerOpened',
+      Statistic: 'Sum',
+      Period: 300,
+      Dimensions: [{ Name: 'service', Value: 'taskpipe' }],
+    });
+  });
+
+  it('says where the key is and what to do, with the stateful stack in the command', () => {
+    const runbook = alarmNamed('breaker-opened').AlarmDescription as string;
+    expect(runbook).toContain('npx taskpipe breaker list --stack Monitored');
+    expect(runbook).toContain('filter ispresent(BreakerOpened) | fields breaker');
+    expect(runbook).toContain('docs/pause-and-breakers.md#when-a-breaker-opens-or-closes');
+  });
+
+  it('is one kind a webhook may subscribe to', () => {
+    expect(built.monitoring.alarms.factory.alarmNamesOf('breakerOpened')).toHaveLength(1);
+  });
+});
+
 describe('alarm settings', () => {
   it('default as documented, with a minimum volume for the failure rate', () => {
     const defaults = alarmsSchema.parse({});
@@ -198,6 +222,7 @@ describe('alarm settings', () => {
       threshold: 1,
       evaluationPeriods: 1,
     });
+    expect(defaults.breakerOpened).toEqual({ enabled: true, threshold: 1, evaluationPeriods: 1 });
   });
 
   it('switch one alarm off without touching the others, and tune another', () => {

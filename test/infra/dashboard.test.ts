@@ -101,6 +101,19 @@ describe('dashboard', () => {
     ]);
   });
 
+  it('graphs breakers opened and closed, by pipeline only, and tasks deferred per type', () => {
+    const breakers = titled('Circuit breakers opened and closed').metrics as Json[][];
+    // [namespace, metric, dimension name, value, options]: keys are no dimension.
+    expect(breakers.map((m) => m.slice(0, 4))).toEqual([
+      ['Taskpipe', 'BreakerOpened', 'service', 'taskpipe'],
+      ['Taskpipe', 'BreakerClosed', 'service', 'taskpipe'],
+    ]);
+    expect(breakers.map((m) => m.at(-1)?.stat)).toEqual(['Sum', 'Sum']);
+    expect(expressions(titled('Tasks deferred per type'))).toEqual([
+      search('TasksDeferred', 'Sum'),
+    ]);
+  });
+
   it('graphs the API’s requests, 4xx and 5xx', () => {
     const metrics = titled('HTTP API requests').metrics as Json[][];
     expect(metrics.map((m) => [m[0], m[1], m[3]])).toEqual([

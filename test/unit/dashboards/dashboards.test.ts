@@ -79,7 +79,7 @@ describe('the Prometheus dashboard', () => {
 describe('the CloudWatch dashboard', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  /** The EMF the consumer writes for every outcome: metric names and dimension names. */
+  /** The EMF the consumer writes for every outcome and breaker move: metric and dimension names. */
   function emitted(): { metrics: Set<string>; dimensions: Set<string> } {
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -88,6 +88,9 @@ describe('the CloudWatch dashboard', () => {
     });
     const emf = new PowertoolsTaskMetrics({ namespace: 'Taskpipe', serviceName: 'taskpipe' });
     for (const event of EVENTS) emf.record(event);
+    // Flow control's counts: one EMF line per breaker transition.
+    emf.breakerMoved({ key: 'host:a.example', move: 'opened' });
+    emf.breakerMoved({ key: 'host:a.example', move: 'closed' });
     emf.flush();
     vi.restoreAllMocks();
     type Doc = {
