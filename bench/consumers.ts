@@ -12,6 +12,7 @@ import { parseEnvelope } from '../functions/core/envelope.js';
 import type { Logger, QueueRoute } from '../functions/core/ports.js';
 import { createRegistry, type TaskRegistry } from '../functions/core/registry.js';
 import type { TaskContext, TrackingLevel } from '../functions/core/task.js';
+import { DEFAULT_MAX_SEND_RATE } from '../functions/email/sendRate.js';
 import { registry } from '../functions/tasks/index.js';
 import type { SqsHandler } from '../local/esm/EventSourcePoller.js';
 
@@ -59,6 +60,7 @@ function oursConsumer(s: ConsumerSetup, tracking: TrackingLevel): SqsHandler {
       tableName: s.tableName,
       queues: [s.route],
       retentionDays: 30,
+      emailMaxSendRate: DEFAULT_MAX_SEND_RATE,
       maxResultBytes: 32_768,
       recordConcurrency: s.recordConcurrency,
       safetyMarginMs: 5_000,

@@ -11,6 +11,7 @@ import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { TaskClient } from '../functions/client/TaskClient.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
 import type { QueueRoute } from '../functions/core/ports.js';
+import { DEFAULT_MAX_SEND_RATE } from '../functions/email/sendRate.js';
 import { registry } from '../functions/tasks/index.js';
 import { LOCAL_REGION } from '../local/clients.js';
 import { lambdaContext } from '../local/esm/lambdaContext.js';
@@ -164,6 +165,7 @@ export function benchConsumer(options: {
       tableName,
       queues: [route],
       retentionDays: 30,
+      emailMaxSendRate: DEFAULT_MAX_SEND_RATE,
       maxResultBytes: 32_768,
       recordConcurrency: 10,
       safetyMarginMs: 200,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { prioritySchema } from '../functions/core/envelope.js';
+import { DEFAULT_MAX_SEND_RATE } from '../functions/email/sendRate.js';
 import { alarmsSchema, notifierSchema, webhooksSchema } from './alarms.js';
 import { apiSchema } from './api.js';
 import { DEFAULT_ACCOUNT_CONCURRENCY, POLLER_CONCURRENCY } from './concurrency.js';
@@ -104,6 +105,17 @@ export const consumerSchema = z.strictObject({
   logRetentionDays: logRetentionDaysSchema.default(30),
 });
 
+/** The built-in `email.send` (docs/email.md). */
+export const emailSchema = z.strictObject({
+  /**
+   * Emails per second `email.send` may start across the pipeline, as a flow-control rate
+   * limit on standard queues (tasks over it wait, spending no attempt). Set it to the SES
+   * account's maximum send rate; the default is the SES sandbox's.
+   * @default 1
+   */
+  maxSendRate: z.number().positive().max(10_000).default(DEFAULT_MAX_SEND_RATE),
+});
+
 export const tableSchema = z.strictObject({
   /** Days a task item is kept after its last write (DynamoDB TTL). */
   retentionDays: z.number().int().min(1).max(3650).default(30),
@@ -154,6 +166,7 @@ export const pipelineDefinitionSchema = z.strictObject({
   webhooks: webhooksSchema.default([]),
   notifier: notifierSchema.prefault({}),
   schedules: schedulesSchema.default([]),
+  email: emailSchema.prefault({}),
 });
 
 /** What a user writes: every field with a default may be left out. */

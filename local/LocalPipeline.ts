@@ -382,6 +382,7 @@ function toConsumerConfig(
     maxResultBytes: config.consumer.maxResultBytes,
     recordConcurrency: config.consumer.recordConcurrency,
     safetyMarginMs: config.consumer.safetyMarginMs,
+    emailMaxSendRate: config.email.maxSendRate,
     serviceName: config.name,
     metricsNamespace: 'Taskpipe',
   };

@@ -63,6 +63,8 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     metrics: deps.metrics,
     ...(deps.notices ? { notices: deps.notices } : {}),
   });
+  // No default email send rate here: local email goes to the outbox or SMTP, not SES, and
+  // SES's sandbox rate would hold a local campaign of 1,000 emails for 17 minutes.
   const consumer = createConsumer({
     config: consumerConfig,
     registry,

@@ -6,6 +6,7 @@ import {
   retentionDaysEnvSchema,
   tableNameEnvSchema,
 } from '../core/envConfig.js';
+import { DEFAULT_MAX_SEND_RATE } from '../email/sendRate.js';
 
 /** Parses the consumer's environment, reporting every bad variable with its value. */
 export const parseConsumerConfig = envSettings('consumer', {
@@ -23,6 +24,11 @@ export const parseConsumerConfig = envSettings('consumer', {
   safetyMarginMs: [
     'TASKPIPE_SAFETY_MARGIN_MS',
     z.coerce.number().int().min(0).max(60_000).default(2_000),
+  ],
+  /** `email.send`'s default rate limit, per second (the definition's `email.maxSendRate`). */
+  emailMaxSendRate: [
+    'TASKPIPE_EMAIL_MAX_SEND_RATE',
+    z.coerce.number().positive().max(10_000).default(DEFAULT_MAX_SEND_RATE),
   ],
   serviceName: ['POWERTOOLS_SERVICE_NAME', z.string().min(1).default('taskpipe')],
   metricsNamespace: ['POWERTOOLS_METRICS_NAMESPACE', z.string().min(1).default('Taskpipe')],

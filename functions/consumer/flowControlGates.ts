@@ -11,6 +11,7 @@ import { concurrencyGates } from '../core/flow/ConcurrencyGate.js';
 import { breakerGate, pauseGate } from '../core/flow/flowGates.js';
 import { PauseBoard } from '../core/flow/PauseBoard.js';
 import { rateLimitGates } from '../core/flow/RateLimitGate.js';
+import type { RateLimitPolicy } from '../core/flow/tokenBucket.js';
 import type { Clock, Logger } from '../core/ports.js';
 
 /** What flow control's adapters are built on: the task table holds their shared state. */
@@ -22,6 +23,8 @@ export interface FlowControlOptions {
   logger: Logger;
   /** What a breaker's transitions are told to, besides the log. */
   breakerEvents?: BreakerAnnouncements;
+  /** Rate limits of types that set none themselves (`email.send`'s send rate). */
+  rateLimitDefaults?: Readonly<Record<string, RateLimitPolicy>>;
 }
 
 /**
@@ -45,7 +48,7 @@ export function flowControlGates(options: FlowControlOptions): {
     // later gate defers is given back by its release, or spent (a token only lowers the rate).
     gates: [
       pauseGate(new PauseBoard({ store, clock })),
-      rateLimitGates(new DynamoRateLimitStore(client, tableName), clock),
+      rateLimitGates(new DynamoRateLimitStore(client, tableName), clock, options.rateLimitDefaults),
       concurrencyGates(new DynamoSlotStore(client, tableName)),
       breakerGate(breakers),
     ],

@@ -12,6 +12,7 @@ import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import { breakerAnnouncements } from '../core/flow/breakerAnnouncements.js';
 import { systemClock } from '../core/ports.js';
 import { installEmailServices } from '../email/emailServices.js';
+import { defaultRateLimits } from '../email/sendRate.js';
 import { registry } from '../tasks/index.js';
 import { parseConsumerConfig, parseNoticeConfig } from './config.js';
 import { createConsumer } from './createConsumer.js';
@@ -58,6 +59,7 @@ const consume = createConsumer({
     retentionDays: config.retentionDays,
     clock: systemClock,
     logger,
+    rateLimitDefaults: defaultRateLimits(config.emailMaxSendRate),
     breakerEvents: breakerAnnouncements({
       pipeline: config.serviceName,
       logger,

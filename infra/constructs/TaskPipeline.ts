@@ -1,4 +1,6 @@
+import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { emailSendRateNotes } from '../../definition/flowControl.js';
 import {
   type PipelineConfig,
   type PipelineDefinitionInput,
@@ -66,6 +68,9 @@ export class TaskPipeline extends Construct {
       storage: this.storage,
       entry: props.consumerEntry,
     });
+    for (const note of emailSendRateNotes(this.config, props.registry.definitions)) {
+      Annotations.of(this.consumer).addWarningV2('taskpipe:email-send-rate-not-on-fifo', note);
+    }
     this.schedules = new TaskSchedules(this, 'Schedules', {
       config: this.config,
       storage: this.storage,

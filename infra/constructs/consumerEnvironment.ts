@@ -77,6 +77,7 @@ export function consumerEnvironment(
     TASKPIPE_MAX_RESULT_BYTES: String(config.consumer.maxResultBytes),
     TASKPIPE_RECORD_CONCURRENCY: String(config.consumer.recordConcurrency),
     TASKPIPE_SAFETY_MARGIN_MS: String(config.consumer.safetyMarginMs),
+    TASKPIPE_EMAIL_MAX_SEND_RATE: String(config.email.maxSendRate),
     POWERTOOLS_SERVICE_NAME: config.name,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: config.consumer.logLevel,

@@ -15,6 +15,7 @@ import { ENVELOPE_VERSION, type Envelope } from '../../functions/core/envelope.j
 import { newTaskId } from '../../functions/core/ids.js';
 import type { Clock, Logger, QueueRoute, TaskMetrics } from '../../functions/core/ports.js';
 import type { TaskRegistry } from '../../functions/core/registry.js';
+import { DEFAULT_MAX_SEND_RATE } from '../../functions/email/sendRate.js';
 import { lambdaContext } from '../../local/esm/lambdaContext.js';
 import { settleBatch } from '../../local/esm/settleBatch.js';
 import { toSqsEvent } from '../../local/esm/toSqsEvent.js';
@@ -78,6 +79,7 @@ export function consumerConfig(
     tableName: pipeline.tableName,
     queues: [pipeline.standard.route, pipeline.fifo.route],
     retentionDays: 30,
+    emailMaxSendRate: DEFAULT_MAX_SEND_RATE,
     maxResultBytes: 32_768,
     recordConcurrency: 4,
     safetyMarginMs: 200,

@@ -1,12 +1,21 @@
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { PipelineDefinitionInput } from '../../definition/index.js';
 import { parseConsumerConfig, parseNoticeConfig } from '../../functions/consumer/config.js';
+import { createRegistry } from '../../functions/core/registry.js';
+import { emailSend } from '../../functions/tasks/emailSend.js';
+import { TaskPipeline } from '../../infra/index.js';
 import {
   deployedEnvironment,
   getArn,
   logicalId,
   producedValue,
+  STUB_ENTRY,
   synthTemplates,
+  testApp,
+  testRegistry,
 } from './fixtures.js';
 
 const { stateful, template, statefulStack, stack } = synthTemplates();
@@ -51,6 +60,7 @@ describe('consumer function', () => {
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
       'TASKPIPE_ALARM_TOPIC_ARN',
+      'TASKPIPE_EMAIL_MAX_SEND_RATE',
       'TASKPIPE_MAX_RESULT_BYTES',
       'TASKPIPE_QUEUES',
       'TASKPIPE_RECORD_CONCURRENCY',
@@ -62,6 +72,7 @@ describe('consumer function', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: 'Taskpipe',
       POWERTOOLS_SERVICE_NAME: 'taskpipe',
+      TASKPIPE_EMAIL_MAX_SEND_RATE: '1',
       TASKPIPE_MAX_RESULT_BYTES: '32768',
       TASKPIPE_RECORD_CONCURRENCY: '10',
       TASKPIPE_RETENTION_DAYS: '30',
@@ -216,5 +227,39 @@ describe('outputs', () => {
     const consumer = stack.pipeline.consumer;
     template.hasOutput('ConsumerFunctionName', { Value: { Ref: logicalId(consumer.function) } });
     template.hasOutput('ConsumerLogGroupName', { Value: { Ref: logicalId(consumer.logGroup) } });
+  });
+});
+
+describe("email.send's default send rate", () => {
+  const pipeline = (queues: PipelineDefinitionInput['queues'], maxSendRate?: number) => {
+    const stack = new Stack(testApp(), 'Mail');
+    new TaskPipeline(stack, 'Pipeline', {
+      definition: { queues, ...(maxSendRate ? { email: { maxSendRate } } : {}) },
+      registry: createRegistry([emailSend, ...testRegistry.definitions]),
+      consumerEntry: STUB_ENTRY,
+      apiEntry: STUB_ENTRY,
+    });
+    return stack;
+  };
+
+  it('reaches the consumer as set in the definition', () => {
+    const stack = pipeline([{ priority: 'default', maxConcurrency: 5 }], 14);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TASKPIPE_EMAIL_MAX_SEND_RATE: '14' }) },
+    });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('email.maxSendRate'));
+  });
+
+  it('synthesizes beside a FIFO queue, with a warning that it does not hold there', () => {
+    const stack = pipeline([
+      { priority: 'default', maxConcurrency: 5 },
+      { priority: 'ordered', maxConcurrency: 5, fifo: true },
+    ]);
+    Annotations.fromStack(stack).hasWarning(
+      '/Mail/Pipeline/Consumer',
+      Match.stringLikeRegexp(
+        'email.send sent to FIFO queue "ordered" is not held to email.maxSendRate',
+      ),
+    );
   });
 });

@@ -6,17 +6,23 @@ import type {
 } from '../consumer/admission/types.js';
 import type { Clock } from '../ports.js';
 import { flowKey } from './flowKey.js';
+import type { FlowSettings } from './flowSettings.js';
 import { RateLimiter } from './RateLimiter.js';
 import type { RateLimitStore } from './RateLimitStore.js';
 
 /**
  * `rateLimit` of `defineTask`: a task over its type's (or key's) limit is deferred until
- * its next token (DESIGN §11). Types without `rateLimit` get no gate.
+ * its next token (DESIGN §11). A type without one takes its entry in `defaults` (the
+ * pipeline's email send rate, say); a type with neither gets no gate, and no request.
  */
-export function rateLimitGates(store: RateLimitStore, clock: Clock): GateFactory {
+export function rateLimitGates(
+  store: RateLimitStore,
+  clock: Clock,
+  defaults: Readonly<Record<string, NonNullable<FlowSettings['rateLimit']>>> = {},
+): GateFactory {
   const limiter = new RateLimiter(store, clock);
   return (definition) => {
-    const policy = definition.rateLimit;
+    const policy = definition.rateLimit ?? defaults[definition.type];
     if (!policy) return undefined;
     const gate: AdmissionGate = {
       name: 'rate_limit',
