@@ -46,6 +46,11 @@ export const API_ROUTES: readonly { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.DELETE, path: '/flow/pauses/{scope}/{name}' },
   { method: HttpMethod.POST, path: '/flow/breakers/{key}/open' },
   { method: HttpMethod.POST, path: '/flow/breakers/{key}/close' },
+  // Groups: create (sealed, or open for more), add members, seal, progress (docs/workflows.md).
+  { method: HttpMethod.POST, path: '/groups' },
+  { method: HttpMethod.POST, path: '/groups/{id}/tasks' },
+  { method: HttpMethod.POST, path: '/groups/{id}/seal' },
+  { method: HttpMethod.GET, path: '/groups/{id}' },
 ];
 
 export interface TaskApiProps {

@@ -1,17 +1,19 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flowRoutes } from '../../functions/api/flowRoutes.js';
+import { groupRoutes } from '../../functions/api/groupRoutes.js';
 import { taskRoutes } from '../../functions/api/routes.js';
 import type { FlowAdmin } from '../../functions/core/flow/FlowAdmin.js';
 import type { TaskService } from '../../functions/core/service/TaskService.js';
+import type { GroupService } from '../../functions/core/workflow/GroupService.js';
 import { ACCESS_LOG_FIELDS, type TaskpipeStatelessStack } from '../../infra/index.js';
 import { logicalId, synthTaskpipe, testDefinition } from './fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized templates are untyped JSON
 type Json = Record<string, any>;
 
-/** The task routes and the flow-control routes (groups are served locally only). */
-const API_ROUTE_COUNT = 11;
+/** The task, flow-control and group routes. */
+const API_ROUTE_COUNT = 15;
 
 let template: Template;
 let stack: TaskpipeStatelessStack;
@@ -31,9 +33,11 @@ const getArn = (construct: Parameters<typeof logicalId>[0]) => ({
 
 describe('routes', () => {
   it('are the routes functions/api serves, all to the api function', () => {
-    const served = [...taskRoutes({} as TaskService, 1_024), ...flowRoutes({} as FlowAdmin)].map(
-      (r) => `${r.method} ${r.path}`,
-    );
+    const served = [
+      ...taskRoutes({} as TaskService, 1_024),
+      ...flowRoutes({} as FlowAdmin),
+      ...groupRoutes({} as GroupService),
+    ].map((r) => `${r.method} ${r.path}`);
     const routes = resources(template, 'AWS::ApiGatewayV2::Route').map((r) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(served.sort());
     const [integration] = resources(template, 'AWS::ApiGatewayV2::Integration');
