@@ -70,6 +70,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   // Filled as the aimed tasks are sent; the late-write fault holds their retry writes.
   const leaseIds = new Set<string>();
   const readers: { destroy(): void }[] = [];
+  let restarting = false;
   let pipeline: LocalPipeline | undefined;
   const target = () =>
     pipeline && {
@@ -96,7 +97,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     injectBatchSendFaults(started.clients.sqs, rates['sqs-send'], random, faults);
     const reader = observerClients(started.info);
     readers.push(reader.sqs, reader.dynamodb);
-    injectLateWrites(started.clients.dynamodb, reader.dynamodb, leaseIds, { ledger, faults });
+    injectLateWrites(started.clients.dynamodb, reader.dynamodb, leaseIds, {
+      ledger,
+      faults,
+      restarting: () => restarting,
+    });
     return started;
   };
   try {
@@ -151,7 +156,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     ) {
       if (restartsAt(seed, rates.restart, poll++, restarts)) {
         const down = Date.now();
+        restarting = true;
         pipeline = await restartRuntime(pipeline, start, faults, carriedCounts);
+        restarting = false;
         restarts++;
         lastDrop += Date.now() - down;
         log(`  restarted the runtime on ${dataDir} (down ${Date.now() - down} ms)`);
