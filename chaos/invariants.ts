@@ -66,7 +66,9 @@ export function checkInvariants(f: RunFacts): InvariantResult[] {
     if (recorded !== row.attempts || !ran) fencing.push(`${row.id}: result not from its attempt`);
   }
   const succeededRows = works.filter((r) => r.status === 'SUCCEEDED').length;
-  if (f.succeededCount !== succeededRows) {
+  // Fewer counted than rows is no double success: a step after the finish write (a group's
+  // counter, say) can fail under an injected fault, and the redelivery finds the task done.
+  if (f.succeededCount > succeededRows) {
     fencing.push(`${f.succeededCount} successes recorded for ${succeededRows} tasks`);
   }
   const alarm = f.notices.some((n) => n.name.endsWith('-dlq-not-empty') && n.state === 'ALARM');

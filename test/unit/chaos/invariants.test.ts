@@ -55,6 +55,10 @@ describe('the fencing invariant', () => {
     expect(fencing(f).detail).toContain('3 successes recorded for 2 tasks');
   });
 
+  it('passes when a success went uncounted: the row holds it once, nothing ran twice', () => {
+    expect(fencing({ ...facts(), succeededCount: 1 }).pass).toBe(true);
+  });
+
   it('fails when an attempt after the recorded success ran its side effect', () => {
     const f = facts();
     f.ledger.append('a', 2, 'key-a-again');
