@@ -32,6 +32,8 @@ export function injectLateWrites(
     faults: FaultLog;
     /** True while the runtime restarts: a read then could reach dynalite as it closes. */
     restarting: () => boolean;
+    /** Writes held right now, so that the run can keep a restart from cutting one short. */
+    holding: { count: number };
   },
 ): void {
   const held = new Set<string>();
@@ -41,7 +43,10 @@ export function injectLateWrites(
       const id = input.Key?.[ATTR.id]?.S;
       if (!id || !ids.has(id) || held.has(id) || !isRetryWrite(input)) return next(args);
       held.add(id);
-      const newer = await newerEnd(reader, input.TableName!, id, deps.restarting);
+      deps.holding.count++;
+      const newer = await newerEnd(reader, input.TableName!, id, deps.restarting).finally(() => {
+        deps.holding.count--;
+      });
       let applied = false;
       try {
         const out = await next(args);

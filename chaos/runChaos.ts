@@ -71,6 +71,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const leaseIds = new Set<string>();
   const readers: { destroy(): void }[] = [];
   let restarting = false;
+  const holding = { count: 0 };
   let pipeline: LocalPipeline | undefined;
   const target = () =>
     pipeline && {
@@ -101,6 +102,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       ledger,
       faults,
       restarting: () => restarting,
+      holding,
     });
     return started;
   };
@@ -154,7 +156,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       !drainGivesUp({ cpuMs: cpuMs(), longestStallMs }, drainBound);
       await delay(DRAIN_POLL_MS)
     ) {
-      if (restartsAt(seed, rates.restart, poll++, restarts)) {
+      // A clean stop waits for a held late write, whose newer attempt cannot come while the
+      // runtime is down: a restart then would leave the lease-lost fault with nothing to show.
+      if (restartsAt(seed, rates.restart, poll++, restarts) && holding.count === 0) {
         const down = Date.now();
         restarting = true;
         pipeline = await restartRuntime(pipeline, start, faults, carriedCounts);
