@@ -1,6 +1,7 @@
 import { type TaskRecord, TERMINAL_STATUSES } from '../functions/core/status.js';
 import type { AlarmNotice } from './ChaosEndpoint.js';
 import { WORK_TYPES } from './chaosTasks.js';
+import { checkDrain, type DrainBound, type DrainFacts } from './drainBound.js';
 import type { DeadLetter } from './finalState.js';
 import type { SideEffectLedger } from './SideEffectLedger.js';
 import type { Workload } from './workload.js';
@@ -18,8 +19,8 @@ export interface RunFacts {
   ledger: SideEffectLedger;
   /** `chaos.work` finishes the consumer counted as succeeded. */
   succeededCount: number;
-  drainMs: number | undefined;
-  drainBoundMs: number;
+  drain: DrainFacts;
+  drainBound: DrainBound;
   queueDepth: number;
   notices: AlarmNotice[];
   unhandled: string[];
@@ -65,17 +66,15 @@ export function checkInvariants(f: RunFacts): InvariantResult[] {
     if (recorded !== row.attempts || !ran) fencing.push(`${row.id}: result not from its attempt`);
   }
   const succeededRows = works.filter((r) => r.status === 'SUCCEEDED').length;
-  if (f.succeededCount !== succeededRows) {
+  // Fewer counted than rows is no double success: a step after the finish write (a group's
+  // counter, say) can fail under an injected fault, and the redelivery finds the task done.
+  if (f.succeededCount > succeededRows) {
     fencing.push(`${f.succeededCount} successes recorded for ${succeededRows} tasks`);
   }
   const alarm = f.notices.some((n) => n.name.endsWith('-dlq-not-empty') && n.state === 'ALARM');
   const poisonInDlq = f.deadLetters.filter((d) => d.reason === 'poison').length;
   return [
-    {
-      name: 'drains within the bound',
-      pass: f.drainMs !== undefined && f.drainMs <= f.drainBoundMs,
-      detail: `${f.drainMs === undefined ? 'not drained' : `${(f.drainMs / 1000).toFixed(1)} s`} (bound ${f.drainBoundMs / 1000} s)`,
-    },
+    checkDrain(f.drain, f.drainBound),
     check(
       'every enqueued task is in exactly one terminal state',
       enqueued.filter((id) => !TERMINAL_STATUSES.has(f.tasks.get(id)?.status ?? 'QUEUED')),

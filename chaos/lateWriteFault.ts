@@ -27,7 +27,14 @@ export function injectLateWrites(
   client: DynamoDBClient,
   reader: DynamoDBClient,
   ids: ReadonlySet<string>,
-  deps: { ledger: SideEffectLedger; faults: FaultLog },
+  deps: {
+    ledger: SideEffectLedger;
+    faults: FaultLog;
+    /** True while the runtime restarts: a read then could reach dynalite as it closes. */
+    restarting: () => boolean;
+    /** Writes held right now, so that the run can keep a restart from cutting one short. */
+    holding: { count: number };
+  },
 ): void {
   const held = new Set<string>();
   client.middlewareStack.add(
@@ -36,7 +43,10 @@ export function injectLateWrites(
       const id = input.Key?.[ATTR.id]?.S;
       if (!id || !ids.has(id) || held.has(id) || !isRetryWrite(input)) return next(args);
       held.add(id);
-      const newer = await newerEnd(reader, input.TableName!, id);
+      deps.holding.count++;
+      const newer = await newerEnd(reader, input.TableName!, id, deps.restarting).finally(() => {
+        deps.holding.count--;
+      });
       let applied = false;
       try {
         const out = await next(args);
@@ -69,8 +79,11 @@ async function newerEnd(
   reader: DynamoDBClient,
   table: string,
   id: string,
+  restarting: () => boolean,
 ): Promise<{ attempts: number; status: string } | undefined> {
   for (const start = Date.now(); Date.now() - start < HOLD_BOUND_MS; await delay(POLL_MS)) {
+    // dynalite throws, out of reach, on an operation that meets its database closed.
+    if (restarting()) continue;
     const { Item } = await reader
       .send(
         new GetItemCommand({

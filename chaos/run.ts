@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { drainBoundFor } from './drainBound.js';
 import { parseRates } from './faults.js';
 import { runChaos } from './runChaos.js';
 
 /**
- * `npm run chaos [-- --tasks N --seed S --rate-<fault>=R --drain-bound SECONDS --write-report]`:
+ * `npm run chaos [-- --tasks N --seed S --rate-<fault>=R --drain-cpu SECONDS --write-report]`:
  * prints the fault table and the invariants; exits 1 when any invariant fails.
  */
 async function main(): Promise<number> {
@@ -12,7 +13,7 @@ async function main(): Promise<number> {
     options: {
       tasks: { type: 'string', default: '10000' },
       seed: { type: 'string', default: '1' },
-      'drain-bound': { type: 'string' },
+      'drain-cpu': { type: 'string' },
       'write-report': { type: 'boolean', default: false },
     },
     strict: false,
@@ -24,12 +25,12 @@ async function main(): Promise<number> {
   const seed = Number(values.seed);
   if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`--tasks ${values.tasks}: need ≥ 1`);
   if (!Number.isInteger(seed)) throw new Error(`--seed ${values.seed}: need an integer`);
-  const bound = flags['drain-bound'];
+  const cpu = flags['drain-cpu'];
   const result = await runChaos({
     tasks,
     seed,
     rates: parseRates(flags),
-    ...(bound ? { drainBoundMs: Number(bound) * 1000 } : {}),
+    ...(cpu ? { drainBound: { ...drainBoundFor(tasks), cpuMs: Number(cpu) * 1000 } } : {}),
     log: (line) => process.stderr.write(`chaos: ${line}\n`),
   });
   process.stdout.write(result.report);

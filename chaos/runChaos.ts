@@ -9,6 +9,7 @@ import { enqueueAimed } from './aimedTasks.js';
 import { ChaosEndpoint } from './ChaosEndpoint.js';
 import { CHAOS_DEFINITION } from './chaosDefinition.js';
 import { chaosRegistry, WORK_TYPES } from './chaosTasks.js';
+import { type DrainBound, drainBoundFor, drainGivesUp } from './drainBound.js';
 import { DEFAULT_RATES, FaultLog, type FaultRates } from './faults.js';
 import { drainDeadLetters, observerClients, queueDepth, scanTasks } from './finalState.js';
 import { withHandlerFaults } from './handlerFaults.js';
@@ -27,8 +28,8 @@ export interface ChaosOptions {
   tasks: number;
   seed?: number;
   rates?: Partial<FaultRates>;
-  /** @default 60 s + 25 ms per task */
-  drainBoundMs?: number;
+  /** @default drainBoundFor(tasks) */
+  drainBound?: DrainBound;
   /** Progress lines while draining. */
   log?: (line: string) => void;
 }
@@ -52,7 +53,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now();
   const seed = options.seed ?? 1;
   const rates: FaultRates = { ...DEFAULT_RATES, ...options.rates };
-  const drainBoundMs = options.drainBoundMs ?? 60_000 + 25 * options.tasks;
+  const drainBound = options.drainBound ?? drainBoundFor(options.tasks);
   const log = options.log ?? (() => undefined);
   const unhandled: string[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(String(reason));
@@ -69,6 +70,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   // Filled as the aimed tasks are sent; the late-write fault holds their retry writes.
   const leaseIds = new Set<string>();
   const readers: { destroy(): void }[] = [];
+  let restarting = false;
+  const holding = { count: 0 };
   let pipeline: LocalPipeline | undefined;
   const target = () =>
     pipeline && {
@@ -95,7 +98,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     injectBatchSendFaults(started.clients.sqs, rates['sqs-send'], random, faults);
     const reader = observerClients(started.info);
     readers.push(reader.sqs, reader.dynamodb);
-    injectLateWrites(started.clients.dynamodb, reader.dynamodb, leaseIds, { ledger, faults });
+    injectLateWrites(started.clients.dynamodb, reader.dynamodb, leaseIds, {
+      ledger,
+      faults,
+      restarting: () => restarting,
+      holding,
+    });
     return started;
   };
   try {
@@ -103,6 +111,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let observer = observerClients(pipeline.info);
 
     const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
+    const cpuMs = () => {
+      const { user, system } = process.cpuUsage(cpu0);
+      return (user + system) / 1000;
+    };
     const workload = await enqueueWorkload({
       tasks: options.tasks,
       seed,
@@ -134,21 +147,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let drainMs: number | undefined;
     let depth = Number.POSITIVE_INFINITY;
     let restarts = 0;
-    // While the runtime is down for a restart it drains nothing: that time extends the bound.
-    let bound = drainBoundMs;
+    // A stall is time with no drop in depth; a restart's downtime is not one.
+    let lastDrop = Date.now();
+    let longestStallMs = 0;
     // Two empty readings in a row: the counts are approximate, as on SQS.
-    for (let poll = 0, empty = 0; Date.now() - t0 <= bound; await delay(DRAIN_POLL_MS)) {
-      if (restartsAt(seed, rates.restart, poll++, restarts)) {
+    for (
+      let poll = 0, empty = 0;
+      !drainGivesUp({ cpuMs: cpuMs(), longestStallMs }, drainBound);
+      await delay(DRAIN_POLL_MS)
+    ) {
+      // A clean stop waits for a held late write, whose newer attempt cannot come while the
+      // runtime is down: a restart then would leave the lease-lost fault with nothing to show.
+      if (restartsAt(seed, rates.restart, poll++, restarts) && holding.count === 0) {
         const down = Date.now();
+        restarting = true;
         pipeline = await restartRuntime(pipeline, start, faults, carriedCounts);
+        restarting = false;
         restarts++;
-        bound += Date.now() - down;
+        lastDrop += Date.now() - down;
         log(`  restarted the runtime on ${dataDir} (down ${Date.now() - down} ms)`);
         observer.sqs.destroy();
         observer.dynamodb.destroy();
         observer = observerClients(pipeline.info);
       }
+      const previous = depth;
       depth = await queueDepth(observer, pipeline.info);
+      if (depth < previous) lastDrop = Date.now();
+      longestStallMs = Math.max(longestStallMs, Date.now() - lastDrop);
       empty = depth === 0 ? empty + 1 : 0;
       if (empty === 2) {
         drainMs = Date.now() - t0;
@@ -156,6 +181,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }
       if ((Date.now() - t0) % 10_000 < DRAIN_POLL_MS) log(`  ${depth} messages left`);
     }
+    const drainCpuMs = cpuMs();
+    // Nothing runs while the state is read, so rows, ledger and counts describe one moment,
+    // drained or not.
+    await pipeline.stopConsuming();
 
     await pipeline.alarms?.evaluateNow();
     await within(endpoint.noticeMatching(isDlqAlarm), NOTICE_WAIT_MS);
@@ -174,8 +203,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       succeededCount: Object.values(WORK_TYPES)
         .map((type) => counts.get(`${type}:succeeded`) ?? 0)
         .reduce((a, b) => a + b, 0),
-      drainMs,
-      drainBoundMs: bound,
+      drain: { drainMs, cpuMs: drainCpuMs, longestStallMs },
+      drainBound,
       queueDepth: depth,
       notices: endpoint.notices,
       unhandled,

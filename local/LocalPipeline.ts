@@ -338,6 +338,14 @@ export class LocalPipeline {
     return this.pollers.reduce((n, poller) => n + poller.unsettledBatches, 0);
   }
 
+  /**
+   * Stops the consumer's pollers and lets in-flight batches finish; the API, the alarms and
+   * the emulators keep answering, so the state can be read while nothing changes it.
+   */
+  async stopConsuming(): Promise<void> {
+    await Promise.all(this.pollers.map((p) => p.stop()));
+  }
+
   /** Stops polling, lets in-flight batches finish, then stops the emulators. */
   async stop(): Promise<void> {
     await this.stoppers.intake();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS, type FaultName } from '../../chaos/faults.js';
+import { type FlowChaosResult, runFlowChaos } from '../../chaos/flowScenario.js';
 import { type ChaosResult, runChaos } from '../../chaos/runChaos.js';
 
 // The CI-sized chaos run: the same runner as `npm run chaos`, every fault at once. Per-call
@@ -7,14 +8,20 @@ import { type ChaosResult, runChaos } from '../../chaos/runChaos.js';
 // groups of four and six chains of three steps (two cancelled) run under the same faults.
 describe('chaos run (1,500 tasks)', () => {
   let result: ChaosResult;
+  let flow: FlowChaosResult;
 
+  // The flow-control scenario runs alongside, on a pipeline of its own: most of its time is
+  // waiting (a pause, a breaker's cool-down), so the two together take about as long as one.
   beforeAll(async () => {
-    result = await runChaos({
-      tasks: 1_500,
-      seed: 7,
-      rates: { crash: 0.03, 'visibility-expiry': 0.04, 'webhook-429': 0.08, restart: 0.33 },
-    });
-  }, 180_000);
+    [result, flow] = await Promise.all([
+      runChaos({
+        tasks: 1_500,
+        seed: 7,
+        rates: { crash: 0.03, 'visibility-expiry': 0.04, 'webhook-429': 0.08, restart: 0.33 },
+      }),
+      runFlowChaos({ seed: 7 }),
+    ]);
+  }, 300_000);
   afterAll(() => {
     if (result && !result.passed) process.stderr.write(result.report);
   });
@@ -65,5 +72,28 @@ describe('chaos run (1,500 tasks)', () => {
   it('reports every fault with its outcome', () => {
     for (const fault of Object.keys(FAULTS)) expect(result.report).toContain(`| ${fault}: `);
     expect(result.report).not.toMatch(/\| FAIL +\|/);
+  });
+
+  describe('flow control at the minimum maxReceiveCount', () => {
+    it("runs its queues at the definition's minimum, not a raised cap", () => {
+      expect(flow.maxReceiveCount).toBe(5);
+    });
+
+    it('checks every flow-control invariant, and each passes', () => {
+      expect(flow.invariants.map((i) => i.name)).toEqual([
+        'rate-limited tasks admitted within burst + perSecond × w, each start with its token',
+        'no key runs more than its concurrency limit at once',
+        'every flow-controlled task ends, nothing lost',
+        'no flow-controlled task dead-lettered through receive counts',
+        'no attempt starts while its type is paused',
+        'no attempt spent against an open breaker',
+        'no unhandled error in the flow scenario',
+      ]);
+      expect(flow.invariants.filter((i) => !i.pass)).toEqual([]);
+    });
+
+    it('deferred tasks many times over, so receive counts would have shown', () => {
+      expect(flow.deferrals).toBeGreaterThan(5 * 10);
+    });
   });
 });
