@@ -58,4 +58,15 @@ describe.each(backendFactories)('stopChain on $name', (factory) => {
     });
     expect(await store.stopChain(uniqueName('absent'))).toEqual({ ok: false });
   });
+
+  test('a DynamoDB error names the operation', async () => {
+    const missing = table.store({ tableName: uniqueName('no-such-table') } as never);
+    const id = uniqueName('step');
+    await expect(missing.stopChain(id)).rejects.toMatchObject({
+      code: 'store',
+      operation: 'stopChain',
+      taskId: id,
+      causeName: 'ResourceNotFoundException',
+    });
+  });
 });

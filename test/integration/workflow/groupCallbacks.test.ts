@@ -130,6 +130,8 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
       seal: false,
     });
     const groupId = opened.group.id;
+    // No secret named: none is kept, not even as an empty one.
+    expect((await groups.get(groupId))?.callback).toStrictEqual({ url: callback.url });
     await svc.add(groupId, { offset: 1, tasks: [{ type: 'test.ok', payload: { n: 2 } }] });
     const consumer = buildConsumer(p, registry, { groups });
     const ended = await deliver(p, p.standard, consumer, { count: 2 });
@@ -150,6 +152,19 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
       sign: {},
       body: { status: 'SUCCEEDED', total: 2, succeeded: 2, failed: 0, failedIds: [] },
     });
+  });
+
+  test('a group without a callback sends none and shows none', async () => {
+    const created = await service().create({
+      tasks: [{ type: 'test.ok', payload: { n: 1 } }],
+      onComplete: { type: 'test.fanin', payload: {} },
+    });
+    const groupId = created.group.id;
+    expect(created.group).not.toHaveProperty('callback');
+    await deliver(p, p.standard, buildConsumer(p, registry, { groups }), { count: 1 });
+    expect((await drain()).map((e) => e.id)).toEqual([`${groupId}.on-complete`]);
+    expect(await groups.get(groupId)).not.toHaveProperty('callback');
+    expect(await service().describe(groupId)).not.toHaveProperty('callback');
   });
 
   test("a handler's ctx.group carries its callback to the fan-in", async () => {
