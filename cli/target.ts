@@ -180,6 +180,12 @@ function build(
     typeIndex: config.table.typeIndex,
   });
   const queue = new SqsQueue(parts.sqs);
+  // On AWS a callback names its secret, under the prefix the consumer may read (the stack's
+  // grant); locally the development key signs it.
+  const callbacks =
+    parts.kind === 'stack'
+      ? { callbackSecretRequired: true, callbackSecretPrefix: `${config.name}/callbacks/` }
+      : { callbackSecretRequired: false };
   const service = new TaskService({
     registry,
     store,
@@ -187,6 +193,7 @@ function build(
     routes: parts.routes,
     logger: log,
     maxPayloadBytes: config.api.maxPayloadBytes,
+    ...callbacks,
   });
   const groups = new GroupService({
     registry,
@@ -196,6 +203,7 @@ function build(
     logger: log,
     clock: systemClock,
     maxPayloadBytes: config.api.maxPayloadBytes,
+    ...callbacks,
     groups: new DynamoGroupStore({
       client: parts.dynamodb,
       tableName: parts.tableName,

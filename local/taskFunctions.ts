@@ -111,6 +111,7 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     groups,
     queue,
     clock: systemClock,
+    callbackSecretRequired: false,
   });
   return {
     registry,

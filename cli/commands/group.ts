@@ -12,6 +12,8 @@ interface GroupOptions {
   partSize: number;
   onComplete?: string;
   onSuccess?: string;
+  callbackUrl?: string;
+  callbackSecret?: string;
 }
 
 /**
@@ -26,6 +28,8 @@ export function registerGroup(program: Command): void {
     .option('--tasks <json|@file>', 'a JSON array of { type, payload, ... } tasks (required)')
     .option('--on-complete <json>', 'task { type, payload } to run once every member ended')
     .option('--on-success <json>', 'task { type, payload } to run once every member succeeded')
+    .option('--callback-url <url>', "POST the group's signed summary here once every member ended")
+    .option('--callback-secret <name>', 'Secrets Manager secret that signs it (required on AWS)')
     .option(
       '--part-size <n>',
       `tasks per request; a larger group is sent in parts, then sealed (1–${MAX_BATCH_TASKS})`,
@@ -40,6 +44,7 @@ export function registerGroup(program: Command): void {
         const followUps = {
           ...(opts.onComplete ? { onComplete: await readPayload(opts.onComplete) } : {}),
           ...(opts.onSuccess ? { onSuccess: await readPayload(opts.onSuccess) } : {}),
+          ...callbackOption(opts),
         };
         const { groups } = await ctx.target();
         const part = opts.partSize;
@@ -73,6 +78,15 @@ export function registerGroup(program: Command): void {
     );
 }
 
+function callbackOption(opts: GroupOptions) {
+  if (!opts.callbackUrl) {
+    if (opts.callbackSecret) throw new UsageError('--callback-secret needs --callback-url');
+    return {};
+  }
+  const secret = opts.callbackSecret ? { secretName: opts.callbackSecret } : {};
+  return { callback: { url: opts.callbackUrl, ...secret } };
+}
+
 /** A group as `key  value` lines, then one line per member shown. */
 export function groupDetails(view: GroupView): string {
   const { counts } = view;
@@ -89,6 +103,14 @@ export function groupDetails(view: GroupView): string {
       `on ${f.on}`,
       `${f.taskId}${f.enqueued ? '' : ' (not enqueued)'}`,
     ]),
+    ...(view.callback
+      ? [
+          [
+            'callback',
+            `${view.callback.taskId}${view.callback.enqueued ? '' : ' (not enqueued)'}`,
+          ] as [string, string],
+        ]
+      : []),
   ]);
   const members = view.members.map(
     (m) => `  ${String(m.index).padStart(6)}  ${m.taskId}  ${m.task?.status ?? '(no row yet)'}`,

@@ -307,6 +307,8 @@ export interface GroupDetailView {
   /** Ended members over the total (or over those added, while open), 0–1. */
   progress: number;
   followUps: GroupFollowUpView[];
+  /** The task that POSTs the group's signed summary, when it has a callback. */
+  callback?: Omit<GroupFollowUpView, 'on'>;
   /** One page of members, by index. */
   members: GroupMemberView[];
   /** Reads the next page of members; absent on the last. */

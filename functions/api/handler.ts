@@ -75,6 +75,7 @@ const api = createApi({
   groups: new GroupService({
     ...common,
     maxPayloadBytes: config.maxPayloadBytes,
+    ...(config.callbackSecretPrefix ? { callbackSecretPrefix: config.callbackSecretPrefix } : {}),
     clock: systemClock,
     groups: new DynamoGroupStore({
       client: dynamodb,

@@ -140,7 +140,13 @@ export function taskRoutes(service: TaskService, maxPayloadBytes: number): Route
     {
       method: 'POST',
       path: '/tasks/{id}/cancel',
-      handler: async (request) => json(200, toTaskView(await service.cancel(param(request)))),
+      handler: async (request) => {
+        const record = await service.cancel(param(request));
+        // Still running: only its chain stopped, which is accepted, not done.
+        return record.status === 'RUNNING'
+          ? json(202, { ...toTaskView(record), chainStopped: true })
+          : json(200, toTaskView(record));
+      },
     },
   ];
 }

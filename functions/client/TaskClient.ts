@@ -3,6 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
+import type { Callback } from '../core/envelope.js';
 import { ConfigError } from '../core/errors.js';
 import { newTaskId } from '../core/ids.js';
 import { type Clock, type QueueRoute, systemClock } from '../core/ports.js';
@@ -101,13 +102,20 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
 
   /**
    * Sends `tasks` as one sealed group whose `onComplete` runs once every member ended and
-   * `onSuccess` once every member succeeded (docs/workflows.md). Up to 100,000 tasks; the
+   * `onSuccess` once every member succeeded (docs/workflows.md); a `callback` gets the group's
+   * signed summary then (docs/callbacks.md). Up to 100,000 tasks; the
    * members go straight to SQS, ten per call. Needs the table (the group's state lives
    * there). Pass the `groupId` of a call that threw to send its members again, not twice.
    */
   async group(
     tasks: readonly ClientTaskRequest<DefinitionsOf<R>>[],
-    options: { onComplete?: ChainStep; onSuccess?: ChainStep; groupId?: string } = {},
+    options: {
+      onComplete?: ChainStep;
+      onSuccess?: ChainStep;
+      /** Where the group's summary is POSTed, signed, once every member ended. */
+      callback?: Callback;
+      groupId?: string;
+    } = {},
   ): Promise<{ groupId: string }> {
     const { dynamodb, tableName } = this.options;
     if (!dynamodb || !tableName) {
@@ -130,6 +138,7 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
           ...(options.onComplete ? { complete: options.onComplete } : {}),
           ...(options.onSuccess ? { success: options.onSuccess } : {}),
         },
+        ...(options.callback ? { callback: options.callback } : {}),
       },
     );
     return { groupId };

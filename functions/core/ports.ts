@@ -106,6 +106,11 @@ export interface TaskStore {
   settle(request: SettleRequest): Promise<FenceResult>;
   /** SCHEDULED, QUEUED or RETRYING → CANCELLED. */
   cancel(id: string): Promise<TransitionResult>;
+  /**
+   * Marks a RUNNING task that has a next chain step (`chainStoppedAt`), so that the step is
+   * not enqueued when it ends; a repeat keeps the first mark.
+   */
+  stopChain(id: string): Promise<TransitionResult>;
   /** Notes that a FAILED task's message reached the DLQ, only while FAILED at `attempt`. */
   markDeadLettered(id: string, attempt: number): Promise<void>;
   get(id: string): Promise<TaskRecord | undefined>;

@@ -67,6 +67,11 @@ export interface TaskRecord {
   waiting?: TaskWaiting;
   /** How many times flow control deferred it (never attempts). */
   deferrals?: number;
+  /**
+   * When a cancel reached this chain step while it ran: it runs on, but its next step is
+   * not enqueued (docs/workflows.md).
+   */
+  chainStoppedAt?: number;
 }
 
 /** Why a task waits: a flow-control deferral as the task row keeps it. */

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
+import type { Callback } from './envelope.js';
 import type { BreakerPolicy } from './flow/breakerPolicy.js';
 import type { FlowSettings } from './flow/flowSettings.js';
 import type { Logger } from './ports.js';
@@ -90,6 +91,8 @@ export interface GroupOptions {
   onComplete?: ChainStep;
   /** Runs once every member succeeded. */
   onSuccess?: ChainStep;
+  /** Where the group's summary is POSTed, signed, once every member ended (docs/callbacks.md). */
+  callback?: Callback;
 }
 
 /** The chain step before this one, as the handler sees it. */

@@ -67,6 +67,44 @@ describe('callbacks on the local runtime', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   }, 120_000);
 
+  it("POSTs a group's signed summary once, after every member ended", async () => {
+    const { status, body } = await post('/groups', {
+      tasks: [
+        { type: 'noop', payload: {} },
+        { type: 'noop', payload: { sleepMs: 200 } },
+      ],
+      callback: { url: receiver.url },
+    });
+    expect(status).toBe(202);
+    const groupId = body.groupId as string;
+    const get = async (path: string) =>
+      (await (await fetch(`${pipeline.info.apiUrl}${path}`)).json()) as Record<string, unknown>;
+    const view = await pollUntil(
+      () => get(`/groups/${groupId}`),
+      (g) => (g.callback as { enqueued: boolean } | undefined)?.enqueued === true,
+      { what: "the group's callback", timeoutMs: 60_000 },
+    );
+    const { taskId } = view.callback as { taskId: string };
+    await pollUntil(
+      () => get(`/tasks/${taskId}`),
+      (t) => t.status === 'SUCCEEDED',
+      { what: 'the callback task', timeoutMs: 60_000 },
+    );
+    const calls = receiver.received.filter((r) => (r.body as { kind?: string }).kind === 'group');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.validSignature).toBe(true);
+    expect(calls[0]?.idempotencyKey).toBeDefined();
+    expect(calls[0]?.body).toMatchObject({
+      kind: 'group',
+      groupId,
+      status: 'SUCCEEDED',
+      total: 2,
+      succeeded: 2,
+      failed: 0,
+      failedIds: [],
+    });
+  }, 120_000);
+
   it('prints the development key with taskpipe callbacks key', async () => {
     const stateFile = join(stateDir, 'local.json');
     await writeLocalState(pipeline.info, stateFile);

@@ -136,7 +136,7 @@ describe('taskpipe CLI', () => {
     ]);
     expect(again.code).toBe(4);
     expect(cliLines(again.stderr)).toEqual([
-      'taskpipe: cannot cancel a task that is CANCELLED; only SCHEDULED, QUEUED or RETRYING tasks',
+      'taskpipe: cannot cancel a task that is CANCELLED; only SCHEDULED, QUEUED or RETRYING tasks, or a RUNNING chain step (its chain stops)',
     ]);
     expect(retry.code).toBe(4);
     for (const out of missing) {

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocal, type Target } from '../../cli/target.js';
 import { startLocalConsole } from '../../console/server/startLocalConsole.js';
 import type { TaskStatus } from '../../functions/core/status.js';
-import { followUpId, memberId, nextStepId } from '../../functions/core/workflow/workflowIds.js';
+import {
+  callbackId,
+  followUpId,
+  memberId,
+  nextStepId,
+} from '../../functions/core/workflow/workflowIds.js';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
 import { browserUnavailable, launchBrowser, screenshotDir } from '../helpers/browser.js';
 import { pollUntil } from '../helpers/poll.js';
@@ -63,7 +68,15 @@ describe.skipIf(skip)('the console group page in a browser', { timeout: 120_000 
     const tasks = Array.from({ length: MEMBERS }, (_, i) =>
       i === FAILING ? { type: 'http.post', payload: { url: hookUrl, body: { i } } } : noop,
     );
-    groupId = (await post('/groups', { tasks, onComplete: noop, onSuccess: noop })).groupId;
+    // The hook refuses the group's callback too: its http.post ends FAILED.
+    groupId = (
+      await post('/groups', {
+        tasks,
+        onComplete: noop,
+        onSuccess: noop,
+        callback: { url: hookUrl },
+      })
+    ).groupId;
     await pollUntil(
       () => statusOf(followUpId(groupId, 'complete')),
       (status) => status === 'SUCCEEDED',
@@ -139,6 +152,9 @@ describe.skipIf(skip)('the console group page in a browser', { timeout: 120_000 
     expect(await page.locator('[data-follow-up="success"]').textContent()).toContain(
       'will not run: 1 member failed or was cancelled',
     );
+    const callback = page.locator('[data-callback]');
+    expect(await callback.getByRole('link').textContent()).toBe(callbackId(groupId));
+    await eventually(() => callback.locator('.badge').textContent()).toBe('FAILED');
     const failed = page.locator(`tr[data-member="${FAILING}"]`);
     expect(await failed.locator('.badge').textContent()).toBe('FAILED');
     await page.screenshot({ path: join(shots, 'console-group.png'), fullPage: true });

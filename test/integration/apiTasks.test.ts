@@ -168,7 +168,8 @@ describe.each(backendFactories)('task routes on $name', ({ name, start, skipReas
     expect(cancel.status).toBe(409);
     expect(cancel.body.error).toEqual({
       code: 'invalid_state',
-      message: 'cannot cancel a task that is SUCCEEDED; only SCHEDULED, QUEUED or RETRYING tasks',
+      message:
+        'cannot cancel a task that is SUCCEEDED; only SCHEDULED, QUEUED or RETRYING tasks, or a RUNNING chain step (its chain stops)',
       details: { status: 'SUCCEEDED' },
     });
     expect(retry.status).toBe(409);

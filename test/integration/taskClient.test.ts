@@ -172,6 +172,16 @@ describeOnEachBackend('TaskClient', (current) => {
         { type: 'test.ok', payload: { n: 'x' as unknown as number } },
       ]),
     ).rejects.toThrow(InvalidPayloadError);
+    await expect(
+      client({ table: true }).group(many(2), { callback: { url: 'ftp://example.com/x' } }),
+    ).rejects.toThrow(/callback\.url: must be an http:\/\/ or https:\/\/ URL/);
     expect(await depth(backend.sqs, p.standard.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it('keeps a group callback on the group, for its fan-in', async () => {
+    const callback = { url: 'https://example.com/hooks', secretName: 'app/callbacks/key' };
+    const { groupId } = await client({ table: true }).group(many(2), { callback });
+    const groups = new DynamoGroupStore({ client: backend.dynamodb, tableName: p.tableName });
+    expect((await groups.get(groupId))?.callback).toEqual(callback);
   });
 });

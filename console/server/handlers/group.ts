@@ -34,18 +34,18 @@ export async function group({ ctx, params, query }: HandlerRequest): Promise<Gro
   const raw = Object.fromEntries([...query].filter(([, v]) => v !== ''));
   const { cursor, limit } = parseOrThrow(querySchema, raw, 'query');
   const { target } = ctx;
-  const { nextOffset, followUps, members, ...view } = await target.groups.describe(id, {
+  const { nextOffset, followUps, callback, members, ...view } = await target.groups.describe(id, {
     offset: cursor ?? 0,
     limit,
   });
+  const withStatus = async <T extends { taskId: string; enqueued: boolean }>(f: T) => {
+    const task = f.enqueued ? await target.store.get(f.taskId) : undefined;
+    return { ...f, ...(task ? { status: task.status } : {}) };
+  };
   return {
     ...view,
-    followUps: await Promise.all(
-      followUps.map(async (f): Promise<GroupFollowUpView> => {
-        const task = f.enqueued ? await target.store.get(f.taskId) : undefined;
-        return { ...f, ...(task ? { status: task.status } : {}) };
-      }),
-    ),
+    followUps: await Promise.all(followUps.map((f): Promise<GroupFollowUpView> => withStatus(f))),
+    ...(callback ? { callback: await withStatus(callback) } : {}),
     members,
     ...(nextOffset === undefined ? {} : { nextCursor: String(nextOffset) }),
   };

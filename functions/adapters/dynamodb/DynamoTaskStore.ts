@@ -36,6 +36,7 @@ import {
   finishWrite,
   retryWrite,
   settleWrite,
+  stopChainWrite,
   type TaskWrite,
 } from './taskWrites.js';
 
@@ -190,6 +191,11 @@ export class DynamoTaskStore implements TaskStore {
     return toTransition(
       await this.write('cancel', id, () => cancelWrite(now, this.expiresAt(now))),
     );
+  }
+
+  async stopChain(id: string): Promise<TransitionResult> {
+    const now = this.clock.now();
+    return toTransition(await this.write('stopChain', id, () => stopChainWrite(now)));
   }
 
   async markDeadLettered(id: string, attempt: number): Promise<void> {

@@ -7,6 +7,7 @@ export type TaskStoreOperation =
   | 'markRetrying'
   | 'settle'
   | 'cancel'
+  | 'stopChain'
   | 'markDeadLettered'
   | 'get'
   | 'list'

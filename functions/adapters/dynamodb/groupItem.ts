@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { Callback } from '../../core/envelope.js';
 import type { GroupRecord, LeafState } from '../../core/workflow/types.js';
 import type { FollowUpKind } from '../../core/workflow/workflowIds.js';
 import { ATTR, type Item, MalformedItemError, num, str } from './taskItem.js';
@@ -29,6 +30,9 @@ export const GATTR = {
   fanInUntil: 'fanInUntil',
   fanInSentAt: 'fanInSentAt',
   parentId: 'parentId',
+  /** The group's callback (a URL of at most 2,048 characters, and a secret's name). */
+  callbackUrl: 'callbackUrl',
+  callbackSecret: 'callbackSecret',
   createdAt: ATTR.createdAt,
   /** On a leaf: ids of the members recorded terminal, and of those that failed (string sets). */
   done: 'done',
@@ -60,6 +64,7 @@ export function itemToGroup(item: Item): GroupRecord {
   const sentAt = numberOf(item, GATTR.fanInSentAt);
   const until = numberOf(item, GATTR.fanInUntil);
   const parentId = item[GATTR.parentId]?.S;
+  const callback = itemCallback(item);
   return {
     id: key.slice(0, -'#group'.length),
     state,
@@ -78,10 +83,18 @@ export function itemToGroup(item: Item): GroupRecord {
             ...(sentAt === undefined ? {} : { sentAt }),
           },
         }),
+    ...(callback === undefined ? {} : { callback }),
     ...(parentId === undefined ? {} : { parentId }),
     createdAt: numberOf(item, GATTR.createdAt) ?? 0,
     expiresAt: numberOf(item, GATTR.expiresAt) ?? 0,
   };
+}
+
+function itemCallback(item: Item): Callback | undefined {
+  const url = item[GATTR.callbackUrl]?.S;
+  if (url === undefined) return undefined;
+  const secretName = item[GATTR.callbackSecret]?.S;
+  return secretName === undefined ? { url } : { url, secretName };
 }
 
 export function itemToLeaf(item: Item | undefined): LeafState {
@@ -100,7 +113,13 @@ export function leafCounts(item: Item): { ended: number; failed: number } {
 }
 
 export function newGroupItem(
-  group: { id: string; total?: number; followUps: FollowUpKind[]; parentId?: string },
+  group: {
+    id: string;
+    total?: number;
+    followUps: FollowUpKind[];
+    callback?: Callback;
+    parentId?: string;
+  },
   now: number,
   expiresAt: number,
 ): Item {
@@ -114,5 +133,9 @@ export function newGroupItem(
     ...(group.total === undefined ? {} : { [GATTR.total]: num(group.total) }),
     ...(group.followUps.length ? { [GATTR.followUps]: stringSet(group.followUps) } : {}),
     ...(group.parentId === undefined ? {} : { [GATTR.parentId]: str(group.parentId) }),
+    ...(group.callback === undefined ? {} : { [GATTR.callbackUrl]: str(group.callback.url) }),
+    ...(group.callback?.secretName === undefined
+      ? {}
+      : { [GATTR.callbackSecret]: str(group.callback.secretName) }),
   };
 }

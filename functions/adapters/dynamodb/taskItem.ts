@@ -40,6 +40,8 @@ export const ATTR = {
   /** Flow control: JSON of the last deferral (TaskWaiting), and how many there were. */
   waiting: 'waiting',
   deferrals: 'deferrals',
+  /** A cancel stopped the chain after this running step (epoch ms). */
+  chainStoppedAt: 'chainStoppedAt',
   /** Workflow links (TaskLinks), kept from the envelope for `status`. */
   parentId: 'parentId',
   nextId: 'nextId',
@@ -172,6 +174,7 @@ const OPTIONAL_NUMBERS = [
   'queueWaitMs',
   'deadLetteredAt',
   'deferrals',
+  'chainStoppedAt',
 ] as const;
 
 /** Reads a stored item back into a task record; throws MalformedItemError on a bad shape. */

@@ -165,7 +165,6 @@ export function retryWrite(
   return { expression: e, condition: fence(e, attempt) };
 }
 
-/** Only a task that is not running and not finished can be cancelled. */
 /** FAILED at `attempt` → the same, with the time its message reached the DLQ. */
 export function deadLetteredWrite(attempt: number, now: number): TaskWrite {
   const e = new ExpressionBuilder().setValue(ATTR.deadLetteredAt, num(now));
@@ -175,11 +174,25 @@ export function deadLetteredWrite(attempt: number, now: number): TaskWrite {
   return { expression: e, condition };
 }
 
+/** Only a task that is not running and not finished can be cancelled. */
 export function cancelWrite(now: number, expiresAt: number): TaskWrite {
   const e = new ExpressionBuilder()
     .setValue(ATTR.status, str('CANCELLED'))
     .setValue(ATTR.finishedAt, num(now))
     .setValue(ATTR.expiresAt, num(expiresAt));
   const condition = `${e.name(ATTR.status)} IN (${e.value(str('SCHEDULED'))}, ${e.value(str('QUEUED'))}, ${e.value(str('RETRYING'))})`;
+  return { expression: e, condition };
+}
+
+/**
+ * A cancel of a RUNNING chain step: the step runs on, but the mark keeps its next step from
+ * being enqueued. Only while RUNNING, so it races the step's end on the item's condition:
+ * written first, the end keeps it; written after, it fails. A repeat keeps the first time.
+ */
+export function stopChainWrite(now: number): TaskWrite {
+  const e = new ExpressionBuilder().setIfAbsent(ATTR.chainStoppedAt, num(now));
+  const condition =
+    `${e.name(ATTR.status)} = ${e.value(str('RUNNING'))}` +
+    ` AND attribute_exists(${e.name(ATTR.nextId)})`;
   return { expression: e, condition };
 }

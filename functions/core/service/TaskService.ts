@@ -175,19 +175,36 @@ export class TaskService {
   /**
    * SCHEDULED, QUEUED or RETRYING → CANCELLED; a message still on the queue is dropped as a
    * duplicate. A scheduled task's schedule is deleted; one that fires anyway meets the
-   * cancelled row and is dropped too.
+   * cancelled row and is dropped too. A RUNNING chain step runs on, but its chain stops:
+   * the answer is the step, still RUNNING, with `chainStoppedAt` (docs/workflows.md).
    */
   async cancel(id: string): Promise<TaskRecord> {
     if (!TASK_ID_PATTERN.test(id)) throw new TaskNotFoundError();
-    const out = await this.deps.store.cancel(id);
-    if (out.ok) {
-      if (this.deps.scheduler && wasScheduled(out.record)) {
-        await this.deps.scheduler.delete(scheduleName(id));
+    let current: TaskRecord | undefined;
+    // A step can leave RUNNING between the two writes (to RETRYING): the second round
+    // cancels it there, or finds it ended.
+    for (let round = 0; round < 2; round++) {
+      const out = await this.deps.store.cancel(id);
+      if (out.ok) {
+        if (this.deps.scheduler && wasScheduled(out.record)) {
+          await this.deps.scheduler.delete(scheduleName(id));
+        }
+        return out.record;
       }
-      return out.record;
+      current = out.current;
+      if (current?.status !== 'RUNNING' || !current.links?.nextId) break;
+      const stopped = await this.deps.store.stopChain(id);
+      if (stopped.ok) {
+        this.deps.logger.info('chain stopped: its running step will not enqueue the next', {
+          taskId: id,
+          nextId: current.links.nextId,
+        });
+        return stopped.record;
+      }
+      current = stopped.current;
     }
-    if (!out.current) throw new TaskNotFoundError();
-    throw stateConflict(out.current.status, 'cancel');
+    if (!current) throw new TaskNotFoundError();
+    throw stateConflict(current.status, 'cancel');
   }
 
   private async rollback(id: string): Promise<void> {

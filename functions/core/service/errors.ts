@@ -132,10 +132,13 @@ export function stateConflict(
   status: TaskStatus,
   operation: 'retry' | 'cancel',
 ): TaskStateConflictError {
-  const allowed = operation === 'retry' ? 'FAILED' : 'SCHEDULED, QUEUED or RETRYING';
+  const allowed =
+    operation === 'retry'
+      ? 'FAILED tasks'
+      : 'SCHEDULED, QUEUED or RETRYING tasks, or a RUNNING chain step (its chain stops)';
   return new TaskStateConflictError(
     status,
-    `cannot ${operation} a task that is ${status}; only ${allowed} tasks`,
+    `cannot ${operation} a task that is ${status}; only ${allowed}`,
   );
 }
 

@@ -1,4 +1,5 @@
 import {
+  type Callback,
   type Envelope,
   type EnvelopeLinks,
   serializeEnvelope,
@@ -79,7 +80,7 @@ export class TaskPreparer {
     if (!route) throw new UnknownPriorityError([...this.#routes.keys()]);
     const delay = taskDelay(input, now, this.options.longDelays ?? false, route.fifo);
     const delaySeconds = delay.seconds;
-    this.checkCallback(input);
+    this.checkCallback(input.callback);
     const deferring = route.fifo ? deferringSettings(definition) : [];
     if (deferring.length) {
       throw new RequestValidationError('invalid task request', [
@@ -151,12 +152,16 @@ export class TaskPreparer {
     };
   }
 
-  private checkCallback(input: EnqueueInput): void {
-    const name = input.callback?.secretName;
+  /**
+   * Checks a callback's secret against where it runs: on AWS it must name one, under the
+   * prefix the consumer may read. A task's and a group's callback pass the same check.
+   */
+  checkCallback(callback: Callback | undefined, request = 'invalid task request'): void {
+    const name = callback?.secretName;
     const { callbackSecretRequired, callbackSecretPrefix: prefix } = this.options;
-    if (!input.callback || (!name && !callbackSecretRequired)) return;
+    if (!callback || (!name && !callbackSecretRequired)) return;
     if (!name) {
-      throw new RequestValidationError('invalid task request', [
+      throw new RequestValidationError(request, [
         {
           path: ['callback', 'secretName'],
           message:
@@ -165,7 +170,7 @@ export class TaskPreparer {
       ]);
     }
     if (prefix && !name.startsWith(prefix)) {
-      throw new RequestValidationError('invalid task request', [
+      throw new RequestValidationError(request, [
         {
           path: ['callback', 'secretName'],
           message: `must start with "${prefix}": the consumer may read only the secrets under it`,

@@ -24,6 +24,8 @@ export interface TaskView {
   groupId?: string;
   /** A SCHEDULED task: when it is due. */
   runAt?: string;
+  /** A cancel stopped the chain while this step ran: its next step is not enqueued. */
+  chainStoppedAt?: string;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -42,6 +44,8 @@ export function toTaskView(record: TaskRecord): TaskView {
   const finishedAt = iso(record.finishedAt);
   if (startedAt) view.startedAt = startedAt;
   if (finishedAt) view.finishedAt = finishedAt;
+  const chainStoppedAt = iso(record.chainStoppedAt);
+  if (chainStoppedAt) view.chainStoppedAt = chainStoppedAt;
   if (record.durationMs !== undefined) view.durationMs = record.durationMs;
   if (record.queueWaitMs !== undefined) view.queueWaitMs = record.queueWaitMs;
   if (record.result !== undefined) view.result = record.result;

@@ -1,7 +1,10 @@
 import type { Clock, Logger } from '../ports.js';
+import { TaskRequestError } from '../service/errors.js';
 import type { TaskStatus } from '../status.js';
+import { groupCallbackBody, sendCallback, type TaskSender } from './Callbacks.js';
 import type { GroupRecord, GroupRef, GroupStore, TaskSpec } from './types.js';
 import {
+  callbackId,
   type FollowUpKind,
   followUpId,
   LEAF_SIZE,
@@ -10,15 +13,8 @@ import {
   leafSize,
 } from './workflowIds.js';
 
-/** Sends a task with a derived id and links; the consumer's Enqueuer is one. */
-export interface FollowUpSender {
-  enqueue(
-    type: string,
-    payload: unknown,
-    options: { priority?: string; maxAttempts?: number },
-    derived: { id: string; links: { followUp: { group: string; on: FollowUpKind } } },
-  ): Promise<string>;
-}
+/** Sends a follow-up or a callback with a derived id; the consumer's Enqueuer is one. */
+export type FollowUpSender = TaskSender;
 
 /** A group named by a member or a seal is not in the store. */
 export class GroupMissingError extends Error {
@@ -90,9 +86,9 @@ export class GroupFanIn {
 
   /**
    * Claims the fan-in when the group is sealed and every leaf is done, then sends the
-   * follow-ups and notes it. A claim held by `by`, unsent after its claimant's deadline, is a
+   * follow-ups and the callback, and notes it. A claim held by `by`, unsent after its claimant's deadline, is a
    * crash to repeat; before it, a duplicate leaves the send to the claimant. The follow-ups'
-   * ids derive from the group, so even a second send names the same tasks.
+   * and the callback's ids derive from the group, so even a second send names the same tasks.
    */
   private async fire(group: GroupRecord, by: string, deadline?: number): Promise<void> {
     if (group.state !== 'SEALED' || group.total === undefined) return;
@@ -109,7 +105,33 @@ export class GroupFanIn {
     const claimantLive = fanIn.until !== undefined && fanIn.until >= this.deps.clock.now();
     if (!claimed && claimantLive) return;
     await this.sendFollowUps(current);
+    await this.sendCallback(current, fanIn.at);
     await this.deps.groups.markFanInSent(group.id);
+  }
+
+  /** The group's signed summary, stamped with the claim's time so a replay sends the same. */
+  private async sendCallback(group: GroupRecord, firedAt: number): Promise<void> {
+    const { callback } = group;
+    if (!callback) return;
+    const total = group.total ?? 0;
+    // Without a failure there is no id to read.
+    const failedIds =
+      group.failed > 0 ? await this.deps.groups.failedMembers(group.id, leafCount(total)) : [];
+    const body = groupCallbackBody(
+      { id: group.id, total, failed: group.failed, firedAt },
+      failedIds,
+    );
+    try {
+      const id = await sendCallback(this.deps.sender, callbackId(group.id), callback, body);
+      this.deps.logger.info('group callback enqueued', { groupId: group.id, taskId: id });
+    } catch (error) {
+      if (!(error instanceof TaskRequestError)) throw error;
+      // A request error never passes on a replay (no http.post type here): the fan-in ends.
+      this.deps.logger.error('group callback not sent: it is not a valid task', {
+        groupId: group.id,
+        error: { name: error.name, message: error.message },
+      });
+    }
   }
 
   private async sendFollowUps(group: GroupRecord): Promise<void> {

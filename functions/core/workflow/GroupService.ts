@@ -16,7 +16,7 @@ import { GroupFanIn } from './GroupFanIn.js';
 import { addMembersSchema, createGroupSchema, sealGroupSchema } from './groupRequests.js';
 import { memberDerivation } from './memberTasks.js';
 import type { FollowUps, GroupRecord, GroupStore } from './types.js';
-import { followUpId, leafCount, memberId } from './workflowIds.js';
+import { callbackId, followUpId, leafCount, memberId } from './workflowIds.js';
 
 export interface GroupServiceDeps {
   registry: TaskRegistry;
@@ -27,6 +27,10 @@ export interface GroupServiceDeps {
   logger: Logger;
   clock: Clock;
   maxPayloadBytes?: number;
+  /** Whether a callback must name its secret (AWS). @default true */
+  callbackSecretRequired?: boolean;
+  /** The prefix a callback's secret name must have. */
+  callbackSecretPrefix?: string;
 }
 
 /** A group as the API and the console show it. */
@@ -39,6 +43,8 @@ export interface GroupView {
   /** Ended members over the total (or over those added, while open), 0–1. */
   progress: number;
   followUps: { on: 'complete' | 'success'; taskId: string; enqueued: boolean }[];
+  /** The task that POSTs the group's callback (its URL is not shown: it may hold a token). */
+  callback?: { taskId: string; enqueued: boolean };
   members: { index: number; taskId: string; task?: TaskRecord }[];
   nextOffset?: number;
 }
@@ -62,7 +68,11 @@ export class GroupService {
 
   constructor(private readonly deps: GroupServiceDeps) {
     const maxPayloadBytes = deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-    this.#preparer = new TaskPreparer({ ...deps, maxPayloadBytes });
+    this.#preparer = new TaskPreparer({
+      ...deps,
+      maxPayloadBytes,
+      callbackSecretRequired: deps.callbackSecretRequired ?? true,
+    });
     const sender = new Enqueuer({ ...deps, maxPayloadBytes });
     this.#fanIn = new GroupFanIn({ ...deps, sender });
   }
@@ -71,7 +81,7 @@ export class GroupService {
   async create(body: unknown): Promise<AddedMembers> {
     const parsed = parseRequest(createGroupSchema, body);
     if (!parsed.ok) throw new RequestValidationError('invalid group request', parsed.issues);
-    const { tasks, onComplete, onSuccess, seal } = parsed.value;
+    const { tasks, onComplete, onSuccess, callback, seal } = parsed.value;
     const now = this.deps.clock.now();
     const followUps: FollowUps = {
       ...(onComplete ? { complete: onComplete } : {}),
@@ -79,6 +89,7 @@ export class GroupService {
     };
     // Checked now, so a bad follow-up fails the request instead of the fan-in.
     for (const spec of Object.values(followUps)) this.#preparer.prepare(spec, now);
+    this.#preparer.checkCallback(callback, 'invalid group request');
     const id = newTaskId();
     const size = seal ? tasks.length : undefined;
     this.validateMembers(tasks, id, 0, size, now);
@@ -86,6 +97,7 @@ export class GroupService {
       id,
       followUps,
       ...(size === undefined ? {} : { total: size }),
+      ...(callback ? { callback } : {}),
     });
     if (!seal && tasks.length > 0) await this.deps.groups.add(id, 0, tasks.length);
     // An empty sealed group is complete at once; one with members completes through them.
@@ -167,6 +179,11 @@ export class GroupService {
         taskId: followUpId(group.id, on),
         enqueued: group.fanIn?.sentAt !== undefined && (on === 'complete' || group.failed === 0),
       })),
+      ...(group.callback
+        ? {
+            callback: { taskId: callbackId(group.id), enqueued: group.fanIn?.sentAt !== undefined },
+          }
+        : {}),
       members,
       ...(end < size ? { nextOffset: end } : {}),
     };

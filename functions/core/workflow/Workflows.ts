@@ -68,7 +68,7 @@ export class Workflows {
     }
     if (links.callback) await this.#callbacks.taskEnded(taskId, links.callback);
     const [step, ...rest] = links.next ?? [];
-    if (step && status === 'SUCCEEDED') {
+    if (step && status === 'SUCCEEDED' && !(await this.chainStopped(taskId))) {
       try {
         const { type, payload, ...options } = step;
         await this.deps.enqueuer.enqueue(type, payload, options, {
@@ -85,6 +85,20 @@ export class Workflows {
         });
       }
     }
+  }
+
+  /**
+   * Whether a cancel stopped the chain while `taskId` ran. The mark is written only while the
+   * step is RUNNING, so once it ended a consistent read sees it for good.
+   */
+  private async chainStopped(taskId: string): Promise<boolean> {
+    const record = await this.deps.store.get(taskId);
+    if (record?.chainStoppedAt === undefined) return false;
+    this.deps.logger.info('chain stopped by a cancel: the next step is not enqueued', {
+      taskId,
+      nextId: nextStepId(taskId),
+    });
+    return true;
   }
 
   /** The context tools of one attempt of `taskId`. */
@@ -116,7 +130,13 @@ export class Workflows {
     const now = this.deps.clock.now();
     await launchGroup(
       { ...this.deps, preparer: this.#preparer, now },
-      { id, tasks, followUps, parentId },
+      {
+        id,
+        tasks,
+        followUps,
+        parentId,
+        ...(options.callback ? { callback: options.callback } : {}),
+      },
     );
     return id;
   }

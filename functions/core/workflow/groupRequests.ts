@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { taskSpecSchema } from '../envelope.js';
-import { MAX_BATCH_TASKS } from '../service/requests.js';
+import { type Callback, callbackSchema, taskSpecSchema } from '../envelope.js';
+import { RequestValidationError } from '../service/errors.js';
+import { MAX_BATCH_TASKS, parseRequest } from '../service/requests.js';
 import { MAX_GROUP_SIZE } from './workflowIds.js';
 
 /** A follow-up as a request gives it: a task type and payload (priority, attempts optional). */
@@ -14,8 +15,19 @@ export const createGroupSchema = z.strictObject({
   tasks: z.array(z.unknown()).max(MAX_BATCH_TASKS).default([]),
   onComplete: followUpSchema.optional(),
   onSuccess: followUpSchema.optional(),
+  /** Where the group's summary is POSTed once every member ended (docs/callbacks.md). */
+  callback: callbackSchema.optional(),
   seal: z.boolean().default(true),
 });
+
+/** A group's callback as a producer's code passes it, checked as the API checks it. */
+export function parseGroupCallback(value: unknown): Callback | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseRequest(callbackSchema, value);
+  if (parsed.ok) return parsed.value;
+  const issues = parsed.issues.map((issue) => ({ ...issue, path: ['callback', ...issue.path] }));
+  throw new RequestValidationError('invalid group', issues);
+}
 
 /** `POST /groups/{id}/tasks`: `offset` is the group index of the first task (retry-safe). */
 export const addMembersSchema = z.strictObject({

@@ -3,6 +3,7 @@ import { enqueueBatch } from '../service/enqueueBatch.js';
 import { EnqueueFailedError, RequestValidationError } from '../service/errors.js';
 import type { TaskPreparer } from '../service/prepareTask.js';
 import type { BatchRetryPolicy, SendInChunksOptions } from '../service/sendInChunks.js';
+import { parseGroupCallback } from './groupRequests.js';
 import { memberDerivation } from './memberTasks.js';
 import type { FollowUps, GroupStore } from './types.js';
 import { MAX_GROUP_SIZE } from './workflowIds.js';
@@ -10,7 +11,7 @@ import { MAX_GROUP_SIZE } from './workflowIds.js';
 export interface LaunchGroupDeps {
   groups: GroupStore;
   queue: QueuePort;
-  preparer: Pick<TaskPreparer, 'prepare'>;
+  preparer: Pick<TaskPreparer, 'prepare' | 'checkCallback'>;
   now: number;
   batchRetry?: BatchRetryPolicy;
   wait?: SendInChunksOptions['wait'];
@@ -25,7 +26,13 @@ export interface LaunchGroupDeps {
  */
 export async function launchGroup(
   deps: LaunchGroupDeps,
-  group: { id: string; tasks: readonly unknown[]; followUps: FollowUps; parentId?: string },
+  group: {
+    id: string;
+    tasks: readonly unknown[];
+    followUps: FollowUps;
+    callback?: unknown;
+    parentId?: string;
+  },
 ): Promise<void> {
   const { tasks, followUps } = group;
   if (tasks.length === 0 || tasks.length > MAX_GROUP_SIZE) {
@@ -34,12 +41,15 @@ export async function launchGroup(
     ]);
   }
   for (const spec of Object.values(followUps)) deps.preparer.prepare(spec, deps.now);
+  const callback = parseGroupCallback(group.callback);
+  deps.preparer.checkCallback(callback, 'invalid group');
   const derive = memberDerivation(group.id, 0, tasks.length);
   for (const [index, task] of tasks.entries()) deps.preparer.prepare(task, deps.now, derive(index));
   await deps.groups.create({
     id: group.id,
     followUps,
     total: tasks.length,
+    ...(callback ? { callback } : {}),
     ...(group.parentId ? { parentId: group.parentId } : {}),
   });
   const results = await enqueueBatch(tasks, { ...deps, derive });

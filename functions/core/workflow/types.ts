@@ -1,3 +1,4 @@
+import type { Callback } from '../envelope.js';
 import type { TaskRecord } from '../status.js';
 import type { FollowUpKind } from './workflowIds.js';
 
@@ -37,6 +38,8 @@ export interface GroupRecord {
     until?: number;
     sentAt?: number;
   };
+  /** Where the group's summary is POSTed when the fan-in fires. */
+  callback?: Callback;
   /** The task whose handler created the group, if any. */
   parentId?: string;
   createdAt: number;
@@ -65,6 +68,7 @@ export interface NewGroup {
   followUps: FollowUps;
   /** Sealed at creation with this size, or left OPEN. */
   total?: number;
+  callback?: Callback;
   parentId?: string;
 }
 

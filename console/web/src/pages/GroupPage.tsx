@@ -86,6 +86,20 @@ export function GroupPage({ params, location }: PageProps) {
           ))}
         </ul>
       )}
+      {g.callback && (
+        <p data-callback>
+          <strong>Callback</strong>{' '}
+          <a class="id" href={taskHref(g.callback.taskId)}>
+            {g.callback.taskId}
+          </a>{' '}
+          {g.callback.status && <StatusBadge status={g.callback.status} />}{' '}
+          <span class="muted">
+            {g.callback.enqueued
+              ? 'the signed summary (http.post)'
+              : 'sent once every member ended'}
+          </span>
+        </p>
+      )}
 
       <h2>Members</h2>
       <p class="muted" aria-live="polite">

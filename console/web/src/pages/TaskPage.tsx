@@ -108,11 +108,13 @@ function workflowFields(t: TaskRecord): [string, ComponentChild][] {
   if (parentId) rows.push(['Previous step', link('/tasks', parentId, 'previous')]);
   if (nextId) {
     const note =
-      t.status === 'SUCCEEDED'
-        ? ''
-        : t.status === 'FAILED' || t.status === 'CANCELLED'
-          ? ' (never enqueued: this step did not succeed)'
-          : ' (enqueued once this step succeeds)';
+      t.chainStoppedAt !== undefined
+        ? ' (never enqueued: a cancel stopped the chain)'
+        : t.status === 'SUCCEEDED'
+          ? ''
+          : t.status === 'FAILED' || t.status === 'CANCELLED'
+            ? ' (never enqueued: this step did not succeed)'
+            : ' (enqueued once this step succeeds)';
     rows.push([
       'Next step',
       <>

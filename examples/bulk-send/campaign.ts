@@ -1,4 +1,4 @@
-import { bulkEmailSummary } from './bulkEmailTasks.js';
+import { bulkSendSummary } from './bulkSendTasks.js';
 
 /** One recipient of the campaign. */
 export interface Recipient {
@@ -47,18 +47,22 @@ async function post(apiUrl: string, path: string, body: unknown): Promise<{ grou
 
 /**
  * Sends a campaign on a running taskpipe API as one group, with the summary as its
- * `onComplete`: the group opens with the first 500 emails, takes the rest 500 at a time
- * (each call retry-safe by its offset), then is sealed with the total. Resolves to the
- * group id and the summary's task id.
+ * `onComplete` and, given a `callbackUrl`, a signed summary POSTed there once every email
+ * ended: the group opens with the first 500 emails, takes the rest 500 at a time (each call
+ * retry-safe by its offset), then is sealed with the total. Resolves to the group id and
+ * the summary's task id.
  */
 export async function sendCampaign(
   apiUrl: string,
   campaign: string,
   emails: ReturnType<typeof campaignEmails>,
+  callbackUrl?: string,
 ): Promise<{ groupId: string; summaryTaskId: string }> {
   const { groupId } = await post(apiUrl, '/groups', {
     tasks: emails.slice(0, CHUNK),
-    onComplete: { type: bulkEmailSummary.type, payload: { campaign } },
+    onComplete: { type: bulkSendSummary.type, payload: { campaign } },
+    // Locally no secret is named: the runtime's development key signs (docs/callbacks.md).
+    ...(callbackUrl ? { callback: { url: callbackUrl } } : {}),
     seal: false,
   });
   if (!groupId) throw new Error('POST /groups answered no groupId');
