@@ -46,6 +46,7 @@ export const ATTR = {
   groupId: 'groupId',
   failedType: TASK_TABLE.failureIndex.partitionKey,
   failedAt: TASK_TABLE.failureIndex.sortKey,
+  failedShard: TASK_TABLE.allFailuresIndex.partitionKey,
 } as const;
 
 /** A stored item does not have the shape of a task record. */

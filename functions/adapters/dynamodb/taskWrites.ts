@@ -2,6 +2,7 @@ import { RETRY_CLOCK_SLACK_MS } from '../../core/consumer/retryWait.js';
 import type { ClaimRequest, FinishOutcome, SettleRequest } from '../../core/ports.js';
 import type { TaskErrorInfo } from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { FAILURE_KEYS, markFailed } from './failureKeys.js';
 import { ATTR, encodeError, encodeResult, LINK_NAMES, num, str } from './taskItem.js';
 
 /**
@@ -24,7 +25,7 @@ export function claimWrite(request: ClaimRequest, now: number, expiresAt: number
     .setValue(ATTR.expiresAt, num(expiresAt));
   envelopeFieldsIfAbsent(e, request, now, now)
     // Leftovers of an earlier attempt, or of an operator's redrive of a FAILED task.
-    .remove(ATTR.nextAttemptAt, ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
+    .remove(ATTR.nextAttemptAt, ATTR.finishedAt, ATTR.durationMs, ...FAILURE_KEYS);
   return { expression: e, condition: claimable(e, now, true) };
 }
 
@@ -49,7 +50,7 @@ export function settleWrite(
   if (outcome.status === 'RETRYING') {
     e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
       .setValue(ATTR.nextAttemptAt, num(outcome.nextAttemptAt))
-      .remove(ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
+      .remove(ATTR.finishedAt, ATTR.durationMs, ...FAILURE_KEYS);
     return { expression: e, condition: claimable(e, now) };
   }
   e.setValue(ATTR.finishedAt, num(now))
@@ -59,11 +60,13 @@ export function settleWrite(
     const { result, resultTruncated } = encodeResult(outcome.result, limitBytes);
     e.setValue(ATTR.result, result)
       .setValue(ATTR.resultTruncated, resultTruncated)
-      .remove(ATTR.failedType, ATTR.failedAt);
+      .remove(...FAILURE_KEYS);
   } else {
-    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
-      .setValue(ATTR.failedType, str(request.type))
-      .setValue(ATTR.failedAt, num(now));
+    markFailed(
+      e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes)),
+      now,
+      str(request.type),
+    );
   }
   return { expression: e, condition: claimable(e, now) };
 }
@@ -141,10 +144,7 @@ export function finishWrite(
     const { result, resultTruncated } = encodeResult(outcome.result, limitBytes);
     e.setValue(ATTR.result, result).setValue(ATTR.resultTruncated, resultTruncated);
   } else {
-    // The sparse failure index: only FAILED items carry its keys.
-    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
-      .set(ATTR.failedType, e.name(ATTR.type))
-      .setValue(ATTR.failedAt, num(now));
+    markFailed(e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes)), now);
   }
   return { expression: e, condition: fence(e, attempt) };
 }
