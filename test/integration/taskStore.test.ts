@@ -399,6 +399,69 @@ describe.each(backendFactories)('DynamoTaskStore on $name', ({ name, start, skip
     expect(queries() - firstQueries).toBe(2);
   });
 
+  test('keeps each failed attempt with its error and backoff, the last ten of them', async () => {
+    const { store, clock } = storeWith();
+    const task = newTask({ maxAttempts: 100 });
+    const failedAt: number[] = [];
+    for (let attempt = 1; attempt <= 12; attempt++) {
+      const claim = await store.claim(claimOf(task, clock));
+      expect(claim.kind).toBe('claimed');
+      clock.advance(100);
+      failedAt.push(clock.now());
+      const error = {
+        code: 'retryable',
+        message: `upstream ${attempt}`,
+        stack: `Error\n at ${attempt}`,
+      };
+      if (attempt < 12) {
+        await store.markRetrying(task.id, attempt, error, clock.now() + attempt * 1_000);
+        clock.advance(attempt * 1_000);
+      } else await store.finish(task.id, attempt, { status: 'FAILED', error });
+    }
+
+    const record = await store.get(task.id);
+
+    expect(record?.failures?.map((f) => f.attempt)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(record?.failures?.[0]).toEqual({
+      attempt: 3,
+      at: failedAt[2],
+      retryAt: (failedAt[2] ?? 0) + 3_000,
+      error: { code: 'retryable', message: 'upstream 3', stack: 'Error\n at 3' },
+    });
+    expect(record?.failures?.at(-1)).toEqual({
+      attempt: 12,
+      at: failedAt[11],
+      error: { code: 'retryable', message: 'upstream 12', stack: 'Error\n at 12' },
+    });
+    // An operator's retry keeps the history.
+    await store.requeue(task.id, 12, 1, { requirePayload: false });
+    expect((await store.get(task.id))?.failures).toEqual(record?.failures);
+  });
+
+  test('a settled attempt (no claim) keeps its failure too', async () => {
+    const { store, clock } = storeWith();
+    const task = newTask();
+    const error = { code: 'retryable', message: 'once' };
+    await store.settle({
+      ...task,
+      attempt: 1,
+      startedAt: clock.now() - 10,
+      outcome: { status: 'RETRYING', error, nextAttemptAt: clock.now() + 2_000 },
+    });
+    clock.advance(2_000);
+    await store.settle({
+      ...task,
+      attempt: 2,
+      startedAt: clock.now() - 10,
+      outcome: { status: 'FAILED', error },
+    });
+    const record = await store.get(task.id);
+    expect(record?.failures?.map((f) => [f.attempt, f.retryAt !== undefined])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+  });
+
   test('markRetrying records the error; the next claim starts attempt 2', async () => {
     const { store, clock, task } = await running();
     const nextAttemptAt = clock.now() + 30_000;

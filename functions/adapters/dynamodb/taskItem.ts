@@ -7,6 +7,7 @@ import {
   type TaskRecord,
   type TaskWaiting,
 } from '../../core/status.js';
+import { readFailures } from './failureHistory.js';
 import { TASK_TABLE } from './tableSchema.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -211,6 +212,8 @@ export function itemToRecord(item: Item): TaskRecord {
   if (item[ATTR.waiting] !== undefined) {
     record.waiting = readJson(item, ATTR.waiting) as TaskWaiting;
   }
+  const failures = readFailures(item);
+  if (failures) record.failures = failures;
   const links: TaskLinks = {};
   for (const name of LINK_NAMES) {
     const value = readString(item, ATTR[name]);

@@ -2,6 +2,7 @@ import { RETRY_CLOCK_SLACK_MS } from '../../core/consumer/retryWait.js';
 import type { ClaimRequest, FinishOutcome, SettleRequest } from '../../core/ports.js';
 import type { TaskErrorInfo } from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { keepFailure } from './failureHistory.js';
 import { FAILURE_KEYS, markFailed } from './failureKeys.js';
 import { ATTR, encodeError, encodeResult, LINK_NAMES, num, str } from './taskItem.js';
 
@@ -48,7 +49,8 @@ export function settleWrite(
     .setValue(ATTR.expiresAt, num(expiresAt));
   envelopeFieldsIfAbsent(e, request, request.startedAt, now).remove(ATTR.leaseUntil);
   if (outcome.status === 'RETRYING') {
-    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
+    keepFailure(e, request.attempt, outcome.error, now, outcome.nextAttemptAt)
+      .setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
       .setValue(ATTR.nextAttemptAt, num(outcome.nextAttemptAt))
       .remove(ATTR.finishedAt, ATTR.durationMs, ...FAILURE_KEYS);
     return { expression: e, condition: claimable(e, now) };
@@ -62,6 +64,7 @@ export function settleWrite(
       .setValue(ATTR.resultTruncated, resultTruncated)
       .remove(...FAILURE_KEYS);
   } else {
+    keepFailure(e, request.attempt, outcome.error, now);
     markFailed(
       e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes)),
       now,
@@ -144,6 +147,7 @@ export function finishWrite(
     const { result, resultTruncated } = encodeResult(outcome.result, limitBytes);
     e.setValue(ATTR.result, result).setValue(ATTR.resultTruncated, resultTruncated);
   } else {
+    keepFailure(e, attempt, outcome.error, now);
     markFailed(e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes)), now);
   }
   return { expression: e, condition: fence(e, attempt) };
@@ -153,10 +157,11 @@ export function retryWrite(
   attempt: number,
   error: TaskErrorInfo,
   nextAttemptAt: number,
+  now: number,
   expiresAt: number,
   limitBytes: number,
 ): TaskWrite {
-  const e = new ExpressionBuilder()
+  const e = keepFailure(new ExpressionBuilder(), attempt, error, now, nextAttemptAt)
     .setValue(ATTR.status, str('RETRYING'))
     .setValue(ATTR.lastError, encodeError(error, limitBytes))
     .setValue(ATTR.nextAttemptAt, num(nextAttemptAt))
