@@ -35,13 +35,12 @@ export function timeline(task: TaskRecord): TimelineEvent[] {
   }
   if (task.status === 'FAILED') {
     const dlq = task.deadLetteredAt === undefined ? '' : '; copied to the dead-letter queue';
-    // The kept failure of the last attempt already shows its error; the full one is here.
-    const lastKept = task.failures?.at(-1)?.attempt === task.attempts;
+    const error = task.lastError ?? task.failures?.at(-1)?.error;
     events.push({
       at: ended,
       kind: 'failed',
       label: `failed for good on attempt ${task.attempts} of ${task.maxAttempts}${dlq}`,
-      ...(task.lastError && !lastKept ? { error: task.lastError } : {}),
+      ...(error ? { error } : {}),
     });
   }
   if (task.status === 'CANCELLED')
@@ -62,6 +61,8 @@ function keptFailures(task: TaskRecord): TimelineEvent[] {
     });
   }
   for (const failure of failures) {
+    // The failure that ended the task is the last event, "failed for good".
+    if (task.status === 'FAILED' && failure.attempt === task.attempts) continue;
     // The last failure's full error (details, longer stack) is the record's own.
     const error =
       failure.attempt === task.attempts && task.lastError ? task.lastError : failure.error;

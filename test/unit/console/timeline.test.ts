@@ -76,13 +76,24 @@ describe('timeline', () => {
       ['failed', 9_000, 'attempt 2 failed'],
       ['retry-scheduled', 17_000, 'attempt 3 due after a backoff of 8 s'],
       ['started', 20_000, 'attempt 3 of 3 started'],
-      ['failed', 20_400, 'attempt 3 failed'],
       ['failed', 20_400, 'failed for good on attempt 3 of 3'],
     ]);
     expect(events[1]?.error?.message).toBe('boom 1');
     expect(events[3]?.error?.stack).toBe('Error: boom 2');
     expect(events[6]?.error).toEqual(error);
-    expect(events[7]?.error).toBeUndefined();
+    // A row that lost its whole last error still shows the kept one.
+    const ended = timeline({
+      ...base,
+      status: 'FAILED',
+      attempts: 1,
+      finishedAt: 3_000,
+      failures: [{ attempt: 1, at: 3_000, error: { code: 'x', message: 'kept' } }],
+    });
+    expect(ended.map((e) => e.label)).toEqual([
+      'enqueued on default',
+      'failed for good on attempt 1 of 3',
+    ]);
+    expect(ended[1]?.error?.message).toBe('kept');
   });
 
   it('says how many earlier failures the row no longer keeps', () => {
@@ -95,6 +106,20 @@ describe('timeline', () => {
     const events = timeline({ ...base, status: 'RETRYING', attempts: 12, failures });
     expect(events[1]?.label).toBe('2 earlier failed attempts not kept (the row keeps the last 10)');
     expect(events.filter((e) => e.label.endsWith(' failed'))).toHaveLength(10);
+    const one = timeline({
+      ...base,
+      status: 'RETRYING',
+      attempts: 3,
+      failures: failures.slice(0, 1),
+    });
+    expect(one[1]?.label).toBe('2 earlier failed attempts not kept (the row keeps the last 1)');
+    const two = timeline({
+      ...base,
+      status: 'RETRYING',
+      attempts: 3,
+      failures: [{ ...failures[0]!, attempt: 2 }],
+    });
+    expect(two[1]?.label).toBe('1 earlier failed attempt not kept (the row keeps the last 1)');
   });
 
   it('ends a success with its duration', () => {
