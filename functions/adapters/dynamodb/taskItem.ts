@@ -141,7 +141,8 @@ function readString(item: Item, name: string): string | undefined {
 function readNumber(item: Item, name: string): number | undefined {
   const value = item[name];
   if (value === undefined) return undefined;
-  const parsed = value.N === undefined ? Number.NaN : Number(value.N);
+  // Number(undefined) is NaN: an attribute of another type is refused below too.
+  const parsed = Number(value.N);
   if (!Number.isFinite(parsed)) throw new MalformedItemError(`attribute ${name} is not a number`);
   return parsed;
 }

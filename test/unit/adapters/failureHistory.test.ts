@@ -46,10 +46,12 @@ describe('kept failures', () => {
     });
   });
 
-  it('keeps short texts whole, and no retry time for a last failure', () => {
-    const e = keepFailure(new ExpressionBuilder(), 3, { code: 'x', message: 'short' }, 7_000);
+  it('keeps texts up to the limit whole, and no retry time for a last failure', () => {
+    const message = 'm'.repeat(500);
+    const stack = 's'.repeat(2_000);
+    const e = keepFailure(new ExpressionBuilder(), 3, { code: 'x', message, stack }, 7_000);
     expect(readFailures(applied(e))).toEqual([
-      { attempt: 3, at: 7_000, error: { code: 'x', message: 'short' } },
+      { attempt: 3, at: 7_000, error: { code: 'x', message, stack } },
     ]);
   });
 
@@ -57,7 +59,14 @@ describe('kept failures', () => {
     const entry = (attempt: number) => ({
       S: JSON.stringify({ attempt, at: attempt, error: { code: 'c', message: 'm' } }),
     });
-    const item = { try1: entry(11), try0: entry(10), try9: entry(9), try4: { S: '{bad' } };
+    // try10 is no slot: attempts ring over try0 … try9.
+    const item = {
+      try1: entry(11),
+      try0: entry(10),
+      try9: entry(9),
+      try4: { S: '{bad' },
+      try10: entry(1),
+    };
     expect(readFailures(item)?.map((f) => f.attempt)).toEqual([9, 10, 11]);
     expect(readFailures({})).toBeUndefined();
     expect(readFailures({ try2: { S: 'nope' } })).toBeUndefined();
