@@ -143,7 +143,7 @@ export class LocalPipeline {
         sqs: emulators.sqsEndpoint,
         dynamodb: emulators.dynamodbEndpoint,
       });
-      const { tableName, queues } = await createLocalResources(clients, config);
+      const { tableName, queues, typeIndex } = await createLocalResources(clients, config);
       persistence?.restoreQueues(emulators.sqsEndpoint);
       const metrics = new LocalMetrics();
       const consumerConfig = toConsumerConfig(config, tableName, queues);
@@ -176,6 +176,7 @@ export class LocalPipeline {
         consumerConfig,
         notices,
         maxPayloadBytes: config.api.maxPayloadBytes,
+        typeIndex,
         logger,
         metrics,
         scheduler,

@@ -25,9 +25,13 @@ export interface LocalQueue extends QueueRoute {
 export async function createLocalResources(
   clients: { sqs: SQSClient; dynamodb: DynamoDBClient },
   config: PipelineConfig,
-): Promise<{ tableName: string; queues: LocalQueue[] }> {
+): Promise<{ tableName: string; queues: LocalQueue[]; typeIndex: boolean }> {
   const tableName = `${config.name}-tasks`;
-  await createTaskTable(clients.dynamodb, tableName, { typeIndex: config.table.typeIndex });
+  const indexes = await createTaskTable(clients.dynamodb, tableName, {
+    typeIndex: config.table.typeIndex,
+  });
+  // A data dir's table keeps the indexes it was made with: emulators cannot add one.
+  const typeIndex = indexes.has(TASK_TABLE.typeIndex.name);
   const queues: LocalQueue[] = [];
   for (const q of config.queues) {
     const { name, dlqName } = localQueueNames(config.name, q);
@@ -44,7 +48,7 @@ export async function createLocalResources(
       fifo: q.fifo,
     });
   }
-  return { tableName, queues };
+  return { tableName, queues, typeIndex };
 }
 
 async function createQueue(
@@ -66,13 +70,16 @@ async function createQueue(
 const TABLE_ACTIVE_POLLS = 200;
 const TABLE_ACTIVE_POLL_MS = 25;
 
-/** Creates the task table (the production key schema) and waits until it is ACTIVE. */
+/**
+ * Creates the task table (the production key schema) unless it exists, waits until it is
+ * ACTIVE, and returns the names of the indexes it has.
+ */
 export async function createTaskTable(
   dynamodb: DynamoDBClient,
   tableName: string,
   options: { typeIndex?: boolean } = {},
-): Promise<void> {
-  const { partitionKey, failureIndex, typeIndex } = TASK_TABLE;
+): Promise<Set<string>> {
+  const { partitionKey, failureIndex, allFailuresIndex, typeIndex } = TASK_TABLE;
   const byType = options.typeIndex
     ? {
         attributes: [
@@ -98,6 +105,7 @@ export async function createTaskTable(
           { AttributeName: partitionKey, AttributeType: 'S' },
           { AttributeName: failureIndex.partitionKey, AttributeType: 'S' },
           { AttributeName: failureIndex.sortKey, AttributeType: 'N' },
+          { AttributeName: allFailuresIndex.partitionKey, AttributeType: 'S' },
           ...(byType?.attributes ?? []),
         ],
         KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
@@ -107,6 +115,14 @@ export async function createTaskTable(
             KeySchema: [
               { AttributeName: failureIndex.partitionKey, KeyType: 'HASH' },
               { AttributeName: failureIndex.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: allFailuresIndex.name,
+            KeySchema: [
+              { AttributeName: allFailuresIndex.partitionKey, KeyType: 'HASH' },
+              { AttributeName: allFailuresIndex.sortKey, KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },
@@ -124,7 +140,9 @@ export async function createTaskTable(
     const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(
       (index) => index.IndexStatus === undefined || index.IndexStatus === 'ACTIVE',
     );
-    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
+    if (Table?.TableStatus === 'ACTIVE' && indexesActive) {
+      return new Set((Table.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? ''));
+    }
     await delay(TABLE_ACTIVE_POLL_MS);
   }
   throw new Error(`table ${tableName} did not become ACTIVE`);

@@ -31,6 +31,8 @@ export interface TaskFunctionDeps {
   clients: { sqs: SQSClient; dynamodb: DynamoDBClient };
   consumerConfig: ConsumerConfig;
   maxPayloadBytes: number;
+  /** The table has the opt-in `byType` index: the API and console list a type from it. */
+  typeIndex?: boolean;
   logger: Logger;
   metrics: TaskMetrics & FlowMetrics & { flush(): void };
   /** Breakers' openings and closings: the local alarm topic, when alarms run. */
@@ -88,7 +90,12 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     }),
     ...(deps.keys ? { keys: deps.keys } : {}),
   });
-  const store = new DynamoTaskStore({ client: clients.dynamodb, tableName, retentionDays });
+  const store = new DynamoTaskStore({
+    client: clients.dynamodb,
+    tableName,
+    retentionDays,
+    typeIndex: deps.typeIndex ?? false,
+  });
   const routes = consumerConfig.queues;
   const service = new TaskService({
     registry,

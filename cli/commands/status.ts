@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { type TaskView, toTaskView } from '../../functions/core/service/taskView.js';
+import {
+  type FailureView,
+  type TaskDetailView,
+  toTaskDetailView,
+} from '../../functions/core/service/taskView.js';
 import { runCommand } from '../context.js';
 import { forTask } from '../errors.js';
 import { duration, keyValues } from '../output.js';
@@ -12,14 +16,14 @@ export function registerStatus(program: Command): void {
     .action((id: string, _opts: unknown, command: Command) =>
       runCommand(command, async (ctx) => {
         const { service } = await ctx.target();
-        const view = toTaskView(await forTask(id, () => service.get(id)));
+        const view = toTaskDetailView(await forTask(id, () => service.get(id)));
         ctx.out.result(view, () => taskDetails(view));
       }),
     );
 }
 
 /** A task as `key  value` lines. */
-export function taskDetails(view: TaskView): string {
+export function taskDetails(view: TaskDetailView): string {
   const text = keyValues([
     ['id', view.id],
     ['type', view.type],
@@ -41,11 +45,22 @@ export function taskDetails(view: TaskView): string {
       view.resultTruncated && `not stored (${view.resultTruncated.bytes} bytes, over the limit)`,
     ],
   ]);
+  const parts = [text];
+  // Earlier failures, one line each; the last one is the error above.
+  const earlier = (view.failures ?? []).filter((f) => f.attempt !== view.attempts);
+  if (earlier.length) {
+    parts.push(['failures', ...earlier.map((f) => `  ${failureLine(f)}`)].join('\n'));
+  }
   // A handler's stack, indented under the fields, so the failing line is one look away.
   const stack = view.lastError?.stack?.split('\n').slice(1);
-  return stack?.length
-    ? `${text}\n\n${['stack', ...stack.map((l) => `  ${l.trim()}`)].join('\n')}`
-    : text;
+  if (stack?.length) parts.push(['stack', ...stack.map((l) => `  ${l.trim()}`)].join('\n'));
+  return parts.join('\n\n');
+}
+
+function failureLine(failure: FailureView): string {
+  const retry = failure.retryAt ? `, retry at ${failure.retryAt}` : '';
+  const message = failure.error.message.split('\n')[0] ?? '';
+  return `attempt ${failure.attempt}  ${failure.at}  ${failure.error.code}: ${message}${retry}`;
 }
 
 function oneLine(value: unknown): string {

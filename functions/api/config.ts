@@ -46,6 +46,14 @@ export const parseApiConfig = envSettings('api', {
       )
       .optional(),
   ],
+  /** The table has the opt-in `byType` index (definition `table.typeIndex`): `1` or absent. */
+  typeIndex: [
+    'TASKPIPE_TYPE_INDEX',
+    z
+      .literal('1')
+      .optional()
+      .transform((value) => value === '1'),
+  ],
   /** The secrets a callback may name: the consumer can read these only. */
   callbackSecretPrefix: ['TASKPIPE_CALLBACK_SECRET_PREFIX', z.string().min(1).optional()],
   /** Breakers moved by hand are announced to the alarm targets, as the consumer's are. */

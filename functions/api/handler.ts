@@ -30,6 +30,7 @@ const store = new DynamoTaskStore({
   client: dynamodb,
   tableName: config.tableName,
   retentionDays: config.retentionDays,
+  typeIndex: config.typeIndex,
 });
 // The queues are in this function's region: send to the configured endpoint (which
 // AWS_ENDPOINT_URL_SQS may set, as for a VPC endpoint or an emulator), not the URL's host.

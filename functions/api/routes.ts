@@ -9,7 +9,7 @@ import {
   parseRequest,
 } from '../core/service/requests.js';
 import type { TaskService } from '../core/service/TaskService.js';
-import { toTaskView } from '../core/service/taskView.js';
+import { toTaskDetailView, toTaskView } from '../core/service/taskView.js';
 import { TASK_STATUSES } from '../core/status.js';
 import { errorBody } from './errorResponse.js';
 import { LAMBDA_EVENT_LIMIT_BYTES, MAX_BATCH_BODY_BYTES } from './lambdaEventLimit.js';
@@ -122,7 +122,7 @@ export function taskRoutes(service: TaskService, maxPayloadBytes: number): Route
     {
       method: 'GET',
       path: '/tasks/{id}',
-      handler: async (request) => json(200, toTaskView(await service.get(param(request)))),
+      handler: async (request) => json(200, toTaskDetailView(await service.get(param(request)))),
     },
     {
       method: 'POST',

@@ -12,7 +12,7 @@ import { type BatchEntryResult, enqueueBatch } from '../core/service/enqueueBatc
 import { EnqueueFailedError } from '../core/service/errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../core/service/prepareTask.js';
 import type { BatchRetryPolicy, SendInChunksOptions } from '../core/service/sendInChunks.js';
-import { type TaskView, toTaskView } from '../core/service/taskView.js';
+import { type TaskDetailView, toTaskDetailView } from '../core/service/taskView.js';
 import type { AnyTaskDefinition, ChainStep, EnqueueOptions } from '../core/task.js';
 import { launchGroup } from '../core/workflow/launchGroup.js';
 import type { ClientTaskRequest, DefinitionsOf, PayloadFor, TypeOf } from './types.js';
@@ -145,9 +145,9 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
   }
 
   /** The task's status, or `undefined` before its first delivery. Needs the table. */
-  async get(id: string): Promise<TaskView | undefined> {
+  async get(id: string): Promise<TaskDetailView | undefined> {
     const record = await this.store().get(id);
-    return record && toTaskView(record);
+    return record && toTaskDetailView(record);
   }
 
   private store(): DynamoTaskStore {

@@ -72,6 +72,21 @@ export interface TaskRecord {
    * not enqueued (docs/workflows.md).
    */
   chainStoppedAt?: number;
+  /** Its failed attempts, oldest first: the last {@link KEPT_FAILURES} of them. */
+  failures?: AttemptFailure[];
+}
+
+/** How many failed attempts a task row keeps; a later failure replaces the oldest. */
+export const KEPT_FAILURES = 10;
+
+/** One failed attempt as the row keeps it: its error (message and stack shortened). */
+export interface AttemptFailure {
+  attempt: number;
+  /** When it failed (epoch ms). */
+  at: number;
+  error: TaskErrorInfo;
+  /** When the next attempt is due; absent when this failure ended the task. */
+  retryAt?: number;
 }
 
 /** Why a task waits: a flow-control deferral as the task row keeps it. */

@@ -106,7 +106,7 @@ export class TaskApi extends Construct {
       environment: apiEnvironment(this, config, storage),
     });
     acknowledgeTracing(this.function, config.tracing);
-    this.grantTaskAccess(storage);
+    this.grantTaskAccess(storage, config.table.typeIndex);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: config.name,
@@ -157,7 +157,7 @@ export class TaskApi extends Construct {
     return this.stage.url;
   }
 
-  private grantTaskAccess(storage: PipelineStorage): void {
+  private grantTaskAccess(storage: PipelineStorage, typeIndex: boolean): void {
     const table = storage.taskTable.table;
     // Items on the base table: create (and undo a failed send), read, update for retry and
     // cancel, and the Scan behind unfiltered listings. BatchGetItem reads a group's leaves
@@ -171,12 +171,15 @@ export class TaskApi extends Construct {
       'dynamodb:DeleteItem',
       'dynamodb:Scan',
     );
-    // Listing failed tasks queries the sparse failures index, and only that. TableGrants
-    // can grant on every index (index/*) but not on one, so the grant names it.
+    // Listing queries the sparse failure indexes (and the opt-in type index), and only
+    // those. TableGrants can grant on every index (index/*) but not on one, so the grant
+    // names them.
+    const indexes: string[] = [TASK_TABLE.failureIndex.name, TASK_TABLE.allFailuresIndex.name];
+    if (typeIndex) indexes.push(TASK_TABLE.typeIndex.name);
     Grant.addToPrincipal({
       grantee: this.function,
       actions: ['dynamodb:Query'],
-      resourceArns: [`${table.tableArn}/index/${TASK_TABLE.failureIndex.name}`],
+      resourceArns: indexes.map((name) => `${table.tableArn}/index/${name}`),
     });
     // New and retried tasks go to their priority's queue, never to a DLQ.
     for (const q of storage.queues) grantSendOnly(q.queue, this.function);

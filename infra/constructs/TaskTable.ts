@@ -19,7 +19,7 @@ export interface TaskTableProps {
 
 /**
  * The task status table (DESIGN §4): keyed by task id, on-demand, point-in-time recovery,
- * TTL on the expiry attribute, and the sparse index on failed tasks. Retained on stack
+ * TTL on the expiry attribute, and the sparse indexes on failed tasks (by type, and all). Retained on stack
  * deletion. Key names come from the shared table schema.
  */
 export class TaskTable extends Construct {
@@ -40,6 +40,13 @@ export class TaskTable extends Construct {
       indexName: failures.name,
       partitionKey: { name: failures.partitionKey, type: AttributeType.STRING },
       sortKey: { name: failures.sortKey, type: AttributeType.NUMBER },
+      projectionType: ProjectionType.ALL,
+    });
+    const allFailures = TASK_TABLE.allFailuresIndex;
+    this.table.addGlobalSecondaryIndex({
+      indexName: allFailures.name,
+      partitionKey: { name: allFailures.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: allFailures.sortKey, type: AttributeType.NUMBER },
       projectionType: ProjectionType.ALL,
     });
     if (props.typeIndex) {

@@ -19,6 +19,8 @@ export function apiEnvironment(
     TASKPIPE_MAX_PAYLOAD_BYTES: String(config.api.maxPayloadBytes),
     POWERTOOLS_SERVICE_NAME: `${config.name}-api`,
     POWERTOOLS_LOG_LEVEL: config.api.logLevel,
+    // Only when on: the 4 KB environment is shared with up to ten queues.
+    ...(config.table.typeIndex ? { TASKPIPE_TYPE_INDEX: '1' } : {}),
     ...nodeOptions(config.sourceMaps),
   };
 }

@@ -119,22 +119,21 @@ describe.skipIf(skipReason !== undefined)('deploy witness (moto CloudFormation)'
     sqs.destroy();
   });
 
-  it('deploys the table with the keys and the failure index of the schema', async () => {
+  it('deploys the table with the keys and the failure indexes of the schema', async () => {
     const dynamodb = new DynamoDBClient(clientConfig(endpoint));
     const { Table } = await dynamodb.send(
       new DescribeTableCommand({ TableName: stateful.TaskTableName }),
     );
     dynamodb.destroy();
     expect(Table?.KeySchema).toEqual([{ AttributeName: TASK_TABLE.partitionKey, KeyType: 'HASH' }]);
-    const index = TASK_TABLE.failureIndex;
+    const keys = (index: { partitionKey: string; sortKey: string }) => [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' },
+    ];
+    const { failureIndex, allFailuresIndex } = TASK_TABLE;
     expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema])).toEqual([
-      [
-        index.name,
-        [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-      ],
+      [failureIndex.name, keys(failureIndex)],
+      [allFailuresIndex.name, keys(allFailuresIndex)],
     ]);
   });
 

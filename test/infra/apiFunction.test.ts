@@ -126,11 +126,16 @@ describe('api permissions', () => {
     expect(targets(items)).toEqual([JSON.stringify(getArn(table()))]);
   });
 
-  it('queries the failures index, and no other', () => {
+  it('queries the two failure indexes, and no other', () => {
     const query = statement('dynamodb:Query');
-    const [, [tableArn, suffix]] = query.Resource['Fn::Join'];
-    expect(producedValue(stateful, tableArn)).toEqual(getArn(table()));
-    expect(suffix).toBe('/index/failures');
+    const joins = [query.Resource].flat().map((r: Json) => r['Fn::Join'][1]);
+    for (const [tableArn] of joins) {
+      expect(producedValue(stateful, tableArn)).toEqual(getArn(table()));
+    }
+    expect(joins.map(([, suffix]: string[]) => suffix).sort()).toEqual([
+      '/index/allFailures',
+      '/index/failures',
+    ]);
   });
 
   it('sends to the priority queues (not the DLQs) with a data key from the queue key', () => {

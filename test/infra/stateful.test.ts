@@ -91,8 +91,8 @@ describe('queues', () => {
 });
 
 describe('task table', () => {
-  it('is on-demand with PITR, TTL, the sparse failure index and deletion protection', () => {
-    const { failureIndex } = TASK_TABLE;
+  it('is on-demand with PITR, TTL, the sparse failure indexes and deletion protection', () => {
+    const { failureIndex, allFailuresIndex } = TASK_TABLE;
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -106,6 +106,7 @@ describe('task table', () => {
           { AttributeName: TASK_TABLE.partitionKey, AttributeType: 'S' },
           { AttributeName: failureIndex.partitionKey, AttributeType: 'S' },
           { AttributeName: failureIndex.sortKey, AttributeType: 'N' },
+          { AttributeName: allFailuresIndex.partitionKey, AttributeType: 'S' },
         ]),
         GlobalSecondaryIndexes: [
           {
@@ -113,6 +114,14 @@ describe('task table', () => {
             KeySchema: [
               { AttributeName: failureIndex.partitionKey, KeyType: 'HASH' },
               { AttributeName: failureIndex.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: allFailuresIndex.name,
+            KeySchema: [
+              { AttributeName: allFailuresIndex.partitionKey, KeyType: 'HASH' },
+              { AttributeName: allFailuresIndex.sortKey, KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },

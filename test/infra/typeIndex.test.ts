@@ -37,12 +37,41 @@ describe('table.typeIndex', () => {
   it('adds the byType index to the stack when set', () => {
     const set = indexes({ table: { typeIndex: true } });
     expect(set).toContainEqual(expectedIndex);
-    expect(indexes({}).map((i) => i.IndexName)).toEqual([TASK_TABLE.failureIndex.name]);
+    expect(indexes({}).map((i) => i.IndexName)).toEqual([
+      TASK_TABLE.failureIndex.name,
+      TASK_TABLE.allFailuresIndex.name,
+    ]);
+  });
+
+  it('lets the API function query it, and says so in its environment, only when set', () => {
+    const api = (definition: object) => {
+      const { statelessTemplate } = synthTaskpipe({
+        definition: { ...testDefinition, ...definition },
+      });
+      const fn = Object.values(statelessTemplate.findResources('AWS::Lambda::Function')).find(
+        (f) => f.Properties?.Environment?.Variables?.TASKPIPE_MAX_PAYLOAD_BYTES !== undefined,
+      );
+      const policies = JSON.stringify(statelessTemplate.findResources('AWS::IAM::Policy'));
+      return { env: fn?.Properties.Environment.Variables, policies };
+    };
+    const on = api({ table: { typeIndex: true } });
+    const off = api({});
+    expect(on.env.TASKPIPE_TYPE_INDEX).toBe('1');
+    expect(on.policies).toContain(`/index/${typeIndex.name}`);
+    expect(off.env).not.toHaveProperty('TASKPIPE_TYPE_INDEX');
+    expect(off.policies).not.toContain(`/index/${typeIndex.name}`);
   });
 
   it('adds the same index to the local table', async () => {
-    await createTaskTable(backend.dynamodb, 'with-type-index', { typeIndex: true });
-    await createTaskTable(backend.dynamodb, 'without-type-index');
+    const made = await createTaskTable(backend.dynamodb, 'with-type-index', { typeIndex: true });
+    const plain = await createTaskTable(backend.dynamodb, 'without-type-index');
+    // An existing table keeps its indexes, and says which it has.
+    const again = await createTaskTable(backend.dynamodb, 'without-type-index', {
+      typeIndex: true,
+    });
+    expect(made.has(typeIndex.name)).toBe(true);
+    expect([...plain].sort()).toEqual([...again].sort());
+    expect(again.has(typeIndex.name)).toBe(false);
     const describe = async (name: string) =>
       (await backend.dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table
         ?.GlobalSecondaryIndexes ?? [];
@@ -50,6 +79,7 @@ describe('table.typeIndex', () => {
     expect(local.find((i) => i.IndexName === typeIndex.name)).toMatchObject(expectedIndex);
     expect((await describe('without-type-index')).map((i) => i.IndexName)).toEqual([
       TASK_TABLE.failureIndex.name,
+      TASK_TABLE.allFailuresIndex.name,
     ]);
   });
 });

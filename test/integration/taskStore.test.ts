@@ -1,10 +1,13 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestCounter } from '../../bench/RequestCounter.js';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
+import { failureShard } from '../../functions/adapters/dynamodb/failureKeys.js';
 import { TaskStoreError } from '../../functions/adapters/dynamodb/TaskStoreError.js';
 import { TASK_TABLE } from '../../functions/adapters/dynamodb/tableSchema.js';
 import type { ClaimRequest, Clock, NewTask } from '../../functions/core/ports.js';
 import type { TaskErrorInfo } from '../../functions/core/status.js';
+import { createClients } from '../helpers/backend.js';
 import {
   type Backend,
   backendFactories,
@@ -306,6 +309,157 @@ describe.each(backendFactories)('DynamoTaskStore on $name', ({ name, start, skip
     );
     expect(query.Items?.map((item) => item.id?.S)).toEqual([failed.task.id]);
     expect(query.Items?.[0]?.[failureIndex.sortKey]).toEqual({ N: String(failed.clock.now()) });
+  });
+
+  /** The ids the all-types failure index holds for a failure at `at`. */
+  async function allFailuresAt(at: number): Promise<string[]> {
+    const index = TASK_TABLE.allFailuresIndex;
+    const query = await backend.dynamodb.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#shard = :shard AND #at = :at',
+        ExpressionAttributeNames: { '#shard': index.partitionKey, '#at': index.sortKey },
+        ExpressionAttributeValues: { ':shard': { S: failureShard(at) }, ':at': { N: String(at) } },
+      }),
+    );
+    return (query.Items ?? []).map((item) => item.id?.S ?? '');
+  }
+
+  test('a FAILED task enters the all-types failure index in its shard, and a requeue takes it out', async () => {
+    const failed = await running();
+    const succeeded = await running();
+    // An odd and an even failure time: both shards are written.
+    for (const clock of [failed.clock, succeeded.clock]) clock.advance(1 + (clock.now() % 2));
+    const at = failed.clock.now();
+
+    await failed.store.finish(failed.task.id, 1, { status: 'FAILED', error: transientError });
+    await succeeded.store.finish(succeeded.task.id, 1, { status: 'SUCCEEDED', result: 1 });
+
+    expect(await allFailuresAt(at)).toContain(failed.task.id);
+    expect(await allFailuresAt(succeeded.clock.now())).not.toContain(succeeded.task.id);
+    const listed = await failed.store.list({ status: 'FAILED', limit: 100 });
+    expect(listed.tasks.map((t) => t.id)).toContain(failed.task.id);
+    expect(listed.tasks.map((t) => t.id)).not.toContain(succeeded.task.id);
+
+    const requeued = await failed.store.requeue(failed.task.id, 1, 1, { requirePayload: false });
+    expect(requeued).toMatchObject({ ok: true });
+    expect(await allFailuresAt(at)).not.toContain(failed.task.id);
+  });
+
+  test("lists every type's failures one query per type on a table made before the all-types index", async () => {
+    const legacy = uniqueName('legacy');
+    await backend.dynamodb.send(
+      new CreateTableCommand({
+        TableName: legacy,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TASK_TABLE.partitionKey, AttributeType: 'S' },
+          { AttributeName: TASK_TABLE.failureIndex.partitionKey, AttributeType: 'S' },
+          { AttributeName: TASK_TABLE.failureIndex.sortKey, AttributeType: 'N' },
+        ],
+        KeySchema: [{ AttributeName: TASK_TABLE.partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: TASK_TABLE.failureIndex.name,
+            KeySchema: [
+              { AttributeName: TASK_TABLE.failureIndex.partitionKey, KeyType: 'HASH' },
+              { AttributeName: TASK_TABLE.failureIndex.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+    const clock = new ManualClock(Date.now());
+    const { dynamodb: client } = createClients(backend.sqsEndpoint, backend.dynamodbEndpoint);
+    const counter = new RequestCounter();
+    counter.attach(client, 'producer');
+    const store = new DynamoTaskStore({ client, tableName: legacy, clock });
+    const ids: string[] = [];
+    for (const type of ['legacy.a', 'legacy.b']) {
+      const task = newTask({ type });
+      await store.claim(claimOf(task, clock));
+      await store.finish(task.id, 1, { status: 'FAILED', error: transientError });
+      clock.advance(10);
+      ids.push(task.id);
+    }
+    const query = { status: 'FAILED' as const, limit: 10, types: ['legacy.a', 'legacy.b'] };
+
+    const queries = () => counter.sum((_r, _s, op) => op === 'Query');
+    const first = await store.list(query);
+    const firstQueries = queries();
+    const again = await store.list(query);
+    client.destroy();
+
+    expect(first.tasks.map((t) => t.id)).toEqual([...ids].reverse());
+    expect(again.tasks.map((t) => t.id)).toEqual([...ids].reverse());
+    // Both shards refused once, then one query per type; the refusal is remembered.
+    expect(firstQueries).toBe(TASK_TABLE.allFailuresIndex.shards + 2);
+    expect(queries() - firstQueries).toBe(2);
+  });
+
+  test('keeps each failed attempt with its error and backoff, the last ten of them', async () => {
+    const { store, clock } = storeWith();
+    const task = newTask({ maxAttempts: 100 });
+    const failedAt: number[] = [];
+    for (let attempt = 1; attempt <= 12; attempt++) {
+      const claim = await store.claim(claimOf(task, clock));
+      expect(claim.kind).toBe('claimed');
+      clock.advance(100);
+      failedAt.push(clock.now());
+      const error = {
+        code: 'retryable',
+        message: `upstream ${attempt}`,
+        stack: `Error\n at ${attempt}`,
+      };
+      if (attempt < 12) {
+        await store.markRetrying(task.id, attempt, error, clock.now() + attempt * 1_000);
+        clock.advance(attempt * 1_000);
+      } else await store.finish(task.id, attempt, { status: 'FAILED', error });
+    }
+
+    const record = await store.get(task.id);
+
+    expect(record?.failures?.map((f) => f.attempt)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(record?.failures?.[0]).toEqual({
+      attempt: 3,
+      at: failedAt[2],
+      retryAt: (failedAt[2] ?? 0) + 3_000,
+      error: { code: 'retryable', message: 'upstream 3', stack: 'Error\n at 3' },
+    });
+    expect(record?.failures?.at(-1)).toEqual({
+      attempt: 12,
+      at: failedAt[11],
+      error: { code: 'retryable', message: 'upstream 12', stack: 'Error\n at 12' },
+    });
+    // An operator's retry keeps the history.
+    await store.requeue(task.id, 12, 1, { requirePayload: false });
+    expect((await store.get(task.id))?.failures).toEqual(record?.failures);
+  });
+
+  test('a settled attempt (no claim) keeps its failure too', async () => {
+    const { store, clock } = storeWith();
+    const task = newTask();
+    const error = { code: 'retryable', message: 'once' };
+    await store.settle({
+      ...task,
+      attempt: 1,
+      startedAt: clock.now() - 10,
+      outcome: { status: 'RETRYING', error, nextAttemptAt: clock.now() + 2_000 },
+    });
+    clock.advance(2_000);
+    await store.settle({
+      ...task,
+      attempt: 2,
+      startedAt: clock.now() - 10,
+      outcome: { status: 'FAILED', error },
+    });
+    const record = await store.get(task.id);
+    expect(record?.failures?.map((f) => [f.attempt, f.retryAt !== undefined])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
   });
 
   test('markRetrying records the error; the next claim starts attempt 2', async () => {

@@ -171,10 +171,10 @@ export class DynamoTaskStore implements TaskStore {
     error: TaskErrorInfo,
     nextAttemptAt: number,
   ): Promise<FenceResult> {
-    const expiresAt = this.expiresAt(this.clock.now());
+    const now = this.clock.now();
     return toTransition(
       await this.write('markRetrying', id, () =>
-        retryWrite(attempt, error, nextAttemptAt, expiresAt, this.maxResultBytes),
+        retryWrite(attempt, error, nextAttemptAt, now, this.expiresAt(now), this.maxResultBytes),
       ),
     );
   }

@@ -28,12 +28,19 @@ interface Failure {
 const newestFirst = (a: Failure, b: Failure) =>
   b.at - a.at || (a.record.id < b.record.id ? 1 : a.record.id > b.record.id ? -1 : 0);
 
+/** Where one partition of failures is read: an index and its partition key's value. */
+interface FailurePartition {
+  index: { name: string; partitionKey: string; sortKey: string };
+  key: string;
+}
+
 /**
- * Lists tasks. `status: 'FAILED'` reads the sparse `failures` index (key `failedType`,
- * sort `failedAt`), one query per type, merged newest first. Every other filter is a
- * Scan with a FilterExpression: not indexed, it reads (and bills) items that do not match,
- * so one call reads at most {@link MAX_READ_REQUESTS} × {@link READ_PAGE_ITEMS} items and
- * may return a short or empty page with a cursor to continue.
+ * Lists tasks. `status: 'FAILED'` reads a sparse failure index: one type's from `failures`
+ * (key `failedType`), every type's from `allFailures`, one query per shard (key
+ * `failedShard`), merged newest first. Every other filter is a Scan with a FilterExpression:
+ * not indexed, it reads (and bills) items that do not match, so one call reads at most
+ * {@link MAX_READ_REQUESTS} × {@link READ_PAGE_ITEMS} items and may return a short or empty
+ * page with a cursor to continue.
  */
 export class TaskLister {
   constructor(
@@ -43,6 +50,12 @@ export class TaskLister {
     /** The table has the opt-in `byType` index: a type's tasks are queried, not scanned. */
     private readonly typeIndex = false,
   ) {}
+
+  /**
+   * Cleared when the table turns out to have no `allFailures` index (a local data dir made
+   * before it: emulators cannot add an index to a table), so every type is queried instead.
+   */
+  private allFailuresIndex = true;
 
   async list(query: TaskListQuery): Promise<TaskPage> {
     if (query.status === 'FAILED') return { ...(await this.failures(query)), via: 'failures' };
@@ -105,9 +118,7 @@ export class TaskLister {
   private async failures(query: TaskListQuery): Promise<TaskPage> {
     const filters = listFilters(query);
     const after = query.cursor ? decodeCursor(query.cursor, filters, 'failure') : undefined;
-    const types = query.type !== undefined ? [query.type] : [...(query.types ?? [])];
-    const perType = await Promise.all(types.map((t) => this.failuresOf(t, query, after)));
-    const merged = perType.flat().sort(newestFirst);
+    const merged = (await this.failuresIn(query, after)).sort(newestFirst);
     const page = merged.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -118,19 +129,42 @@ export class TaskLister {
     };
   }
 
+  private async failuresIn(query: TaskListQuery, after?: FailurePosition): Promise<Failure[]> {
+    const { failureIndex, allFailuresIndex } = TASK_TABLE;
+    const read = (partitions: FailurePartition[]) =>
+      Promise.all(partitions.map((p) => this.failuresOf(p, query, after))).then((f) => f.flat());
+    if (query.type !== undefined) return read([{ index: failureIndex, key: query.type }]);
+    if (this.allFailuresIndex) {
+      const shards = Array.from({ length: allFailuresIndex.shards }, (_, shard) => ({
+        index: allFailuresIndex,
+        key: String(shard),
+      }));
+      try {
+        return await read(shards);
+      } catch (error) {
+        if (!isMissingIndex(error)) throw error;
+        this.allFailuresIndex = false;
+      }
+    }
+    return read((query.types ?? []).map((type) => ({ index: failureIndex, key: type })));
+  }
+
   /**
-   * This type's failures after `after`: more than `limit` of them, and the whole group
+   * One partition's failures after `after`: more than `limit` of them, and the whole group
    * sharing the failure time of the `limit`-th, so a merged page never splits a tie unseen.
    */
-  private async failuresOf(type: string, query: TaskListQuery, after?: FailurePosition) {
+  private async failuresOf(
+    { index, key }: FailurePartition,
+    query: TaskListQuery,
+    after?: FailurePosition,
+  ) {
     const { limit } = query;
-    const { failureIndex } = TASK_TABLE;
     const e = new ExpressionBuilder();
-    let keyCondition = `${e.name(failureIndex.partitionKey)} = ${e.value(str(type))}`;
-    if (after) keyCondition += ` AND ${e.name(failureIndex.sortKey)} <= ${e.value(num(after.at))}`;
+    let keyCondition = `${e.name(index.partitionKey)} = ${e.value(str(key))}`;
+    if (after) keyCondition += ` AND ${e.name(index.sortKey)} <= ${e.value(num(after.at))}`;
     const input: QueryCommandInput = {
       TableName: this.tableName,
-      IndexName: failureIndex.name,
+      IndexName: index.name,
       KeyConditionExpression: keyCondition,
       FilterExpression: [this.notExpired(e), ...rangeConditions(e, query)].join(' AND '),
       ScanIndexForward: false,
@@ -221,6 +255,21 @@ function listFilters(query: TaskListQuery): CursorFilters {
   if (query.createdFrom !== undefined) filters.a = query.createdFrom;
   if (query.createdTo !== undefined) filters.b = query.createdTo;
   return filters;
+}
+
+/**
+ * The answer to a query on an index the table does not have: DynamoDB and dynalite send a
+ * ValidationException ("does not have the specified index"), moto a ResourceNotFoundException
+ * ("Invalid index").
+ */
+function isMissingIndex(error: unknown): boolean {
+  const cause = error instanceof TaskStoreError ? error.cause : error;
+  if (!(cause instanceof Error)) return false;
+  return (
+    (cause.name === 'ValidationException' &&
+      /does not have the specified index/.test(cause.message)) ||
+    (cause.name === 'ResourceNotFoundException' && /^Invalid index/.test(cause.message))
+  );
 }
 
 function failedAt(item: Item): number {

@@ -1,4 +1,5 @@
 import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { FAILURE_KEYS, markFailed } from './failureKeys.js';
 import { ATTR, num, str } from './taskItem.js';
 import type { TaskWrite } from './taskWrites.js';
 
@@ -28,8 +29,7 @@ export function requeueWrite(
     .setValue(ATTR.expiresAt, num(expiresAt))
     // Out of the sparse failure index, and no end time while it waits again.
     .remove(
-      ATTR.failedType,
-      ATTR.failedAt,
+      ...FAILURE_KEYS,
       ATTR.finishedAt,
       ATTR.durationMs,
       ATTR.leaseUntil,
@@ -60,11 +60,10 @@ export function revertRequeueWrite(
   deadLetteredAt: number | undefined,
 ): TaskWrite {
   const e = new ExpressionBuilder();
-  e.setValue(ATTR.status, str('FAILED'))
-    .setValue(ATTR.finishedAt, num(now))
-    .set(ATTR.failedType, e.name(ATTR.type))
-    .setValue(ATTR.failedAt, num(now))
-    .setValue(ATTR.deadLetteredAt, deadLetteredAt === undefined ? undefined : num(deadLetteredAt));
+  markFailed(
+    e.setValue(ATTR.status, str('FAILED')).setValue(ATTR.finishedAt, num(now)),
+    now,
+  ).setValue(ATTR.deadLetteredAt, deadLetteredAt === undefined ? undefined : num(deadLetteredAt));
   const condition =
     `${e.name(ATTR.status)} = ${e.value(str('QUEUED'))}` +
     ` AND ${e.name(ATTR.attempts)} = ${e.value(num(attempts))}`;

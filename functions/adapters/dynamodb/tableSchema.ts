@@ -13,6 +13,17 @@ export const TASK_TABLE = {
     sortKey: 'failedAt',
   },
   /**
+   * Sparse index over every type's failures, newest first. A FAILED item carries a shard
+   * picked from its failure time, so failure writes spread over `shards` partitions and the
+   * first page of all failures takes one query per shard.
+   */
+  allFailuresIndex: {
+    name: 'allFailures',
+    partitionKey: 'failedShard',
+    sortKey: 'failedAt',
+    shards: 2,
+  },
+  /**
    * Opt-in index (definition `table.typeIndex`) for listing one type's tasks by creation
    * time. Every task item carries its keys, so every status write also writes the index.
    */

@@ -7,6 +7,7 @@ import {
   type TaskRecord,
   type TaskWaiting,
 } from '../../core/status.js';
+import { readFailures } from './failureHistory.js';
 import { TASK_TABLE } from './tableSchema.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -48,6 +49,7 @@ export const ATTR = {
   groupId: 'groupId',
   failedType: TASK_TABLE.failureIndex.partitionKey,
   failedAt: TASK_TABLE.failureIndex.sortKey,
+  failedShard: TASK_TABLE.allFailuresIndex.partitionKey,
 } as const;
 
 /** A stored item does not have the shape of a task record. */
@@ -141,7 +143,8 @@ function readString(item: Item, name: string): string | undefined {
 function readNumber(item: Item, name: string): number | undefined {
   const value = item[name];
   if (value === undefined) return undefined;
-  const parsed = value.N === undefined ? Number.NaN : Number(value.N);
+  // Number(undefined) is NaN: an attribute of another type is refused below too.
+  const parsed = Number(value.N);
   if (!Number.isFinite(parsed)) throw new MalformedItemError(`attribute ${name} is not a number`);
   return parsed;
 }
@@ -213,6 +216,8 @@ export function itemToRecord(item: Item): TaskRecord {
   if (item[ATTR.waiting] !== undefined) {
     record.waiting = readJson(item, ATTR.waiting) as TaskWaiting;
   }
+  const failures = readFailures(item);
+  if (failures) record.failures = failures;
   const links: TaskLinks = {};
   for (const name of LINK_NAMES) {
     const value = readString(item, ATTR[name]);

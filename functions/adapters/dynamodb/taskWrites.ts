@@ -2,6 +2,8 @@ import { RETRY_CLOCK_SLACK_MS } from '../../core/consumer/retryWait.js';
 import type { ClaimRequest, FinishOutcome, SettleRequest } from '../../core/ports.js';
 import type { TaskErrorInfo } from '../../core/status.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
+import { keepFailure } from './failureHistory.js';
+import { FAILURE_KEYS, markFailed } from './failureKeys.js';
 import { ATTR, encodeError, encodeResult, LINK_NAMES, num, str } from './taskItem.js';
 
 /**
@@ -24,7 +26,7 @@ export function claimWrite(request: ClaimRequest, now: number, expiresAt: number
     .setValue(ATTR.expiresAt, num(expiresAt));
   envelopeFieldsIfAbsent(e, request, now, now)
     // Leftovers of an earlier attempt, or of an operator's redrive of a FAILED task.
-    .remove(ATTR.nextAttemptAt, ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
+    .remove(ATTR.nextAttemptAt, ATTR.finishedAt, ATTR.durationMs, ...FAILURE_KEYS);
   return { expression: e, condition: claimable(e, now, true) };
 }
 
@@ -47,9 +49,10 @@ export function settleWrite(
     .setValue(ATTR.expiresAt, num(expiresAt));
   envelopeFieldsIfAbsent(e, request, request.startedAt, now).remove(ATTR.leaseUntil);
   if (outcome.status === 'RETRYING') {
-    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
+    keepFailure(e, request.attempt, outcome.error, now, outcome.nextAttemptAt)
+      .setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
       .setValue(ATTR.nextAttemptAt, num(outcome.nextAttemptAt))
-      .remove(ATTR.finishedAt, ATTR.durationMs, ATTR.failedType, ATTR.failedAt);
+      .remove(ATTR.finishedAt, ATTR.durationMs, ...FAILURE_KEYS);
     return { expression: e, condition: claimable(e, now) };
   }
   e.setValue(ATTR.finishedAt, num(now))
@@ -59,11 +62,14 @@ export function settleWrite(
     const { result, resultTruncated } = encodeResult(outcome.result, limitBytes);
     e.setValue(ATTR.result, result)
       .setValue(ATTR.resultTruncated, resultTruncated)
-      .remove(ATTR.failedType, ATTR.failedAt);
+      .remove(...FAILURE_KEYS);
   } else {
-    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
-      .setValue(ATTR.failedType, str(request.type))
-      .setValue(ATTR.failedAt, num(now));
+    keepFailure(e, request.attempt, outcome.error, now);
+    markFailed(
+      e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes)),
+      now,
+      str(request.type),
+    );
   }
   return { expression: e, condition: claimable(e, now) };
 }
@@ -141,10 +147,8 @@ export function finishWrite(
     const { result, resultTruncated } = encodeResult(outcome.result, limitBytes);
     e.setValue(ATTR.result, result).setValue(ATTR.resultTruncated, resultTruncated);
   } else {
-    // The sparse failure index: only FAILED items carry its keys.
-    e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes))
-      .set(ATTR.failedType, e.name(ATTR.type))
-      .setValue(ATTR.failedAt, num(now));
+    keepFailure(e, attempt, outcome.error, now);
+    markFailed(e.setValue(ATTR.lastError, encodeError(outcome.error, limitBytes)), now);
   }
   return { expression: e, condition: fence(e, attempt) };
 }
@@ -153,10 +157,11 @@ export function retryWrite(
   attempt: number,
   error: TaskErrorInfo,
   nextAttemptAt: number,
+  now: number,
   expiresAt: number,
   limitBytes: number,
 ): TaskWrite {
-  const e = new ExpressionBuilder()
+  const e = keepFailure(new ExpressionBuilder(), attempt, error, now, nextAttemptAt)
     .setValue(ATTR.status, str('RETRYING'))
     .setValue(ATTR.lastError, encodeError(error, limitBytes))
     .setValue(ATTR.nextAttemptAt, num(nextAttemptAt))

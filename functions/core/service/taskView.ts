@@ -1,4 +1,4 @@
-import type { TaskErrorInfo, TaskRecord, TaskStatus } from '../status.js';
+import type { AttemptFailure, TaskErrorInfo, TaskRecord, TaskStatus } from '../status.js';
 
 /** A task as the API shows it: times as ISO-8601 strings, internal fields left out. */
 export interface TaskView {
@@ -55,5 +55,35 @@ export function toTaskView(record: TaskRecord): TaskView {
   if (record.status === 'SCHEDULED' && record.nextAttemptAt !== undefined) {
     view.runAt = new Date(record.nextAttemptAt).toISOString();
   }
+  return view;
+}
+
+/** One failed attempt as a task's detail shows it. */
+export interface FailureView {
+  attempt: number;
+  at: string;
+  error: TaskErrorInfo;
+  /** When the next attempt was due; absent when this failure ended the task. */
+  retryAt?: string;
+}
+
+/** A task with its kept failures (the last ten): `GET /tasks/{id}`, `taskpipe status`. */
+export interface TaskDetailView extends TaskView {
+  failures?: FailureView[];
+}
+
+export function toTaskDetailView(record: TaskRecord): TaskDetailView {
+  const view: TaskDetailView = toTaskView(record);
+  if (record.failures?.length) view.failures = record.failures.map(toFailureView);
+  return view;
+}
+
+function toFailureView(failure: AttemptFailure): FailureView {
+  const view: FailureView = {
+    attempt: failure.attempt,
+    at: new Date(failure.at).toISOString(),
+    error: failure.error,
+  };
+  if (failure.retryAt !== undefined) view.retryAt = new Date(failure.retryAt).toISOString();
   return view;
 }

@@ -36,6 +36,23 @@ describe('task item marshalling', () => {
     });
   });
 
+  it('sets no field the item does not have', () => {
+    const record = itemToRecord(newTaskItem(task, 2_000, 99));
+    expect(Object.keys(record).sort()).toEqual(
+      [
+        'attempts',
+        'createdAt',
+        'enqueuedAt',
+        'expiresAt',
+        'id',
+        'maxAttempts',
+        'priority',
+        'status',
+        'type',
+      ].sort(),
+    );
+  });
+
   it("keeps a task's chain and group links", () => {
     const links = { parentId: 'p1', nextId: 'n1', groupId: 'g1' };
     expect(itemToRecord(newTaskItem({ ...task, links }, 2_000, 99)).links).toEqual(links);

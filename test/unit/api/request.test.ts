@@ -62,7 +62,17 @@ describe('parseApiConfig', () => {
         maxPayloadBytes: 262_144,
         retentionDays: 30,
         queues: [{ priority: 'default', fifo: false }],
+        typeIndex: false,
       },
+    );
+    const indexed = {
+      TASKPIPE_TABLE_NAME: 'tasks',
+      TASKPIPE_QUEUES: queues,
+      TASKPIPE_TYPE_INDEX: '1',
+    };
+    expect(parseApiConfig(indexed).typeIndex).toBe(true);
+    expect(() => parseApiConfig({ ...indexed, TASKPIPE_TYPE_INDEX: 'true' })).toThrow(
+      /TASKPIPE_TYPE_INDEX/,
     );
   });
 

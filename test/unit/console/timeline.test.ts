@@ -53,6 +53,75 @@ describe('timeline', () => {
     });
   });
 
+  it('shows every kept failure with its backoff, and the last with its full error', () => {
+    const kept = (attempt: number, at: number, retryAt?: number) => ({
+      attempt,
+      at,
+      error: { code: 'retryable', message: `boom ${attempt}`, stack: `Error: boom ${attempt}` },
+      ...(retryAt === undefined ? {} : { retryAt }),
+    });
+    const events = timeline({
+      ...base,
+      status: 'FAILED',
+      attempts: 3,
+      startedAt: 20_000,
+      finishedAt: 20_400,
+      lastError: error,
+      failures: [kept(1, 2_000, 4_000), kept(2, 9_000, 17_000), kept(3, 20_400)],
+    });
+    expect(events.map((e) => [e.kind, e.at, e.label])).toEqual([
+      ['enqueued', 1_000, 'enqueued on default'],
+      ['failed', 2_000, 'attempt 1 failed'],
+      ['retry-scheduled', 4_000, 'attempt 2 due after a backoff of 2 s'],
+      ['failed', 9_000, 'attempt 2 failed'],
+      ['retry-scheduled', 17_000, 'attempt 3 due after a backoff of 8 s'],
+      ['started', 20_000, 'attempt 3 of 3 started'],
+      ['failed', 20_400, 'failed for good on attempt 3 of 3'],
+    ]);
+    expect(events[1]?.error?.message).toBe('boom 1');
+    expect(events[3]?.error?.stack).toBe('Error: boom 2');
+    expect(events[6]?.error).toEqual(error);
+    // A row that lost its whole last error still shows the kept one.
+    const ended = timeline({
+      ...base,
+      status: 'FAILED',
+      attempts: 1,
+      finishedAt: 3_000,
+      failures: [{ attempt: 1, at: 3_000, error: { code: 'x', message: 'kept' } }],
+    });
+    expect(ended.map((e) => e.label)).toEqual([
+      'enqueued on default',
+      'failed for good on attempt 1 of 3',
+    ]);
+    expect(ended[1]?.error?.message).toBe('kept');
+  });
+
+  it('says how many earlier failures the row no longer keeps', () => {
+    const failures = Array.from({ length: 10 }, (_, i) => ({
+      attempt: i + 3,
+      at: 2_000 + i,
+      error: { code: 'retryable', message: 'boom' },
+      retryAt: 3_000 + i,
+    }));
+    const events = timeline({ ...base, status: 'RETRYING', attempts: 12, failures });
+    expect(events[1]?.label).toBe('2 earlier failed attempts not kept (the row keeps the last 10)');
+    expect(events.filter((e) => e.label.endsWith(' failed'))).toHaveLength(10);
+    const one = timeline({
+      ...base,
+      status: 'RETRYING',
+      attempts: 3,
+      failures: failures.slice(0, 1),
+    });
+    expect(one[1]?.label).toBe('2 earlier failed attempts not kept (the row keeps the last 1)');
+    const two = timeline({
+      ...base,
+      status: 'RETRYING',
+      attempts: 3,
+      failures: [{ ...failures[0]!, attempt: 2 }],
+    });
+    expect(two[1]?.label).toBe('1 earlier failed attempt not kept (the row keeps the last 1)');
+  });
+
   it('ends a success with its duration', () => {
     const events = timeline({
       ...base,

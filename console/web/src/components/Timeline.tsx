@@ -2,7 +2,7 @@ import type { TimelineEvent } from '../../../shared/api.js';
 import { formatTime } from './format.js';
 import { JsonView, LongText } from './JsonView.js';
 
-/** The attempt timeline, oldest first; errors with their code, message and details. */
+/** The attempt timeline, oldest first; errors with their code, message, details and stack. */
 export function Timeline({ events }: { events: TimelineEvent[] }) {
   return (
     <ol class="timeline">
@@ -17,8 +17,14 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
               </div>
               {e.error.details !== undefined && (
                 <details>
-                  <summary>Details and stack</summary>
+                  <summary>Details</summary>
                   <JsonView json={JSON.stringify(e.error.details)} />
+                </details>
+              )}
+              {e.error.stack !== undefined && (
+                <details>
+                  <summary>Stack</summary>
+                  <pre class="error-stack">{e.error.stack}</pre>
                 </details>
               )}
             </div>
