@@ -17,7 +17,7 @@ import { measureThroughput } from './throughput.js';
 // `npm run bench [-- --smoke] [-- --write-docs]`: prints the table; a full run also writes
 // bench/results.json and bench/last-run.md, and with --write-docs docs/performance.md.
 // `-- --final` runs every part (with instruction counts and scale) and writes both files.
-// Parts alone: --model N, --scale N [--data-dir d], --throughput [--tasks N --rounds R],
+// Parts alone: --model N, --scale N [--data-dir d | --in-memory], --throughput [--tasks N --rounds R],
 // --instructions [--quick]. docs/performance.md lists them.
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const LAST_RUN = fileURLToPath(new URL('./last-run.md', import.meta.url));
@@ -66,13 +66,15 @@ async function main(args: string[]): Promise<void> {
       {
         tasks: scale,
         chunk: numberAfter(args, '--chunk') ?? 2_000,
+        inMemory: args.includes('--in-memory'),
         ...(dirAt >= 0 && args[dirAt + 1] ? { dataDir: args[dirAt + 1]! } : {}),
       },
       (line) => process.stderr.write(`bench: ${line}\n`),
     );
     const report = renderScale(result);
     process.stdout.write(report);
-    await writeFile(SCALE_RUN, report);
+    // The in-memory run is a comparison; the recorded report is the one on disk.
+    if (!result.inMemory) await writeFile(SCALE_RUN, report);
     return;
   }
   if (args.includes('--throughput')) {
