@@ -34,6 +34,7 @@ export const QUICK_INSTRUCTIONS: InstructionSizes = {
 export async function runInstructions(
   sizes: InstructionSizes,
   progress: (line: string) => void,
+  options: { cold?: boolean } = {},
 ): Promise<InstructionResults | undefined> {
   if (!(await callgrindAvailable())) {
     progress('valgrind is not installed: instruction counts skipped');
@@ -42,7 +43,7 @@ export async function runInstructions(
   const backend = await BenchBackend.start();
   try {
     // Cold start first: five processes, against the overhead's 24 at the full sizes.
-    const cold = await measureColdInstructions(backend, progress);
+    const cold = options.cold === false ? [] : await measureColdInstructions(backend, progress);
     const overhead = await measureOverhead(backend, sizes, progress);
     return { overhead, cold };
   } finally {
