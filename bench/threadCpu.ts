@@ -29,11 +29,17 @@ export function threadCpu(): ThreadCpu | undefined {
     } catch {
       continue; // the thread ended meanwhile
     }
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const ms = threadCpuMs(stat);
     if (tid === mainTid) cpu.mainMs += ms;
     else cpu.otherMs += ms;
   }
   return cpu;
+}
+
+/** User + system CPU time in ms from one /proc/<pid>/task/<tid>/stat line. */
+export function threadCpuMs(stat: string): number {
+  // Fields after the command name, which is in parentheses and may hold spaces; utime and
+  // stime are the 14th and 15th fields of the line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
