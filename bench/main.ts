@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { TrackingLevel } from '../functions/core/task.js';
 import { finalRun } from './finalRun.js';
 import {
   FULL_INSTRUCTIONS,
@@ -17,8 +18,9 @@ import { measureThroughput } from './throughput.js';
 // `npm run bench [-- --smoke] [-- --write-docs]`: prints the table; a full run also writes
 // bench/results.json and bench/last-run.md, and with --write-docs docs/performance.md.
 // `-- --final` runs every part (with instruction counts and scale) and writes both files.
-// Parts alone: --model N, --scale N [--data-dir d], --throughput [--tasks N --rounds R],
-// --instructions [--quick]. docs/performance.md lists them.
+// Parts alone: --model N, --scale N [--data-dir d | --in-memory], --throughput [--tasks N --rounds R],
+// --instructions [--quick] [--levels full,terminal] [--batch-sizes 10] [--no-cold].
+// docs/performance.md lists them.
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const LAST_RUN = fileURLToPath(new URL('./last-run.md', import.meta.url));
 const SCALE_RUN = fileURLToPath(new URL('./scale-last-run.md', import.meta.url));
@@ -41,9 +43,14 @@ async function main(args: string[]): Promise<void> {
   }
   if (args.includes('--instructions')) {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-    const sizes = args.includes('--quick') ? QUICK_INSTRUCTIONS : FULL_INSTRUCTIONS;
-    const results = await runInstructions(sizes, (line) =>
-      process.stderr.write(`bench: ${line}\n`),
+    const base = args.includes('--quick') ? QUICK_INSTRUCTIONS : FULL_INSTRUCTIONS;
+    const levels = listAfter(args, '--levels') as TrackingLevel[] | undefined;
+    const batchSizes = listAfter(args, '--batch-sizes')?.map(Number);
+    const sizes = { ...base, ...(levels ? { levels } : {}), ...(batchSizes ? { batchSizes } : {}) };
+    const results = await runInstructions(
+      sizes,
+      (line) => process.stderr.write(`bench: ${line}\n`),
+      { cold: !args.includes('--no-cold') },
     );
     if (results) process.stdout.write(renderInstructions(results));
     return;
@@ -66,13 +73,15 @@ async function main(args: string[]): Promise<void> {
       {
         tasks: scale,
         chunk: numberAfter(args, '--chunk') ?? 2_000,
+        inMemory: args.includes('--in-memory'),
         ...(dirAt >= 0 && args[dirAt + 1] ? { dataDir: args[dirAt + 1]! } : {}),
       },
       (line) => process.stderr.write(`bench: ${line}\n`),
     );
     const report = renderScale(result);
     process.stdout.write(report);
-    await writeFile(SCALE_RUN, report);
+    // The in-memory run is a comparison; the recorded report is the one on disk.
+    if (!result.inMemory) await writeFile(SCALE_RUN, report);
     return;
   }
   if (args.includes('--throughput')) {
@@ -108,6 +117,12 @@ export function numberAfter(args: string[], flag: string): number | undefined {
     throw new Error(`${flag} takes a number ≥ 0 (got ${args[i + 1] ?? 'nothing'})`);
   }
   return value;
+}
+
+/** The comma-separated values after `flag`, if the flag is given. */
+function listAfter(args: string[], flag: string): string[] | undefined {
+  const i = args.indexOf(flag);
+  return i < 0 ? undefined : (args[i + 1] ?? '').split(',').filter(Boolean);
 }
 
 /** Replaces the report on the performance page (see `withBenchReport`). */

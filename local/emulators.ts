@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 import { buildApp } from 'fauxqs';
 import { portError } from './PortInUseError.js';
 import type { EmulatorStorage } from './persistence/LocalPersistence.js';
@@ -38,31 +37,68 @@ export async function startLocalEmulators(
     await sqsApp.close();
     throw portError(error, 'SQS emulator', ports.sqs, 'TASKPIPE_SQS_PORT');
   }
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(storage ? { path: storage.dynamodbPath } : {}),
-  });
+  let dynamo: DynamoDbThread;
   try {
-    await new Promise<void>((resolve, reject) => {
-      dynamo.once('error', reject);
-      dynamo.listen(ports.dynamodb, '127.0.0.1', () => resolve());
-    });
+    dynamo = await startDynamoDbThread(ports.dynamodb, storage?.dynamodbPath);
   } catch (error) {
     await sqsApp.close();
     throw portError(error, 'DynamoDB emulator', ports.dynamodb, 'TASKPIPE_DYNAMODB_PORT');
   }
-  const { port } = dynamo.address() as AddressInfo;
   return {
     sqsEndpoint,
-    dynamodbEndpoint: `http://127.0.0.1:${port}`,
+    dynamodbEndpoint: `http://127.0.0.1:${dynamo.port}`,
     async stop() {
-      dynamo.closeAllConnections();
-      await Promise.all([
-        sqsApp.close(),
-        new Promise<void>((resolve) => dynamo.close(() => resolve())),
-      ]);
+      await Promise.all([sqsApp.close(), dynamo.stop()]);
     },
   };
+}
+
+interface DynamoDbThread {
+  port: number;
+  /** Closes the server and its LevelDB, then ends the thread. */
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite on a thread of its own (see dynamodbThread.mjs). */
+function startDynamoDbThread(port: number, path: string | undefined): Promise<DynamoDbThread> {
+  const worker = new Worker(new URL('./dynamodbThread.mjs', import.meta.url), {
+    workerData: { port, ...(path ? { path } : {}) },
+  });
+  type Reply =
+    | { kind: 'listening'; port: number }
+    | { kind: 'error'; code?: string; message: string }
+    | { kind: 'stopped' };
+  const next = () =>
+    new Promise<Reply>((resolve, reject) => {
+      const onExit = (code: number) =>
+        reject(new Error(`the DynamoDB emulator's thread exited with ${code}`));
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.once('message', (reply: Reply) => {
+        worker.off('error', reject);
+        worker.off('exit', onExit);
+        resolve(reply);
+      });
+    });
+  return next().then(async (reply) => {
+    if (reply.kind !== 'listening') {
+      await worker.terminate();
+      throw Object.assign(new Error(reply.kind === 'error' ? reply.message : 'stopped'), {
+        code: reply.kind === 'error' ? reply.code : undefined,
+      });
+    }
+    let stopping: Promise<void> | undefined;
+    return {
+      port: reply.port,
+      stop() {
+        stopping ??= (async () => {
+          const stopped = next();
+          worker.postMessage('stop');
+          await stopped;
+          await worker.terminate();
+        })();
+        return stopping;
+      },
+    };
+  });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TrackingLevel } from '../../functions/core/task.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/clients.js';
+import { toApiGatewayEvent } from '../../local/http/toApiGatewayEvent.js';
 import type { BenchBackend } from '../benchBackend.js';
 import { bundle } from '../bundles.js';
 import { freshBatch } from '../consumerTime.js';
@@ -82,13 +83,16 @@ export async function measureOverhead(
             extra,
           );
         const [oursPerTask, plainPerTask] = await Promise.all([per('ours'), per('plain')]);
-        rows.push({
+        const row = {
           level,
           batchSize,
           oursPerTask: Math.round(oursPerTask),
           plainPerTask: Math.round(plainPerTask),
           ratio: round(oursPerTask / plainPerTask, 3),
-        });
+        };
+        rows.push(row);
+        // Each row as it comes: a long run stopped early still leaves its figures.
+        progress(`${level}, batch ${batchSize}: ${JSON.stringify(row)}`);
       }
     }
     await backend.dropTables(tableName);
@@ -109,12 +113,25 @@ export interface ColdInstructionsRow {
 const INVOKE_SCRIPT = `const m = await import(process.argv[1]);
 const r = await m.handler(JSON.parse(process.env.TASKPIPE_CG_EVENT), { functionName: 'cg', awsRequestId: 'cg-1', getRemainingTimeInMillis: () => 60000 });
 if (r?.batchItemFailures?.length) throw new Error('first invocation failed ' + r.batchItemFailures.length);
+if (r?.statusCode >= 300) throw new Error('first invocation answered ' + r.statusCode + ' ' + r.body);
 process.exit(0);`;
 
+/** A producer's POST /tasks of one no-op task, as API Gateway hands it to the function. */
+function enqueueEvent() {
+  return toApiGatewayEvent({
+    method: 'POST',
+    url: '/tasks',
+    headers: { 'content-type': 'application/json', host: 'bench.execute-api.localhost' },
+    body: Buffer.from(JSON.stringify({ type: 'noop', payload: {} })),
+    sourceIp: '127.0.0.1',
+  });
+}
+
 /**
- * Item 2 in instructions: a fresh process imports the bundle and handles one batch of 10
- * against the emulators in this process. A bare `node` is counted too and subtracted, so
- * the ratio is of our init and first invocation only.
+ * Item 2 in instructions: a fresh process imports the bundle and handles its first event
+ * against the emulators in this process: the consumer a batch of 10, the API one POST
+ * /tasks. A bare `node` is counted too and subtracted, so the ratio is of our init and
+ * first invocation only.
  */
 export async function measureColdInstructions(
   backend: BenchBackend,
@@ -139,19 +156,36 @@ export async function measureColdInstructions(
     };
     progress('callgrind: bare node…');
     const bare = await countInstructions(['-e', '0'], env);
+    const batch = () => freshBatch(10, route.arn);
     const specs = [
-      { name: 'empty + clients, same calls', entry: 'bench/instructions/coldBaseline.ts' },
+      {
+        name: 'empty + clients, same calls',
+        entry: 'bench/instructions/coldBaseline.ts',
+        event: batch,
+      },
       {
         name: 'consumer',
         entry: 'functions/consumer/handler.ts',
         baseline: 'empty + clients, same calls',
+        event: batch,
+      },
+      {
+        name: 'empty + API clients, same calls',
+        entry: 'bench/instructions/coldApiBaseline.ts',
+        event: enqueueEvent,
+      },
+      {
+        name: 'api',
+        entry: 'functions/api/handler.ts',
+        baseline: 'empty + API clients, same calls',
+        event: enqueueEvent,
       },
     ];
     const rows: ColdInstructionsRow[] = [];
     for (const spec of specs) {
       const { file } = await bundle(spec, dir);
-      const event = freshBatch(10, route.arn);
-      progress(`callgrind: ${spec.name} init + first batch…`);
+      const event = spec.event();
+      progress(`callgrind: ${spec.name} init + first invocation…`);
       const total = await countInstructions(
         ['--input-type=module', '-e', INVOKE_SCRIPT, pathToFileURL(file).href],
         { ...env, TASKPIPE_CG_EVENT: JSON.stringify(event) },
@@ -161,6 +195,7 @@ export async function measureColdInstructions(
         instructions: total - bare,
         ...(spec.baseline ? { baseline: spec.baseline } : {}),
       });
+      progress(`${spec.name}: ${total - bare} instructions beyond a bare node`);
     }
     for (const row of rows) {
       const base = rows.find((r) => r.name === row.baseline);

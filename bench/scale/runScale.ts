@@ -8,6 +8,7 @@ import { newEnvelope } from '../../functions/core/newEnvelope.js';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
 import { within } from '../../local/within.js';
 import { round } from '../stats.js';
+import { threadCpu } from '../threadCpu.js';
 import { sendBurst } from '../throughput.js';
 import { judgeScale, type ScaleSample, type ScaleVerdict } from './scaleAnalysis.js';
 
@@ -15,15 +16,24 @@ export interface ScaleOptions {
   tasks: number;
   /** Where the runtime keeps its rows and queues; a fresh temporary dir if not given. */
   dataDir?: string;
+  /** Runs without a data dir, as the comparison that shows what persistence costs. */
+  inMemory?: boolean;
   /** Tasks per send; the next is sent when fewer than two are waiting. */
   chunk: number;
 }
 
 export interface ScaleResult {
   tasks: number;
+  inMemory: boolean;
   succeeded: number;
   deadLettered: number;
   seconds: number;
+  /**
+   * CPU time (user + system) per task, steadier than wall time on a busy machine: every
+   * thread, and the main thread alone (Linux only), which runs the pipeline's JavaScript and
+   * so bounds its rate on an idle machine.
+   */
+  cpuMsPerTask: { all: number; mainThread?: number };
   samples: ScaleSample[];
   verdict: ScaleVerdict;
 }
@@ -41,17 +51,20 @@ export async function runScale(
   options: ScaleOptions,
   progress: (line: string) => void,
 ): Promise<ScaleResult> {
-  const ownDir = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'taskpipe-scale-'));
+  const inMemory = options.inMemory ?? false;
+  const ownDir =
+    options.dataDir || inMemory ? undefined : await mkdtemp(join(tmpdir(), 'taskpipe-scale-'));
   const pipeline = await LocalPipeline.start({
     ports: { api: 0, sqs: 0, dynamodb: 0 },
     logLevel: 'SILENT',
-    dataDir: options.dataDir ?? ownDir!,
-    resetDataDir: true,
+    ...(inMemory ? {} : { dataDir: options.dataDir ?? ownDir!, resetDataDir: true }),
   });
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const samples: ScaleSample[] = [];
   const done = () => pipeline.metrics.counts.get(SUCCEEDED) ?? 0;
   const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
+  const threadsAtStart = threadCpu();
   loop.enable();
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
@@ -80,6 +93,8 @@ export async function runScale(
     }
     await within(pipeline.metrics.reached(SUCCEEDED, options.tasks), 600_000);
     const seconds = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    const threads = threadCpu();
     const { Attributes } = await pipeline.clients.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queue.dlqUrl,
@@ -91,9 +106,16 @@ export async function runScale(
       Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     return {
       tasks: options.tasks,
+      inMemory,
       succeeded: done(),
       deadLettered,
       seconds: round(seconds, 1),
+      cpuMsPerTask: {
+        all: round((cpu.user + cpu.system) / 1000 / options.tasks, 3),
+        ...(threads && threadsAtStart
+          ? { mainThread: round((threads.mainMs - threadsAtStart.mainMs) / options.tasks, 3) }
+          : {}),
+      },
       samples,
       verdict: judgeScale(samples),
     };
@@ -119,7 +141,7 @@ export function renderScale(r: ScaleResult): string {
   const chart = (title: string, values: number[]) =>
     `${title}\n${plot(thin(values), { height: 8, format: (x) => x.toFixed(0).padStart(7) })}`;
   return [
-    `**Scale, measured**: ${r.tasks.toLocaleString('en-US')} no-op tasks through the local runtime with its rows on disk, in ${r.seconds} s; a sample every second.`,
+    `**Scale, measured**: ${r.tasks.toLocaleString('en-US')} no-op tasks through the local runtime ${r.inMemory ? 'in memory (no data dir)' : 'with its rows on disk'}, in ${r.seconds} s (${round(r.tasks / r.seconds, 1)} tasks/s); a sample every second. CPU per task: ${r.cpuMsPerTask.all} ms${r.cpuMsPerTask.mainThread === undefined ? '' : `, of which ${r.cpuMsPerTask.mainThread} ms on the main thread`} (wall time varies with the machine's load; CPU time much less).`,
     '',
     `- no task lost: ${r.succeeded === r.tasks && r.deadLettered === 0 ? 'yes' : 'NO'} (${r.succeeded} succeeded, ${r.deadLettered} dead-lettered)`,
     `- memory flat: ${v.memoryFlat ? 'yes' : 'NO'} (RSS peak ${v.peakRssMb} MB, trend after warm-up ${round(v.rssSlopeMbPerMin, 2)} MB/min, ${round(v.rssGrowthMb, 1)} MB over the run; heap peak ${v.peakHeapMb} MB, ${round(v.heapSlopeMbPerMin, 2)} MB/min)`,

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,9 +104,32 @@ describe('local emulators on a busy port', () => {
   });
 });
 
-describe('stopping the local emulators', () => {
-  it('closes both listeners', async () => {
+describe('the DynamoDB emulator thread', () => {
+  it('answers while the main thread is blocked, so its work can use another core', async () => {
     const emulators = await startLocalEmulators({ sqs: 0, dynamodb: 0 });
+    const answered = new Int32Array(new SharedArrayBuffer(4));
+    const probe = new Worker(
+      `const { workerData } = require('node:worker_threads');
+      const done = (v) => { Atomics.store(workerData.answered, 0, v); Atomics.notify(workerData.answered, 0); };
+      require('node:http').get(workerData.url, (res) => { res.resume(); done(1); }).on('error', () => done(2));`,
+      { eval: true, workerData: { answered, url: emulators.dynamodbEndpoint } },
+    );
+    try {
+      // This thread waits, blocked, for the probe's answer: only a server on another thread
+      // can give it. The bound only ends the wait if none comes.
+      Atomics.wait(answered, 0, 0, 10_000);
+      expect(Atomics.load(answered, 0)).toBe(1);
+    } finally {
+      await probe.terminate();
+      await emulators.stop();
+    }
+  });
+});
+
+describe('stopping the local emulators', () => {
+  it('closes both listeners, however often it is asked', async () => {
+    const emulators = await startLocalEmulators({ sqs: 0, dynamodb: 0 });
+    await Promise.all([emulators.stop(), emulators.stop()]);
     await emulators.stop();
     expect(await dial('127.0.0.1', portOf(emulators.sqsEndpoint))).toBe('ECONNREFUSED');
     expect(await dial('127.0.0.1', portOf(emulators.dynamodbEndpoint))).toBe('ECONNREFUSED');
