@@ -74,7 +74,25 @@ describe('TaskTable answers', () => {
 
     expect(update).toBeInstanceOf(TaskStoreError);
     expect(update).toMatchObject({ operation: 'finish', taskId: 't-1', retryable: false });
+    expect((update as Error).message).toContain('stored item is malformed: ');
     expect(removal).toMatchObject({ operation: 'deleteUnclaimed', taskId: 't-2' });
+  });
+
+  it('raises an error other than a refused condition, and reads nothing after it', async () => {
+    const throttled = () => {
+      throw Object.assign(new Error('Rate exceeded'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+    };
+    const { inputs, table } = answering(throttled, { Item: item('t-1') });
+
+    const error = await table
+      .update('finish', 't-1', condition(), 'attribute_exists(id)')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TaskStoreError);
+    expect(error).toMatchObject({ operation: 'finish', taskId: 't-1', retryable: true });
+    expect(inputs).toHaveLength(1);
   });
 
   it('names a put of an item without an id by an empty one', async () => {
