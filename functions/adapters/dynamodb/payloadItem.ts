@@ -18,7 +18,7 @@ export function payloadKey(taskId: string): string {
 }
 
 export function shouldInline(json: string): boolean {
-  return Buffer.byteLength(json, 'utf8') <= INLINE_PAYLOAD_BYTES;
+  return Buffer.byteLength(json) <= INLINE_PAYLOAD_BYTES;
 }
 
 export function newPayloadItem(taskId: string, json: string, expiresAt: number): Item {
