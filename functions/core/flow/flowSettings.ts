@@ -14,18 +14,17 @@ export interface FlowSettings<P = unknown> {
     key(payload: P): string;
     limit: number;
   };
-  /** Of the tasks enqueued for one key within `seconds`, only the last runs. */
+  /**
+   * Reserved: debounce (only the last task of a key within `seconds` runs) is not built yet,
+   * and a type that sets it is refused rather than run without it.
+   */
   debounce?: {
     key(payload: P): string;
     seconds: number;
   };
-  /** An idempotency key may enqueue again once this many seconds passed since its task. */
+  /** Reserved, refused like `debounce`: re-enqueueing an idempotency key after a window. */
   dedupWindowSeconds?: number;
 }
-
-/** Longest debounce window: SQS's largest message delay. */
-export const MAX_DEBOUNCE_SECONDS = 900;
-const MAX_DEDUP_WINDOW_SECONDS = 365 * 86_400;
 
 /** What is wrong with a type's flow settings, one line each; empty when nothing. */
 export function flowSettingsProblems(label: string, settings: FlowSettings): string[] {
@@ -56,19 +55,15 @@ export function flowSettingsProblems(label: string, settings: FlowSettings): str
       problems.push(`task type ${label}: concurrency.key must be a function (payload) => string`);
     }
   }
-  if (debounce) {
-    if (!isCount(debounce.seconds, MAX_DEBOUNCE_SECONDS)) {
-      problems.push(
-        `task type ${label}: debounce.seconds ${debounce.seconds} must be an integer 1–${MAX_DEBOUNCE_SECONDS} (15 minutes)`,
-      );
-    }
-    if (typeof debounce.key !== 'function') {
-      problems.push(`task type ${label}: debounce.key must be a function (payload) => string`);
-    }
-  }
-  if (dedupWindowSeconds !== undefined && !isCount(dedupWindowSeconds, MAX_DEDUP_WINDOW_SECONDS)) {
+  // Accepted and ignored, they would promise what the consumer does not do.
+  if (debounce !== undefined) {
     problems.push(
-      `task type ${label}: dedupWindowSeconds ${dedupWindowSeconds} must be an integer 1–${MAX_DEDUP_WINDOW_SECONDS}`,
+      `task type ${label}: debounce is not available yet (docs/flow-control.md); remove it, or use concurrency or rateLimit`,
+    );
+  }
+  if (dedupWindowSeconds !== undefined) {
+    problems.push(
+      `task type ${label}: dedupWindowSeconds is not available yet (docs/flow-control.md); an idempotency key keeps its task for the table's retention`,
     );
   }
   return problems;

@@ -37,8 +37,8 @@ describe('flow settings', () => {
         'task type "bad.flow": rateLimit.burst 1.5 must be an integer 1–10000',
         'task type "bad.flow": concurrency.limit 0 must be an integer 1–1000',
         'task type "bad.flow": concurrency.key must be a function (payload) => string',
-        'task type "bad.flow": debounce.seconds 901 must be an integer 1–900 (15 minutes)',
-        'task type "bad.flow": dedupWindowSeconds -1 must be an integer 1–31536000',
+        'task type "bad.flow": debounce is not available yet (docs/flow-control.md); remove it, or use concurrency or rateLimit',
+        'task type "bad.flow": dedupWindowSeconds is not available yet (docs/flow-control.md); an idempotency key keeps its task for the table\'s retention',
       ]),
     );
   });
