@@ -7,8 +7,12 @@ import type { SideEffectLedger } from './SideEffectLedger.js';
 
 /** How often the held write looks for the newer attempt's end. */
 const POLL_MS = 200;
-/** Past this, the write goes through anyway (a restart may keep the newer attempt away). */
-const HOLD_BOUND_MS = 40_000;
+/**
+ * Past this, the write goes through anyway (a restart may keep the newer attempt away). The
+ * returning message waits behind the queue's backlog, which a loaded machine stretches past
+ * 40 s: the fault then showed nothing.
+ */
+const HOLD_BOUND_MS = 120_000;
 
 interface UpdateInput {
   TableName?: string;
