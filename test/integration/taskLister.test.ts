@@ -1,13 +1,7 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureShard } from '../../functions/adapters/dynamodb/failureKeys.js';
 import { TaskLister } from '../../functions/adapters/dynamodb/TaskLister.js';
-import { TASK_TABLE } from '../../functions/adapters/dynamodb/tableSchema.js';
 import {
   ATTR,
   type Item,
@@ -24,7 +18,7 @@ import {
   TEST_CREDENTIALS,
   uniqueName,
 } from '../helpers/backends.js';
-import { pollUntil } from '../helpers/poll.js';
+import { createTableWithoutAllFailures } from '../helpers/legacyTaskTable.js';
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0, 500);
 const NOW_SECONDS = Math.floor(NOW / 1000);
@@ -68,40 +62,6 @@ async function allPages(lister: TaskLister, query: TaskListQuery): Promise<strin
     cursor = page.nextCursor;
   } while (cursor && pages.length < 20);
   return pages;
-}
-
-/** A task table made before the `allFailures` index existed: only the per-type one. */
-async function createTableWithoutAllFailures(dynamodb: DynamoDBClient, tableName: string) {
-  const { partitionKey, failureIndex } = TASK_TABLE;
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: partitionKey, AttributeType: 'S' },
-        { AttributeName: failureIndex.partitionKey, AttributeType: 'S' },
-        { AttributeName: failureIndex.sortKey, AttributeType: 'N' },
-      ],
-      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: failureIndex.name,
-          KeySchema: [
-            { AttributeName: failureIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: failureIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  await pollUntil(
-    () => dynamodb.send(new DescribeTableCommand({ TableName: tableName })),
-    ({ Table }) =>
-      Table?.TableStatus === 'ACTIVE' &&
-      (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE'),
-    { what: `table ${tableName} active` },
-  );
 }
 
 // The lister's reads on small tables: the type index's key conditions, the failure indexes'

@@ -1,4 +1,4 @@
-import { CreateTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestCounter } from '../../bench/RequestCounter.js';
 import { DynamoTaskStore } from '../../functions/adapters/dynamodb/DynamoTaskStore.js';
@@ -14,6 +14,7 @@ import {
   createTaskTable,
   uniqueName,
 } from '../helpers/backends.js';
+import { createTableWithoutAllFailures } from '../helpers/legacyTaskTable.js';
 
 /** A clock the test moves by hand, so lease expiry needs no waiting. */
 class ManualClock implements Clock {
@@ -349,28 +350,7 @@ describe.each(backendFactories)('DynamoTaskStore on $name', ({ name, start, skip
 
   test("lists every type's failures one query per type on a table made before the all-types index", async () => {
     const legacy = uniqueName('legacy');
-    await backend.dynamodb.send(
-      new CreateTableCommand({
-        TableName: legacy,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TASK_TABLE.partitionKey, AttributeType: 'S' },
-          { AttributeName: TASK_TABLE.failureIndex.partitionKey, AttributeType: 'S' },
-          { AttributeName: TASK_TABLE.failureIndex.sortKey, AttributeType: 'N' },
-        ],
-        KeySchema: [{ AttributeName: TASK_TABLE.partitionKey, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: TASK_TABLE.failureIndex.name,
-            KeySchema: [
-              { AttributeName: TASK_TABLE.failureIndex.partitionKey, KeyType: 'HASH' },
-              { AttributeName: TASK_TABLE.failureIndex.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
+    await createTableWithoutAllFailures(backend.dynamodb, legacy);
     const clock = new ManualClock(Date.now());
     const { dynamodb: client } = createClients(backend.sqsEndpoint, backend.dynamodbEndpoint);
     const counter = new RequestCounter();
