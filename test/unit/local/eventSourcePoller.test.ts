@@ -475,4 +475,44 @@ describe('EventSourcePoller', () => {
     expect(reports).toEqual([{ queue: 'q', records: 1, deleted: 1, returned: 0 }]);
     expect(sqs.peakPending).toBe(1);
   });
+
+  it('invokes nothing for an empty receive', async () => {
+    const sqs = new FakeSqs().answer([], [message('a')]);
+    const batches: string[][] = [];
+    const { reported } = start(sqs, {
+      batchingWindowSeconds: 30,
+      batchSize: 1,
+      handler: async (event) => {
+        batches.push(event.Records.map((r) => r.messageId));
+        return { batchItemFailures: [] };
+      },
+    });
+
+    await reported(1);
+
+    expect(batches).toEqual([['a']]);
+  });
+
+  it('stops before it ever started, and runs without any callbacks', async () => {
+    const sqs = new FakeSqs().answer(new Error('down'), [message('a')]);
+    sqs.refuse.add('rh-a');
+    const quiet = new EventSourcePoller({
+      sqs: sqs as unknown as SQSClient,
+      queue: { url: 'http://sqs.local/q', arn: 'arn:aws:sqs:eu-west-1:000000000000:q', name: 'q' },
+      region: 'eu-west-1',
+      handler: async () => ({ batchItemFailures: [] }),
+      functionName: 'consumer',
+      functionTimeoutMs: 60_000,
+      batchSize: 10,
+      batchingWindowSeconds: 0,
+      maxConcurrency: 1,
+    });
+    await quiet.stop();
+
+    quiet.start();
+    await sqs.received(3);
+    await quiet.stop();
+
+    expect(sqs.deleted).toEqual([]);
+  });
 });
