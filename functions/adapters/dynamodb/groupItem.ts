@@ -70,6 +70,7 @@ export function itemToGroup(item: Item): GroupRecord {
     state,
     ...(total === undefined ? {} : { total }),
     added: numberOf(item, GATTR.added) ?? 0,
+    // Stryker disable next-line OptionalChaining: leavesDone is only ever written by ADD of a number set, so when present it holds NS
     leavesDone: item[GATTR.leaves]?.NS?.length ?? 0,
     failed: numberOf(item, GATTR.failed) ?? 0,
     followUps: (item[GATTR.followUps]?.SS ?? []) as FollowUpKind[],
@@ -99,6 +100,7 @@ function itemCallback(item: Item): Callback | undefined {
 
 export function itemToLeaf(item: Item | undefined): LeafState {
   return {
+    // Stryker disable next-line OptionalChaining: done is only ever written by ADD of a string set, so when present it holds SS
     ended: item?.[GATTR.done]?.SS?.length ?? 0,
     failedIds: item?.[GATTR.failedIds]?.SS ?? [],
   };

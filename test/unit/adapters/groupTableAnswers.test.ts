@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ExpressionBuilder } from '../../../functions/adapters/dynamodb/ExpressionBuilder.js';
+import { GroupStoreError } from '../../../functions/adapters/dynamodb/GroupStoreError.js';
 import { GroupTable } from '../../../functions/adapters/dynamodb/GroupTable.js';
 
 type Input = Record<string, unknown> & {
@@ -59,5 +60,20 @@ describe('GroupTable answers', () => {
     const e = new ExpressionBuilder().setValue('x', { N: '1' });
 
     expect(await table.update('seal', 'g', 'g#group', e, 'attribute_exists(id)')).toEqual({});
+  });
+
+  it('turns an update error that is not a failed condition into a GroupStoreError', async () => {
+    const cause = new Error('table gone');
+    const client = {
+      send: async () => {
+        throw cause;
+      },
+    } as unknown as DynamoDBClient;
+    const e = new ExpressionBuilder().setValue('x', { N: '1' });
+
+    const update = new GroupTable(client, 'tasks').update('seal', 'g', 'g#group', e, 'c');
+
+    await expect(update).rejects.toBeInstanceOf(GroupStoreError);
+    await expect(update).rejects.toMatchObject({ cause });
   });
 });
