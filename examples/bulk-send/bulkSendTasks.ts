@@ -21,3 +21,8 @@ export const bulkSendSummary = defineTask({
     };
   },
 });
+
+/** The campaign's `onComplete`: its summary. */
+export function summaryFollowUp(campaign: string) {
+  return { type: bulkSendSummary.type, payload: { campaign } };
+}

@@ -1,5 +1,3 @@
-import { bulkSendSummary } from './bulkSendTasks.js';
-
 /** One recipient of the campaign. */
 export interface Recipient {
   name: string;
@@ -45,24 +43,30 @@ async function post(apiUrl: string, path: string, body: unknown): Promise<{ grou
   return answer;
 }
 
+/** What a campaign's group carries besides its emails. */
+export interface CampaignFollowUps {
+  /** A task that runs once every email ended (`POST /groups`'s `onComplete`). */
+  onComplete?: { type: string; payload: unknown };
+  /** Where a signed summary is POSTed once every email ended. */
+  callbackUrl?: string;
+}
+
 /**
- * Sends a campaign on a running taskpipe API as one group, with the summary as its
- * `onComplete` and, given a `callbackUrl`, a signed summary POSTed there once every email
- * ended: the group opens with the first 500 emails, takes the rest 500 at a time (each call
- * retry-safe by its offset), then is sealed with the total. Resolves to the group id and
- * the summary's task id.
+ * Sends a campaign on a running taskpipe API as one group, with the given follow-ups: the
+ * group opens with the first 500 emails, takes the rest 500 at a time (each call retry-safe
+ * by its offset), then is sealed with the total. Resolves to the group id and, with an
+ * `onComplete`, that task's id.
  */
 export async function sendCampaign(
   apiUrl: string,
-  campaign: string,
   emails: ReturnType<typeof campaignEmails>,
-  callbackUrl?: string,
-): Promise<{ groupId: string; summaryTaskId: string }> {
+  followUps: CampaignFollowUps = {},
+): Promise<{ groupId: string; summaryTaskId?: string }> {
   const { groupId } = await post(apiUrl, '/groups', {
     tasks: emails.slice(0, CHUNK),
-    onComplete: { type: bulkSendSummary.type, payload: { campaign } },
+    ...(followUps.onComplete ? { onComplete: followUps.onComplete } : {}),
     // Locally no secret is named: the runtime's development key signs (docs/callbacks.md).
-    ...(callbackUrl ? { callback: { url: callbackUrl } } : {}),
+    ...(followUps.callbackUrl ? { callback: { url: followUps.callbackUrl } } : {}),
     seal: false,
   });
   if (!groupId) throw new Error('POST /groups answered no groupId');
@@ -73,5 +77,8 @@ export async function sendCampaign(
     });
   }
   await post(apiUrl, `/groups/${groupId}/seal`, { total: emails.length });
-  return { groupId, summaryTaskId: `${groupId}.on-complete` };
+  return {
+    groupId,
+    ...(followUps.onComplete ? { summaryTaskId: `${groupId}.on-complete` } : {}),
+  };
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRegistry } from '../../functions/core/registry.js';
 import { tasks as appTasks } from '../../functions/tasks/index.js';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
-import { bulkSendSummary } from './bulkSendTasks.js';
+import { bulkSendSummary, summaryFollowUp } from './bulkSendTasks.js';
 import { campaignEmails, recipients, sendCampaign } from './campaign.js';
 import { startReceiver } from './receiver.js';
 
@@ -43,7 +43,10 @@ async function main(): Promise<void> {
   try {
     const apiUrl = pipeline.info.apiUrl!;
     const emails = campaignEmails('spring', 'Shop <shop@example.com>', recipients(count));
-    const { groupId, summaryTaskId } = await sendCampaign(apiUrl, 'spring', emails, receiver.url);
+    const { groupId, summaryTaskId } = await sendCampaign(apiUrl, emails, {
+      onComplete: summaryFollowUp('spring'),
+      callbackUrl: receiver.url,
+    });
     print(`campaign group ${groupId}: ${count} emails sending…`);
     const summary = await waitFor('the summary', async () => {
       const res = await fetch(new URL(`/tasks/${summaryTaskId}`, apiUrl));

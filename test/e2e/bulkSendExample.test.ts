@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summaryFollowUp } from '../../examples/bulk-send/bulkSendTasks.js';
 import { campaignEmails, recipients, sendCampaign } from '../../examples/bulk-send/campaign.js';
 import { bulkSendRegistry, developmentKey } from '../../examples/bulk-send/main.js';
 import { startReceiver } from '../../examples/bulk-send/receiver.js';
@@ -27,7 +28,10 @@ describe('examples/bulk-send', () => {
   it('sends every email once, personalised, then summarises once and calls back once, signed', async () => {
     const api = pipeline.info.apiUrl!;
     const emails = campaignEmails('spring', 'Shop <shop@example.com>', recipients(1_000));
-    const { groupId, summaryTaskId } = await sendCampaign(api, 'spring', emails, receiver.url);
+    const { groupId, summaryTaskId } = await sendCampaign(api, emails, {
+      onComplete: summaryFollowUp('spring'),
+      callbackUrl: receiver.url,
+    });
     const get = async (path: string) =>
       (await (await fetch(`${api}${path}`)).json()) as Record<string, unknown>;
     const summary = await pollUntil(

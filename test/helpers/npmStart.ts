@@ -15,6 +15,8 @@ export interface StartedRuntime {
   banner: string;
   apiUrl: string;
   consoleUrl: string;
+  /** Where it says how to reach it (what the CLI and the examples read). */
+  stateFile: string;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<St
       banner: output,
       apiUrl: info.apiUrl,
       consoleUrl: info.consoleUrl,
+      stateFile: join(dir, '.taskpipe', 'local.json'),
       stop: () => stop(child, dir),
     };
   } catch (error) {
