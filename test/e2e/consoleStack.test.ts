@@ -8,6 +8,7 @@ import {
   PutMetricAlarmCommand,
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../cli/target.js';
 import type {
@@ -27,6 +28,7 @@ import { registry } from '../../functions/tasks/index.js';
 import { createLocalResources } from '../../local/resources.js';
 import type { Backend } from '../helpers/backend.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/backend.js';
+import { browserUnavailable, launchBrowser, screenshotDir } from '../helpers/browser.js';
 import { motoAvailability, startMoto } from '../helpers/moto.js';
 import { promtoolCheck, promtoolUnavailable } from '../helpers/promtool.js';
 
@@ -34,6 +36,7 @@ const moto = motoAvailability();
 if (!moto.available && !process.env.CI) {
   process.stdout.write(`skipping the console --stack test: ${moto.reason}\n`);
 }
+const noBrowser = browserUnavailable();
 const STACK = 'TaskpipeStateful';
 const BIN = resolve('bin/taskpipe.mjs');
 
@@ -255,6 +258,50 @@ describe.skipIf(!moto.available && !process.env.CI)('taskpipe console --stack', 
     );
     expect(detail.logsInsightsUrl).toContain(taskId);
   });
+
+  it.skipIf(noBrowser)(
+    'shows the stack in a browser: the overview and a task with its Logs Insights link',
+    async () => {
+      let browser: Browser | undefined;
+      try {
+        browser = await launchBrowser();
+        const shots = await screenshotDir();
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const problems: string[] = [];
+        page.on('pageerror', (e) => problems.push(e.message));
+        await page.goto(consoleUrl);
+        await expect
+          .poll(() => page.locator('header .target').textContent())
+          .toBe(`AWS · ${TEST_REGION}`);
+        expect(await page.locator('header .target').getAttribute('title')).toBe(
+          `stack ${STACK} (${TEST_REGION})`,
+        );
+        await expect
+          .poll(() => page.getByText('Redrive with: npx taskpipe redrive --queue default').count())
+          .toBe(1);
+        // The charts drew CloudWatch's points: three succeeded noop tasks in the last hour.
+        await expect
+          .poll(() =>
+            page.getByRole('img', { name: /^Throughput: 3 succeeded and \d+ failed/ }).count(),
+          )
+          .toBe(1);
+        await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(3);
+        await page.screenshot({ path: join(shots, 'console-stack-overview.png'), fullPage: true });
+
+        await page.goto(new URL(`#/tasks/${taskId}`, consoleUrl).href);
+        const link = page.getByRole('link', { name: /CloudWatch Logs Insights/ });
+        await expect.poll(() => link.count()).toBe(1);
+        expect(await link.getAttribute('href')).toContain(taskId);
+        expect(await page.locator('main').textContent()).toContain('<b>kept as text</b>');
+        expect(await page.locator('main b').count()).toBe(0);
+        await page.screenshot({ path: join(shots, 'console-stack-task.png'), fullPage: true });
+        expect(problems).toEqual([]);
+      } finally {
+        await browser?.close();
+      }
+    },
+    90_000,
+  );
 
   it('serves /metrics from CloudWatch: gauges of the last complete minute, queues and alarms', async () => {
     const response = await fetch(new URL('/metrics', consoleUrl));

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot, { type AlignedData, type Options } from 'uplot';
+import { isolatedPoints } from './isolatedPoints.js';
 
 export interface Series {
   label: string;
@@ -61,6 +62,13 @@ export function TimeChart({ title, times, series, unit, summary }: Props) {
           width: 2,
           ...(s.dash ? { dash: s.dash } : {}),
           spanGaps: false,
+          // A lone sample between gaps draws no line: show it as a dot.
+          points: {
+            show: true,
+            size: 6,
+            fill: s.stroke,
+            filter: (u: uPlot, i: number) => isolatedPoints(u.data[i] ?? []),
+          },
         })),
       ],
     };

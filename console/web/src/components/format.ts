@@ -16,3 +16,9 @@ export function formatAge(seconds: number | undefined): string {
   if (seconds === undefined) return '—';
   return formatDuration(seconds * 1_000);
 }
+
+/** "1 item read", "2,000 items read": the bounded reads' cost, as pages print it. */
+export function itemsRead(count: number | undefined): string {
+  if (count === undefined) return '? items read';
+  return `${count.toLocaleString()} ${count === 1 ? 'item' : 'items'} read`;
+}

@@ -1,7 +1,7 @@
 import type { TaskStatus } from '../../../shared/api.js';
 import { api } from '../api/client.js';
 import { FlowSummary } from '../components/FlowSummary.js';
-import { formatAge, formatTime } from '../components/format.js';
+import { formatAge, formatTime, itemsRead } from '../components/format.js';
 import { OverviewCharts } from '../components/OverviewCharts.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { usePoll } from '../hooks/usePoll.js';
@@ -134,7 +134,7 @@ export function OverviewPage() {
       </div>
       {o && (
         <p class="muted">
-          Counted from {o.counts.scanned.toLocaleString()} items read
+          Counted from {itemsRead(o.counts.scanned)}
           {o.counts.complete
             ? ' (the whole table).'
             : ', where the read stopped: larger tables are counted in part.'}

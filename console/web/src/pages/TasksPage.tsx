@@ -1,7 +1,7 @@
 import { api, type TaskQuery } from '../api/client.js';
 import { BulkRetry } from '../components/BulkRetry.js';
 import { FIELDS, FilterForm } from '../components/FilterForm.js';
-import { formatDuration, formatTime } from '../components/format.js';
+import { formatDuration, formatTime, itemsRead } from '../components/format.js';
 import { GroupLookup } from '../components/GroupLookup.js';
 import { Pager } from '../components/Pager.js';
 import { StatusBadge } from '../components/StatusBadge.js';
@@ -131,10 +131,10 @@ function describe(via: string, count: number, scanned: number | undefined, more:
     case 'idempotencyKey':
       return count ? `${found} with this idempotency key.` : 'No task of this type has this key.';
     case 'typeIndex':
-      return `${found} of this type, newest first, from the type index (${scanned?.toLocaleString() ?? '?'} items read)${more ? '; more on the next page' : ''}.`;
+      return `${found} of this type, newest first, from the type index (${itemsRead(scanned)})${more ? '; more on the next page' : ''}.`;
     case 'failures':
       return `${found} from the index of failed tasks${more ? '; more on the next page' : ''}.`;
     default:
-      return `${found} matched among ${scanned?.toLocaleString() ?? '?'} items read${more ? '; the next page reads on' : ' (the end of the table)'}.`;
+      return `${found} matched among ${itemsRead(scanned)}${more ? '; the next page reads on' : ' (the end of the table)'}.`;
   }
 }
