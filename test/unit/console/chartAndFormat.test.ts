@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { itemsRead } from '../../../console/web/src/components/format.js';
 import { isolatedPoints } from '../../../console/web/src/components/isolatedPoints.js';
 
 describe('isolatedPoints: the samples a line cannot draw', () => {
@@ -12,5 +13,14 @@ describe('isolatedPoints: the samples a line cannot draw', () => {
     expect(isolatedPoints([0, 0, 1, 2])).toEqual([]);
     expect(isolatedPoints([null, 0, 0, null, undefined])).toEqual([]);
     expect(isolatedPoints([])).toEqual([]);
+  });
+});
+
+describe('itemsRead: what a bounded read cost, in words', () => {
+  it('says item for one, items otherwise, and ? when unknown', () => {
+    expect(itemsRead(1)).toBe('1 item read');
+    expect(itemsRead(0)).toBe('0 items read');
+    expect(itemsRead(2_000)).toBe(`${(2_000).toLocaleString()} items read`);
+    expect(itemsRead(undefined)).toBe('? items read');
   });
 });
