@@ -209,6 +209,42 @@ describe.skipIf(skip)('operator console actions in a browser', { timeout: 120_00
     await page.close();
   });
 
+  it('refuses a 1 MB hostile body with a clear error, runs none of it, and stays usable', async () => {
+    const page = await open(console.url, '/#/enqueue');
+    await page.getByLabel('Task type').selectOption('http.post');
+    await page.getByLabel(/^url/).fill(`${hookUrl}/big`);
+    // A 1 MiB string of markup that would run if any of it were rendered as HTML.
+    const mark = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const big = mark.repeat(Math.ceil(2 ** 20 / mark.length));
+    await page.getByLabel(/^body/).fill(JSON.stringify({ big }));
+    const before = await target.service.list({ type: 'http.post', limit: 100 });
+    await page.getByRole('button', { name: 'Enqueue' }).click();
+    const bad = page.locator('.outcome.bad');
+    await eventually(() => bad.count()).toBe(1);
+    // Says what was wrong and what is allowed, at the field.
+    expect(await bad.textContent()).toContain('one field needs a change');
+    const error = page.locator('[data-field-error]');
+    await eventually(() => error.count()).toBe(1);
+    expect(await error.getAttribute('data-field-error')).toBe('(payload)');
+    expect(await error.textContent()).toMatch(/at most 1,048,576 bytes; a task's payload at most .*262,144 bytes/);
+    expect(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    const after = await target.service.list({ type: 'http.post', limit: 100 });
+    expect(after.tasks.length).toBe(before.tasks.length);
+    await page.screenshot({ path: join(shots, 'console-enqueue-too-large.png') });
+    // Still usable: a body of an allowed size goes through.
+    healthy.add('big');
+    await page.getByLabel(/^body/).fill(JSON.stringify({ small: mark }));
+    await page.getByRole('button', { name: 'Enqueue' }).click();
+    const link = page.locator('.outcome.ok a');
+    await eventually(() => link.count()).toBe(1);
+    const id = (await link.textContent()) ?? '';
+    await eventually(() => statusOf(id)).toBe('SUCCEEDED');
+    await page.close();
+  });
+
   it('lists a schedule with its next run, and runs it now', async () => {
     const page = await open(console.url, '/#/schedules');
     const schedule = page.locator('[data-schedule="nightly-noop"]');

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { RequestValidationError } from '../../../functions/core/service/errors.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../../functions/core/service/prepareTask.js';
 
 /** An action's body: a payload of the API's largest size fits with room to spare. */
 export const MAX_ACTION_BODY_BYTES = 1024 * 1024;
@@ -12,7 +13,10 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     size += chunk.length;
     if (size > MAX_ACTION_BODY_BYTES) {
       throw new RequestValidationError('invalid body', [
-        { path: [], message: `must be at most ${MAX_ACTION_BODY_BYTES} bytes` },
+        {
+          path: [],
+          message: `must be at most ${MAX_ACTION_BODY_BYTES.toLocaleString('en')} bytes; a task's payload at most the pipeline's limit (${DEFAULT_MAX_PAYLOAD_BYTES.toLocaleString('en')} bytes by default)`,
+        },
       ]);
     }
     chunks.push(chunk);
