@@ -43,11 +43,13 @@ export function registerPause(program: Command): void {
         const { flow } = await ctx.target();
         const out = await flow.pause(pauseTarget(opts), operator(opts.by));
         const { record } = out;
-        ctx.out.result(out, () =>
-          out.created
+        ctx.out.result(out, () => {
+          const line = out.created
             ? `paused ${record.scope} ${record.name}`
-            : `${record.scope} ${record.name} was already paused since ${when(record.since)} by ${record.by}`,
-        );
+            : `${record.scope} ${record.name} was already paused since ${when(record.since)} by ${record.by}`;
+          if (!out.notHeldOn) return line;
+          return `${line}\nnote: its tasks on FIFO queue ${out.notHeldOn.join(', ')} still run (a FIFO queue cannot defer a message): pause that queue to hold them`;
+        });
       }),
     );
   program

@@ -253,7 +253,8 @@ export interface BreakerView {
 /** GET /api/flow: every queue and task type with its pause, if any, and the breakers. */
 export interface FlowView {
   at: number;
-  queues: { priority: string; name: string; pause?: PauseView }[];
+  /** `fifo`: a type's pause and breakers do not hold this queue's tasks (it cannot defer). */
+  queues: { priority: string; name: string; fifo?: true; pause?: PauseView }[];
   types: { type: string; pause?: PauseView }[];
   /** Breakers that ever moved, closed ones included. */
   breakers: BreakerView[];

@@ -24,7 +24,12 @@ export async function flow({ ctx }: HandlerRequest): Promise<FlowView> {
     at: now,
     queues: target.routes.map((r) => {
       const pause = queuePauses.get(r.priority);
-      return { priority: r.priority, name: r.name, ...(pause ? { pause } : {}) };
+      return {
+        priority: r.priority,
+        name: r.name,
+        ...(r.fifo ? { fifo: true as const } : {}),
+        ...(pause ? { pause } : {}),
+      };
     }),
     types: typeNames.map((type) => {
       const pause = typePauses.get(type);

@@ -37,6 +37,13 @@ export interface FlowStatus {
   breakers: BreakerRecord[];
 }
 
+/** A pause as recorded; a type's pause names the FIFO queues where its tasks still run. */
+export interface PauseOutcome {
+  created: boolean;
+  record: PauseRecord;
+  notHeldOn?: string[];
+}
+
 /**
  * The operator's side of flow control, shared by the CLI, the API and the console: pause
  * and resume queues and types, open and close breakers, and say what is in force.
@@ -71,7 +78,7 @@ export class FlowAdmin {
     return { pauses, breakers };
   }
 
-  async pause(target: PauseTarget, by: string): Promise<{ created: boolean; record: PauseRecord }> {
+  async pause(target: PauseTarget, by: string): Promise<PauseOutcome> {
     const since = this.deps.clock.now();
     if ('queue' in target) {
       const route = this.route(target.queue);
@@ -80,7 +87,11 @@ export class FlowAdmin {
       return this.deps.store.pause({ scope: 'queue', name: route.priority, since, by });
     }
     this.knownType(target.type);
-    return this.deps.store.pause({ scope: 'type', name: target.type, since, by });
+    const out = await this.deps.store.pause({ scope: 'type', name: target.type, since, by });
+    // Any type may be sent to any queue, and a FIFO queue cannot defer: say where the
+    // pause does not hold, rather than let the operator believe it does.
+    const fifo = this.deps.routes.filter((r) => r.fifo).map((r) => r.priority);
+    return fifo.length > 0 ? { ...out, notHeldOn: fifo } : out;
   }
 
   /** Resumes; returns the pause that ended, or undefined when none was in force. */

@@ -58,6 +58,16 @@ export function FlowPage() {
       )}
 
       <h2>Task types</h2>
+      {f?.queues.some((q) => q.fifo) && (
+        <p class="muted" data-fifo-note>
+          A type's pause and its breaker hold its tasks on standard queues only: on FIFO queue{' '}
+          {f.queues
+            .filter((q) => q.fifo)
+            .map((q) => q.priority)
+            .join(', ')}{' '}
+          they still run, since a FIFO queue cannot defer a message. Pause that queue to hold them.
+        </p>
+      )}
       {f && (
         <PauseTable
           scope="type"
