@@ -4,20 +4,20 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients } from '../../local/clients.js';
-import { browserUnavailable, launchBrowser, screenshotDir } from '../helpers/browser.js';
+import {
+  browserUnavailable,
+  eventually,
+  launchBrowser,
+  screenshotDir,
+  sidewaysOverflow,
+} from '../helpers/browser.js';
 import { type StartedRuntime, startRuntime } from '../helpers/npmStart.js';
 
 const skip = browserUnavailable();
 
-/** Polls until the assertion holds: 20 s, as the machine may be busy (options may override). */
-const eventually = <T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) =>
-  expect.poll(read, { timeout: 20_000, ...options });
-
 /** The little of the DOM the page scripts below read (the test program has no DOM types). */
 interface BrowserWindow {
-  innerWidth: number;
   document: {
-    documentElement: { scrollWidth: number };
     activeElement: { textContent: string | null } | null;
   };
 }
@@ -84,13 +84,14 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 120_000 }, () 
     const succeeded = async () => ((await cell.count()) ? Number(await cell.textContent()) : 0);
     const before = await succeeded();
     for (let i = 0; i < 3; i++) await enqueue('noop', {});
-    await eventually(succeeded, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 3);
+    await eventually(succeeded, 20_000).toBeGreaterThanOrEqual(before + 3);
     expect(navigations).toBe(0);
     await eventually(() => page.locator('.uplot').count()).toBe(3);
     // The charts have points once the runtime's metrics count the ended tasks.
-    await eventually(async () => Number(await page.locator('.charts').getAttribute('data-ended')), {
-      timeout: 40_000,
-    }).toBeGreaterThanOrEqual(3);
+    await eventually(
+      async () => Number(await page.locator('.charts').getAttribute('data-ended')),
+      40_000,
+    ).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: join(shots, 'console-overview.png'), fullPage: true });
     await page.close();
   });
@@ -102,8 +103,8 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 120_000 }, () 
     const status = page.locator(`tr[data-task="${id}"] [data-status]`);
     const seen = async () =>
       (await status.count()) ? await status.getAttribute('data-status') : null;
-    await eventually(seen, { timeout: 20_000 }).toMatch(/QUEUED|RUNNING/);
-    await eventually(seen, { timeout: 20_000 }).toBe('SUCCEEDED');
+    await eventually(seen, 20_000).toMatch(/QUEUED|RUNNING/);
+    await eventually(seen, 20_000).toBe('SUCCEEDED');
     await page.screenshot({ path: join(shots, 'console-tasks.png'), fullPage: true });
     await page.close();
   });
@@ -132,7 +133,7 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 120_000 }, () 
     sqs.destroy();
     const page = await open('/#/tasks?status=FAILED');
     const link = page.getByRole('link', { name: id });
-    await eventually(() => link.count(), { timeout: 20_000 }).toBe(1);
+    await eventually(() => link.count(), 20_000).toBe(1);
     await link.click();
     await eventually(() => page.locator('.event-failed').count()).toBe(1);
     const failed = await page.locator('.event-failed').textContent();
@@ -148,9 +149,9 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 120_000 }, () 
     const id = await enqueue('http.post', { url: 'http://127.0.0.1:1/hook', body: { n: 1 } });
     const page = await open(`/#/tasks/${id}`);
     // Each failed attempt is kept, with the backoff it set: one or more by now.
-    await eventually(() => page.locator('.event-retry-scheduled').count(), {
-      timeout: 20_000,
-    }).toBeGreaterThan(0);
+    await eventually(() => page.locator('.event-retry-scheduled').count(), 20_000).toBeGreaterThan(
+      0,
+    );
     expect(await page.locator('.event-failed').first().textContent()).toMatch(/attempt 1 failed/);
     expect(await page.locator('.event-retry-scheduled').first().textContent()).toMatch(
       /attempt 2 due after a backoff of \d+ s/,
@@ -175,7 +176,7 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 120_000 }, () 
     const payload = { [marks[0]!]: marks, url: marks[2], nested, big };
     const id = await enqueue('noop', payload);
     const page = await open(`/#/tasks/${id}`);
-    await eventually(() => page.locator('.json').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await eventually(() => page.locator('.json').count(), 20_000).toBeGreaterThan(0);
     // Open every level, so the deepest markup is in the document too.
     for (let round = 0; round < 70; round++) {
       const closed = page.locator('details:not([open]) > summary');
@@ -211,10 +212,7 @@ describe.skipIf(skip)('operator console in a browser', { timeout: 120_000 }, () 
       await expect
         .poll(() => page.locator('table tbody tr').count(), { timeout: 20_000 })
         .toBeGreaterThan(0);
-      const overflow = await page.evaluate(() => {
-        const w = globalThis as unknown as BrowserWindow;
-        return w.document.documentElement.scrollWidth - w.innerWidth;
-      });
+      const overflow = await sidewaysOverflow(page);
       expect(overflow, `${name} scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(shots, `console-narrow-${name}.png`), fullPage: true });
       await page.close();

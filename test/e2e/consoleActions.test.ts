@@ -11,13 +11,14 @@ import type { AuditEntry } from '../../console/shared/api.js';
 import { pipelineDefinition } from '../../definition/pipeline.js';
 import type { TaskStatus } from '../../functions/core/status.js';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
-import { browserUnavailable, launchBrowser, screenshotDir } from '../helpers/browser.js';
+import {
+  browserUnavailable,
+  eventually,
+  launchBrowser,
+  screenshotDir,
+} from '../helpers/browser.js';
 
 const skip = browserUnavailable();
-
-/** Polls until the assertion holds: generous, as the machine may be busy. */
-const eventually = <T>(read: () => T | Promise<T>, timeout = 30_000) =>
-  expect.poll(read, { timeout, interval: 200 });
 
 // The console's actions as an operator takes them: a real pipeline on the local emulators,
 // the console beside it, and Debian's Chromium clicking through the pages.
@@ -226,7 +227,9 @@ describe.skipIf(skip)('operator console actions in a browser', { timeout: 120_00
     const error = page.locator('[data-field-error]');
     await eventually(() => error.count()).toBe(1);
     expect(await error.getAttribute('data-field-error')).toBe('(payload)');
-    expect(await error.textContent()).toMatch(/at most 1,048,576 bytes; a task's payload at most .*262,144 bytes/);
+    expect(await error.textContent()).toMatch(
+      /at most 1,048,576 bytes; a task's payload at most .*262,144 bytes/,
+    );
     expect(
       await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
     ).toBeUndefined();

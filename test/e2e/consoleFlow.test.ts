@@ -8,19 +8,15 @@ import { openLocal, type Target } from '../../cli/target.js';
 import { startLocalConsole } from '../../console/server/startLocalConsole.js';
 import type { AuditEntry } from '../../console/shared/api.js';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
-import { browserUnavailable, launchBrowser, screenshotDir } from '../helpers/browser.js';
+import {
+  browserUnavailable,
+  eventually,
+  launchBrowser,
+  screenshotDir,
+  sidewaysOverflow,
+} from '../helpers/browser.js';
 
 const skip = browserUnavailable();
-
-/** Polls until the assertion holds: generous, as the machine may be busy. */
-const eventually = <T>(read: () => T | Promise<T>, timeout = 30_000) =>
-  expect.poll(read, { timeout, interval: 200 });
-
-/** The little of the DOM the page scripts below read (the test program has no DOM types). */
-interface BrowserWindow {
-  innerWidth: number;
-  document: { documentElement: { scrollWidth: number } };
-}
 
 const HOST_KEY = 'host:api.example.com';
 
@@ -193,10 +189,7 @@ describe.skipIf(skip)('the console flow page in a browser', { timeout: 120_000 }
     const page = await open(console.url, '/#/flow', 390);
     await eventually(() => page.locator(`[data-breaker="${HOST_KEY}"]`).count()).toBe(1);
     await page.getByRole('button', { name: 'Resume email.send…' }).click();
-    const overflow = await page.evaluate(() => {
-      const w = globalThis as unknown as BrowserWindow;
-      return w.document.documentElement.scrollWidth - w.innerWidth;
-    });
+    const overflow = await sidewaysOverflow(page);
     expect(overflow, `the flow page scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(shots, 'console-narrow-flow.png'), fullPage: true });
     await page.close();

@@ -14,20 +14,16 @@ import {
   nextStepId,
 } from '../../functions/core/workflow/workflowIds.js';
 import { LocalPipeline } from '../../local/LocalPipeline.js';
-import { browserUnavailable, launchBrowser, screenshotDir } from '../helpers/browser.js';
+import {
+  browserUnavailable,
+  eventually,
+  launchBrowser,
+  screenshotDir,
+  sidewaysOverflow,
+} from '../helpers/browser.js';
 import { pollUntil } from '../helpers/poll.js';
 
 const skip = browserUnavailable();
-
-/** Polls until the assertion holds: generous, as the machine may be busy. */
-const eventually = <T>(read: () => T | Promise<T>, timeout = 30_000) =>
-  expect.poll(read, { timeout, interval: 200 });
-
-/** The little of the DOM the page scripts below read (the test program has no DOM types). */
-interface BrowserWindow {
-  innerWidth: number;
-  document: { documentElement: { scrollWidth: number } };
-}
 
 const noop = { type: 'noop', payload: {} };
 /** More members than the page shows (25), so the members page in two. */
@@ -254,10 +250,7 @@ describe.skipIf(skip)('the console group page in a browser', { timeout: 120_000 
   it('fits a 390 px window without sideways scrolling', async () => {
     const page = await open(groupPage(groupId), 390);
     await eventually(() => rows(page).count()).toBe(25);
-    const overflow = await page.evaluate(() => {
-      const w = globalThis as unknown as BrowserWindow;
-      return w.document.documentElement.scrollWidth - w.innerWidth;
-    });
+    const overflow = await sidewaysOverflow(page);
     expect(overflow, `the group page scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(shots, 'console-narrow-group.png') });
     await page.close();

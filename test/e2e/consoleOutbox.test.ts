@@ -5,13 +5,15 @@ import type { Target } from '../../cli/target.js';
 import { osUser } from '../../console/server/actions/identity.js';
 import { ConsoleServer } from '../../console/server/ConsoleServer.js';
 import type { Observations } from '../../console/server/Observations.js';
-import { browserUnavailable, launchBrowser, screenshotDir } from '../helpers/browser.js';
+import {
+  browserUnavailable,
+  eventually,
+  launchBrowser,
+  screenshotDir,
+} from '../helpers/browser.js';
 import { type StartedRuntime, startRuntime } from '../helpers/npmStart.js';
 
 const skip = browserUnavailable();
-
-/** Polls until the assertion holds: 30 s, as the machine may be busy. */
-const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 30_000 });
 
 /** What a hostile sender puts in a message: markup that would run if rendered as HTML. */
 const HOSTILE_SUBJECT =

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium: the tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -42,4 +43,20 @@ export async function screenshotDir(): Promise<string> {
     : join(tmpdir(), 'taskpipe-screenshots');
   await mkdir(dir, { recursive: true });
   return dir;
+}
+
+/** Polls until the assertion holds: 30 s by default, as the machine may be busy. */
+export const eventually = <T>(read: () => T | Promise<T>, timeout = 30_000) =>
+  expect.poll(read, { timeout, interval: 200 });
+
+/** How far the page scrolls sideways, in CSS px: 0 or less when it fits its window. */
+export function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    // The test program has no DOM types: the little of the window this reads.
+    const w = globalThis as unknown as {
+      innerWidth: number;
+      document: { documentElement: { scrollWidth: number } };
+    };
+    return w.document.documentElement.scrollWidth - w.innerWidth;
+  });
 }

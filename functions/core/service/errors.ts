@@ -53,13 +53,13 @@ export class UnknownPriorityError extends TaskRequestError {
 export class PayloadTooLargeError extends TaskRequestError {
   readonly reason = 'payload_too_large';
   constructor(
-    what: 'payload' | 'request body',
+    what: 'payload' | 'request body' | 'follow-ups',
     readonly bytes: number,
     readonly limitBytes: number,
     note?: string,
   ) {
     super(
-      `${what} is ${bytes} bytes; the limit is ${limitBytes} bytes${note ? ` (${note})` : ''}`,
+      `${what} ${what === 'follow-ups' ? 'are' : 'is'} ${bytes} bytes; the limit is ${limitBytes} bytes${note ? ` (${note})` : ''}`,
       {
         details: { bytes, limitBytes },
       },

@@ -7,7 +7,7 @@ import type { Clock, Logger, QueuePort, QueueRoute, TaskStore } from '../ports.j
 import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import { type BatchEntryResult, enqueueBatch } from '../service/enqueueBatch.js';
-import { errorSummary, RequestValidationError } from '../service/errors.js';
+import { errorSummary, PayloadTooLargeError, RequestValidationError } from '../service/errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../service/prepareTask.js';
 import { parseRequest } from '../service/requests.js';
 import type { TaskRecord } from '../status.js';
@@ -58,6 +58,12 @@ export interface AddedMembers {
 const MEMBER_READS = 16;
 
 /**
+ * The most a group's follow-ups may hold, as JSON: they share one item, which DynamoDB
+ * limits to 400 KB (409,600 bytes) with its keys and attribute names.
+ */
+export const MAX_FOLLOW_UPS_BYTES = 400_000;
+
+/**
  * Groups behind the HTTP API, the client and the console (docs/workflows.md): create, add,
  * seal, describe. Members get rows and messages as a batch does; a member whose message
  * could not be sent counts as failed, so its group still ends and says which.
@@ -89,6 +95,15 @@ export class GroupService {
     };
     // Checked now, so a bad follow-up fails the request instead of the fan-in.
     for (const spec of Object.values(followUps)) this.#preparer.prepare(spec, now);
+    const specBytes = new TextEncoder().encode(JSON.stringify(followUps)).length;
+    if (specBytes > MAX_FOLLOW_UPS_BYTES) {
+      throw new PayloadTooLargeError(
+        'follow-ups',
+        specBytes,
+        MAX_FOLLOW_UPS_BYTES,
+        'onComplete and onSuccess together, kept in one DynamoDB item of at most 400 KB; pass large inputs by reference',
+      );
+    }
     this.#preparer.checkCallback(callback, 'invalid group request');
     const id = newTaskId();
     const size = seal ? tasks.length : undefined;
