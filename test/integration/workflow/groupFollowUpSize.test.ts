@@ -48,19 +48,27 @@ describe.each(backendFactories)('the size of a group follow-ups on $name', (fact
         `^follow-ups are \\d+ bytes; the limit is ${MAX_FOLLOW_UPS_BYTES} bytes \\(onComplete and onSuccess together`,
       ),
     );
+    expect(refused).toMatchObject({
+      reason: 'payload_too_large',
+      details: { bytes: (refused as PayloadTooLargeError).bytes, limitBytes: MAX_FOLLOW_UPS_BYTES },
+    });
     expect((refused as PayloadTooLargeError).bytes).toBeGreaterThan(MAX_FOLLOW_UPS_BYTES);
   });
 
-  test('keeps follow-ups just under the limit, readable in full', async () => {
-    const half = Math.floor(MAX_FOLLOW_UPS_BYTES / 2) - 200;
+  test('keeps follow-ups of exactly the limit, readable in full', async () => {
+    // The JSON around the two strings, then strings that fill the rest to the byte.
+    const frame = JSON.stringify({ complete: followUp(0), success: followUp(0) }).length;
+    const room = MAX_FOLLOW_UPS_BYTES - frame;
+    const [a, b] = [Math.floor(room / 2), Math.ceil(room / 2)];
     const created = await service().create({
       tasks: [],
-      onComplete: followUp(half),
-      onSuccess: followUp(half),
+      onComplete: followUp(a),
+      onSuccess: followUp(b),
       seal: false,
     });
     const specs = await suite.groups.followUps(created.group.id);
-    expect(specs.complete?.payload).toEqual({ n: 'x'.repeat(half) });
-    expect(specs.success?.payload).toEqual({ n: 'x'.repeat(half) });
+    expect(JSON.stringify(specs)).toHaveLength(MAX_FOLLOW_UPS_BYTES);
+    expect(specs.complete?.payload).toEqual({ n: 'x'.repeat(a) });
+    expect(specs.success?.payload).toEqual({ n: 'x'.repeat(b) });
   });
 });
