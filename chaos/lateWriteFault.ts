@@ -13,6 +13,8 @@ const POLL_MS = 200;
  * 40 s: the fault then showed nothing.
  */
 const HOLD_BOUND_MS = 120_000;
+/** Writes held at once; a task that meets the limit writes at once (its fault is not shown). */
+const MAX_HELD = 1;
 
 interface UpdateInput {
   TableName?: string;
@@ -46,6 +48,9 @@ export function injectLateWrites(
       const input = args.input as UpdateInput;
       const id = input.Key?.[ATTR.id]?.S;
       if (!id || !ids.has(id) || held.has(id) || !isRetryWrite(input)) return next(args);
+      // One at a time: each held write keeps its invocation's slot, and enough of them at
+      // once leave no slot for the newer attempts they wait for, so the queue stalls.
+      if (deps.holding.count >= MAX_HELD) return next(args);
       held.add(id);
       deps.holding.count++;
       const newer = await newerEnd(reader, input.TableName!, id, deps.restarting).finally(() => {
