@@ -61,12 +61,15 @@ export class CallbackReceiver {
     this.#key = key;
   }
 
-  /** A callback try (task `taskId`) to `url` met a refused connection. */
-  refused(url: string, taskId: string): void {
+  /**
+   * A callback try (task `taskId`) to `url` met a refused connection. The last refusal
+   * reopens the port; the promise settles once it listens.
+   */
+  async refused(url: string, taskId: string): Promise<void> {
     if (!url.startsWith(this.url) || this.#server) return;
     this.faults.record('callback-down', taskId);
     if (++this.#refusals !== REFUSALS) return;
-    this.#open(this.#port).then(
+    await this.#open(this.#port).then(
       (server) => {
         this.#server = server;
       },

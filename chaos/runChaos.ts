@@ -100,7 +100,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ledger,
         faults,
         clock,
-        callbackRefused: (url, taskId) => receiver.refused(url, taskId),
+        callbackRefused: (url, taskId) => void receiver.refused(url, taskId),
       }),
       logLevel: 'SILENT',
       wrapHandler: (handler) =>
