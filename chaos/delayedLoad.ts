@@ -6,7 +6,7 @@ import type { FaultLog, FaultRates } from './faults.js';
 import { unitFor } from './rng.js';
 
 /** Delays drawn between just past SQS's 900 s and this. */
-export const LONGEST_DELAY_S = 6 * 3_600;
+const LONGEST_DELAY_S = 6 * 3_600;
 const SHORTEST_DELAY_S = 901;
 
 /** A task delayed past SQS's 15 minutes, as sent. */
