@@ -13,6 +13,8 @@ export function checkDelays(f: {
   tasks: Map<string, TaskRecord>;
   /** Schedules the local timer still holds at the end. */
   pendingSchedules: string[];
+  /** Schedules the timer held when the runtime was restarted, summed over the restarts. */
+  heldAcrossRestarts: number;
 }): InvariantResult[] {
   const starts = new Map<string, number[]>();
   for (const s of f.ledger.delayedStarts)
@@ -42,7 +44,8 @@ export function checkDelays(f: {
     check(
       'no long-delayed task runs before it is due, or is lost',
       timing,
-      `${ran} of ${f.delayed.length - cancelled} delayed task(s) ran, none early; 0 schedules left`,
+      `${ran} of ${f.delayed.length - cancelled} delayed task(s) ran, none early; ` +
+        `${f.heldAcrossRestarts} schedule(s) held across a restart, 0 left`,
     ),
     check(
       'a cancelled long-delayed task never runs',

@@ -45,8 +45,11 @@ export interface ChaosResult extends ChaosSummary {
 }
 
 const DRAIN_POLL_MS = 500;
-/** How far the long delays' clock moves per drain poll (and per restart): 6 h in 18 polls. */
-const CLOCK_STEP_MS = 20 * 60_000;
+/**
+ * How far the long delays' clock moves per drain poll (and per restart): the longest delay,
+ * 6 h, in 72 polls, so the delayed tasks come due across most of a run and its restarts.
+ */
+const CLOCK_STEP_MS = 5 * 60_000;
 /** The DLQ notice travels SNS → queue → notifier → webhook; it may take this long. */
 const NOTICE_WAIT_MS = 10_000;
 const isDlqAlarm = (n: { name: string; state: string }) =>
@@ -182,6 +185,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let drainMs: number | undefined;
     let depth = Number.POSITIVE_INFINITY;
     let restarts = 0;
+    let heldAcrossRestarts = 0;
     // A stall is time with no drop in depth; a restart's downtime is not one.
     let lastDrop = Date.now();
     let longestStallMs = 0;
@@ -197,6 +201,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const down = Date.now();
         restarting = true;
         // The clock moves while the runtime is down: schedules due meanwhile are sent on start.
+        heldAcrossRestarts += pipeline.scheduler.pending().length;
         const startLater = () => {
           clock.advance(CLOCK_STEP_MS);
           return start();
@@ -276,6 +281,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ledger,
         tasks: taskRows,
         pendingSchedules: pipeline.scheduler.pending().map((s) => s.name),
+        heldAcrossRestarts,
       }),
       callbacks.invariant,
     );

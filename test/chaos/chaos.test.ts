@@ -89,6 +89,10 @@ describe('chaos run (1,500 tasks)', () => {
     expect(Number(ran?.[1])).toBeGreaterThan(0);
     expect(ran?.[1]).toBe(ran?.[2]);
     expect(Number(cancelled?.[1])).toBeGreaterThan(0);
+    // The restarts come while schedules wait: the timer's data dir carries them over.
+    expect(
+      Number(/(\d+) schedule\(s\) held across a restart/.exec(ran?.input ?? '')?.[1]),
+    ).toBeGreaterThan(0);
     expect(Number(callbacks?.[1])).toBeGreaterThan(Number(callbacks?.[2]));
     expect(Number(callbacks?.[2])).toBeGreaterThan(0);
     expect(Number(callbacks?.[3])).toBeGreaterThanOrEqual(3);

@@ -39,6 +39,7 @@ function goodRun() {
       ['d3', row('d3', 'CANCELLED')],
     ]),
     pendingSchedules: [] as string[],
+    heldAcrossRestarts: 2,
   };
 }
 
@@ -54,7 +55,7 @@ describe('the long-delay invariants', () => {
   it('pass when every delayed task ran when due and the cancelled one never ran', () => {
     expect(failing(goodRun())).toEqual([]);
     expect(checkDelays(goodRun()).map((i) => i.detail)).toEqual([
-      '2 of 2 delayed task(s) ran, none early; 0 schedules left',
+      '2 of 2 delayed task(s) ran, none early; 2 schedule(s) held across a restart, 0 left',
       '1 cancelled while waiting',
     ]);
   });
