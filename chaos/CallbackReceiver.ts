@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { callbackId } from '../functions/core/workflow/workflowIds.js';
@@ -59,6 +60,11 @@ export class CallbackReceiver {
   /** The key the runtime signs with (its development key). */
   useKey(key: string): void {
     this.#key = key;
+  }
+
+  /** The development key, from the file `taskpipe callbacks key` reads. */
+  async useKeyFile(file: string): Promise<void> {
+    this.useKey((JSON.parse(await readFile(file, 'utf8')) as { key: string }).key);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -9,6 +9,7 @@ import { enqueueAimed } from './aimedTasks.js';
 import { CallbackReceiver } from './CallbackReceiver.js';
 import { ChaosClock } from './ChaosClock.js';
 import { ChaosEndpoint } from './ChaosEndpoint.js';
+import { ClockedDrain } from './ClockedDrain.js';
 import { checkCallbacks } from './callbackInvariants.js';
 import { CHAOS_DEFINITION } from './chaosDefinition.js';
 import { chaosRegistry, WORK_TYPES } from './chaosTasks.js';
@@ -45,11 +46,6 @@ export interface ChaosResult extends ChaosSummary {
 }
 
 const DRAIN_POLL_MS = 500;
-/**
- * How far the long delays' clock moves per drain poll (and per restart): the longest delay,
- * 6 h, in 72 polls, so the delayed tasks come due across most of a run and its restarts.
- */
-const CLOCK_STEP_MS = 5 * 60_000;
 /** The DLQ notice travels SNS → queue → notifier → webhook; it may take this long. */
 const NOTICE_WAIT_MS = 10_000;
 const isDlqAlarm = (n: { name: string; state: string }) =>
@@ -131,8 +127,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     pipeline = await start();
     let observer = observerClients(pipeline.info);
     // The data dir keeps the development key: the same one signs after a restart.
-    const keyFile = await readFile(pipeline.info.callbackKeyFile!, 'utf8');
-    receiver.useKey((JSON.parse(keyFile) as { key: string }).key);
+    await receiver.useKeyFile(pipeline.info.callbackKeyFile!);
 
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
@@ -185,7 +180,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let drainMs: number | undefined;
     let depth = Number.POSITIVE_INFINITY;
     let restarts = 0;
-    let heldAcrossRestarts = 0;
+    const clocked = new ClockedDrain(clock);
     // A stall is time with no drop in depth; a restart's downtime is not one.
     let lastDrop = Date.now();
     let longestStallMs = 0;
@@ -201,11 +196,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const down = Date.now();
         restarting = true;
         // The clock moves while the runtime is down: schedules due meanwhile are sent on start.
-        heldAcrossRestarts += pipeline.scheduler.pending().length;
-        const startLater = () => {
-          clock.advance(CLOCK_STEP_MS);
-          return start();
-        };
+        const startLater = clocked.restarting(pipeline, start);
         pipeline = await restartRuntime(pipeline, startLater, faults, carriedCounts);
         restarting = false;
         restarts++;
@@ -215,12 +206,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         observer.dynamodb.destroy();
         observer = observerClients(pipeline.info);
       }
-      clock.advance(CLOCK_STEP_MS);
-      pipeline.scheduler.recheck();
       const previous = depth;
-      // A schedule not yet sent is work left, as a message is.
-      depth = (await queueDepth(observer, pipeline.info)) + pipeline.scheduler.pending().length;
-      if (depth < previous) lastDrop = Date.now();
+      const left = await clocked.step(pipeline, () => queueDepth(observer, pipeline!.info));
+      depth = left.depth;
+      if (depth < previous || left.waiting) lastDrop = Date.now();
       longestStallMs = Math.max(longestStallMs, Date.now() - lastDrop);
       empty = depth === 0 ? empty + 1 : 0;
       if (empty === 2) {
@@ -281,7 +270,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ledger,
         tasks: taskRows,
         pendingSchedules: pipeline.scheduler.pending().map((s) => s.name),
-        heldAcrossRestarts,
+        heldAcrossRestarts: clocked.heldAcrossRestarts,
       }),
       callbacks.invariant,
     );
