@@ -43,7 +43,9 @@ export const WORK_TYPES = {
 /**
  * The chaos run's registry: `chaos.work` (tracked in full) and `chaos.light` (the same
  * task tracked at `terminal`), whose handlers draw their fault from the seed, the task and
- * the attempt, and an `http.post` with the chaos policy for the webhook faults.
+ * the attempt; `chaos.delayed`, the same work noting each start by the long delays' clock;
+ * and an `http.post` with the chaos policy for the webhook faults, which tells the callback
+ * receiver of a try it refused.
  */
 export function chaosRegistry(deps: ChaosTaskDeps) {
   const { seed, rates, ledger, faults, clock } = deps;
