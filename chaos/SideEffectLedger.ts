@@ -37,6 +37,8 @@ export class SideEffectLedger {
   readonly attemptStarts: { taskId: string; attempt: number; at: number }[] = [];
   /** Writes of an old lease holder, let through after a newer attempt ended. */
   readonly lateWrites: LateWrite[] = [];
+  /** Attempt starts of long-delayed tasks, by the run's controlled clock. */
+  readonly delayedStarts: { taskId: string; attempt: number; at: number }[] = [];
   readonly #appliedKeys = new Set<string>();
 
   append(taskId: string, attempt: number, idempotencyKey: string): LedgerEntry {

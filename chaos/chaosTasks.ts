@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
-import { PermanentError, RetryableError } from '../functions/core/errors.js';
+import { PermanentError, RetryableError, TaskpipeError } from '../functions/core/errors.js';
+import type { Clock } from '../functions/core/ports.js';
 import { createRegistry } from '../functions/core/registry.js';
 import { defineTask, type TaskContext, type TrackingLevel } from '../functions/core/task.js';
 import { httpPost } from '../functions/tasks/index.js';
@@ -18,7 +19,14 @@ export interface ChaosTaskDeps {
   rates: FaultRates;
   ledger: SideEffectLedger;
   faults: FaultLog;
+  /** The clock long delays are measured against. */
+  clock: Clock;
+  /** A callback try met a refused connection. */
+  callbackRefused?: (url: string, taskId: string) => void;
 }
+
+/** Attempts of `http.post`: the callback receiver's outage and the webhook faults fit in them. */
+const HTTP_POST_ATTEMPTS = 12;
 
 /** The work task types: one per tracking level the run covers. */
 export const WORK_TYPES = {
@@ -28,15 +36,19 @@ export const WORK_TYPES = {
   member: 'chaos.member',
   /** A chain step. */
   step: FLOW_TYPES.step,
+  /** A task delayed beyond SQS's 900 s. */
+  delayed: 'chaos.delayed',
 } as const;
 
 /**
  * The chaos run's registry: `chaos.work` (tracked in full) and `chaos.light` (the same
  * task tracked at `terminal`), whose handlers draw their fault from the seed, the task and
- * the attempt, and an `http.post` with the chaos policy for the webhook faults.
+ * the attempt; `chaos.delayed`, the same work noting each start by the long delays' clock;
+ * and an `http.post` with the chaos policy for the webhook faults, which tells the callback
+ * receiver of a try it refused.
  */
 export function chaosRegistry(deps: ChaosTaskDeps) {
-  const { seed, rates, ledger, faults } = deps;
+  const { seed, rates, ledger, faults, clock } = deps;
   const work = (type: string, tracking: TrackingLevel) =>
     defineTask({
       type,
@@ -66,17 +78,36 @@ export function chaosRegistry(deps: ChaosTaskDeps) {
     ledger.append(ctx.taskId, ctx.attempt, ctx.idempotencyKey);
     return { attempt: ctx.attempt };
   };
+  const delayed = defineTask({
+    type: WORK_TYPES.delayed,
+    schema: z.object({ n: z.number().int().min(0) }),
+    ...CHAOS_POLICY,
+    handler: (payload, ctx) => {
+      ledger.delayedStarts.push({ taskId: ctx.taskId, attempt: ctx.attempt, at: clock.now() });
+      return runWork(payload.n, ctx);
+    },
+  });
   const webhook = defineTask({
     type: httpPost.type,
     schema: httpPost.schema,
-    handler: httpPost.handler,
+    handler: async (payload, ctx) => {
+      try {
+        return await httpPost.handler(payload, ctx);
+      } catch (error) {
+        const code = error instanceof TaskpipeError && (error.details as { code?: string })?.code;
+        if (code === 'ECONNREFUSED') deps.callbackRefused?.(payload.url, ctx.taskId);
+        throw error;
+      }
+    },
     ...CHAOS_POLICY,
+    maxAttempts: HTTP_POST_ATTEMPTS,
     timeoutMs: WEBHOOK_TIMEOUT_MS + 200,
   });
   return createRegistry([
     work(WORK_TYPES.full, 'full'),
     work(WORK_TYPES.terminal, 'terminal'),
     work(WORK_TYPES.member, 'full'),
+    delayed,
     ...workflowTasks({ ...deps, runWork }),
     ...aimedTasks(ledger),
     webhook,

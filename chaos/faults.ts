@@ -16,6 +16,10 @@ export const FAULTS = {
   'retry-after': 'handler asks a Retry-After longer than the backoff cap (share of tasks)',
   'lease-lost': 'lease lost mid-task, the old holder writes after a newer attempt (share of tasks)',
   'fifo-dlq': 'FIFO task fails permanently into the DLQ (share of tasks)',
+  'long-delay':
+    'task delayed past 15 minutes on a moved clock, a quarter cancelled (share of tasks)',
+  'callback-down':
+    'callback receiver refuses connections, then answers 503, then recovers (share of tasks)',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
@@ -39,6 +43,8 @@ export const DEFAULT_RATES: FaultRates = {
   'retry-after': 0.005,
   'lease-lost': 0.003,
   'fifo-dlq': 0.003,
+  'long-delay': 0.01,
+  'callback-down': 0.01,
 };
 
 /** What one fault did: how often it fired, and the task ids it touched. */

@@ -6,9 +6,15 @@ import { LocalPipeline } from '../local/LocalPipeline.js';
 import { within } from '../local/within.js';
 import { checkAimed } from './aimedInvariants.js';
 import { enqueueAimed } from './aimedTasks.js';
+import { CallbackReceiver } from './CallbackReceiver.js';
+import { ChaosClock } from './ChaosClock.js';
 import { ChaosEndpoint } from './ChaosEndpoint.js';
+import { ClockedDrain } from './ClockedDrain.js';
+import { checkCallbacks } from './callbackInvariants.js';
 import { CHAOS_DEFINITION } from './chaosDefinition.js';
 import { chaosRegistry, WORK_TYPES } from './chaosTasks.js';
+import { enqueueDelayed } from './delayedLoad.js';
+import { checkDelays } from './delayInvariants.js';
 import { type DrainBound, drainBoundFor, drainGivesUp } from './drainBound.js';
 import { DEFAULT_RATES, FaultLog, type FaultRates } from './faults.js';
 import { drainDeadLetters, observerClients, queueDepth, scanTasks } from './finalState.js';
@@ -64,6 +70,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const random = seededStream(seed);
   const endpoint = new ChaosEndpoint(seed, rates, faults);
   await endpoint.listen();
+  const clock = new ChaosClock();
+  const receiver = new CallbackReceiver(faults, onUnhandled);
+  await receiver.reserve();
   // The runtime keeps its state here, so the restart fault can stop and start it.
   const dataDir = await mkdtemp(join(tmpdir(), 'taskpipe-chaos-'));
   const carriedCounts = new Map<string, number>();
@@ -83,7 +92,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       ports: { api: 0, sqs: 0, dynamodb: 0 },
       dataDir,
       definition: CHAOS_DEFINITION,
-      registry: chaosRegistry({ seed, rates, ledger, faults }),
+      clock,
+      registry: chaosRegistry({
+        seed,
+        rates,
+        ledger,
+        faults,
+        clock,
+        callbackRefused: (url, taskId) => void receiver.refused(url, taskId),
+      }),
       logLevel: 'SILENT',
       wrapHandler: (handler) =>
         withHandlerFaults(handler, { rates, random, faults, target, onError: onUnhandled }),
@@ -109,6 +126,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   try {
     pipeline = await start();
     let observer = observerClients(pipeline.info);
+    // The data dir keeps the development key: the same one signs after a restart.
+    await receiver.useKeyFile(pipeline.info.callbackKeyFile!);
 
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
@@ -123,6 +142,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       info: pipeline.info,
       endpoint,
       faults,
+      callbackUrl: receiver.url,
     });
     const aimed = await enqueueAimed({
       tasks: options.tasks,
@@ -142,11 +162,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       chains: flowCount,
       firstN: options.tasks,
       seed,
+      ...(rates['callback-down'] > 0 ? { callbackUrl: receiver.url } : {}),
     });
+    const delayed = await enqueueDelayed({
+      tasks: options.tasks,
+      seed,
+      rates,
+      apiUrl: pipeline.info.apiUrl!,
+      clock,
+      // Past the workload's and the workflows' numbers, so they draw faults of their own.
+      firstN: 2 * options.tasks + 1_000,
+      callbackUrl: receiver.url,
+      faults,
+    });
+    for (const task of delayed) workload.enqueued.add(task.id);
     log(`enqueued ${workload.enqueued.size} tasks in ${Date.now() - t0} ms; draining`);
     let drainMs: number | undefined;
     let depth = Number.POSITIVE_INFINITY;
     let restarts = 0;
+    const clocked = new ClockedDrain(clock);
     // A stall is time with no drop in depth; a restart's downtime is not one.
     let lastDrop = Date.now();
     let longestStallMs = 0;
@@ -161,7 +195,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       if (restartsAt(seed, rates.restart, poll++, restarts) && holding.count === 0) {
         const down = Date.now();
         restarting = true;
-        pipeline = await restartRuntime(pipeline, start, faults, carriedCounts);
+        // The clock moves while the runtime is down: schedules due meanwhile are sent on start.
+        const startLater = clocked.restarting(pipeline, start);
+        pipeline = await restartRuntime(pipeline, startLater, faults, carriedCounts);
         restarting = false;
         restarts++;
         lastDrop += Date.now() - down;
@@ -171,8 +207,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         observer = observerClients(pipeline.info);
       }
       const previous = depth;
-      depth = await queueDepth(observer, pipeline.info);
-      if (depth < previous) lastDrop = Date.now();
+      const left = await clocked.step(pipeline, () => queueDepth(observer, pipeline!.info));
+      depth = left.depth;
+      if (depth < previous || left.waiting) lastDrop = Date.now();
       longestStallMs = Math.max(longestStallMs, Date.now() - lastDrop);
       empty = depth === 0 ? empty + 1 : 0;
       if (empty === 2) {
@@ -195,6 +232,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const counts = carriedCounts;
     const workflows = checkWorkflows(flows, taskRows, ledger);
     for (const id of workflows.ids) workload.enqueued.add(id);
+    const callbacks = checkCallbacks({
+      taskIds: [
+        ...workload.callbacks,
+        ...delayed.filter((t) => t.callback && !t.cancelled).map((t) => t.id),
+      ],
+      groups: flows.groups,
+      tasks: taskRows,
+      received: receiver.received,
+      refusals: receiver.refusals,
+    });
+    for (const id of callbacks.ids) workload.enqueued.add(id);
     const invariants = checkInvariants({
       workload,
       tasks: taskRows,
@@ -217,6 +265,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         deadLetters,
         storeFaulted: faults.tallies.get('dynamodb')!.tasks,
       }),
+      checkDelays({
+        delayed,
+        ledger,
+        tasks: taskRows,
+        pendingSchedules: pipeline.scheduler.pending().map((s) => s.name),
+        heldAcrossRestarts: clocked.heldAcrossRestarts,
+      }),
+      callbacks.invariant,
     );
     observer.sqs.destroy();
     observer.dynamodb.destroy();
@@ -240,6 +296,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   } finally {
     await pipeline?.stop();
     await endpoint.close();
+    await receiver.close();
     for (const reader of readers) reader.destroy();
     await rm(dataDir, { recursive: true, force: true });
     process.off('unhandledRejection', onUnhandled);

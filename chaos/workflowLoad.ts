@@ -1,13 +1,11 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { memberId } from '../functions/core/workflow/workflowIds.js';
+import { callUntilOk } from './callUntilOk.js';
 import { WORK_TYPES } from './chaosTasks.js';
 import { FLOW_TYPES } from './workflowTasks.js';
 
 /** Small groups and short chains: they add the workflow paths, not much load. */
 const GROUP_SIZE = 4;
 const CHAIN_STEPS = 3;
-/** API calls are retried while a fault makes them fail; the same request is safe to repeat. */
-const CALL_TRIES = 20;
 
 export interface ChaosGroup {
   id: string;
@@ -17,6 +15,8 @@ export interface ChaosGroup {
   unsentIds: string[];
   /** When the seal request was sent: no follow-up may run before. */
   sealSentAt: number;
+  /** The group names a callback: its summary is POSTed when its fan-in fires. */
+  callback: boolean;
 }
 
 export interface ChaosChain {
@@ -35,6 +35,7 @@ export interface WorkflowLoad {
  * Opens `groups` groups, adds their members in two parts and seals them (so a follow-up
  * could race the seal), and starts `chains` chains, a third of them cancelled while their
  * first task waits. Task numbers start at `firstN` so members draw faults of their own.
+ * With `callbackUrl`, every other group names it as its callback.
  */
 export async function enqueueWorkflows(options: {
   apiUrl: string;
@@ -42,19 +43,22 @@ export async function enqueueWorkflows(options: {
   chains: number;
   firstN: number;
   seed: number;
+  callbackUrl?: string;
 }): Promise<WorkflowLoad> {
   const { apiUrl, seed } = options;
   let n = options.firstN;
   const call = (method: string, path: string, body?: unknown, also?: number) =>
     callUntilOk(apiUrl, method, path, body, also);
   const groups = await Promise.all(
-    Array.from({ length: options.groups }, async (): Promise<ChaosGroup> => {
+    Array.from({ length: options.groups }, async (_, g): Promise<ChaosGroup> => {
       const ns = Array.from({ length: GROUP_SIZE }, () => n++);
+      const callback = options.callbackUrl !== undefined && g % 2 === 0;
       const opened = await call('POST', '/groups', {
         tasks: [],
         seal: false,
         onComplete: { type: FLOW_TYPES.report, payload: {} },
         onSuccess: { type: FLOW_TYPES.report, payload: {} },
+        ...(callback ? { callback: { url: options.callbackUrl } } : {}),
       });
       const id = opened.groupId as string;
       const tasks = ns.map((m) => ({ type: WORK_TYPES.member, payload: { n: m } }));
@@ -73,7 +77,7 @@ export async function enqueueWorkflows(options: {
       const sealSentAt = Date.now();
       await call('POST', `/groups/${id}/seal`, { total: GROUP_SIZE });
       const memberIds = ns.map((_, i) => memberId(id, i));
-      return { id, size: GROUP_SIZE, memberIds, unsentIds, sealSentAt };
+      return { id, size: GROUP_SIZE, memberIds, unsentIds, sealSentAt, callback };
     }),
   );
   const chains = await Promise.all(
@@ -103,30 +107,4 @@ export async function enqueueWorkflows(options: {
     }),
   );
   return { groups, chains };
-}
-
-async function callUntilOk(
-  apiUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  alsoOk?: number,
-): Promise<Record<string, unknown>> {
-  let last = '';
-  for (let attempt = 1; attempt <= CALL_TRIES; attempt++) {
-    const res = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (res.ok || (attempt > 1 && res.status === alsoOk)) {
-      return JSON.parse(text) as Record<string, unknown>;
-    }
-    last = `${res.status} ${text.slice(0, 200)}`;
-    // Only faults (503s) are worth another try; anything else is a broken run.
-    if (res.status !== 503) break;
-    await delay(50 * attempt);
-  }
-  throw new Error(`chaos workflow ${method} ${path} failed: ${last}`);
 }

@@ -26,6 +26,8 @@ export interface Workload {
   resubmitted: number;
   /** Entries still failing after every round: reported, not lost, but not enqueued. */
   rejected: number;
+  /** Accepted tasks that name a callback. */
+  callbacks: Set<string>;
 }
 
 interface Entry {
@@ -33,6 +35,7 @@ interface Entry {
   payload: unknown;
   priority: string;
   idempotencyKey: string;
+  callback?: { url: string };
 }
 
 /** Builds and enqueues `tasks` tasks: raw SendMessageBatch, and API batches with resubmits. */
@@ -43,12 +46,17 @@ export async function enqueueWorkload(options: {
   info: LocalPipelineInfo;
   endpoint: ChaosEndpoint;
   faults: FaultLog;
+  /** Where a share (`rates['callback-down']`) of the API's work tasks post their callback. */
+  callbackUrl: string;
 }): Promise<Workload> {
   const { tasks, seed, rates, info, endpoint, faults } = options;
   // The FIFO queue carries only the aimed tasks (chaos/aimedTasks.ts).
   const queues = info.queues.filter((q) => !q.fifo);
   const priorities = queues.map((q) => q.priority);
   const entries: { entry: Entry; raw: boolean }[] = [];
+  // Every k-th work task sent through the API names the callback, the first one included.
+  const callbackEvery = Math.round(1 / rates['callback-down']);
+  let apiWork = 0;
   for (let n = 0; n < tasks; n++) {
     const priority = priorities[n % priorities.length]!;
     const webhook = unitFor(seed, 'kind', n) < WEBHOOK_SHARE;
@@ -66,9 +74,19 @@ export async function enqueueWorkload(options: {
           priority,
           idempotencyKey: `chaos-${seed}-${n}`,
         };
-    entries.push({ entry, raw: !webhook && unitFor(seed, 'raw', n) < RAW_SHARE });
+    const raw = !webhook && unitFor(seed, 'raw', n) < RAW_SHARE;
+    if (!webhook && !raw && rates['callback-down'] > 0 && apiWork++ % callbackEvery === 0) {
+      entry.callback = { url: options.callbackUrl };
+    }
+    entries.push({ entry, raw });
   }
-  const workload: Workload = { enqueued: new Set(), poisonSent: 0, resubmitted: 0, rejected: 0 };
+  const workload: Workload = {
+    enqueued: new Set(),
+    poisonSent: 0,
+    resubmitted: 0,
+    rejected: 0,
+    callbacks: new Set(),
+  };
   const raw = entries.filter((e) => e.raw).map((e) => e.entry);
   await Promise.all([
     sendRaw(raw, { seed, rates, info: { ...info, queues }, faults, workload }),
@@ -167,8 +185,12 @@ async function sendThroughApi(entries: Entry[], info: LocalPipelineInfo, workloa
           }
           const { results } = (await res.json()) as { results: BatchResult[] };
           for (const r of results) {
-            if (r.error || !r.taskId) failed.push(batch[r.index]!);
-            else workload.enqueued.add(r.taskId);
+            if (r.error || !r.taskId) {
+              failed.push(batch[r.index]!);
+              continue;
+            }
+            workload.enqueued.add(r.taskId);
+            if (batch[r.index]?.callback) workload.callbacks.add(r.taskId);
           }
         }),
       );

@@ -5,7 +5,9 @@ import { type ChaosResult, runChaos } from '../../chaos/runChaos.js';
 
 // The CI-sized chaos run: the same runner as `npm run chaos`, every fault at once. Per-call
 // faults get higher rates than the full run so each one surely fires in 1,500 tasks. Six
-// groups of four and six chains of three steps (two cancelled) run under the same faults.
+// groups of four (three with a callback) and six chains of three steps (two cancelled) run
+// under the same faults, with 15 tasks delayed by hours on a clock the run moves, and
+// callbacks to a receiver that is down, then failing, then back.
 describe('chaos run (1,500 tasks)', () => {
   let result: ChaosResult;
   let flow: FlowChaosResult;
@@ -49,6 +51,9 @@ describe('chaos run (1,500 tasks)', () => {
       'a retry waits for its Retry-After, not the shorter backoff',
       'a late write from a lost lease leaves the newer state',
       'a FIFO task in the DLQ keeps its group and deduplication id',
+      'no long-delayed task runs before it is due, or is lost',
+      'a cancelled long-delayed task never runs',
+      'every callback delivered at least once, with a valid signature and a fresh timestamp',
     ]);
   });
 
@@ -67,6 +72,31 @@ describe('chaos run (1,500 tasks)', () => {
     );
     expect(Number(due?.[1])).toBeGreaterThanOrEqual(6);
     expect(Number(steps?.[1])).toBeGreaterThan(0);
+  });
+
+  it('ran long-delayed tasks, cancelled some, and delivered callbacks after the receiver came back', () => {
+    const detail = (name: string) => result.invariants.find((i) => i.name === name)?.detail ?? '';
+    const ran = /^(\d+) of (\d+) delayed/.exec(
+      detail('no long-delayed task runs before it is due, or is lost'),
+    );
+    const cancelled = /^(\d+) cancelled/.exec(detail('a cancelled long-delayed task never runs'));
+    const callbacks =
+      /^(\d+) callback\(s\), (\d+) of groups.*?(\d+) tries refused, then (\d+) answered 503/.exec(
+        detail(
+          'every callback delivered at least once, with a valid signature and a fresh timestamp',
+        ),
+      );
+    expect(Number(ran?.[1])).toBeGreaterThan(0);
+    expect(ran?.[1]).toBe(ran?.[2]);
+    expect(Number(cancelled?.[1])).toBeGreaterThan(0);
+    // The restarts come while schedules wait: the timer's data dir carries them over.
+    expect(
+      Number(/(\d+) schedule\(s\) held across a restart/.exec(ran?.input ?? '')?.[1]),
+    ).toBeGreaterThan(0);
+    expect(Number(callbacks?.[1])).toBeGreaterThan(Number(callbacks?.[2]));
+    expect(Number(callbacks?.[2])).toBeGreaterThan(0);
+    expect(Number(callbacks?.[3])).toBeGreaterThanOrEqual(3);
+    expect(Number(callbacks?.[4])).toBe(4);
   });
 
   it('reports every fault with its outcome', () => {

@@ -23,7 +23,13 @@ function facts(): RunFacts {
   ledger.append('a', 1, 'key-a');
   ledger.append('b', 2, 'key-b');
   return {
-    workload: { enqueued: new Set(['a', 'b']), poisonSent: 0, resubmitted: 0, rejected: 0 },
+    workload: {
+      enqueued: new Set(['a', 'b']),
+      poisonSent: 0,
+      resubmitted: 0,
+      rejected: 0,
+      callbacks: new Set<string>(),
+    },
     tasks: new Map([
       ['a', succeeded('a', 1)],
       ['b', succeeded('b', 2)],

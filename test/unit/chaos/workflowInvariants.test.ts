@@ -21,6 +21,7 @@ const group = {
   memberIds: ['g1.0', 'g1.1'],
   unsentIds: [] as string[],
   sealSentAt: 1_000,
+  callback: false,
 };
 const chain = { firstId: 'c1', steps: 3, cancelled: false };
 const cancelled = { firstId: 'c2', steps: 2, cancelled: true };
