@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FEATURES } from '../../bench/featureRequests.js';
 import { renderReport } from '../../bench/report.js';
 import { runBench, SMOKE_SIZES } from '../../bench/runBench.js';
 
@@ -41,6 +42,22 @@ describe('bench (smoke)', () => {
     expect(results.groups.extraPerMember).toBeLessThan(1.2);
     expect(results.groups.perFollowUp).toBeGreaterThan(results.groups.plainPerTask);
     expect(report).toContain('**Groups**');
+    // Features in use: counted per feature against plain tasks of the same run.
+    const feature = (name: string) => results.features.find((f) => f.feature === name)!;
+    const plain = feature('plain').perTask;
+    expect(results.features).toHaveLength(FEATURES.length);
+    expect(plain).toMatchObject({ ddbWrites: 2, consumerSqsCalls: 0 });
+    // A closed breaker and an ended pause: no write, no send, only cached reads.
+    for (const name of ['closed breaker', 'paused, then resumed']) {
+      expect(feature(name).perTask).toMatchObject({ ddbWrites: 2, consumerSqsCalls: 0 });
+      expect(feature(name).perTask.ddbReads).toBeLessThan(0.5);
+    }
+    // A slot of its own per key: taken and given back, two writes more than plain.
+    expect(feature('keyed concurrency, a key per task').perTask.ddbWrites).toBe(4);
+    expect(feature('rate-limited').perTask.ddbWrites).toBeGreaterThan(2);
+    expect(feature('group member').perTask.ddbWrites).toBeGreaterThan(3);
+    expect(feature('group member').cost.total).toBeGreaterThan(feature('plain').cost.total);
+    expect(report).toContain('**Features in use**');
     // Write units follow the item's size: a no-op row stays at one unit per write, and a
     // 4 KB payload costs its own units once, not on every status write.
     const apiBatch = (payloadBytes: number) =>
