@@ -134,7 +134,7 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
     coldStart,
     sourceMaps: config.sourceMaps,
     throughput,
-    goals: goalsOf({ requests, consumerTime, coldStart, throughput }),
+    goals: goalsOf({ requests, costs, consumerTime, coldStart, throughput }),
     tracking: trackingRows(requests, costs),
   };
   return results;
