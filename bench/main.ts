@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TrackingLevel } from '../functions/core/task.js';
+import { numberAfter, scaleSource } from './args.js';
 import { finalRun } from './finalRun.js';
 import {
   FULL_INSTRUCTIONS,
@@ -17,7 +18,8 @@ import { measureThroughput } from './throughput.js';
 
 // `npm run bench [-- --smoke] [-- --write-docs]`: prints the table; a full run also writes
 // bench/results.json and bench/last-run.md, and with --write-docs docs/performance.md.
-// `-- --final` runs every part (with instruction counts and scale) and writes both files.
+// `-- --final` runs every part (with instruction counts and scale) and writes both files;
+// `-- --final --scale-report bench/scale-last-run.md` takes the scale part from that report.
 // Parts alone: --model N, --scale N [--data-dir d | --in-memory], --throughput [--tasks N --rounds R],
 // --instructions [--quick] [--levels full,terminal] [--batch-sizes 10] [--no-cold].
 // docs/performance.md lists them.
@@ -59,7 +61,7 @@ async function main(args: string[]): Promise<void> {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
     const report = await finalRun(
       { results: RESULTS, lastRun: LAST_RUN },
-      numberAfter(args, '--scale') ?? 100_000,
+      scaleSource(args),
       (line) => process.stderr.write(`bench: ${line}\n`),
     );
     process.stdout.write(report);
@@ -106,17 +108,6 @@ async function main(args: string[]): Promise<void> {
   await writeFile(LAST_RUN, report);
   // --write-readme is the flag's former name, from when the section lived in the README.
   if (args.includes('--write-docs') || args.includes('--write-readme')) await writeDoc(report);
-}
-
-/** The number after `flag`, if the flag is given; a clear error if it is not a number. */
-export function numberAfter(args: string[], flag: string): number | undefined {
-  const i = args.indexOf(flag);
-  if (i < 0) return undefined;
-  const value = Number(args[i + 1]);
-  if (!Number.isFinite(value) || value < 0) {
-    throw new Error(`${flag} takes a number ≥ 0 (got ${args[i + 1] ?? 'nothing'})`);
-  }
-  return value;
 }
 
 /** The comma-separated values after `flag`, if the flag is given. */

@@ -1,4 +1,5 @@
 import { typeIndexCostPerMillion } from './costModel.js';
+import { renderFeatures } from './featureReport.js';
 import type { Goal } from './goals.js';
 import { PRICES_NOTE } from './prices.js';
 import type { BenchResults } from './runBench.js';
@@ -243,5 +244,6 @@ export function renderReport(r: BenchResults): string {
       ],
     ),
   );
+  if (r.features?.length) out.push('', renderFeatures(r));
   return `${out.join('\n')}\n`;
 }

@@ -1,20 +1,8 @@
-import { LOCAL_REGION } from '../local/clients.js';
-import { EventSourcePoller } from '../local/esm/EventSourcePoller.js';
-import { within } from '../local/within.js';
 import type { BenchBackend } from './benchBackend.js';
 import { createVariant, VARIANTS, type Variant } from './consumers.js';
+import { countedDrain, type PerTask } from './countedDrain.js';
 import { enqueueTasks, type Mode, type Path } from './producers.js';
-import type { RequestTotals } from './RequestCounter.js';
 import { median, round } from './stats.js';
-
-/**
- * Requests per task on the success path, by who made them: the counter's totals (less the
- * idle receives and the errors, which must be none) plus the invocations.
- */
-export type PerTask = Omit<RequestTotals, 'esmEmptyReceives' | 'errors'> & {
-  consumerInvocations: number;
-  apiInvocations: number;
-};
 
 export interface RequestsRow {
   variant: Variant;
@@ -41,8 +29,6 @@ export const PATHS: readonly {
   // A realistic payload: its size shows in the write units, not in the request count.
   { path: 'api', mode: 'batch', payloadBytes: 4_096, variants: ['ours'] },
 ];
-
-const DRAIN_TIMEOUT_MS = 120_000;
 
 /**
  * Runs each path with each consumer end to end on the emulators: the producer fills the
@@ -74,55 +60,21 @@ export async function measureRequests(
           route,
           recordConcurrency: 10,
         });
-        let invocations = 0;
-        let deleted = 0;
-        let drained!: () => void;
-        const allDeleted = new Promise<void>((resolve) => {
-          drained = resolve;
+        const perTask = await countedDrain({
+          clients,
+          route,
+          tasks,
+          handler,
+          name: `${variant}/${path}/${mode}`,
+          apiInvocations: produced.apiInvocations,
         });
-        const failures: string[] = [];
-        const poller = new EventSourcePoller({
-          sqs: clients.esm.sqs,
-          queue: route,
-          region: LOCAL_REGION,
-          handler: (event, context) => {
-            invocations++;
-            return handler(event, context);
-          },
-          functionName: `bench-${variant}`,
-          functionTimeoutMs: 60_000,
-          batchSize: 10,
-          batchingWindowSeconds: 0,
-          maxConcurrency: 4,
-          onInvocation: (report) => {
-            deleted += report.deleted;
-            if (deleted >= tasks) drained();
-            if (report.error) failures.push(report.error);
-          },
-        });
-        poller.start();
-        await within(allDeleted, DRAIN_TIMEOUT_MS);
-        await poller.stop();
-        if (failures.length) throw new Error(`${variant} invocations failed: ${failures[0]}`);
-        if (deleted < tasks)
-          throw new Error(`${variant}/${path}/${mode}: ${deleted} of ${tasks} done`);
-        const t = clients.counter.summary();
-        if (t.errors) throw new Error(`${variant}/${path}/${mode}: ${t.errors} requests failed`);
-        const per = (n: number) => round(n / tasks);
-        const { esmEmptyReceives: _idle, errors: _none, ...totals } = t;
         rows.push({
           variant,
           path,
           mode,
           payloadBytes,
           tasks,
-          perTask: {
-            ...(Object.fromEntries(
-              Object.entries(totals).map(([name, n]) => [name, per(n)]),
-            ) as typeof totals),
-            consumerInvocations: per(invocations),
-            apiInvocations: per(produced.apiInvocations),
-          },
+          perTask,
           ...(produced.apiMs.length ? { apiMsMedian: round(median(produced.apiMs), 2) } : {}),
         });
       } finally {

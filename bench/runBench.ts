@@ -5,6 +5,7 @@ import { BenchBackend } from './benchBackend.js';
 import { type ColdStartRow, measureColdStart } from './coldStart.js';
 import { type ConsumerTimeRow, measureConsumerTime } from './consumerTime.js';
 import { type CostRow, costPerMillion } from './costModel.js';
+import { type FeatureRow, measureFeatureRequests } from './featureRequests.js';
 import { type Goal, goalsOf, type TrackingRow, trackingRows } from './goals.js';
 import { type GroupRequestsRow, measureGroupRequests } from './groupRequests.js';
 import { PRICES } from './prices.js';
@@ -62,6 +63,8 @@ export interface BenchResults {
   requests: RequestsRow[];
   /** Requests of a group and its follow-up, against plain tasks (docs/workflows.md). */
   groups: GroupRequestsRow;
+  /** SQS-direct batch-sent tasks using one feature each, with their $/M. */
+  features: (FeatureRow & { cost: CostRow })[];
   costs: CostRow[];
   consumerTime: ConsumerTimeRow[];
   coldStart: ColdStartRow[];
@@ -80,11 +83,14 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
   let requests: RequestsRow[];
   let consumerTime: ConsumerTimeRow[];
   let groups: GroupRequestsRow;
+  let features: FeatureRow[];
   try {
     progress('requests per task…');
     requests = await measureRequests(backend, sizes.requestTasks);
     progress('requests of a group…');
     groups = await measureGroupRequests(backend, sizes.groupMembers);
+    progress('requests of each feature in use…');
+    features = await measureFeatureRequests(backend, sizes.requestTasks);
     progress('consumer time per batch…');
     const batchSizes = [...new Set([10, ...sizes.batchSizes])].sort((a, b) => a - b);
     consumerTime = await measureConsumerTime(backend, batchSizes, sizes.timingRounds);
@@ -101,13 +107,12 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
   );
 
   const batch10 = consumerTime.find((r) => r.batchSize === 10)!;
-  const costs = requests.map((row) =>
-    costPerMillion(row, {
-      consumerMemoryMb: config.consumer.memoryMb,
-      apiMemoryMb: config.api.memoryMb,
-      consumerMsPerBatch10: batch10.medianMs,
-    }),
-  );
+  const costInputs = {
+    consumerMemoryMb: config.consumer.memoryMb,
+    apiMemoryMb: config.api.memoryMb,
+    consumerMsPerBatch10: batch10.medianMs,
+  };
+  const costs = requests.map((row) => costPerMillion(row, costInputs));
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -116,12 +121,20 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
     prices: PRICES,
     requests,
     groups,
+    // Priced as our consumer's batch of ten: a feature's own time is in its requests.
+    features: features.map((row) => ({
+      ...row,
+      cost: costPerMillion(
+        { variant: 'ours', path: 'sqs', mode: 'batch', payloadBytes: 0, ...row },
+        costInputs,
+      ),
+    })),
     costs,
     consumerTime,
     coldStart,
     sourceMaps: config.sourceMaps,
     throughput,
-    goals: goalsOf({ requests, consumerTime, coldStart, throughput }),
+    goals: goalsOf({ requests, costs, consumerTime, coldStart, throughput }),
     tracking: trackingRows(requests, costs),
   };
   return results;

@@ -6,7 +6,7 @@ import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
 import type { Callback } from '../core/envelope.js';
 import { ConfigError } from '../core/errors.js';
 import { newTaskId } from '../core/ids.js';
-import { type Clock, type QueueRoute, systemClock } from '../core/ports.js';
+import { type Clock, type QueuePort, type QueueRoute, systemClock } from '../core/ports.js';
 import type { TaskRegistry } from '../core/registry.js';
 import { type BatchEntryResult, enqueueBatch } from '../core/service/enqueueBatch.js';
 import { EnqueueFailedError } from '../core/service/errors.js';
@@ -16,6 +16,7 @@ import { type TaskDetailView, toTaskDetailView } from '../core/service/taskView.
 import type { AnyTaskDefinition, ChainStep, EnqueueOptions } from '../core/task.js';
 import { launchGroup } from '../core/workflow/launchGroup.js';
 import type { ClientTaskRequest, DefinitionsOf, PayloadFor, TypeOf } from './types.js';
+import { unrecordedQueue } from './unrecordedQueue.js';
 
 export interface TaskClientOptions<R extends TaskRegistry<AnyTaskDefinition>> {
   /** The task types; payloads are checked against their schemas before sending. */
@@ -47,7 +48,7 @@ export interface TaskClientOptions<R extends TaskRegistry<AnyTaskDefinition>> {
  */
 export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
   readonly #preparer: TaskPreparer;
-  readonly #queue: SqsQueue;
+  readonly #queue: QueuePort;
   readonly #clock: Clock;
   #store?: DynamoTaskStore;
 
@@ -57,7 +58,7 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
       routes: options.queues,
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     });
-    this.#queue = new SqsQueue(options.sqs);
+    this.#queue = unrecordedQueue(new SqsQueue(options.sqs));
     this.#clock = options.clock ?? systemClock;
   }
 

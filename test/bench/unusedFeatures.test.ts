@@ -3,7 +3,7 @@ import { BenchBackend } from '../../bench/benchBackend.js';
 import { benchConsumer, drain } from '../../bench/groupRequests.js';
 import { TaskClient } from '../../functions/client/TaskClient.js';
 import { createRegistry } from '../../functions/core/registry.js';
-import type { TrackingLevel } from '../../functions/core/task.js';
+import type { AnyTaskDefinition, TrackingLevel } from '../../functions/core/task.js';
 import { registry } from '../../functions/tasks/index.js';
 import { type ConsumerSetupFor, UNUSED_FEATURES } from './unusedFeatures.js';
 
@@ -26,7 +26,11 @@ describe('a feature not used costs no request', () => {
 
   let runs = 0;
   /** Every request of sending TASKS plain no-op tasks and draining them, by role and command. */
-  const requestsOf = async (level: TrackingLevel, feature?: ConsumerSetupFor) => {
+  const requestsOf = async (
+    level: TrackingLevel,
+    feature?: ConsumerSetupFor,
+    otherTypes?: Partial<AnyTaskDefinition>,
+  ) => {
     const route = await backend.queue(`bench-unused-${runs++}`);
     const clients = backend.roleClients();
     try {
@@ -40,7 +44,7 @@ describe('a feature not used costs no request', () => {
       const tasks = Array.from({ length: TASKS }, () => ({ type: 'noop' as const, payload: {} }));
       await producer.enqueueMany(tasks);
       const consumer = benchConsumer({
-        registry: registryAt(level),
+        registry: registryAt(level, otherTypes),
         tableName,
         route,
         clients: clients.consumer,
@@ -63,11 +67,17 @@ describe('a feature not used costs no request', () => {
     it.each(UNUSED_FEATURES)(
       `tracking ${level}: $name wired in, unused`,
       { timeout: 120_000 },
-      async ({ setup, fixed }) => {
+      async ({ setup, fixed, otherTypes }) => {
         const without = await requestsOf(level);
-        const withFeature = await requestsOf(level, setup);
-        // Not vacuous: the plain run made its writes (or reads) per task.
-        expect(Object.values(without).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(TASKS);
+        const withFeature = await requestsOf(level, setup, otherTypes);
+        // Not vacuous: the plain run's sends were counted, and its consumer's writes: one or
+        // two per task, none at `failures`, whose successes of tasks the client sent ask
+        // nothing of the table (no row, and no read on a first delivery).
+        expect(without['producer:sqs:SendMessageBatch']).toBe(TASKS / 10);
+        const consumerCalls = Object.entries(without)
+          .filter(([key]) => key.startsWith('consumer:'))
+          .reduce((sum, [, n]) => sum + n, 0);
+        expect(consumerCalls).toBe({ full: 2 * TASKS, terminal: TASKS, failures: 0 }[level]);
         const expected = { ...without };
         for (const [key, n] of Object.entries(fixed ?? {}))
           expected[key] = (expected[key] ?? 0) + n;
@@ -77,7 +87,13 @@ describe('a feature not used costs no request', () => {
   }
 });
 
-/** The project's task types, every one tracked at `level`. */
-function registryAt(level: TrackingLevel) {
-  return createRegistry(registry.definitions.map((d) => ({ ...d, tracking: level })));
+/** The project's task types, every one tracked at `level`; the others than `noop` given `others`. */
+function registryAt(level: TrackingLevel, others: Partial<AnyTaskDefinition> = {}) {
+  return createRegistry(
+    registry.definitions.map((d) => ({
+      ...d,
+      ...(d.type === 'noop' ? {} : others),
+      tracking: level,
+    })),
+  );
 }

@@ -2,7 +2,6 @@ import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskStoreError } from '../../functions/adapters/dynamodb/TaskStoreError.js';
 import { DLQ_ATTRIBUTE } from '../../functions/core/consumer/deadLetterAttributes.js';
-import type { TaskStore } from '../../functions/core/ports.js';
 import { type Backend, backendFactories } from '../helpers/backends.js';
 import {
   buildConsumer,
@@ -14,24 +13,9 @@ import {
   receive,
   send,
 } from '../helpers/consumerHarness.js';
+import { countingStore } from '../helpers/countingStore.js';
 import { recordingSqsClient } from '../helpers/sqsRecorder.js';
 import { runs, testRegistry } from '../helpers/testTasks.js';
-
-/** The store calls a consumer makes, by method name. */
-function countingStore(store: TaskStore): { store: TaskStore; calls: string[] } {
-  const calls: string[] = [];
-  const counted = new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(String(key));
-        return value.apply(target, args);
-      };
-    },
-  });
-  return { store: counted, calls };
-}
 
 // Tracking levels below `full`: a read instead of the claim, fewer writes (DESIGN §4 notes).
 describe.each(backendFactories)('tracking levels on $name', ({ name, start, skipReason }) => {

@@ -40,6 +40,7 @@ export async function claimAttempt(store: TaskStore, request: ClaimRequest): Pro
  * task is still skipped; the attempt's end is one conditional write. The attempt number is
  * the larger of the stored one + 1 and the receive count, so an attempt that died without a
  * write still counts. Under `failures` a success leaves no row behind unless one existed.
+ * `read: false` skips the read for a task known to have no row (`isUnrecordedFirstDelivery`).
  */
 export async function readAttempt(
   store: TaskStore,
@@ -47,8 +48,9 @@ export async function readAttempt(
   tracking: Exclude<TrackingLevel, 'full'>,
   receiveCount: number,
   now: number,
+  read = true,
 ): Promise<AttemptStart> {
-  const current = await store.get(request.id);
+  const current = read ? await store.get(request.id) : undefined;
   if (current && TERMINAL_STATUSES.has(current.status))
     return { kind: 'finished', record: current };
   const leaseRemainingMs = current && liveLeaseMs(current, now);

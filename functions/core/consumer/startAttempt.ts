@@ -4,9 +4,13 @@ import type { TaskRegistry } from '../registry.js';
 import type { AnyTaskDefinition } from '../task.js';
 import { linksField } from '../workflow/taskLinks.js';
 import { type AttemptStart, claimAttempt, readAttempt } from './Attempt.js';
+import { isUnrecordedFirstDelivery } from './firstDelivery.js';
 import type { Invocation, QueueMessage } from './types.js';
 
-/** Claims the task (tracking `full`, and unknown types) or reads it (lower levels). */
+/**
+ * Claims the task (tracking `full`, and unknown types) or reads it (lower levels; not on the
+ * first delivery of a task sent with no row, which has nothing to read).
+ */
 export function startAttempt(
   deps: { registry: TaskRegistry; store: TaskStore; clock: Clock; logger: Logger },
   message: QueueMessage,
@@ -39,5 +43,7 @@ export function startAttempt(
     return claimAttempt(deps.store, { ...request, leaseUntil: invocation.deadline });
   }
   const { store, clock } = deps;
-  return readAttempt(store, request, definition.tracking, message.receiveCount, clock.now());
+  const { receiveCount } = message;
+  const read = !isUnrecordedFirstDelivery(message, envelope);
+  return readAttempt(store, request, definition.tracking, receiveCount, clock.now(), read);
 }

@@ -63,6 +63,30 @@ describe('claimAttempt', () => {
     const start = await claimAttempt(store, { ...request, leaseUntil: NOW + 60_000 });
     expect(start).toMatchObject({ kind: 'started', attempt: { record: { attempts: 1 } } });
   });
+
+  it('ends a retry with markRetrying and any other end with finish, under its attempt', async () => {
+    const ends: unknown[][] = [];
+    const { store } = fakeStore();
+    const answer = { ok: true as const, record: stored() };
+    const recorded =
+      (name: string) =>
+      async (...args: unknown[]) => {
+        ends.push([name, ...args]);
+        return answer;
+      };
+    Object.assign(store, { markRetrying: recorded('markRetrying'), finish: recorded('finish') });
+    const start = await claimAttempt(store, { ...request, leaseUntil: NOW + 60_000 });
+    if (start.kind !== 'started') throw new Error(`expected a start, got ${start.kind}`);
+    const error = { code: 'boom', message: 'no' };
+
+    await start.attempt.end({ status: 'RETRYING', error, nextAttemptAt: NOW + 5_000 });
+    await start.attempt.end({ status: 'SUCCEEDED', result: null });
+
+    expect(ends).toEqual([
+      ['markRetrying', 't-1', 1, error, NOW + 5_000],
+      ['finish', 't-1', 1, { status: 'SUCCEEDED', result: null }],
+    ]);
+  });
 });
 
 describe('readAttempt', () => {
