@@ -15,8 +15,10 @@ export type TaskStoreOperation =
   | 'revertRequeue'
   | 'deleteUnclaimed'
   | 'noteDeferral'
+  | 'cancelDebounced'
   | 'rateLimit'
   | 'concurrency'
+  | 'debounce'
   | 'findSentEmail'
   | 'recordSentEmail';
 

@@ -26,7 +26,7 @@ describe('flow settings', () => {
           schema: tenant,
           rateLimit: { perSecond: 0, burst: 1.5 },
           concurrency: { key: 'tenant' as never, limit: 0 },
-          debounce: { key: (p) => p.tenant, seconds: 901 },
+          debounce: { key: 'tenant' as never, seconds: 86_401 },
           dedupWindowSeconds: -1,
           handler: () => null,
         }),
@@ -37,9 +37,37 @@ describe('flow settings', () => {
         'task type "bad.flow": rateLimit.burst 1.5 must be an integer 1–10000',
         'task type "bad.flow": concurrency.limit 0 must be an integer 1–1000',
         'task type "bad.flow": concurrency.key must be a function (payload) => string',
-        'task type "bad.flow": debounce is not available yet (docs/flow-control.md); remove it, or use concurrency or rateLimit',
+        'task type "bad.flow": debounce.seconds 86401 must be an integer 1–86400 (a day)',
+        'task type "bad.flow": debounce.key must be a function (payload) => string',
         'task type "bad.flow": dedupWindowSeconds is not available yet (docs/flow-control.md); an idempotency key keeps its task for the table\'s retention',
       ]),
+    );
+  });
+
+  it('debounce takes whole seconds from 1 to a day, and a key function', () => {
+    const debounced = (seconds: number) =>
+      defineTask({
+        type: 'mail.debounced',
+        schema: tenant,
+        debounce: { key: (p) => p.tenant, seconds },
+        handler: () => null,
+      });
+    for (const seconds of [1, 900, 86_400]) {
+      expect(() => createRegistry([debounced(seconds)])).not.toThrow();
+    }
+    for (const seconds of [0, 1.5, -1, Number.NaN]) {
+      expect(() => createRegistry([debounced(seconds)])).toThrow(
+        `debounce.seconds ${seconds} must be an integer 1–86400`,
+      );
+    }
+    const fifo = {
+      queues: [
+        { priority: 'default', maxConcurrency: 5 },
+        { priority: 'ordered', maxConcurrency: 5, fifo: true },
+      ],
+    };
+    expect(() => parsePipelineDefinition(fifo, createRegistry([debounced(5)]))).toThrow(
+      'task type "mail.debounced" has debounce, but queue "ordered" is FIFO',
     );
   });
 
