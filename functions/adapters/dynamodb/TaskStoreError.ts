@@ -19,6 +19,7 @@ export type TaskStoreOperation =
   | 'rateLimit'
   | 'concurrency'
   | 'debounce'
+  | 'dedupWindow'
   | 'findSentEmail'
   | 'recordSentEmail';
 

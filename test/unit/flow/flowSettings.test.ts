@@ -39,7 +39,7 @@ describe('flow settings', () => {
         'task type "bad.flow": concurrency.key must be a function (payload) => string',
         'task type "bad.flow": debounce.seconds 86401 must be an integer 1–86400 (a day)',
         'task type "bad.flow": debounce.key must be a function (payload) => string',
-        'task type "bad.flow": dedupWindowSeconds is not available yet (docs/flow-control.md); an idempotency key keeps its task for the table\'s retention',
+        'task type "bad.flow": dedupWindowSeconds -1 must be an integer 1–2592000 (30 days, the task rows\' default retention)',
       ]),
     );
   });
@@ -69,6 +69,24 @@ describe('flow settings', () => {
     expect(() => parsePipelineDefinition(fifo, createRegistry([debounced(5)]))).toThrow(
       'task type "mail.debounced" has debounce, but queue "ordered" is FIFO',
     );
+  });
+
+  it('dedupWindowSeconds takes whole seconds from 1 to 30 days', () => {
+    const windowed = (dedupWindowSeconds: number) =>
+      defineTask({
+        type: 'mail.windowed',
+        schema: tenant,
+        dedupWindowSeconds,
+        handler: () => null,
+      });
+    for (const seconds of [1, 2_592_000]) {
+      expect(() => createRegistry([windowed(seconds)])).not.toThrow();
+    }
+    for (const seconds of [0, 0.5, 2_592_001]) {
+      expect(() => createRegistry([windowed(seconds)])).toThrow(
+        `dedupWindowSeconds ${seconds} must be an integer 1–2592000`,
+      );
+    }
   });
 
   it('a pipeline with a FIFO queue refuses a type that would be deferred', () => {
