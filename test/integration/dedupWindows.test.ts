@@ -1,6 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { tasks } from '../../console/server/handlers/tasks.js';
+import type { TaskListView } from '../../console/shared/api.js';
 import {
   DynamoDedupWindowStore,
   dedupWindowItemId,
@@ -138,6 +140,13 @@ describeOnEachBackend('dedup windows', (current) => {
     expect(sent).toEqual([first.taskId, next.taskId]);
 
     expect((await s.getByIdempotencyKey('report.daily', 'k1')).id).toBe(next.taskId);
+    // The console's look-up by key finds the latest too.
+    const view = (await tasks({
+      ctx: { target: { service: s } } as never,
+      params: {},
+      query: new URLSearchParams({ type: 'report.daily', key: 'k1' }),
+    })) as TaskListView;
+    expect(view).toMatchObject({ via: 'idempotencyKey', tasks: [{ id: next.taskId }] });
     expect(await p.store.get(first.taskId)).toMatchObject({ status: 'QUEUED' });
   });
 

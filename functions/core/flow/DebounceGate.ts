@@ -4,8 +4,6 @@ import { flowKey } from './flowKey.js';
 
 /** The latest-task record outlives its window by this long, for late redeliveries. */
 const RECORD_GRACE_SECONDS = 86_400;
-/** A wait shorter than this is over: a hop is at least a second. */
-const MIN_WAIT_MS = 1_000;
 
 /**
  * `debounce` of `defineTask` (docs/flow-control.md), trailing edge: each delivery records
@@ -49,7 +47,8 @@ export function debounceGates(store: DebounceStore, log: DebounceLog): GateFacto
             detail: { key, supersededBy: latest.taskId },
           };
         }
-        if (dueAt - request.now < MIN_WAIT_MS) return { kind: 'run' };
+        // Never early: a later task may still come within the window (a hop is ≥ 1 s).
+        if (request.now >= dueAt) return { kind: 'run' };
         return {
           kind: 'defer',
           delayMs: dueAt - request.now,
