@@ -138,4 +138,28 @@ describe('debounce and dedup windows in the local runtime', () => {
     );
     expect(runs.filter((id) => id === firstId || id === nextId)).toEqual([firstId, nextId]);
   }, 60_000);
+
+  it('counts a debounced group member as ended, so the group’s follow-up runs', async () => {
+    clock.skipMs = 0;
+    const member = (n: number) => ({ type: 'sync.user', payload: { user: 'grp', n } });
+    const res = await fetch(`${api()}/groups`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tasks: [member(1), member(2), member(3)],
+        onComplete: { type: 'report.daily', payload: { day: 'grp' } },
+      }),
+    });
+    expect(res.status).toBe(202);
+    const { groupId } = (await res.json()) as { groupId: string };
+    // Enqueued at one time, the members are ordered by id: the last one runs.
+    const views = await Promise.all([0, 1, 2].map((i) => ended(`${groupId}.${i}`)));
+    expect(views.map((v) => v.status)).toEqual(['CANCELLED', 'CANCELLED', 'SUCCEEDED']);
+    const followUp = await pollUntil(
+      () => task(`${groupId}.on-complete`),
+      (t) => t.status === 'SUCCEEDED',
+      { what: 'the group’s onComplete', timeoutMs: 30_000 },
+    );
+    expect(followUp.attempts).toBe(1);
+  }, 60_000);
 });
