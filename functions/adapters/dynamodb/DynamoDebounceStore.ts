@@ -3,7 +3,7 @@ import type { DebounceEntry, DebounceStore } from '../../core/flow/DebounceStore
 import { conditionalPut } from './conditionalPut.js';
 import { ExpressionBuilder } from './ExpressionBuilder.js';
 import { TaskStoreError } from './TaskStoreError.js';
-import { ATTR, num, str } from './taskItem.js';
+import { ATTR, type Item, num, str } from './taskItem.js';
 
 /** The item key of one debounce key's latest task; `#` keys never collide with task ids. */
 export const debounceItemId = (debounceKey: string) => `flow#debounce#${debounceKey}`;
@@ -42,12 +42,13 @@ export class DynamoDebounceStore implements DebounceStore {
     };
     const wrap = (error: unknown) => new TaskStoreError('debounce', id, error);
     if (await conditionalPut(this.client, this.tableName, item, e, condition, wrap)) return entry;
-    let stored: Record<string, { S?: string; N?: string }> | undefined;
+    let stored: Item | undefined;
     try {
       const out = await this.client.send(
         new GetItemCommand({
           TableName: this.tableName,
           Key: { [ATTR.id]: str(id) },
+          // Stryker disable next-line BooleanLiteral: the emulators read their own writes either way; DynamoDB would not
           ConsistentRead: true,
         }),
       );
@@ -57,7 +58,6 @@ export class DynamoDebounceStore implements DebounceStore {
     }
     const taskId = stored?.[LATEST_ID]?.S;
     // Refused, then gone (TTL): no later task is known, so this one stands.
-    if (!taskId) return entry;
-    return { taskId, enqueuedAt: Number(stored?.[LATEST_AT]?.N) };
+    return taskId ? { taskId, enqueuedAt: Number(stored?.[LATEST_AT]?.N) } : entry;
   }
 }

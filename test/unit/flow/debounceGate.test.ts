@@ -70,6 +70,7 @@ describe('debounce gate', () => {
 
   it('records the task as its key’s latest and waits until its window ends', async () => {
     const { gate, offers, notes } = fakes();
+    expect(gate.name).toBe('debounce');
     const answer = await gate.admit(request(ENQUEUED + 2_000));
     expect(answer).toEqual({
       kind: 'defer',

@@ -44,6 +44,25 @@ describe('flow settings', () => {
     );
   });
 
+  it('rate limits take up to 10000 per second, and a key function when keyed', () => {
+    const limited = (perSecond: number, key?: unknown) =>
+      defineTask({
+        type: 'mail.rate',
+        schema: tenant,
+        rateLimit: { perSecond, burst: 1, ...(key === undefined ? {} : { key: key as never }) },
+        handler: () => null,
+      });
+    expect(() =>
+      createRegistry([limited(10_000, (p: { tenant: string }) => p.tenant)]),
+    ).not.toThrow();
+    expect(() => createRegistry([limited(10_001)])).toThrow(
+      'rateLimit.perSecond 10001 must be > 0 and ≤ 10000',
+    );
+    expect(() => createRegistry([limited(1, 'tenant')])).toThrow(
+      'task type "mail.rate": rateLimit.key must be a function (payload) => string',
+    );
+  });
+
   it('debounce takes whole seconds from 1 to a day, and a key function', () => {
     const debounced = (seconds: number) =>
       defineTask({
