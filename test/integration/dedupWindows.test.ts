@@ -120,9 +120,20 @@ describeOnEachBackend('dedup windows', (current) => {
       logger: silentLogger,
       clock,
       dedupWindows: new DynamoDedupWindowStore(backend.dynamodb, p.tableName),
+      retentionDays: 2,
     });
     const request = { type: 'report.daily', payload: { day: 'mon' }, idempotencyKey: 'k1' };
     const first = await s.enqueue(request);
+    // The window's record outlives its task's row, whose retention the service was given.
+    const windowItem = await backend.dynamodb.send(
+      new GetItemCommand({
+        TableName: p.tableName,
+        Key: { id: { S: dedupWindowItemId(taskIdForIdempotencyKey('report.daily', 'k1')) } },
+      }),
+    );
+    expect(windowItem.Item?.expiresAt).toEqual({
+      N: String((T0 + WINDOW_SECONDS * 1_000) / 1_000 + 2 * 86_400),
+    });
     expect(first).toMatchObject({ deduplicated: false, status: 'QUEUED' });
     expect(first.taskId).toMatch(/^idem-[\w-]{32}-[0-9a-z]+$/);
 

@@ -100,8 +100,8 @@ export class TaskService {
     this.#clock = deps.clock ?? systemClock;
     this.#windows = new DedupWindows({
       registry: deps.registry,
-      ...(deps.dedupWindows ? { store: deps.dedupWindows } : {}),
-      ...(deps.retentionDays !== undefined ? { retentionDays: deps.retentionDays } : {}),
+      store: deps.dedupWindows,
+      retentionDays: deps.retentionDays,
     });
     this.#untrackedTypes = deps.registry.definitions
       .filter((d) => d.tracking === 'failures')
