@@ -10,6 +10,8 @@ interface TaskView {
   id: string;
   status: string;
   attempts: number;
+  createdAt: string;
+  finishedAt?: string;
   cancelReason?: string;
   supersededBy?: string;
 }
@@ -161,5 +163,9 @@ describe('debounce and dedup windows in the local runtime', () => {
       { what: 'the group’s onComplete', timeoutMs: 30_000 },
     );
     expect(followUp.attempts).toBe(1);
+    // Not at the members' deferrals: only once the last member ended.
+    expect(Date.parse(followUp.createdAt)).toBeGreaterThanOrEqual(
+      Date.parse(views[2]!.finishedAt!),
+    );
   }, 60_000);
 });
