@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parsePipelineDefinition } from '../definition/parsePipelineDefinition.js';
 import { pipelineDefinition } from '../definition/pipeline.js';
+import { DynamoDedupWindowStore } from '../functions/adapters/dynamodb/DynamoDedupWindowStore.js';
 import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
@@ -193,6 +194,8 @@ function build(
     routes: parts.routes,
     logger: log,
     maxPayloadBytes: config.api.maxPayloadBytes,
+    dedupWindows: new DynamoDedupWindowStore(parts.dynamodb, parts.tableName),
+    retentionDays: config.table.retentionDays,
     ...callbacks,
   });
   const groups = new GroupService({

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDedupWindowStore } from '../functions/adapters/dynamodb/DynamoDedupWindowStore.js';
 import { DynamoFlowStore } from '../functions/adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoGroupStore } from '../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
@@ -104,6 +105,8 @@ export function taskFunctions(registry: TaskRegistry, deps: TaskFunctionDeps): T
     maxPayloadBytes,
     store,
     queue,
+    dedupWindows: new DynamoDedupWindowStore(clients.dynamodb, tableName),
+    retentionDays,
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
     // Locally a callback may name no secret: the development key signs it.

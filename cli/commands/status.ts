@@ -38,6 +38,11 @@ export function taskDetails(view: TaskDetailView): string {
     ['group', view.groupId],
     ['previous step', view.parentId],
     ['next step', view.nextId],
+    [
+      'cancelled',
+      view.cancelReason &&
+        `${view.cancelReason}${view.supersededBy ? ` (superseded by ${view.supersededBy})` : ''}`,
+    ],
     ['error', view.lastError && `${view.lastError.code}: ${view.lastError.message}`],
     ['result', view.result === undefined ? undefined : oneLine(view.result)],
     [

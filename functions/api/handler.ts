@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { DynamoDedupWindowStore } from '../adapters/dynamodb/DynamoDedupWindowStore.js';
 import { DynamoFlowStore } from '../adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
@@ -51,6 +52,8 @@ const api = createApi({
   service: new TaskService({
     ...common,
     maxPayloadBytes: config.maxPayloadBytes,
+    dedupWindows: new DynamoDedupWindowStore(dynamodb, config.tableName),
+    retentionDays: config.retentionDays,
     ...(scheduler ? { scheduler } : {}),
     ...(config.callbackSecretPrefix ? { callbackSecretPrefix: config.callbackSecretPrefix } : {}),
   }),

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDedupWindowStore } from '../adapters/dynamodb/DynamoDedupWindowStore.js';
 import { DynamoGroupStore } from '../adapters/dynamodb/DynamoGroupStore.js';
 import { DynamoTaskStore } from '../adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../adapters/sqs/SqsQueue.js';
@@ -8,6 +9,7 @@ import { ConfigError } from '../core/errors.js';
 import { newTaskId } from '../core/ids.js';
 import { type Clock, type QueuePort, type QueueRoute, systemClock } from '../core/ports.js';
 import type { TaskRegistry } from '../core/registry.js';
+import { DedupWindows } from '../core/service/DedupWindows.js';
 import { type BatchEntryResult, enqueueBatch } from '../core/service/enqueueBatch.js';
 import { EnqueueFailedError } from '../core/service/errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../core/service/prepareTask.js';
@@ -24,7 +26,10 @@ export interface TaskClientOptions<R extends TaskRegistry<AnyTaskDefinition>> {
   sqs: SQSClient;
   /** The queues by priority, as in `TASKPIPE_QUEUES`. */
   queues: readonly QueueRoute[];
-  /** With `tableName`, lets {@link TaskClient.get} read task status. */
+  /**
+   * With `tableName`, lets {@link TaskClient.get} read task status, and keeps the windows of
+   * types with `dedupWindowSeconds` (which need it).
+   */
   dynamodb?: DynamoDBClient;
   tableName?: string;
   /** Largest payload accepted, as JSON bytes. @default 262144 */
@@ -50,6 +55,7 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
   readonly #preparer: TaskPreparer;
   readonly #queue: QueuePort;
   readonly #clock: Clock;
+  readonly #windows: DedupWindows;
   #store?: DynamoTaskStore;
 
   constructor(private readonly options: TaskClientOptions<R>) {
@@ -60,6 +66,11 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
     });
     this.#queue = unrecordedQueue(new SqsQueue(options.sqs));
     this.#clock = options.clock ?? systemClock;
+    const { dynamodb, tableName } = options;
+    this.#windows = new DedupWindows({
+      registry: options.registry as TaskRegistry,
+      ...(dynamodb && tableName ? { store: new DynamoDedupWindowStore(dynamodb, tableName) } : {}),
+    });
   }
 
   /**
@@ -73,7 +84,8 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
     payload: PayloadFor<R, K>,
     options: EnqueueOptions & { traceId?: string; traceparent?: string } = {},
   ): Promise<{ taskId: string }> {
-    const { task, route, message } = this.#preparer.prepare(
+    const { task, route, message } = await this.#windows.prepare(
+      this.#preparer,
       { ...options, type, payload },
       this.#clock.now(),
     );
@@ -96,6 +108,7 @@ export class TaskClient<R extends TaskRegistry<AnyTaskDefinition>> {
       preparer: this.#preparer,
       queue: this.#queue,
       now: this.#clock.now(),
+      windows: this.#windows,
       ...(this.options.batchRetry ? { batchRetry: this.options.batchRetry } : {}),
       ...(this.options.wait ? { wait: this.options.wait } : {}),
     });

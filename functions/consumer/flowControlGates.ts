@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDebounceStore } from '../adapters/dynamodb/DynamoDebounceStore.js';
 import { DynamoDeferralLog } from '../adapters/dynamodb/DynamoDeferralLog.js';
 import { DynamoFlowStore } from '../adapters/dynamodb/DynamoFlowStore.js';
 import { DynamoRateLimitStore } from '../adapters/dynamodb/DynamoRateLimitStore.js';
@@ -8,6 +9,7 @@ import { BreakerRegistry } from '../core/flow/BreakerRegistry.js';
 import type { BreakerAnnouncements } from '../core/flow/breakerAnnouncements.js';
 import { breakerLog } from '../core/flow/breakerLog.js';
 import { concurrencyGates } from '../core/flow/ConcurrencyGate.js';
+import { debounceGates } from '../core/flow/DebounceGate.js';
 import { breakerGate, pauseGate } from '../core/flow/flowGates.js';
 import { PauseBoard } from '../core/flow/PauseBoard.js';
 import { rateLimitGates } from '../core/flow/RateLimitGate.js';
@@ -42,12 +44,19 @@ export function flowControlGates(options: FlowControlOptions): {
   const store = new DynamoFlowStore({ client, tableName });
   const events = options.breakerEvents ?? breakerLog(options.logger);
   const breakers = new BreakerRegistry({ store, clock, events });
+  const deferrals = new DynamoDeferralLog({
+    client,
+    tableName,
+    ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+  });
   return {
-    // Pause first: a paused task takes no token and no slot. The breaker last: a half-open
+    // Pause first: a paused task takes no token and no slot. Debounce next: a task that a
+    // later one replaces ends before it takes any. The breaker last: a half-open
     // probe slot goes only to a task that will run; a token or slot taken by a task that a
     // later gate defers is given back by its release, or spent (a token only lowers the rate).
     gates: [
       pauseGate(new PauseBoard({ store, clock })),
+      debounceGates(new DynamoDebounceStore(client, tableName), deferrals),
       rateLimitGates(new DynamoRateLimitStore(client, tableName), clock, options.rateLimitDefaults),
       concurrencyGates(new DynamoSlotStore(client, tableName)),
       breakerGate(breakers),
@@ -60,10 +69,6 @@ export function flowControlGates(options: FlowControlOptions): {
         await options.breakerEvents?.settled();
       }
     },
-    deferrals: new DynamoDeferralLog({
-      client,
-      tableName,
-      ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
-    }),
+    deferrals,
   };
 }

@@ -67,6 +67,9 @@ export interface TaskRecord {
   waiting?: TaskWaiting;
   /** How many times flow control deferred it (never attempts). */
   deferrals?: number;
+  /** CANCELLED by flow control: why (`debounced`), and the later task that runs instead. */
+  cancelReason?: string;
+  supersededBy?: string;
   /**
    * When a cancel reached this chain step while it ran: it runs on, but its next step is
    * not enqueued (docs/workflows.md).

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { TASK_TYPE_PATTERN } from '../../../functions/core/envelope.js';
-import { taskIdForIdempotencyKey } from '../../../functions/core/ids.js';
 import {
   RequestValidationError,
   TaskNotFoundError,
@@ -29,7 +28,7 @@ const querySchema = z.strictObject({
 
 /**
  * GET /api/tasks: a look-up by id, or by idempotency key and type (one read: the id
- * derives from them), else one page of the service's list (FAILED from the failure index,
+ * derives from them; two for a type with dedup windows, whose latest task is found), else one page of the service's list (FAILED from the failure index,
  * the rest a bounded scan that says how many items it read).
  */
 export async function tasks({ ctx, query }: HandlerRequest): Promise<TaskListView> {
@@ -42,8 +41,11 @@ export async function tasks({ ctx, query }: HandlerRequest): Promise<TaskListVie
         { path: ['type'], message: 'is required with key: the task id derives from both' },
       ]);
     }
-    const id = taskIdForIdempotencyKey(q.type, q.key);
-    return { tasks: await lookUp(() => service.get(id)), via: 'idempotencyKey' };
+    const { type, key } = q;
+    return {
+      tasks: await lookUp(() => service.getByIdempotencyKey(type, key)),
+      via: 'idempotencyKey',
+    };
   }
   const page = await service.list({
     limit: q.limit,

@@ -15,8 +15,11 @@ export type TaskStoreOperation =
   | 'revertRequeue'
   | 'deleteUnclaimed'
   | 'noteDeferral'
+  | 'cancelDebounced'
   | 'rateLimit'
   | 'concurrency'
+  | 'debounce'
+  | 'dedupWindow'
   | 'findSentEmail'
   | 'recordSentEmail';
 

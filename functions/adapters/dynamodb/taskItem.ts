@@ -41,6 +41,9 @@ export const ATTR = {
   /** Flow control: JSON of the last deferral (TaskWaiting), and how many there were. */
   waiting: 'waiting',
   deferrals: 'deferrals',
+  /** Why flow control cancelled it (`debounced`), and the later task that ran instead. */
+  cancelReason: 'cancelReason',
+  supersededBy: 'supersededBy',
   /** A cancel stopped the chain after this running step (epoch ms). */
   chainStoppedAt: 'chainStoppedAt',
   /** Workflow links (TaskLinks), kept from the envelope for `status`. */
@@ -180,6 +183,8 @@ const OPTIONAL_NUMBERS = [
   'chainStoppedAt',
 ] as const;
 
+const OPTIONAL_STRINGS = ['idempotencyKey', 'cancelReason', 'supersededBy'] as const;
+
 /** Reads a stored item back into a task record; throws MalformedItemError on a bad shape. */
 export function itemToRecord(item: Item): TaskRecord {
   const status = required(readString(item, ATTR.status), ATTR.status);
@@ -200,8 +205,10 @@ export function itemToRecord(item: Item): TaskRecord {
     const value = readNumber(item, ATTR[name]);
     if (value !== undefined) record[name] = value;
   }
-  const idempotencyKey = readString(item, ATTR.idempotencyKey);
-  if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
+  for (const name of OPTIONAL_STRINGS) {
+    const value = readString(item, ATTR[name]);
+    if (value !== undefined) record[name] = value;
+  }
   if (item[ATTR.result] !== undefined) record.result = readJson(item, ATTR.result);
   const truncated = item[ATTR.resultTruncated]?.M;
   if (truncated) {

@@ -27,6 +27,8 @@ export type RecordOutcome =
   | { kind: 'deferred'; ack: false; taskId: string; delayMs: number }
   /** Flow control deferred it: a delayed copy was sent, and this message may go. */
   | { kind: 'deferred_resent'; ack: true; taskId: string; delayMs: number; reason: string }
+  /** Flow control ended it unrun (`debounced`: a later task of its key runs instead). */
+  | { kind: 'cancelled'; ack: true; taskId: string; reason: string }
   | { kind: 'lease_lost'; ack: false; taskId: string; attempt: number }
   | { kind: 'not_started'; ack: false; remainingMs: number };
 

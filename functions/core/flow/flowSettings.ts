@@ -15,16 +15,27 @@ export interface FlowSettings<P = unknown> {
     limit: number;
   };
   /**
-   * Reserved: debounce (only the last task of a key within `seconds` runs) is not built yet,
-   * and a type that sets it is refused rather than run without it.
+   * Of the tasks of one key enqueued within `seconds` of each other, only the last runs;
+   * the others end CANCELLED, reason `debounced`. Up to a day: a wait beyond 900 s is
+   * several deferral hops.
    */
   debounce?: {
     key(payload: P): string;
     seconds: number;
   };
-  /** Reserved, refused like `debounce`: re-enqueueing an idempotency key after a window. */
+  /**
+   * An idempotency key names one task for this long from the enqueue that opened its
+   * window; the first enqueue after it makes a new task. Without it, a key names one task
+   * for good.
+   */
   dedupWindowSeconds?: number;
 }
+
+/** The longest debounce window: 96 deferral hops of 900 s. */
+export const MAX_DEBOUNCE_SECONDS = 86_400;
+
+/** The longest dedup window: 30 days. */
+const MAX_DEDUP_WINDOW_SECONDS = 2_592_000;
 
 /** What is wrong with a type's flow settings, one line each; empty when nothing. */
 export function flowSettingsProblems(label: string, settings: FlowSettings): string[] {
@@ -55,15 +66,19 @@ export function flowSettingsProblems(label: string, settings: FlowSettings): str
       problems.push(`task type ${label}: concurrency.key must be a function (payload) => string`);
     }
   }
-  // Accepted and ignored, they would promise what the consumer does not do.
-  if (debounce !== undefined) {
-    problems.push(
-      `task type ${label}: debounce is not available yet (docs/flow-control.md); remove it, or use concurrency or rateLimit`,
-    );
+  if (debounce) {
+    if (!isCount(debounce.seconds, MAX_DEBOUNCE_SECONDS)) {
+      problems.push(
+        `task type ${label}: debounce.seconds ${debounce.seconds} must be an integer 1–${MAX_DEBOUNCE_SECONDS} (a day)`,
+      );
+    }
+    if (typeof debounce.key !== 'function') {
+      problems.push(`task type ${label}: debounce.key must be a function (payload) => string`);
+    }
   }
-  if (dedupWindowSeconds !== undefined) {
+  if (dedupWindowSeconds !== undefined && !isCount(dedupWindowSeconds, MAX_DEDUP_WINDOW_SECONDS)) {
     problems.push(
-      `task type ${label}: dedupWindowSeconds is not available yet (docs/flow-control.md); an idempotency key keeps its task for the table's retention`,
+      `task type ${label}: dedupWindowSeconds ${dedupWindowSeconds} must be an integer 1–${MAX_DEDUP_WINDOW_SECONDS} (30 days, the task rows' default retention)`,
     );
   }
   return problems;

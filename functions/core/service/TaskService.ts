@@ -12,6 +12,7 @@ import {
 import { recordWithRetries } from '../recordWithRetries.js';
 import type { TaskRegistry } from '../registry.js';
 import type { TaskRecord, TaskStatus } from '../status.js';
+import { type DedupWindowStore, DedupWindows } from './DedupWindows.js';
 import { type BatchEntryResult, enqueueBatch } from './enqueueBatch.js';
 import {
   EnqueueFailedError,
@@ -49,6 +50,10 @@ export interface TaskServiceDeps {
   callbackSecretRequired?: boolean;
   /** The prefix a callback's secret name must have. */
   callbackSecretPrefix?: string;
+  /** Where the windows of `dedupWindowSeconds` types live; needed only when a type has one. */
+  dedupWindows?: DedupWindowStore;
+  /** How long task rows live, which a dedup window's record outlives. @default 30 */
+  retentionDays?: number;
 }
 
 export interface EnqueueResult {
@@ -80,6 +85,7 @@ export class TaskService {
   readonly #routes: Map<string, QueueRoute>;
   readonly #clock: Clock;
   readonly #untrackedTypes: string[];
+  readonly #windows: DedupWindows;
 
   constructor(private readonly deps: TaskServiceDeps) {
     this.#preparer = new TaskPreparer({
@@ -92,6 +98,11 @@ export class TaskService {
     });
     this.#routes = new Map(deps.routes.map((r) => [r.priority, r]));
     this.#clock = deps.clock ?? systemClock;
+    this.#windows = new DedupWindows({
+      registry: deps.registry,
+      store: deps.dedupWindows,
+      retentionDays: deps.retentionDays,
+    });
     this.#untrackedTypes = deps.registry.definitions
       .filter((d) => d.tracking === 'failures')
       .map((d) => d.type)
@@ -100,7 +111,7 @@ export class TaskService {
 
   /** Validates, records and sends one task. */
   async enqueue(request: unknown): Promise<EnqueueResult> {
-    const prepared = this.#preparer.prepare(request, this.#clock.now());
+    const prepared = await this.#windows.prepare(this.#preparer, request, this.#clock.now());
     const { task, route } = prepared;
     const created = await this.deps.store.create(task);
     const base = { taskId: task.id, record: created.record, status: created.record.status };
@@ -137,7 +148,16 @@ export class TaskService {
       preparer: this.#preparer,
       now: this.#clock.now(),
       rollback: (id) => this.rollback(id),
+      windows: this.#windows,
     });
+  }
+
+  /**
+   * The task with this idempotency key, the latest when its type has dedup windows;
+   * TaskNotFoundError when there is none.
+   */
+  async getByIdempotencyKey(type: string, key: string): Promise<TaskRecord> {
+    return this.get(await this.#windows.latestId(type, key));
   }
 
   async get(id: string): Promise<TaskRecord> {

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { type TaskpipeError, toTaskpipeError } from '../errors.js';
 import type { Logger, QueuePort, SchedulerPort, TaskStore } from '../ports.js';
 import type { TaskStatus } from '../status.js';
+import type { DedupWindows } from './DedupWindows.js';
 import { EnqueueFailedError, IdempotencyConflictError } from './errors.js';
 import type { DerivedTask, PreparedTask, TaskPreparer } from './prepareTask.js';
 import { type BatchRetryPolicy, type SendInChunksOptions, sendInChunks } from './sendInChunks.js';
@@ -36,6 +37,8 @@ export interface BatchDeps {
   wait?: SendInChunksOptions['wait'];
   /** Sends the entries whose delay is beyond SQS's when they are due. */
   scheduler?: SchedulerPort;
+  /** Names an entry of a type with dedup windows by its key's current window. */
+  windows?: DedupWindows;
 }
 
 /**
@@ -55,7 +58,10 @@ export async function enqueueBatch(
   const repeats: { index: number; first: number }[] = [];
   for (const [index, request] of requests.entries()) {
     try {
-      const prepared = deps.preparer.prepare(request, deps.now, deps.derive?.(index));
+      const derived = deps.derive?.(index);
+      const prepared = deps.windows
+        ? await deps.windows.prepare(deps.preparer, request, deps.now, derived)
+        : deps.preparer.prepare(request, deps.now, derived);
       const first = firstById.get(prepared.task.id);
       if (first !== undefined) repeats.push({ index, first });
       else {

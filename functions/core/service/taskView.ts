@@ -26,6 +26,9 @@ export interface TaskView {
   runAt?: string;
   /** A cancel stopped the chain while this step ran: its next step is not enqueued. */
   chainStoppedAt?: string;
+  /** CANCELLED by flow control: why (`debounced`), and the later task that runs instead. */
+  cancelReason?: string;
+  supersededBy?: string;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -51,6 +54,8 @@ export function toTaskView(record: TaskRecord): TaskView {
   if (record.result !== undefined) view.result = record.result;
   if (record.resultTruncated) view.resultTruncated = record.resultTruncated;
   if (record.lastError) view.lastError = record.lastError;
+  if (record.cancelReason) view.cancelReason = record.cancelReason;
+  if (record.supersededBy) view.supersededBy = record.supersededBy;
   if (record.links) Object.assign(view, record.links);
   if (record.status === 'SCHEDULED' && record.nextAttemptAt !== undefined) {
     view.runAt = new Date(record.nextAttemptAt).toISOString();

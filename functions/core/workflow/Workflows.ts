@@ -194,6 +194,7 @@ export class Workflows {
 function endedStatus(outcome: RecordOutcome): TaskStatus | undefined {
   if (outcome.kind === 'succeeded') return 'SUCCEEDED';
   if (outcome.kind === 'failed') return 'FAILED';
+  if (outcome.kind === 'cancelled') return 'CANCELLED';
   if (outcome.kind === 'duplicate') {
     const status = outcome.status as TaskStatus;
     return TERMINAL_STATUSES.has(status) ? status : undefined;

@@ -79,6 +79,18 @@ describe('AdmissionGates', () => {
     expect(log).toEqual(['admit one', 'admit two', 'admit three', 'release two', 'release one']);
   });
 
+  it('stops at a gate that cancels the task and releases what earlier gates granted', async () => {
+    const log: string[] = [];
+    const held: Admission = { kind: 'run', release: async () => void log.push('release one') };
+    const cancelled: Admission = { kind: 'cancelled', reason: 'debounced' };
+    const answer = await new AdmissionGates([], registry).admit(
+      [gate('one', held, log), gate('two', cancelled, log), gate('three', { kind: 'run' }, log)],
+      request(),
+    );
+    expect(answer).toEqual(cancelled);
+    expect(log).toEqual(['admit one', 'admit two', 'release one']);
+  });
+
   it('runs when every gate admits, and its release gives back every slot once', async () => {
     const log: string[] = [];
     const gates = new AdmissionGates([], registry);

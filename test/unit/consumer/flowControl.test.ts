@@ -89,6 +89,27 @@ describe('FlowControl', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('acknowledges a task a gate cancelled, without running or re-sending it', async () => {
+    const { control, sent, logger } = flowControl({
+      kind: 'cancelled',
+      reason: 'debounced',
+      detail: { supersededBy: 'later' },
+    });
+    const { run, runs } = attempt();
+    const task = envelope('a', {});
+    const out = await control.around(queueMessage(), task, definition, run);
+    expect(out).toEqual({ kind: 'cancelled', ack: true, taskId: task.id, reason: 'debounced' });
+    expect(runs).toEqual([]);
+    expect(sent).toEqual([]);
+    expect(logger.entries).toEqual([
+      {
+        level: 'info',
+        message: 'task cancelled by flow control',
+        fields: [{ taskId: task.id, type: 'a', reason: 'debounced', supersededBy: 'later' }],
+      },
+    ]);
+  });
+
   it('keeps the attempt’s outcome and logs a slot it cannot give back', async () => {
     const error = new Error('lease store down');
     const { control, logger } = flowControl({ kind: 'run', release: () => Promise.reject(error) });

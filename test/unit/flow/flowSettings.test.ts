@@ -26,7 +26,7 @@ describe('flow settings', () => {
           schema: tenant,
           rateLimit: { perSecond: 0, burst: 1.5 },
           concurrency: { key: 'tenant' as never, limit: 0 },
-          debounce: { key: (p) => p.tenant, seconds: 901 },
+          debounce: { key: 'tenant' as never, seconds: 86_401 },
           dedupWindowSeconds: -1,
           handler: () => null,
         }),
@@ -37,10 +37,75 @@ describe('flow settings', () => {
         'task type "bad.flow": rateLimit.burst 1.5 must be an integer 1–10000',
         'task type "bad.flow": concurrency.limit 0 must be an integer 1–1000',
         'task type "bad.flow": concurrency.key must be a function (payload) => string',
-        'task type "bad.flow": debounce is not available yet (docs/flow-control.md); remove it, or use concurrency or rateLimit',
-        'task type "bad.flow": dedupWindowSeconds is not available yet (docs/flow-control.md); an idempotency key keeps its task for the table\'s retention',
+        'task type "bad.flow": debounce.seconds 86401 must be an integer 1–86400 (a day)',
+        'task type "bad.flow": debounce.key must be a function (payload) => string',
+        'task type "bad.flow": dedupWindowSeconds -1 must be an integer 1–2592000 (30 days, the task rows\' default retention)',
       ]),
     );
+  });
+
+  it('rate limits take up to 10000 per second, and a key function when keyed', () => {
+    const limited = (perSecond: number, key?: unknown) =>
+      defineTask({
+        type: 'mail.rate',
+        schema: tenant,
+        rateLimit: { perSecond, burst: 1, ...(key === undefined ? {} : { key: key as never }) },
+        handler: () => null,
+      });
+    expect(() =>
+      createRegistry([limited(10_000, (p: { tenant: string }) => p.tenant)]),
+    ).not.toThrow();
+    expect(() => createRegistry([limited(10_001)])).toThrow(
+      'rateLimit.perSecond 10001 must be > 0 and ≤ 10000',
+    );
+    expect(() => createRegistry([limited(1, 'tenant')])).toThrow(
+      'task type "mail.rate": rateLimit.key must be a function (payload) => string',
+    );
+  });
+
+  it('debounce takes whole seconds from 1 to a day, and a key function', () => {
+    const debounced = (seconds: number) =>
+      defineTask({
+        type: 'mail.debounced',
+        schema: tenant,
+        debounce: { key: (p) => p.tenant, seconds },
+        handler: () => null,
+      });
+    for (const seconds of [1, 900, 86_400]) {
+      expect(() => createRegistry([debounced(seconds)])).not.toThrow();
+    }
+    for (const seconds of [0, 1.5, -1, Number.NaN]) {
+      expect(() => createRegistry([debounced(seconds)])).toThrow(
+        `debounce.seconds ${seconds} must be an integer 1–86400`,
+      );
+    }
+    const fifo = {
+      queues: [
+        { priority: 'default', maxConcurrency: 5 },
+        { priority: 'ordered', maxConcurrency: 5, fifo: true },
+      ],
+    };
+    expect(() => parsePipelineDefinition(fifo, createRegistry([debounced(5)]))).toThrow(
+      'task type "mail.debounced" has debounce, but queue "ordered" is FIFO',
+    );
+  });
+
+  it('dedupWindowSeconds takes whole seconds from 1 to 30 days', () => {
+    const windowed = (dedupWindowSeconds: number) =>
+      defineTask({
+        type: 'mail.windowed',
+        schema: tenant,
+        dedupWindowSeconds,
+        handler: () => null,
+      });
+    for (const seconds of [1, 2_592_000]) {
+      expect(() => createRegistry([windowed(seconds)])).not.toThrow();
+    }
+    for (const seconds of [0, 0.5, 2_592_001]) {
+      expect(() => createRegistry([windowed(seconds)])).toThrow(
+        `dedupWindowSeconds ${seconds} must be an integer 1–2592000`,
+      );
+    }
   });
 
   it('a pipeline with a FIFO queue refuses a type that would be deferred', () => {

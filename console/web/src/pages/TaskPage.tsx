@@ -91,6 +91,7 @@ function fields(t: TaskRecord): [string, ComponentChild][] {
     ['Duration', formatDuration(t.durationMs)],
     ['Expires', formatTime(t.expiresAt * 1000)],
     ...waitingFields(t),
+    ...cancelFields(t),
     ...workflowFields(t),
   ];
 }
@@ -124,6 +125,27 @@ function workflowFields(t: TaskRecord): [string, ComponentChild][] {
     ]);
   }
   return rows;
+}
+
+/** Why flow control cancelled the task: a later task of its debounce key runs instead. */
+function cancelFields(t: TaskRecord): [string, ComponentChild][] {
+  if (!t.cancelReason) return [];
+  const by = t.supersededBy;
+  return [
+    [
+      'Cancelled',
+      <>
+        {t.cancelReason}
+        {by && <span class="muted"> (superseded by </span>}
+        {by && (
+          <a class="id" href={href(`/tasks/${encodeURIComponent(by)}`)} data-link="superseded-by">
+            {by}
+          </a>
+        )}
+        {by && <span class="muted">)</span>}
+      </>,
+    ],
+  ];
 }
 
 /** Why flow control holds the task back (its limit, its next token), and how often it did. */

@@ -5,8 +5,8 @@ import type { Admission, AdmissionGate, AdmissionRequest, GateFactory, Release }
 
 /**
  * The gates of each task type, built once per type from the factories, asked in order.
- * The first deferral wins; a slot a gate before it already granted is released, so a
- * deferred task holds nothing while it waits.
+ * The first deferral or cancellation wins; a slot a gate before it already granted is
+ * released, so a deferred task holds nothing while it waits.
  */
 export class AdmissionGates {
   readonly #byType = new Map<string, readonly AdmissionGate[]>();
@@ -57,7 +57,7 @@ export class AdmissionGates {
         await releaseAll().catch(() => undefined);
         throw error;
       }
-      if (answer.kind === 'defer') {
+      if (answer.kind !== 'run') {
         await releaseAll();
         return answer;
       }

@@ -45,6 +45,15 @@ export class FlowControl {
     if (admission.kind === 'defer') {
       return deferrer.defer(message, envelope, maxAttempts, admission);
     }
+    if (admission.kind === 'cancelled') {
+      logger.info('task cancelled by flow control', {
+        taskId: envelope.id,
+        type: envelope.type,
+        reason: admission.reason,
+        ...admission.detail,
+      });
+      return { kind: 'cancelled', ack: true, taskId: envelope.id, reason: admission.reason };
+    }
     let outcome: RecordOutcome | undefined;
     try {
       outcome = await attempt();

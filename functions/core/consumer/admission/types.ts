@@ -21,8 +21,16 @@ export interface AdmissionRequest {
 /**
  * A gate's answer. `run` may carry `release`, called once the record is done (a held
  * concurrency slot, say). `defer` asks for the message to come back after `delayMs`.
+ * `cancelled`: the gate ended the task (a later one replaced it); the message may go.
  */
-export type Admission = { kind: 'run'; release?: Release } | Deferral;
+export type Admission = { kind: 'run'; release?: Release } | Deferral | Cancellation;
+
+export interface Cancellation {
+  kind: 'cancelled';
+  /** A short, stable word: `debounced`. */
+  reason: string;
+  detail?: Readonly<Record<string, string | number>>;
+}
 
 /**
  * Called once the record is done, with its outcome when the attempt ran (a breaker counts
