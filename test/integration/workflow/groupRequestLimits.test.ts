@@ -19,8 +19,9 @@ const followUp = (chars: number) => ({ type: 'test.spawn', payload: { n: 'x'.rep
 describe.each(backendFactories)('the size of a group follow-ups on $name', (factory) => {
   const test = it.skipIf(factory.skipReason !== undefined);
   const suite = useGroupPipeline(factory);
-  const service = () =>
+  const service = (limits: { maxPayloadBytes?: number } = {}) =>
     new GroupService({
+      ...limits,
       registry: testRegistry,
       store: suite.p.store,
       groups: suite.groups,
@@ -70,5 +71,24 @@ describe.each(backendFactories)('the size of a group follow-ups on $name', (fact
     expect(JSON.stringify(specs)).toHaveLength(MAX_FOLLOW_UPS_BYTES);
     expect(specs.complete?.payload).toEqual({ n: 'x'.repeat(a) });
     expect(specs.success?.payload).toEqual({ n: 'x'.repeat(b) });
+  });
+
+  test('says which request was wrong: its body, its callback, a member over the payload limit', async () => {
+    const why = (body: unknown, limits: { maxPayloadBytes?: number } = {}) =>
+      service(limits)
+        .create(body)
+        .then(
+          () => 'created',
+          (error: unknown) => (error as Error).message,
+        );
+    expect(await why({ tasks: 'none' })).toMatch(/^invalid group request: tasks/);
+    expect(await why({ tasks: [], callback: { url: 'https://example.com/hook' } })).toMatch(
+      /^invalid group request: callback\.secretName/,
+    );
+    const member = { type: 'test.spawn', payload: { n: 'x'.repeat(100) } };
+    expect(await why({ tasks: [member] }, { maxPayloadBytes: 200 })).not.toMatch(/limit/);
+    expect(await why({ tasks: [member] }, { maxPayloadBytes: 50 })).toMatch(
+      /payload is \d+ bytes; the limit is 50 bytes/,
+    );
   });
 });
