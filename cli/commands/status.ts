@@ -5,18 +5,27 @@ import {
   toTaskDetailView,
 } from '../../functions/core/service/taskView.js';
 import { runCommand } from '../context.js';
-import { forTask } from '../errors.js';
+import { forTask, UsageError } from '../errors.js';
 import { duration, keyValues } from '../output.js';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('show one task')
-    .argument('<id>', 'task id')
-    .action((id: string, _opts: unknown, command: Command) =>
+    .description('show one task, by id or by its type and idempotency key (the latest task)')
+    .argument('[id]', 'task id')
+    .option('--key <key>', 'the idempotency key it was enqueued with (with --type)')
+    .option('--type <type>', 'its task type (with --key)')
+    .action((id: string | undefined, opts: { key?: string; type?: string }, command: Command) =>
       runCommand(command, async (ctx) => {
         const { service } = await ctx.target();
-        const view = toTaskDetailView(await forTask(id, () => service.get(id)));
+        const byKey = opts.key !== undefined || opts.type !== undefined;
+        if (byKey === (id !== undefined) || (byKey && !(opts.key && opts.type))) {
+          throw new UsageError('give a task id, or both --key <key> and --type <type>');
+        }
+        const task = id
+          ? await forTask(id, () => service.get(id))
+          : await service.getByIdempotencyKey(opts.type!, opts.key!);
+        const view = toTaskDetailView(task);
         ctx.out.result(view, () => taskDetails(view));
       }),
     );

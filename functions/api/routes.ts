@@ -35,6 +35,12 @@ const listQuerySchema = z.strictObject({
   cursor: z.string().min(1).max(2_048).optional(),
 });
 
+/** `GET /tasks/by-key`: a task type and an idempotency key, as enqueued. */
+const byKeyQuerySchema = z.strictObject({
+  type: taskTypeSchema,
+  key: z.string().min(1).max(256),
+});
+
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
@@ -117,6 +123,17 @@ export function taskRoutes(service: TaskService, maxPayloadBytes: number): Route
           tasks: page.tasks.map(toTaskView),
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
         });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/tasks/by-key',
+      // The latest task for the key: with a dedup window, each window has a task of its own.
+      handler: async (request) => {
+        const parsed = parseRequest(byKeyQuerySchema, request.event.queryStringParameters ?? {});
+        if (!parsed.ok) throw new RequestValidationError('invalid query', parsed.issues);
+        const { type, key } = parsed.value;
+        return json(200, toTaskDetailView(await service.getByIdempotencyKey(type, key)));
       },
     },
     {

@@ -37,6 +37,7 @@ export const API_ROUTES: readonly { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.POST, path: '/tasks' },
   { method: HttpMethod.POST, path: '/tasks/batch' },
   { method: HttpMethod.GET, path: '/tasks' },
+  { method: HttpMethod.GET, path: '/tasks/by-key' },
   { method: HttpMethod.GET, path: '/tasks/{id}' },
   { method: HttpMethod.POST, path: '/tasks/{id}/retry' },
   { method: HttpMethod.POST, path: '/tasks/{id}/cancel' },

@@ -76,6 +76,21 @@ describe('taskpipe CLI', () => {
     const first = await cli.json<Enqueued>(...args);
     const second = await cli.json<Enqueued>(...args);
     expect(second).toMatchObject({ taskId: first.taskId, deduplicated: true });
+    // Found again by its type and key, as the user enqueued it.
+    const byKey = await cli.json<{ id: string }>(
+      'status',
+      '--key',
+      'k-1',
+      '--type',
+      'logs.summarize',
+    );
+    expect(byKey.id).toBe(first.taskId);
+    const unknown = await cli.run('status', '--key', 'k-none', '--type', 'logs.summarize');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/not found|no task/i);
+    const half = await cli.run('status', '--key', 'k-1');
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain('give a task id, or both --key <key> and --type <type>');
   });
 
   it('exits 2 on usage errors: an unknown type, a payload that is not JSON, a bad option', async () => {

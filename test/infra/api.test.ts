@@ -13,7 +13,7 @@ import { logicalId, synthTaskpipe, testDefinition } from './fixtures.js';
 type Json = Record<string, any>;
 
 /** The task, flow-control and group routes. */
-const API_ROUTE_COUNT = 15;
+const API_ROUTE_COUNT = 16;
 
 let template: Template;
 let stack: TaskpipeStatelessStack;

@@ -39,6 +39,22 @@ describe.each(backendFactories)('task routes on $name', ({ name, start, skipReas
     return { api, id: res.body.taskId as string };
   }
 
+  test('GET /tasks/by-key finds a task by its type and idempotency key, and says what is missing', async () => {
+    const api = buildApi(p, testRegistry);
+    const body = { type: 'test.ok', payload: { n: 1 }, idempotencyKey: 'order-7' };
+    const queued = await api.call(apiEvent('POST', '/tasks', { body }));
+    const byKey = (query: Record<string, string>) =>
+      api.call(apiEvent('GET', '/tasks/by-key', { routeKey: 'GET /tasks/by-key', query }));
+
+    const found = await byKey({ type: 'test.ok', key: 'order-7' });
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ id: queued.body.taskId, type: 'test.ok' });
+    expect((await byKey({ type: 'test.flaky', key: 'order-7' })).status).toBe(404);
+    const half = await byKey({ key: 'order-7' });
+    expect(half.status).toBe(400);
+    expect(JSON.stringify(half.body)).toContain('type');
+  });
+
   test('GET /tasks/{id} shows a finished task with ISO times', async () => {
     const { api, id } = await enqueueAndRun('test.ok', { n: 4 });
 
