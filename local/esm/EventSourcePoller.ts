@@ -3,7 +3,7 @@ import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/cl
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type FunctionConcurrency, THROTTLE_BACKOFF_MS } from './FunctionConcurrency.js';
 import { lambdaContext } from './lambdaContext.js';
-import { type Settled, SettleError, settleBatch } from './settleBatch.js';
+import { type Settled, type SettleError, settleBatch } from './settleBatch.js';
 import { toSqsEvent } from './toSqsEvent.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -187,11 +187,10 @@ export class EventSourcePoller {
           functionTimeoutMs,
         );
       });
-      // As Lambda: no answer, or one without batchItemFailures, is a full success.
-      const answer = (await Promise.race([running, timedOut])) as SQSBatchResponse | undefined;
-      response = { batchItemFailures: answer?.batchItemFailures ?? [] };
-      error = invalidResponse(event, response);
-      if (error) response = undefined;
+      const answer: unknown = await Promise.race([running, timedOut]);
+      const checked = partialBatchResponse(event, answer);
+      if (typeof checked === 'string') error = checked;
+      else response = checked;
     } catch (thrown) {
       error = thrown instanceof Error ? thrown.message : String(thrown);
     } finally {
@@ -201,12 +200,10 @@ export class EventSourcePoller {
     try {
       settled = await settleBatch(sqs, queue.url, event, response);
     } catch (deleteError) {
-      // Undeleted messages come back and are acknowledged as duplicates then.
+      // Undeleted messages come back and are acknowledged as duplicates then. settleBatch
+      // tries every chunk and throws only a SettleError, which counts what it deleted.
       this.options.onError?.(deleteError);
-      settled =
-        deleteError instanceof SettleError
-          ? deleteError.settled
-          : { deleted: 0, returned: messages.length };
+      settled = (deleteError as SettleError).settled;
     }
     this.options.onInvocation?.({
       queue: queue.name,
@@ -217,17 +214,22 @@ export class EventSourcePoller {
   }
 }
 
-/** Lambda fails the whole batch when a reported identifier is empty or not in the batch. */
-function invalidResponse(
-  event: SQSEvent,
-  response: SQSBatchResponse | undefined,
-): string | undefined {
-  if (!response || !Array.isArray(response.batchItemFailures)) return undefined;
-  const ids = new Set(event.Records.map((r) => r.messageId));
-  const bad = response.batchItemFailures.find(
-    (f) => !f.itemIdentifier || !ids.has(f.itemIdentifier),
+/**
+ * The handler's answer as Lambda reads it: none, or one without `batchItemFailures`, is a
+ * full success; a `batchItemFailures` that is not a list, or an entry whose `itemIdentifier`
+ * is not a message of the batch, fails the whole batch: the string says why.
+ */
+function partialBatchResponse(event: SQSEvent, answer: unknown): SQSBatchResponse | string {
+  const failures: unknown =
+    (answer as Partial<SQSBatchResponse> | undefined)?.batchItemFailures ?? [];
+  if (!Array.isArray(failures)) {
+    return `invalid partial batch response: batchItemFailures is ${JSON.stringify(failures)}, not a list of { itemIdentifier }; the whole batch is retried`;
+  }
+  const ids = new Set<unknown>(event.Records.map((r) => r.messageId));
+  const bad = failures.findIndex(
+    (f) => !ids.has((f as { itemIdentifier?: unknown } | null)?.itemIdentifier),
   );
-  return bad
-    ? `invalid batchItemFailures entry ${JSON.stringify(bad)}: the whole batch is retried`
-    : undefined;
+  return bad === -1
+    ? { batchItemFailures: failures }
+    : `invalid batchItemFailures entry ${JSON.stringify(failures[bad])}: the whole batch is retried`;
 }

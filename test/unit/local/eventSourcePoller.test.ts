@@ -274,6 +274,45 @@ describe('EventSourcePoller', () => {
     ]);
   });
 
+  it('returns the whole batch on batchItemFailures that are not a list, or an entry that is not an object', async () => {
+    const sqs = new FakeSqs().answer([message('a')], [message('b')], [message('c')]);
+    const answers = [
+      { batchItemFailures: 'a' },
+      { batchItemFailures: [null] },
+      { batchItemFailures: [{ itemIdentifier: 'b' }] },
+    ] as unknown as SQSBatchResponse[];
+    const { reports, errors, reported } = start(sqs, { handler: async () => answers.shift()! });
+
+    await reported(3);
+
+    expect(sqs.deleted).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(reports).toEqual([
+      {
+        queue: 'q',
+        records: 1,
+        deleted: 0,
+        returned: 1,
+        error:
+          'invalid partial batch response: batchItemFailures is "a", not a list of { itemIdentifier }; the whole batch is retried',
+      },
+      {
+        queue: 'q',
+        records: 1,
+        deleted: 0,
+        returned: 1,
+        error: 'invalid batchItemFailures entry null: the whole batch is retried',
+      },
+      {
+        queue: 'q',
+        records: 1,
+        deleted: 0,
+        returned: 1,
+        error: 'invalid batchItemFailures entry {"itemIdentifier":"b"}: the whole batch is retried',
+      },
+    ]);
+  });
+
   it('returns the whole batch when the handler throws, with what it threw', async () => {
     const sqs = new FakeSqs().answer([message('a')], [message('b')]);
     const thrown: unknown[] = [new Error('handler broke'), 'a string'];
