@@ -53,7 +53,7 @@ export class EventSourcePoller {
   #receiving?: AbortController;
   #loop?: Promise<void>;
   /** Invocations holding a concurrency slot: until their handler ends. */
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
   /** Invocations whose batch is not settled yet; a stop waits for these. */
   readonly #unsettled = new Set<Promise<void>>();
   /** Highest number of concurrent invocations seen; lets tests check the cap. */
@@ -113,7 +113,8 @@ export class EventSourcePoller {
   private async gather(): Promise<Message[]> {
     const { batchSize, batchingWindowSeconds } = this.options;
     const messages = await this.receive(Math.min(10, batchSize), this.options.waitSeconds ?? 1);
-    if (messages.length === 0 || batchingWindowSeconds === 0) return messages;
+    // With no window, the loop below ends at once: the window closed as it opened.
+    if (messages.length === 0) return messages;
     const windowEnds = Date.now() + batchingWindowSeconds * 1000;
     while (this.#running && messages.length < batchSize && Date.now() < windowEnds) {
       const wait = Math.min(1, Math.max(0, Math.floor((windowEnds - Date.now()) / 1000)));
@@ -140,8 +141,10 @@ export class EventSourcePoller {
   }
 
   /** `settled`: the batch is deleted or returned; `ended`: the handler itself finished. */
-  private invoke(messages: Message[]): { settled: Promise<void>; ended: Promise<void> } {
-    const release = this.options.concurrency ? this.options.concurrency.tryAcquire() : () => {};
+  private invoke(messages: Message[]): { settled: Promise<void>; ended: Promise<unknown> } {
+    const { concurrency } = this.options;
+    if (!concurrency) return this.invokeFunction(messages);
+    const release = concurrency.tryAcquire();
     if (!release) {
       // Throttled: nothing is deleted or returned, so the batch waits out its visibility.
       this.options.onThrottle?.(this.options.queue.name, messages.length);
@@ -151,7 +154,7 @@ export class EventSourcePoller {
     return { settled: invoked.settled, ended: invoked.ended.finally(release) };
   }
 
-  private invokeFunction(messages: Message[]): { settled: Promise<void>; ended: Promise<void> } {
+  private invokeFunction(messages: Message[]): { settled: Promise<void>; ended: Promise<unknown> } {
     const event = toSqsEvent(messages, this.options.queue.arn, this.options.region);
     const running = Promise.resolve().then(() =>
       this.options.handler(
@@ -162,12 +165,7 @@ export class EventSourcePoller {
     const settled = this.settle(messages, event, running);
     // Lambda would kill a timed-out invocation; here it runs on, so it keeps its slot until
     // it ends and maxConcurrency still holds.
-    const ended = settled.then(() =>
-      running.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
+    const ended = settled.then(() => Promise.allSettled([running]));
     return { settled, ended };
   }
 
