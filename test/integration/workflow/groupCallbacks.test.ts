@@ -9,9 +9,9 @@ import { RequestValidationError } from '../../../functions/core/service/errors.j
 import { defineTask } from '../../../functions/core/task.js';
 import { GroupService } from '../../../functions/core/workflow/GroupService.js';
 import type { GroupStore } from '../../../functions/core/workflow/types.js';
-import { callbackId, memberId } from '../../../functions/core/workflow/workflowIds.js';
+import { callbackId, memberId, nextStepId } from '../../../functions/core/workflow/workflowIds.js';
 import { httpPost } from '../../../functions/tasks/httpPost.js';
-import { type Backend, backendFactories } from '../../helpers/backends.js';
+import { type Backend, backendFactories, uniqueName } from '../../helpers/backends.js';
 import {
   buildConsumer,
   deliver,
@@ -43,6 +43,19 @@ const registry = createRegistry([
     }),
   }),
 ]);
+
+/** Counts the GetItem requests a client makes from now on. */
+function countReads(backend: Backend) {
+  const counter = { reads: 0 };
+  backend.dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'GetItemCommand') counter.reads++;
+      return next(args);
+    },
+    { step: 'initialize', name: `reads-${uniqueName('mw')}` },
+  );
+  return counter;
+}
 
 // A group's callback (docs/callbacks.md): one signed summary, enqueued once at the fan-in,
 // on each backend.
@@ -216,5 +229,57 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
       'must start with \\"taskpipe/callbacks/\\"',
     );
     expect(await drain()).toEqual([]);
+  });
+
+  test('a chain step with a callback sends both from the row its end wrote, with no read of it', async () => {
+    const step = envelope(
+      'test.ok',
+      { n: 1 },
+      { next: [{ type: 'test.ok', payload: { n: 2 } }], callback: { url: callback.url } },
+    );
+    await send(backend.sqs, p.standard, step);
+    const consumer = buildConsumer(p, registry, { groups });
+    const event = await receiveEvent(p, p.standard, 1);
+    const counter = countReads(backend);
+
+    await consumer.invoke(event);
+    const reads = counter.reads;
+    const sent = await drain();
+
+    expect(sent.map((e) => e.id).sort()).toEqual([callbackId(step.id), nextStepId(step.id)].sort());
+    expect(sent.find((e) => e.id === callbackId(step.id))?.payload).toMatchObject({
+      url: callback.url,
+      body: {
+        kind: 'task',
+        taskId: step.id,
+        status: 'SUCCEEDED',
+        attempts: 1,
+        result: { doubled: 2, attempt: 1 },
+      },
+    });
+    expect(reads).toBe(0);
+  });
+
+  test("a failed task's callback reads its row once and says why it failed", async () => {
+    const task = envelope('test.permanent', {}, { callback: { url: callback.url } });
+    await send(backend.sqs, p.standard, task);
+    const consumer = buildConsumer(p, registry, { groups });
+    const event = await receiveEvent(p, p.standard, 1);
+    const counter = countReads(backend);
+
+    await consumer.invoke(event);
+    const reads = counter.reads;
+    const sent = await drain();
+
+    expect(sent.map((e) => e.id)).toEqual([callbackId(task.id)]);
+    expect(sent[0]?.payload).toMatchObject({
+      body: {
+        kind: 'task',
+        taskId: task.id,
+        status: 'FAILED',
+        error: { message: 'recipient does not exist' },
+      },
+    });
+    expect(reads).toBe(1);
   });
 });
