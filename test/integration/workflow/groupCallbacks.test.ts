@@ -11,6 +11,7 @@ import { GroupService } from '../../../functions/core/workflow/GroupService.js';
 import type { GroupStore } from '../../../functions/core/workflow/types.js';
 import { callbackId, memberId, nextStepId } from '../../../functions/core/workflow/workflowIds.js';
 import { httpPost } from '../../../functions/tasks/httpPost.js';
+import { entryLogger } from '../../helpers/admissionFakes.js';
 import { type Backend, backendFactories, uniqueName } from '../../helpers/backends.js';
 import {
   buildConsumer,
@@ -235,7 +236,13 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
     const step = envelope(
       'test.ok',
       { n: 1 },
-      { next: [{ type: 'test.ok', payload: { n: 2 } }], callback: { url: callback.url } },
+      {
+        next: [
+          { type: 'test.ok', payload: { n: 2 } },
+          { type: 'test.ok', payload: { n: 3 } },
+        ],
+        callback: { url: callback.url },
+      },
     );
     await send(backend.sqs, p.standard, step);
     const consumer = buildConsumer(p, registry, { groups });
@@ -247,6 +254,9 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
     const sent = await drain();
 
     expect(sent.map((e) => e.id).sort()).toEqual([callbackId(step.id), nextStepId(step.id)].sort());
+    expect(sent.find((e) => e.id === nextStepId(step.id))?.next).toEqual([
+      { type: 'test.ok', payload: { n: 3 } },
+    ]);
     expect(sent.find((e) => e.id === callbackId(step.id))?.payload).toMatchObject({
       url: callback.url,
       body: {
@@ -261,7 +271,11 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
   });
 
   test("a failed task's callback reads its row once and says why it failed", async () => {
-    const task = envelope('test.permanent', {}, { callback: { url: callback.url } });
+    const task = envelope(
+      'test.permanent',
+      {},
+      { next: [{ type: 'test.ok', payload: { n: 2 } }], callback: { url: callback.url } },
+    );
     await send(backend.sqs, p.standard, task);
     const consumer = buildConsumer(p, registry, { groups });
     const event = await receiveEvent(p, p.standard, 1);
@@ -281,5 +295,56 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
       },
     });
     expect(reads).toBe(1);
+  });
+
+  test('a task with a callback and no next step sends the callback alone, with no error', async () => {
+    const task = envelope('test.ok', { n: 1 }, { callback: { url: callback.url } });
+    await send(backend.sqs, p.standard, task);
+    const logger = entryLogger();
+    const consumer = buildConsumer(p, registry, { groups, logger });
+
+    await consumer.invoke(await receiveEvent(p, p.standard, 1));
+
+    expect((await drain()).map((e) => e.id)).toEqual([callbackId(task.id)]);
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  test('a task that will retry sends no callback yet', async () => {
+    const task = envelope('test.flaky', { failTimes: 1 }, { callback: { url: callback.url } });
+    await send(backend.sqs, p.standard, task);
+    const consumer = buildConsumer(p, registry, { groups });
+
+    await consumer.invoke(await receiveEvent(p, p.standard, 1));
+
+    expect((await drain()).map((e) => e.id)).not.toContain(callbackId(task.id));
+  });
+
+  test('a chain whose next step is no longer valid stops there, and says so', async () => {
+    const step = envelope('test.ok', { n: 1 }, { next: [{ type: 'test.gone', payload: {} }] });
+    await send(backend.sqs, p.standard, step);
+    const logger = entryLogger();
+    const consumer = buildConsumer(p, registry, { groups, logger });
+
+    const response = await consumer.invoke(await receiveEvent(p, p.standard, 1));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await drain()).toEqual([]);
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([
+      {
+        level: 'error',
+        message: 'chain stopped: its next step is not valid',
+        fields: [
+          { traceId: expect.any(String) },
+          {
+            taskId: step.id,
+            type: 'test.gone',
+            error: {
+              name: 'UnknownTaskTypeError',
+              message: expect.stringContaining('unknown task type "test.gone"'),
+            },
+          },
+        ],
+      },
+    ]);
   });
 });
