@@ -313,10 +313,19 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
     const task = envelope('test.flaky', { failTimes: 1 }, { callback: { url: callback.url } });
     await send(backend.sqs, p.standard, task);
     const consumer = buildConsumer(p, registry, { groups });
+    const event = await receiveEvent(p, p.standard, 1);
 
-    await consumer.invoke(await receiveEvent(p, p.standard, 1));
+    await consumer.invoke(event);
+    const sent = await drain();
+    // The retry would come back after its backoff: not in the next test's queue.
+    await backend.sqs.send(
+      new DeleteMessageCommand({
+        QueueUrl: p.standard.url,
+        ReceiptHandle: event.Records[0]?.receiptHandle,
+      }),
+    );
 
-    expect((await drain()).map((e) => e.id)).not.toContain(callbackId(task.id));
+    expect(sent.map((e) => e.id)).not.toContain(callbackId(task.id));
   });
 
   test('a chain whose next step is no longer valid stops there, and says so', async () => {
@@ -328,7 +337,7 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
     const response = await consumer.invoke(await receiveEvent(p, p.standard, 1));
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(await drain()).toEqual([]);
+    expect((await drain()).map((e) => e.id)).not.toContain(nextStepId(step.id));
     expect(logger.entries.filter((e) => e.level === 'error')).toEqual([
       {
         level: 'error',
