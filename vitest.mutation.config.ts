@@ -20,7 +20,11 @@ export default defineConfig({
     include: narrowed?.length
       ? narrowed
       : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
-    // Every contract runs on moto too in `npm test`; here it would only double each run.
-    env: { ...base.test?.env, TASKPIPE_TEST_BACKENDS: 'emulators' },
+    // Every contract runs on moto too in `npm test`; here it would only double each run,
+    // unless a run asks for it (`TASKPIPE_TEST_BACKENDS=emulators,moto`) for a fast suite.
+    env: {
+      ...base.test?.env,
+      TASKPIPE_TEST_BACKENDS: process.env.TASKPIPE_TEST_BACKENDS ?? 'emulators',
+    },
   },
 });

@@ -221,6 +221,14 @@ export class LocalPipeline {
           },
           onInvocation: (report) => {
             metrics.recordInvocation(report);
+            // Why a whole batch came back: the handler threw, timed out or answered badly.
+            if (report.error) {
+              logger.warn('consumer invocation failed: the whole batch returns to the queue', {
+                queue: report.queue,
+                records: report.records,
+                error: report.error,
+              });
+            }
             options.onInvocation?.(report);
           },
           onError: (error) => logger.warn('poller receive failed', { queue: queue.name, error }),

@@ -3,7 +3,7 @@ import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/cl
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type FunctionConcurrency, THROTTLE_BACKOFF_MS } from './FunctionConcurrency.js';
 import { lambdaContext } from './lambdaContext.js';
-import { type Settled, SettleError, settleBatch } from './settleBatch.js';
+import { type Settled, type SettleError, settleBatch } from './settleBatch.js';
 import { toSqsEvent } from './toSqsEvent.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -53,7 +53,7 @@ export class EventSourcePoller {
   #receiving?: AbortController;
   #loop?: Promise<void>;
   /** Invocations holding a concurrency slot: until their handler ends. */
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
   /** Invocations whose batch is not settled yet; a stop waits for these. */
   readonly #unsettled = new Set<Promise<void>>();
   /** Highest number of concurrent invocations seen; lets tests check the cap. */
@@ -113,7 +113,8 @@ export class EventSourcePoller {
   private async gather(): Promise<Message[]> {
     const { batchSize, batchingWindowSeconds } = this.options;
     const messages = await this.receive(Math.min(10, batchSize), this.options.waitSeconds ?? 1);
-    if (messages.length === 0 || batchingWindowSeconds === 0) return messages;
+    // With no window, the loop below ends at once: the window closed as it opened.
+    if (messages.length === 0) return messages;
     const windowEnds = Date.now() + batchingWindowSeconds * 1000;
     while (this.#running && messages.length < batchSize && Date.now() < windowEnds) {
       const wait = Math.min(1, Math.max(0, Math.floor((windowEnds - Date.now()) / 1000)));
@@ -140,8 +141,10 @@ export class EventSourcePoller {
   }
 
   /** `settled`: the batch is deleted or returned; `ended`: the handler itself finished. */
-  private invoke(messages: Message[]): { settled: Promise<void>; ended: Promise<void> } {
-    const release = this.options.concurrency ? this.options.concurrency.tryAcquire() : () => {};
+  private invoke(messages: Message[]): { settled: Promise<void>; ended: Promise<unknown> } {
+    const { concurrency } = this.options;
+    if (!concurrency) return this.invokeFunction(messages);
+    const release = concurrency.tryAcquire();
     if (!release) {
       // Throttled: nothing is deleted or returned, so the batch waits out its visibility.
       this.options.onThrottle?.(this.options.queue.name, messages.length);
@@ -151,7 +154,7 @@ export class EventSourcePoller {
     return { settled: invoked.settled, ended: invoked.ended.finally(release) };
   }
 
-  private invokeFunction(messages: Message[]): { settled: Promise<void>; ended: Promise<void> } {
+  private invokeFunction(messages: Message[]): { settled: Promise<void>; ended: Promise<unknown> } {
     const event = toSqsEvent(messages, this.options.queue.arn, this.options.region);
     const running = Promise.resolve().then(() =>
       this.options.handler(
@@ -162,12 +165,7 @@ export class EventSourcePoller {
     const settled = this.settle(messages, event, running);
     // Lambda would kill a timed-out invocation; here it runs on, so it keeps its slot until
     // it ends and maxConcurrency still holds.
-    const ended = settled.then(() =>
-      running.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
+    const ended = settled.then(() => Promise.allSettled([running]));
     return { settled, ended };
   }
 
@@ -187,11 +185,10 @@ export class EventSourcePoller {
           functionTimeoutMs,
         );
       });
-      // As Lambda: no answer, or one without batchItemFailures, is a full success.
-      const answer = (await Promise.race([running, timedOut])) as SQSBatchResponse | undefined;
-      response = { batchItemFailures: answer?.batchItemFailures ?? [] };
-      error = invalidResponse(event, response);
-      if (error) response = undefined;
+      const answer: unknown = await Promise.race([running, timedOut]);
+      const checked = partialBatchResponse(event, answer);
+      if (typeof checked === 'string') error = checked;
+      else response = checked;
     } catch (thrown) {
       error = thrown instanceof Error ? thrown.message : String(thrown);
     } finally {
@@ -201,12 +198,10 @@ export class EventSourcePoller {
     try {
       settled = await settleBatch(sqs, queue.url, event, response);
     } catch (deleteError) {
-      // Undeleted messages come back and are acknowledged as duplicates then.
+      // Undeleted messages come back and are acknowledged as duplicates then. settleBatch
+      // tries every chunk and throws only a SettleError, which counts what it deleted.
       this.options.onError?.(deleteError);
-      settled =
-        deleteError instanceof SettleError
-          ? deleteError.settled
-          : { deleted: 0, returned: messages.length };
+      settled = (deleteError as SettleError).settled;
     }
     this.options.onInvocation?.({
       queue: queue.name,
@@ -217,17 +212,22 @@ export class EventSourcePoller {
   }
 }
 
-/** Lambda fails the whole batch when a reported identifier is empty or not in the batch. */
-function invalidResponse(
-  event: SQSEvent,
-  response: SQSBatchResponse | undefined,
-): string | undefined {
-  if (!response || !Array.isArray(response.batchItemFailures)) return undefined;
-  const ids = new Set(event.Records.map((r) => r.messageId));
-  const bad = response.batchItemFailures.find(
-    (f) => !f.itemIdentifier || !ids.has(f.itemIdentifier),
+/**
+ * The handler's answer as Lambda reads it: none, or one without `batchItemFailures`, is a
+ * full success; a `batchItemFailures` that is not a list, or an entry whose `itemIdentifier`
+ * is not a message of the batch, fails the whole batch: the string says why.
+ */
+function partialBatchResponse(event: SQSEvent, answer: unknown): SQSBatchResponse | string {
+  const failures: unknown =
+    (answer as Partial<SQSBatchResponse> | undefined)?.batchItemFailures ?? [];
+  if (!Array.isArray(failures)) {
+    return `invalid partial batch response: batchItemFailures is ${JSON.stringify(failures)}, not a list of { itemIdentifier }; the whole batch is retried`;
+  }
+  const ids = new Set<unknown>(event.Records.map((r) => r.messageId));
+  const bad = failures.findIndex(
+    (f) => !ids.has((f as { itemIdentifier?: unknown } | null)?.itemIdentifier),
   );
-  return bad
-    ? `invalid batchItemFailures entry ${JSON.stringify(bad)}: the whole batch is retried`
-    : undefined;
+  return bad === -1
+    ? { batchItemFailures: failures }
+    : `invalid batchItemFailures entry ${JSON.stringify(failures[bad])}: the whole batch is retried`;
 }

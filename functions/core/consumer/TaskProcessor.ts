@@ -133,7 +133,7 @@ export class TaskProcessor {
       const { record } = start;
       await this.failures.ensureDeadLettered(message, record);
       this.deps.metrics.record({ type: envelope.type, outcome: 'duplicate' });
-      return { kind: 'duplicate', ack: true, taskId: envelope.id, status: record.status };
+      return { kind: 'duplicate', ack: true, taskId: envelope.id, status: record.status, record };
     }
     if (start.kind === 'leased') {
       const delayMs = start.leaseRemainingMs;
@@ -224,7 +224,7 @@ export class TaskProcessor {
     if (!finished.ok) return leaseLost(this.deps.logger, record, log);
     this.deps.metrics.record({ type: record.type, outcome: 'succeeded', durationMs });
     logger.info('task succeeded', { ...log, durationMs });
-    return { kind: 'succeeded', ack: true, taskId: record.id, attempt };
+    return { kind: 'succeeded', ack: true, taskId: record.id, attempt, record: finished.record };
   }
 
   private async retry(

@@ -1,4 +1,5 @@
 import type { MessageAttributes, QueueRoute } from '../ports.js';
+import type { TaskRecord } from '../status.js';
 
 /** A received queue message, independent of how it arrived (Lambda event or a poller). */
 export interface QueueMessage {
@@ -17,12 +18,13 @@ export interface QueueMessage {
 
 /**
  * What became of one record. `ack: true` lets the message be deleted; `ack: false` reports it
- * in `batchItemFailures` so SQS delivers it again when its visibility ends.
+ * in `batchItemFailures` so SQS delivers it again when its visibility ends. `record` is the
+ * task's row as its end left it (the end's write returns it) or as the delivery found it.
  */
 export type RecordOutcome =
-  | { kind: 'succeeded'; ack: true; taskId: string; attempt: number }
+  | { kind: 'succeeded'; ack: true; taskId: string; attempt: number; record: TaskRecord }
   | { kind: 'failed'; ack: true; taskId?: string; reason: FailureReason; code: string }
-  | { kind: 'duplicate'; ack: true; taskId: string; status: string }
+  | { kind: 'duplicate'; ack: true; taskId: string; status: string; record: TaskRecord }
   | { kind: 'retry'; ack: false; taskId: string; attempt: number; delayMs: number }
   | { kind: 'deferred'; ack: false; taskId: string; delayMs: number }
   /** Flow control deferred it: a delayed copy was sent, and this message may go. */

@@ -1,5 +1,5 @@
 import type { Callback, EnvelopeLinks } from '../envelope.js';
-import type { TaskStore } from '../ports.js';
+import type { TaskRecord } from '../status.js';
 import { callbackId } from './workflowIds.js';
 
 /** The task type that delivers callbacks: retries, backoff and the DLQ come with it. */
@@ -86,11 +86,10 @@ export function sendCallback(
  * callback task, whose duplicate message its claim drops.
  */
 export class Callbacks {
-  constructor(private readonly deps: { store: TaskStore; enqueuer: TaskSender }) {}
+  constructor(private readonly deps: { enqueuer: TaskSender }) {}
 
-  /** After a task with a callback ended: one read of its row, one send. */
-  async taskEnded(taskId: string, callback: Callback): Promise<void> {
-    const record = await this.deps.store.get(taskId);
+  /** After a task with a callback ended, with its row as the end left it: one send. */
+  async taskEnded(taskId: string, callback: Callback, record: TaskRecord | undefined) {
     if (!record) return;
     const body: TaskCallbackBody = {
       kind: 'task',

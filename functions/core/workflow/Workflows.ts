@@ -7,7 +7,7 @@ import type { Clock, Logger, QueuePort, QueueRoute, SigningKeys, TaskStore } fro
 import type { TaskRegistry } from '../registry.js';
 import { TaskRequestError } from '../service/errors.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, TaskPreparer } from '../service/prepareTask.js';
-import { type TaskStatus, TERMINAL_STATUSES } from '../status.js';
+import { type TaskRecord, type TaskStatus, TERMINAL_STATUSES } from '../status.js';
 import type { GroupOptions, GroupTaskInput, ParentTask, TaskContext } from '../task.js';
 import { Callbacks } from './Callbacks.js';
 import { GroupFanIn } from './GroupFanIn.js';
@@ -66,9 +66,15 @@ export class Workflows {
     if (links.group) {
       await this.#fanIn.memberEnded(links.group, taskId, status, invocation.deadline);
     }
-    if (links.callback) await this.#callbacks.taskEnded(taskId, links.callback);
+    // The row as the end's write returned it, or as the delivery found it ended (a success or
+    // a duplicate); a failure's callback reads it.
+    const { record } = outcome as { record?: TaskRecord };
+    if (links.callback) {
+      const ended = record ?? (await this.deps.store.get(taskId));
+      await this.#callbacks.taskEnded(taskId, links.callback, ended);
+    }
     const [step, ...rest] = links.next ?? [];
-    if (step && status === 'SUCCEEDED' && !(await this.chainStopped(taskId))) {
+    if (step && status === 'SUCCEEDED' && !this.chainStopped(taskId, record)) {
       try {
         const { type, payload, ...options } = step;
         await this.deps.enqueuer.enqueue(type, payload, options, {
@@ -88,11 +94,11 @@ export class Workflows {
   }
 
   /**
-   * Whether a cancel stopped the chain while `taskId` ran. The mark is written only while the
-   * step is RUNNING, so once it ended a consistent read sees it for good.
+   * Whether a cancel stopped the chain while `taskId` ran. The mark and the end are both
+   * conditional writes on the step's item, so the row the end left holds any mark for good.
    */
-  private async chainStopped(taskId: string): Promise<boolean> {
-    const record = await this.deps.store.get(taskId);
+  private chainStopped(taskId: string, record: TaskRecord | undefined): boolean {
+    // Stryker disable next-line OptionalChaining: a SUCCEEDED outcome always carries its row
     if (record?.chainStoppedAt === undefined) return false;
     this.deps.logger.info('chain stopped by a cancel: the next step is not enqueued', {
       taskId,

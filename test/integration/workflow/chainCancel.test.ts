@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoGroupStore } from '../../../functions/adapters/dynamodb/DynamoGroupStore.js';
 import { nextStepId } from '../../../functions/core/workflow/workflowIds.js';
+import { entryLogger } from '../../helpers/admissionFakes.js';
 import { apiEvent } from '../../helpers/apiEvents.js';
 import { buildApi } from '../../helpers/apiHarness.js';
 import { type Backend, backendFactories } from '../../helpers/backends.js';
@@ -13,6 +14,7 @@ import {
   send,
 } from '../../helpers/consumerHarness.js';
 import { useGroupPipeline } from '../../helpers/groupPipeline.js';
+import { failingSendClient } from '../../helpers/sqsFaults.js';
 import { openGate, testRegistry } from '../../helpers/testTasks.js';
 
 // Cancelling a RUNNING chain step (docs/workflows.md): the step runs on, its chain stops.
@@ -38,7 +40,8 @@ describe.each(backendFactories)('cancelling a running chain step on $name', (fac
     const step = envelope('test.gate', {}, { next: [{ type: 'test.ok', payload: { n: 2 } }] });
     await send(backend.sqs, p.standard, step);
     const gate = openGate(step.id, 1);
-    const consumer = buildConsumer(p, testRegistry, { groups });
+    const logger = entryLogger();
+    const consumer = buildConsumer(p, testRegistry, { groups, logger });
     const event = await receiveEvent(p, p.standard, 1);
     const running = consumer.invoke(event);
     await gate.started;
@@ -46,11 +49,11 @@ describe.each(backendFactories)('cancelling a running chain step on $name', (fac
       gate.release({ done: true });
       return running;
     };
-    return { step, consumer, event, finish };
+    return { step, consumer, event, finish, logger };
   }
 
   test('answers 202 chainStopped, lets the step succeed, and never enqueues the next', async () => {
-    const { step, consumer, event, finish } = await runningStep();
+    const { step, consumer, event, finish, logger } = await runningStep();
 
     const first = await cancel(step.id);
     const again = await cancel(step.id);
@@ -75,6 +78,14 @@ describe.each(backendFactories)('cancelling a running chain step on $name', (fac
     });
     expect(await queuedIds()).toEqual([]);
     expect(await p.store.get(nextStepId(step.id))).toBeUndefined();
+    const stopped = logger.entries.filter((e) => e.message.startsWith('chain stopped'));
+    expect(stopped.map((e) => [e.level, e.message, e.fields.at(-1)])).toEqual(
+      Array(2).fill([
+        'info',
+        'chain stopped by a cancel: the next step is not enqueued',
+        { taskId: step.id, nextId: nextStepId(step.id) },
+      ]),
+    );
     // Ended now: a cancel says so.
     const late = await cancel(step.id);
     expect(late.status).toBe(409);
@@ -102,5 +113,20 @@ describe.each(backendFactories)('cancelling a running chain step on $name', (fac
     expect(refused.body.error.details).toEqual({ status: 'RUNNING' });
     expect(await p.store.get(plain.id)).toMatchObject({ status: 'SUCCEEDED' });
     expect((await p.store.get(plain.id))?.chainStoppedAt).toBeUndefined();
+  });
+
+  test('returns a chain step whose next step could not be sent to the queue', async () => {
+    const step = envelope('test.ok', { n: 1 }, { next: [{ type: 'test.ok', payload: { n: 2 } }] });
+    await send(backend.sqs, p.standard, step);
+    const { client, attempts } = failingSendClient(backend);
+    const consumer = buildConsumer(p, testRegistry, { groups, sqs: client });
+    const event = await receiveEvent(p, p.standard, 1);
+
+    const invoked = consumer.invoke(event);
+
+    // Its only record failed on the send: the whole batch returns to the queue.
+    await expect(invoked).rejects.toThrow('all 1 records failed on infrastructure errors');
+    expect(attempts).toHaveLength(1);
+    client.destroy();
   });
 });

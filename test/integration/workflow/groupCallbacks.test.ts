@@ -9,9 +9,10 @@ import { RequestValidationError } from '../../../functions/core/service/errors.j
 import { defineTask } from '../../../functions/core/task.js';
 import { GroupService } from '../../../functions/core/workflow/GroupService.js';
 import type { GroupStore } from '../../../functions/core/workflow/types.js';
-import { callbackId, memberId } from '../../../functions/core/workflow/workflowIds.js';
+import { callbackId, memberId, nextStepId } from '../../../functions/core/workflow/workflowIds.js';
 import { httpPost } from '../../../functions/tasks/httpPost.js';
-import { type Backend, backendFactories } from '../../helpers/backends.js';
+import { entryLogger } from '../../helpers/admissionFakes.js';
+import { type Backend, backendFactories, uniqueName } from '../../helpers/backends.js';
 import {
   buildConsumer,
   deliver,
@@ -43,6 +44,19 @@ const registry = createRegistry([
     }),
   }),
 ]);
+
+/** Counts the GetItem requests a client makes from now on. */
+function countReads(backend: Backend) {
+  const counter = { reads: 0 };
+  backend.dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'GetItemCommand') counter.reads++;
+      return next(args);
+    },
+    { step: 'initialize', name: `reads-${uniqueName('mw')}` },
+  );
+  return counter;
+}
 
 // A group's callback (docs/callbacks.md): one signed summary, enqueued once at the fan-in,
 // on each backend.
@@ -216,5 +230,130 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
       'must start with \\"taskpipe/callbacks/\\"',
     );
     expect(await drain()).toEqual([]);
+  });
+
+  test('a chain step with a callback sends both from the row its end wrote, with no read of it', async () => {
+    const step = envelope(
+      'test.ok',
+      { n: 1 },
+      {
+        next: [
+          { type: 'test.ok', payload: { n: 2 } },
+          { type: 'test.ok', payload: { n: 3 } },
+        ],
+        callback: { url: callback.url },
+      },
+    );
+    await send(backend.sqs, p.standard, step);
+    const consumer = buildConsumer(p, registry, { groups });
+    const event = await receiveEvent(p, p.standard, 1);
+    const counter = countReads(backend);
+
+    await consumer.invoke(event);
+    const reads = counter.reads;
+    const sent = await drain();
+
+    expect(sent.map((e) => e.id).sort()).toEqual([callbackId(step.id), nextStepId(step.id)].sort());
+    expect(sent.find((e) => e.id === nextStepId(step.id))?.next).toEqual([
+      { type: 'test.ok', payload: { n: 3 } },
+    ]);
+    expect(sent.find((e) => e.id === callbackId(step.id))?.payload).toMatchObject({
+      url: callback.url,
+      body: {
+        kind: 'task',
+        taskId: step.id,
+        status: 'SUCCEEDED',
+        attempts: 1,
+        result: { doubled: 2, attempt: 1 },
+      },
+    });
+    expect(reads).toBe(0);
+  });
+
+  test("a failed task's callback reads its row once and says why it failed", async () => {
+    const task = envelope(
+      'test.permanent',
+      {},
+      { next: [{ type: 'test.ok', payload: { n: 2 } }], callback: { url: callback.url } },
+    );
+    await send(backend.sqs, p.standard, task);
+    const consumer = buildConsumer(p, registry, { groups });
+    const event = await receiveEvent(p, p.standard, 1);
+    const counter = countReads(backend);
+
+    await consumer.invoke(event);
+    const reads = counter.reads;
+    const sent = await drain();
+
+    expect(sent.map((e) => e.id)).toEqual([callbackId(task.id)]);
+    expect(sent[0]?.payload).toMatchObject({
+      body: {
+        kind: 'task',
+        taskId: task.id,
+        status: 'FAILED',
+        error: { message: 'recipient does not exist' },
+      },
+    });
+    expect(reads).toBe(1);
+  });
+
+  test('a task with a callback and no next step sends the callback alone, with no error', async () => {
+    const task = envelope('test.ok', { n: 1 }, { callback: { url: callback.url } });
+    await send(backend.sqs, p.standard, task);
+    const logger = entryLogger();
+    const consumer = buildConsumer(p, registry, { groups, logger });
+
+    await consumer.invoke(await receiveEvent(p, p.standard, 1));
+
+    expect((await drain()).map((e) => e.id)).toEqual([callbackId(task.id)]);
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  test('a task that will retry sends no callback yet', async () => {
+    const task = envelope('test.flaky', { failTimes: 1 }, { callback: { url: callback.url } });
+    await send(backend.sqs, p.standard, task);
+    const consumer = buildConsumer(p, registry, { groups });
+    const event = await receiveEvent(p, p.standard, 1);
+
+    await consumer.invoke(event);
+    const sent = await drain();
+    // The retry would come back after its backoff: not in the next test's queue.
+    await backend.sqs.send(
+      new DeleteMessageCommand({
+        QueueUrl: p.standard.url,
+        ReceiptHandle: event.Records[0]?.receiptHandle,
+      }),
+    );
+
+    expect(sent.map((e) => e.id)).not.toContain(callbackId(task.id));
+  });
+
+  test('a chain whose next step is no longer valid stops there, and says so', async () => {
+    const step = envelope('test.ok', { n: 1 }, { next: [{ type: 'test.gone', payload: {} }] });
+    await send(backend.sqs, p.standard, step);
+    const logger = entryLogger();
+    const consumer = buildConsumer(p, registry, { groups, logger });
+
+    const response = await consumer.invoke(await receiveEvent(p, p.standard, 1));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await drain()).map((e) => e.id)).not.toContain(nextStepId(step.id));
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([
+      {
+        level: 'error',
+        message: 'chain stopped: its next step is not valid',
+        fields: [
+          { traceId: expect.any(String) },
+          {
+            taskId: step.id,
+            type: 'test.gone',
+            error: {
+              name: 'UnknownTaskTypeError',
+              message: expect.stringContaining('unknown task type "test.gone"'),
+            },
+          },
+        ],
+      },
+    ]);
   });
 });

@@ -103,6 +103,16 @@ describe.each(backendFactories)('group store on $name', (factory) => {
     expect(lateRepeat).toMatchObject({ ok: true, repeated: true, group: { state: 'SEALED' } });
   });
 
+  test('refuses an add to a group sealed at its creation, which has no chunks', async () => {
+    at(T0);
+    const id = uniqueName('g');
+    await store().create({ id, followUps: {}, total: 2 });
+
+    const added = await store().add(id, 0, 2);
+
+    expect(added).toMatchObject({ ok: false, reason: 'sealed', group: { state: 'SEALED' } });
+  });
+
   test('answers an add, a seal and a read of a group that does not exist as missing', async () => {
     const id = uniqueName('g');
 
@@ -286,6 +296,8 @@ describe.each(backendFactories)('group store on $name', (factory) => {
     const id = uniqueName('g');
     await put({ id: { S: groupKey(id) }, groupState: { S: 'LOST' } });
     await put({ id: { S: followUpsKey(id) }, specs: { S: '{not json' } });
+    const bare = uniqueName('g');
+    await put({ id: { S: followUpsKey(bare) } });
 
     const read = await store()
       .get(id)
@@ -298,6 +310,8 @@ describe.each(backendFactories)('group store on $name', (factory) => {
     expect(read).toMatchObject({ operation: 'getGroup', retryable: false });
     expect(specs).toBeInstanceOf(GroupStoreError);
     expect(specs).toMatchObject({ operation: 'followUps', retryable: false });
+    // An item without specs holds no follow-ups.
+    expect(await store().followUps(bare)).toEqual({});
     await remove(groupKey(id));
   });
 
@@ -307,18 +321,38 @@ describe.each(backendFactories)('group store on $name', (factory) => {
       tableName: uniqueName('absent'),
     });
 
-    const errors = await Promise.all([
-      missing.get('g').catch((e: unknown) => e),
-      missing.add('g', 0, 1).catch((e: unknown) => e),
-      missing.create({ id: 'g', followUps: {} }).catch((e: unknown) => e),
-      missing.progress('g', 1).catch((e: unknown) => e),
-    ]);
+    const calls = [
+      missing.get('g'),
+      missing.add('g', 0, 1),
+      missing.create({ id: 'g', followUps: {} }),
+      missing.create({ id: 'g', followUps: { success: chain } }),
+      missing.progress('g', 1),
+      missing.seal('g', 1),
+      missing.recordMember('g', 0, 'g.0', false),
+      missing.readLeaf('g', 0),
+      missing.completeLeaf('g', 0, 0),
+      missing.claimFanIn('g', 'me', 0),
+      missing.markFanInSent('g'),
+      missing.followUps('g'),
+      missing.failedMembers('g', 1),
+    ];
+
+    const errors = await Promise.all(calls.map((call) => call.catch((e: unknown) => e)));
 
     expect(errors.map((e) => e instanceof GroupStoreError && [e.operation, e.groupId])).toEqual([
       ['getGroup', 'g'],
       ['addMembers', 'g'],
       ['createGroup', 'g'],
+      ['createGroup', 'g'],
       ['progress', 'g'],
+      ['seal', 'g'],
+      ['recordMember', 'g'],
+      ['readLeaf', 'g'],
+      ['completeLeaf', 'g'],
+      ['claimFanIn', 'g'],
+      ['markFanInSent', 'g'],
+      ['followUps', 'g'],
+      ['failedMembers', 'g'],
     ]);
   });
 });

@@ -9,6 +9,7 @@ import { FlowControl } from '../../../functions/core/consumer/admission/FlowCont
 import type { Admission, GateFactory } from '../../../functions/core/consumer/admission/types.js';
 import type { RecordOutcome } from '../../../functions/core/consumer/types.js';
 import { createRegistry } from '../../../functions/core/registry.js';
+import type { TaskRecord } from '../../../functions/core/status.js';
 import { defineTask } from '../../../functions/core/task.js';
 import { entryLogger, queueMessage, recordingQueue } from '../../helpers/admissionFakes.js';
 import { envelope, RecordingMetrics } from '../../helpers/consumerHarness.js';
@@ -50,7 +51,8 @@ function attempt() {
   const runs: string[] = [];
   const run = async (): Promise<RecordOutcome> => {
     runs.push('run');
-    return { kind: 'succeeded', ack: true, taskId: 't', attempt: 1 };
+    const record = { id: 't', type: 'demo', status: 'SUCCEEDED', attempts: 1 } as TaskRecord;
+    return { kind: 'succeeded', ack: true, taskId: 't', attempt: 1, record };
   };
   return { run, runs };
 }

@@ -8,7 +8,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   EventSourcePoller,
   type InvocationReport,
@@ -18,11 +18,13 @@ import { FunctionConcurrency } from '../../../local/esm/FunctionConcurrency.js';
 import { SettleError } from '../../../local/esm/settleBatch.js';
 import { deferred } from '../../helpers/testTasks.js';
 
-type Receive = Message[] | Error;
+/** A receive's answer: messages, an error, or messages after a poll that took `after` ms. */
+type Receive = Message[] | Error | { after: number; messages: Message[] };
 
 /**
  * SQS at the client's edge: receives answer from a script, then hang as a long poll does
- * until the poller aborts them; deletes are recorded and can be refused.
+ * until the poller aborts them; deletes are recorded and can be refused. An answer that
+ * took time moves the (faked) clock on.
  */
 class FakeSqs {
   readonly receives: ReceiveMessageCommandInput[] = [];
@@ -55,7 +57,12 @@ class FakeSqs {
     this.#wake();
     const answer = this.#script.shift();
     if (answer instanceof Error) throw answer;
-    if (answer) return { Messages: answer };
+    if (answer) {
+      const { after, messages } = Array.isArray(answer) ? { after: 0, messages: answer } : answer;
+      if (after > 0) vi.setSystemTime(Date.now() + after);
+      // SQS leaves Messages out of an empty answer.
+      return messages.length > 0 ? { Messages: messages } : {};
+    }
     this.#pending += 1;
     this.peakPending = Math.max(this.peakPending, this.#pending);
     try {
@@ -101,6 +108,7 @@ describe('EventSourcePoller', () => {
   afterEach(async () => {
     await poller?.stop();
     poller = undefined;
+    vi.useRealTimers();
   });
 
   /** A poller on `sqs` whose reports and errors are collected; `reported(n)` awaits n. */
@@ -206,6 +214,72 @@ describe('EventSourcePoller', () => {
     expect(reports).toEqual([{ queue: 'q', records: 4, deleted: 4, returned: 0 }]);
   });
 
+  it('receives while the window is open by the clock, without waiting in its last second', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const sqs = new FakeSqs().answer(
+      [message('a')], // the 3 s window opens
+      { after: 1_000, messages: [] }, // a whole second of nothing: the window stays open
+      [message('b')],
+      { after: 1_500, messages: [] }, // 500 ms left: no more long polls
+      [message('c')], // an answer at once: the window stays open
+      [], // nothing at once, and no time to wait: the batch goes
+      [message('d')],
+    );
+    const batches: string[][] = [];
+    const { reported } = start(sqs, {
+      batchSize: 4,
+      batchingWindowSeconds: 3,
+      handler: async (event) => {
+        batches.push(event.Records.map((r) => r.messageId));
+        return { batchItemFailures: [] };
+      },
+    });
+
+    await reported(1);
+    await sqs.received(7);
+
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    expect(sqs.receives.map((r) => [r.MaxNumberOfMessages, r.WaitTimeSeconds])).toEqual([
+      [4, 1],
+      [3, 1],
+      [3, 1],
+      [2, 1],
+      [2, 0],
+      [1, 0],
+      [4, 1],
+    ]);
+  });
+
+  it('sends the batch at the moment its window closes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const sqs = new FakeSqs().answer(
+      [message('a')],
+      { after: 2_000, messages: [] },
+      [],
+      [message('b')],
+    );
+    const batches: string[][] = [];
+    const { reported } = start(sqs, {
+      batchSize: 4,
+      batchingWindowSeconds: 2,
+      handler: async (event) => {
+        batches.push(event.Records.map((r) => r.messageId));
+        return { batchItemFailures: [] };
+      },
+    });
+
+    await reported(1);
+    await sqs.received(4);
+
+    expect(batches).toEqual([['a']]);
+    expect(sqs.receives.map((r) => [r.MaxNumberOfMessages, r.WaitTimeSeconds])).toEqual([
+      [4, 1],
+      [3, 1],
+      [4, 1],
+      [4, 1],
+    ]);
+  });
+
   it('invokes on the first receive when there is no batching window', async () => {
     const sqs = new FakeSqs().answer([message('a')], [message('b')]);
     const batches: string[][] = [];
@@ -274,6 +348,45 @@ describe('EventSourcePoller', () => {
     ]);
   });
 
+  it('returns the whole batch on batchItemFailures that are not a list, or an entry that is not an object', async () => {
+    const sqs = new FakeSqs().answer([message('a')], [message('b')], [message('c')]);
+    const answers = [
+      { batchItemFailures: 'a' },
+      { batchItemFailures: [null] },
+      { batchItemFailures: [{ itemIdentifier: 'b' }] },
+    ] as unknown as SQSBatchResponse[];
+    const { reports, errors, reported } = start(sqs, { handler: async () => answers.shift()! });
+
+    await reported(3);
+
+    expect(sqs.deleted).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(reports).toEqual([
+      {
+        queue: 'q',
+        records: 1,
+        deleted: 0,
+        returned: 1,
+        error:
+          'invalid partial batch response: batchItemFailures is "a", not a list of { itemIdentifier }; the whole batch is retried',
+      },
+      {
+        queue: 'q',
+        records: 1,
+        deleted: 0,
+        returned: 1,
+        error: 'invalid batchItemFailures entry null: the whole batch is retried',
+      },
+      {
+        queue: 'q',
+        records: 1,
+        deleted: 0,
+        returned: 1,
+        error: 'invalid batchItemFailures entry {"itemIdentifier":"b"}: the whole batch is retried',
+      },
+    ]);
+  });
+
   it('returns the whole batch when the handler throws, with what it threw', async () => {
     const sqs = new FakeSqs().answer([message('a')], [message('b')]);
     const thrown: unknown[] = [new Error('handler broke'), 'a string'];
@@ -313,6 +426,54 @@ describe('EventSourcePoller', () => {
       },
     ]);
     never.resolve({ batchItemFailures: [] });
+  });
+
+  it('leaves no function timeout timer behind once the handler answered', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const sqs = new FakeSqs().answer([message('a')]);
+    const { reported } = start(sqs);
+
+    await reported(1);
+
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps the slot of a timed-out handler until the handler ends', async () => {
+    const sqs = new FakeSqs().answer([message('a')]);
+    const never = deferred<SQSBatchResponse>();
+    const { poller, reported } = start(sqs, {
+      functionTimeoutMs: 50,
+      handler: () => never.promise,
+    });
+    await reported(1);
+    let ended = false;
+    // After every pending callback: a stop that does not wait for the handler is done by then.
+    setImmediate(() => {
+      ended = true;
+      never.resolve({ batchItemFailures: [] });
+    });
+
+    await poller.stop();
+
+    expect(ended).toBe(true);
+    expect(sqs.receives).toHaveLength(1);
+  });
+
+  it('waits on stop for a batch that runs while the next receive polls', async () => {
+    const sqs = new FakeSqs().answer([message('a')]);
+    const release = deferred<SQSBatchResponse>();
+    const { poller, reports } = start(sqs, { maxConcurrency: 2, handler: () => release.promise });
+    await sqs.received(2);
+    let released = false;
+    setImmediate(() => {
+      released = true;
+      release.resolve({ batchItemFailures: [] });
+    });
+
+    await poller.stop();
+
+    expect(released).toBe(true);
+    expect(reports).toEqual([{ queue: 'q', records: 1, deleted: 1, returned: 0 }]);
   });
 
   it('reports the deletes SQS refused as returned, and the refusal as an error', async () => {
@@ -448,6 +609,20 @@ describe('EventSourcePoller', () => {
     held();
   });
 
+  it('leaves a throttled batch unread with no onThrottle callback', async () => {
+    const concurrency = new FunctionConcurrency(1);
+    const held = concurrency.tryAcquire()!;
+    const sqs = new FakeSqs().answer([message('a')]);
+    const { poller } = start(sqs, { concurrency });
+    await sqs.received(1);
+
+    await poller.stop();
+
+    expect(concurrency.throttles).toBe(1);
+    expect(sqs.deleted).toEqual([]);
+    held();
+  });
+
   it('frees its function concurrency once the handler ends', async () => {
     const concurrency = new FunctionConcurrency(1);
     const sqs = new FakeSqs().answer([message('a')], [message('b')]);
@@ -482,6 +657,7 @@ describe('EventSourcePoller', () => {
     const { reported } = start(sqs, {
       batchingWindowSeconds: 30,
       batchSize: 1,
+      waitSeconds: 3,
       handler: async (event) => {
         batches.push(event.Records.map((r) => r.messageId));
         return { batchItemFailures: [] };
@@ -491,6 +667,8 @@ describe('EventSourcePoller', () => {
     await reported(1);
 
     expect(batches).toEqual([['a']]);
+    // An empty receive opens no window: the next one is a batch's first long poll again.
+    expect(sqs.receives.slice(0, 2).map((r) => r.WaitTimeSeconds)).toEqual([3, 3]);
   });
 
   it('stops before it ever started, and runs without any callbacks', async () => {
