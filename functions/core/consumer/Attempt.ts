@@ -83,7 +83,8 @@ export async function readAttempt(
       record,
       end: async (outcome) => {
         if (tracking === 'failures' && !current && outcome.status === 'SUCCEEDED') {
-          return { ok: true, record: { ...record, status: 'SUCCEEDED' } };
+          // No row is written: the record in hand is what a callback reports, result and all.
+          return { ok: true, record: { ...record, status: 'SUCCEEDED', result: outcome.result } };
         }
         return store.settle({ ...request, maxAttempts, attempt, startedAt: now, outcome });
       },

@@ -270,6 +270,27 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
     expect(reads).toBe(0);
   });
 
+  test('a task that keeps no row on success (tracking failures) still calls back, with its result', async () => {
+    const task = envelope('test.untracked', {}, { callback: { url: callback.url } });
+    await send(backend.sqs, p.standard, task);
+    const consumer = buildConsumer(p, registry, { groups });
+    await consumer.invoke(await receiveEvent(p, p.standard, 1));
+
+    const sent = await drain();
+    expect(sent.map((e) => e.id)).toEqual([callbackId(task.id)]);
+    expect(sent[0]?.payload).toMatchObject({
+      body: {
+        kind: 'task',
+        taskId: task.id,
+        type: 'test.untracked',
+        status: 'SUCCEEDED',
+        attempts: 1,
+        result: { attempt: 1 },
+      },
+    });
+    expect(await p.store.get(task.id)).toBeUndefined();
+  });
+
   test("a failed task's callback reads its row once and says why it failed", async () => {
     const task = envelope(
       'test.permanent',
