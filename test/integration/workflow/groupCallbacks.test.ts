@@ -87,6 +87,17 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
     });
 
   /** Every message on the queue now, parsed; none left behind for the next test. */
+  /** Runs one task through the consumer; the reads its invocation made, and what it sent. */
+  async function runCountingReads(task: Envelope): Promise<{ reads: number; sent: Envelope[] }> {
+    await send(backend.sqs, p.standard, task);
+    const consumer = buildConsumer(p, registry, { groups });
+    const event = await receiveEvent(p, p.standard, 1);
+    const counter = countReads(backend);
+    await consumer.invoke(event);
+    const reads = counter.reads;
+    return { reads, sent: await drain() };
+  }
+
   async function drain(patient = false): Promise<Envelope[]> {
     // Told to wait, a busy backend gets a few more polls to show what it holds; up to 10 are
     // taken either way, so a message too many still shows.
@@ -246,14 +257,7 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
         callback: { url: callback.url },
       },
     );
-    await send(backend.sqs, p.standard, step);
-    const consumer = buildConsumer(p, registry, { groups });
-    const event = await receiveEvent(p, p.standard, 1);
-    const counter = countReads(backend);
-
-    await consumer.invoke(event);
-    const reads = counter.reads;
-    const sent = await drain();
+    const { reads, sent } = await runCountingReads(step);
 
     expect(sent.map((e) => e.id).sort()).toEqual([callbackId(step.id), nextStepId(step.id)].sort());
     expect(sent.find((e) => e.id === nextStepId(step.id))?.next).toEqual([
@@ -299,14 +303,7 @@ describe.each(backendFactories)('group callbacks on $name', (factory) => {
       {},
       { next: [{ type: 'test.ok', payload: { n: 2 } }], callback: { url: callback.url } },
     );
-    await send(backend.sqs, p.standard, task);
-    const consumer = buildConsumer(p, registry, { groups });
-    const event = await receiveEvent(p, p.standard, 1);
-    const counter = countReads(backend);
-
-    await consumer.invoke(event);
-    const reads = counter.reads;
-    const sent = await drain();
+    const { reads, sent } = await runCountingReads(task);
 
     expect(sent.map((e) => e.id)).toEqual([callbackId(task.id)]);
     expect(sent[0]?.payload).toMatchObject({
