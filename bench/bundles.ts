@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { bundledFunctionProps, FUNCTION_RUNTIME } from '../infra/constructs/functionDefaults.js';
+import { functionBuildOptions, startupFile } from '../infra/constructs/functionBundle.js';
 import { REPO_ROOT } from '../infra/constructs/paths.js';
 
 /** A Lambda bundle to measure: one of ours, or a baseline built from a few lines. */
@@ -70,52 +69,67 @@ export function bundleSpecs(): BundleSpec[] {
 }
 
 /**
- * Bundles `spec` into `outDir` with the settings the CDK app gives every function
- * (functionDefaults.ts): minified ESM for the function's Node runtime, nothing external,
- * the same banner. Returns the file and its size; the source map is a separate file, not
- * loaded at run time, so it is not counted.
+ * Bundles `spec` into a directory of its own under `outDir` as the CDK app builds every
+ * function (`functionBuildOptions`): `index.mjs` and the chunks it loads on first use.
+ * Returns the start-up file, the bytes a cold start reads (the start-up file and the
+ * chunks it imports statically; source maps and lazily loaded chunks are not read), and
+ * the packages that take most of them.
  */
 export async function bundle(
   spec: BundleSpec,
   outDir: string,
 ): Promise<{ file: string; bytes: number; largest: { part: string; kb: number }[] }> {
-  const bundling = bundledFunctionProps(spec.entry ?? 'baseline').bundling!;
-  const file = join(outDir, `${spec.name.replace(/[^a-z0-9]+/gi, '-')}.mjs`);
+  const dir = join(outDir, spec.name.replace(/[^a-z0-9]+/gi, '-'));
   const options: BuildOptions = {
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: FUNCTION_RUNTIME.name.replace('nodejs', 'node').replace('.x', ''),
-    minify: bundling.minify ?? false,
-    sourcemap: bundling.sourceMap ? 'linked' : false,
-    sourcesContent: bundling.sourcesContent ?? true,
-    mainFields: bundling.mainFields ?? ['module', 'main'],
-    external: bundling.externalModules ?? [],
-    ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
-    outfile: file,
+    ...functionBuildOptions(dir),
     metafile: true,
     logLevel: 'silent',
   };
   const result = await build(
     spec.entry
-      ? { ...options, entryPoints: [join(REPO_ROOT, spec.entry)] }
+      ? { ...options, entryPoints: { index: join(REPO_ROOT, spec.entry) } }
       : {
+          // A baseline's few lines, built the same way: the SDK's own lazy imports split too.
           ...options,
+          entryNames: 'index',
           stdin: { contents: spec.source ?? EMPTY, resolveDir: REPO_ROOT, loader: 'js' },
         },
   );
-  return { file, bytes: (await stat(file)).size, largest: largestParts(result.metafile!) };
+  const file = startupFile(dir);
+  const startup = startupOutputs(result.metafile!, file);
+  const bytes = startup.reduce((sum, [, output]) => sum + output.bytes, 0);
+  return { file, bytes, largest: largestParts(startup) };
 }
 
-/** The three packages (or project folders) that take the most of the bundle. */
-function largestParts(metafile: Metafile): { part: string; kb: number }[] {
-  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith('.mjs'));
+type Output = Metafile['outputs'][string];
+
+/** The outputs a cold start loads: the start-up file and what it imports statically. */
+export function startupOutputs(metafile: Metafile, file: string): [string, Output][] {
+  const outputs = Object.entries(metafile.outputs);
+  const key = outputs.find(([path]) => resolve(path) === resolve(file))?.[0];
+  if (!key) throw new Error(`esbuild wrote no ${file}`);
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const i of metafile.outputs[path]?.imports ?? []) {
+      if (i.kind === 'import-statement' && !i.external) visit(i.path);
+    }
+  };
+  visit(key);
+  return outputs.filter(([path]) => seen.has(path));
+}
+
+/** The three packages (or project folders) that take the most of the start-up bytes. */
+function largestParts(startup: [string, Output][]): { part: string; kb: number }[] {
   const bytes = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output?.[1].inputs ?? {})) {
-    if (input === '<stdin>') continue; // a baseline's own few lines
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
-    const part = pkg ?? input.split('/').slice(0, 2).join('/');
-    bytes.set(part, (bytes.get(part) ?? 0) + bytesInOutput);
+  for (const [, output] of startup) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      if (input === '<stdin>') continue; // a baseline's own few lines
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+      const part = pkg ?? input.split('/').slice(0, 2).join('/');
+      bytes.set(part, (bytes.get(part) ?? 0) + bytesInOutput);
+    }
   }
   return [...bytes]
     .sort((a, b) => b[1] - a[1])

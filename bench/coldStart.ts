@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { nodeOptions } from '../infra/constructs/consumerEnvironment.js';
 import { bundle, bundleSpecs } from './bundles.js';
+import { lambdaNode } from './lambdaNode.js';
 import { median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -91,7 +92,7 @@ export async function measureColdStart(
 
 async function importTime(file: string, env: Record<string, string>): Promise<number> {
   const { stdout } = await run(
-    process.execPath,
+    (await lambdaNode()).path,
     ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(file).href],
     { env, timeout: 30_000 },
   );

@@ -1,17 +1,19 @@
 import type { ColdStartRow } from './coldStart.js';
 import type { Variant } from './consumers.js';
-import type { ConsumerTimeRow } from './consumerTime.js';
 import type { CostRow } from './costModel.js';
+import type { InstructionResults } from './instructions/runInstructions.js';
 import type { RequestsRow } from './requestsPerTask.js';
 import { round } from './stats.js';
 import type { ThroughputResult } from './throughput.js';
 
 /**
- * Cold start against an empty handler with the same SDK clients (issue #25, item 2),
- * restated from 1.2× with the profile in docs/performance.md: what is left once the
- * start-up file holds only code a no-op batch (or a POST /tasks) runs.
+ * Cold start in instructions (init + first invocation, on Lambda's Node 24) against an
+ * empty handler with the same SDK clients making the same calls (issue #25, item 2),
+ * restated from 1.2× with the profile in docs/performance.md: with the lazily loaded
+ * clients out of the start-up file, what is left is compiling and building the
+ * validation, logger, metrics and our own core, which the baseline does not have.
  */
-export const COLD_START_GOALS: Readonly<Record<string, number>> = { consumer: 1.85, api: 1.55 };
+export const COLD_START_GOALS: Readonly<Record<string, number>> = { consumer: 1.5, api: 1.5 };
 
 /** One of the issue's goals, with this run's figure. */
 export interface Goal {
@@ -31,7 +33,6 @@ function goal(text: string, value: number, op: '<=' | '>=', target: number): Goa
 export function goalsOf(parts: {
   requests: RequestsRow[];
   costs?: CostRow[];
-  consumerTime: ConsumerTimeRow[];
   coldStart: ColdStartRow[];
   throughput: ThroughputResult;
 }): Goal[] {
@@ -75,16 +76,14 @@ export function goalsOf(parts: {
     ),
   ];
   goals.push(...costGoals(parts.costs ?? []));
-  for (const row of parts.consumerTime) {
-    goals.push(
-      goal(`consumer time, batch of ${row.batchSize}: ours / floor`, row.oursOverFloor, '<=', 1.15),
-    );
-  }
+  // Consumer time against the floor (no request at all) is reported, not held to a goal:
+  // our overhead is held to 1.15× in instructions against a consumer making the same
+  // calls (`instructionGoals`).
   for (const [name, target] of Object.entries(COLD_START_GOALS)) {
     const row = parts.coldStart.find((r) => r.name === name);
     if (row?.overBaseline === undefined) continue;
     goals.push(
-      goal(`${name} init / empty handler with its SDK clients`, row.overBaseline, '<=', target),
+      goal(`${name} init ms / empty handler with its SDK clients`, row.overBaseline, '<=', target),
     );
   }
   goals.push(
@@ -96,6 +95,33 @@ export function goalsOf(parts: {
       0.7,
     ),
   );
+  return goals;
+}
+
+/** Our overhead per task at 1.15× (item 1) and the cold start (item 2), in instructions. */
+export const OVERHEAD_GOAL = 1.15;
+
+export function instructionGoals(r: InstructionResults): Goal[] {
+  const goals = r.overhead.map((o) =>
+    goal(
+      `instructions per task, ${o.level}, batch of ${o.batchSize}: ours / same calls by hand`,
+      round(o.ratio, 3),
+      '<=',
+      OVERHEAD_GOAL,
+    ),
+  );
+  for (const row of r.cold) {
+    const target = COLD_START_GOALS[row.name];
+    if (row.overBaseline === undefined || target === undefined) continue;
+    goals.push(
+      goal(
+        `${row.name} init + first invocation, instructions / empty handler with its calls`,
+        row.overBaseline,
+        '<=',
+        target,
+      ),
+    );
+  }
   return goals;
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TrackingLevel } from '../functions/core/task.js';
@@ -9,6 +10,7 @@ import {
   renderInstructions,
   runInstructions,
 } from './instructions/runInstructions.js';
+import { lambdaNode } from './lambdaNode.js';
 import { runModel } from './model/runModel.js';
 import { withBenchReport } from './performanceDoc.js';
 import { renderReport } from './report.js';
@@ -22,6 +24,7 @@ import { measureThroughput } from './throughput.js';
 // `-- --final --scale-report bench/scale-last-run.md` takes the scale part from that report.
 // Parts alone: --model N, --scale N [--data-dir d | --in-memory], --throughput [--tasks N --rounds R],
 // --instructions [--quick] [--levels full,terminal] [--batch-sizes 10] [--no-cold].
+// The full run and --final run on Lambda's Node 24 (fetched once), unless --this-node.
 // docs/performance.md lists them.
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const LAST_RUN = fileURLToPath(new URL('./last-run.md', import.meta.url));
@@ -57,6 +60,12 @@ async function main(args: string[]): Promise<void> {
     if (results) process.stdout.write(renderInstructions(results));
     return;
   }
+  if (
+    (args.includes('--final') ||
+      !args.some((a) => a.startsWith('--') && a !== '--smoke' && a !== '--write-docs')) &&
+    (await reranOnLambdaNode(args))
+  )
+    return;
   if (args.includes('--final')) {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
     const report = await finalRun(
@@ -108,6 +117,26 @@ async function main(args: string[]): Promise<void> {
   await writeFile(LAST_RUN, report);
   // --write-readme is the flag's former name, from when the section lived in the README.
   if (args.includes('--write-docs') || args.includes('--write-readme')) await writeDoc(report);
+}
+
+/**
+ * The bench's figures are the functions' as Lambda runs them, so the full run and
+ * `--final` run on Lambda's Node (`lambdaNode`), unless this is it or `--this-node` says
+ * to stay. Returns whether the run happened in that other process.
+ */
+async function reranOnLambdaNode(args: string[]): Promise<boolean> {
+  if (args.includes('--this-node')) return false;
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const node = await lambdaNode(log);
+  if (node.path === process.execPath || node.fallback) return false;
+  log(
+    `running on Node ${node.version}, as Lambda's nodejs24.x (--this-node stays on ${process.version})`,
+  );
+  const child = spawnSync(node.path, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+  });
+  process.exitCode = child.status ?? 1;
+  return true;
 }
 
 /** The comma-separated values after `flag`, if the flag is given. */

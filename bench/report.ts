@@ -154,7 +154,8 @@ export function renderReport(r: BenchResults): string {
   out.push(
     '',
     `**Cold start**: minified ESM bundles built as the CDK app builds them, and the median ` +
-      `import time over ${r.sizes.coldStartProcesses} fresh node processes each, with the ` +
+      `import time over ${r.sizes.coldStartProcesses} fresh node processes each ` +
+      `(Node ${r.coldStartNode ?? r.node}, as Lambda's nodejs24.x), with the ` +
       `\`NODE_OPTIONS\` the functions ship with (the definition's \`sourceMaps\` is ` +
       `${r.sourceMaps}; \`true\` adds \`--enable-source-maps\`, which loads each bundle's source ` +
       'map at start-up).',

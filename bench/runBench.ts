@@ -8,6 +8,7 @@ import { type CostRow, costPerMillion } from './costModel.js';
 import { type FeatureRow, measureFeatureRequests } from './featureRequests.js';
 import { type Goal, goalsOf, type TrackingRow, trackingRows } from './goals.js';
 import { type GroupRequestsRow, measureGroupRequests } from './groupRequests.js';
+import { lambdaNode } from './lambdaNode.js';
 import { PRICES } from './prices.js';
 import { measureRequests, type RequestsRow } from './requestsPerTask.js';
 import { measureThroughput, type ThroughputResult } from './throughput.js';
@@ -68,6 +69,8 @@ export interface BenchResults {
   costs: CostRow[];
   consumerTime: ConsumerTimeRow[];
   coldStart: ColdStartRow[];
+  /** The Node the cold starts ran on: Lambda's (`lambdaNode`), unless it could not be had. */
+  coldStartNode?: string;
   /** The definition's `sourceMaps`, which the cold-start figures were measured with. */
   sourceMaps: boolean;
   throughput: ThroughputResult;
@@ -117,6 +120,7 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
     startedAt: new Date(started).toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
     node: process.version,
+    coldStartNode: (await lambdaNode()).version,
     sizes,
     prices: PRICES,
     requests,
@@ -134,7 +138,7 @@ export async function runBench(sizes: BenchSizes, progress: (line: string) => vo
     coldStart,
     sourceMaps: config.sourceMaps,
     throughput,
-    goals: goalsOf({ requests, costs, consumerTime, coldStart, throughput }),
+    goals: goalsOf({ requests, costs, coldStart, throughput }),
     tracking: trackingRows(requests, costs),
   };
   return results;

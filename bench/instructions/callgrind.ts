@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { lambdaNode } from '../lambdaNode.js';
 
 const run = promisify(execFile);
 
@@ -24,8 +25,9 @@ export async function callgrindAvailable(): Promise<boolean> {
 }
 
 /**
- * Runs `node <args>` under callgrind and returns the instructions it executed, every thread
- * included. Counts do not depend on the machine's load, only on the work done.
+ * Runs `node <args>` under callgrind, on the functions' Node (`lambdaNode`), and returns the
+ * instructions it executed, every thread included. Counts do not depend on the machine's
+ * load, only on the work done.
  */
 export async function countInstructions(
   args: string[],
@@ -33,10 +35,11 @@ export async function countInstructions(
 ): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'taskpipe-cg-'));
   const out = join(dir, 'callgrind.out');
+  const node = await lambdaNode();
   try {
     await run(
       'valgrind',
-      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...args],
+      ['--tool=callgrind', `--callgrind-out-file=${out}`, node.path, ...args],
       // Generous: callgrind runs about 50× slower, and far slower on a loaded machine.
       { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60 * 60_000, maxBuffer: 1 << 24 },
     ).catch((error: { stderr?: string; killed?: boolean; message: string }) => {

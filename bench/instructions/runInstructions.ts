@@ -1,5 +1,6 @@
 import { BenchBackend } from '../benchBackend.js';
-import { COLD_START_GOALS } from '../goals.js';
+import { COLD_START_GOALS, OVERHEAD_GOAL } from '../goals.js';
+import { lambdaNode, type NodeBinary } from '../lambdaNode.js';
 import { table } from '../report.js';
 import { callgrindAvailable } from './callgrind.js';
 import {
@@ -11,6 +12,8 @@ import {
 } from './measureInstructions.js';
 
 export interface InstructionResults {
+  /** The Node the counted processes ran on (`lambdaNode`). */
+  node: NodeBinary;
   overhead: OverheadRow[];
   cold: ColdInstructionsRow[];
 }
@@ -41,12 +44,14 @@ export async function runInstructions(
     progress('valgrind is not installed: instruction counts skipped');
     return undefined;
   }
+  const node = await lambdaNode(progress);
+  progress(`instruction counts on Node ${node.version}`);
   const backend = await BenchBackend.start();
   try {
     // Cold start first: five processes, against the overhead's 24 at the full sizes.
     const cold = options.cold === false ? [] : await measureColdInstructions(backend, progress);
     const overhead = await measureOverhead(backend, sizes, progress);
-    return { overhead, cold };
+    return { node, overhead, cold };
   } finally {
     await backend.stop();
   }
@@ -56,7 +61,9 @@ const millions = (n: number) => `${(n / 1e6).toFixed(1)}M`;
 
 export function renderInstructions(r: InstructionResults): string {
   return [
-    '**Our overhead per task**, in instructions counted by valgrind (callgrind) in a process of its own; the emulators run in another, so only the consumer’s work is counted. Baseline: a consumer written by hand with plain SDK calls, making the same DynamoDB requests per task at that level (bench/instructions/plainConsumers.ts). Per task = (count of 2n batches − count of n batches) / (n × batch size), so start-up and warm-up cancel out. Goal: ours / baseline ≤ 1.15.',
+    `Counted on Node ${r.node.version}${r.node.fallback ? ` (${r.node.fallback})` : ", the version Lambda's nodejs24.x runs"}.`,
+    '',
+    `**Our overhead per task**, in instructions counted by valgrind (callgrind) in a process of its own; the emulators run in another, so only the consumer’s work is counted. Baseline: a consumer written by hand with plain SDK calls, making the same DynamoDB requests per task at that level (bench/instructions/plainConsumers.ts). Per task = (count of 2n batches − count of n batches) / (n × batch size), so start-up and warm-up cancel out. Goal: ours / baseline ≤ ${OVERHEAD_GOAL}.`,
     '',
     table(
       ['tracking', 'batch', 'ours / task', 'baseline / task', 'ours / baseline'],

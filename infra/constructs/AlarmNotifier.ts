@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Grant, type Role } from 'aws-cdk-lib/aws-iam';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -80,7 +80,7 @@ export interface AlarmNotifierProps {
  * notifications it could not deliver kept on a failure queue that has its own alarm.
  */
 export class AlarmNotifier extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
   /** Notifications still undelivered after every retry (the async on-failure destination). */
@@ -99,7 +99,7 @@ export class AlarmNotifier extends Construct {
     const logs = functionRoleAndLogs(this, settings.logRetentionDays);
     this.role = logs.role;
     this.logGroup = logs.logGroup;
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       ...bundledFunctionProps(props.entry ?? DEFAULT_NOTIFIER_ENTRY),
       description: `${props.name}: posts alarm notifications to chat webhooks`,
       memorySize: settings.memoryMb,

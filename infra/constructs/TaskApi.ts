@@ -11,7 +11,7 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type Role } from 'aws-cdk-lib/aws-iam';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -72,7 +72,7 @@ export interface TaskApiProps {
  * access logs, and the api Lambda with only the table and queue permissions it uses.
  */
 export class TaskApi extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   /** The function's log group. */
   readonly logGroup: LogGroup;
@@ -97,7 +97,7 @@ export class TaskApi extends Construct {
     const logs = functionRoleAndLogs(this, api.logRetentionDays);
     this.role = logs.role;
     this.logGroup = logs.logGroup;
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       ...bundledFunctionProps(props.entry ?? DEFAULT_API_ENTRY),
       memorySize: api.memoryMb,
       timeout: Duration.seconds(api.timeoutSeconds),

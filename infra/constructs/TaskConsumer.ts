@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -38,7 +38,7 @@ export interface TaskConsumerProps {
  * per-priority concurrency cap, its own log group, and only the permissions it uses.
  */
 export class TaskConsumer extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
   /** Event sources in queue order, highest priority first. */
@@ -61,7 +61,7 @@ export class TaskConsumer extends Construct {
     this.role = logs.role;
     this.logGroup = logs.logGroup;
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       ...bundledFunctionProps(props.entry ?? DEFAULT_CONSUMER_ENTRY),
       memorySize: consumer.memoryMb,
       timeout: Duration.seconds(consumer.timeoutSeconds),

@@ -1,6 +1,6 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { Grant, type IGrantable, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../definition/index.js';
@@ -11,9 +11,9 @@ export interface TaskDelaysProps {
   readonly config: PipelineConfig;
   readonly storage: PipelineStorage;
   /** The API function: it creates and deletes the one-time schedules. */
-  readonly api: NodejsFunction;
+  readonly api: LambdaFunction;
   /** The consumer function: it reads the callback signing keys. */
-  readonly consumer: NodejsFunction;
+  readonly consumer: LambdaFunction;
 }
 
 /** Where callback signing keys live: the consumer may read these secrets and no others. */
@@ -76,7 +76,7 @@ export class TaskDelays extends Construct {
   }
 }
 
-function grantCallbackKeys(grantee: IGrantable & NodejsFunction, stack: Stack, prefix: string) {
+function grantCallbackKeys(grantee: IGrantable & LambdaFunction, stack: Stack, prefix: string) {
   Grant.addToPrincipal({
     grantee,
     actions: ['secretsmanager:GetSecretValue'],

@@ -3,44 +3,30 @@ import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
+  type FunctionProps,
   type Function as LambdaFunction,
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { LOCK_FILE, REPO_ROOT } from './paths.js';
+import { FUNCTION_HANDLER, functionCode } from './functionBundle.js';
 
 /** The newest Node.js runtime aws-cdk-lib knows; every taskpipe function uses it. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 
 /**
- * What every taskpipe function shares: runtime, ARM64, and one minified ESM bundle built
- * from `entry` (export `handler`) with the dependencies pinned by package-lock.json.
+ * What every taskpipe function shares: runtime, ARM64, and the code built from `entry`
+ * (export `handler`) by `functionCode`.
  */
-export function bundledFunctionProps(entry: string): NodejsFunctionProps {
+export function bundledFunctionProps(entry: string): FunctionProps {
   return {
-    entry,
-    handler: 'handler',
-    projectRoot: REPO_ROOT,
-    depsLockFilePath: LOCK_FILE,
+    code: functionCode(entry),
+    handler: FUNCTION_HANDLER,
     runtime: FUNCTION_RUNTIME,
     architecture: Architecture.ARM_64,
-    bundling: {
-      format: OutputFormat.ESM,
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      mainFields: ['module', 'main'],
-      // Bundle the AWS SDK too: the versions in package-lock.json are the ones tested.
-      externalModules: [],
-      // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-      banner:
-        "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
   };
 }
 
@@ -85,7 +71,7 @@ export function grantPublishOnly(topic: Topic, grantee: IGrantable): void {
 }
 
 /** The definition's `tracing`: X-Ray active tracing, or Lambda's default (pass-through). */
-export function tracingProps(tracing: boolean): Pick<NodejsFunctionProps, 'tracing'> {
+export function tracingProps(tracing: boolean): Pick<FunctionProps, 'tracing'> {
   return tracing ? { tracing: Tracing.ACTIVE } : {};
 }
 

@@ -2,8 +2,6 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root: the consumer's bundling starts here. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The lock file that pins the consumer's dependencies. */
-export const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.url));
 /** The consumer Lambda entry point. */
 export const DEFAULT_CONSUMER_ENTRY = fileURLToPath(
   new URL('../../functions/consumer/handler.ts', import.meta.url),

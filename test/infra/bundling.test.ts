@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_ENTRY, DEFAULT_CONSUMER_ENTRY } from '../../infra/index.js';
 import { missingEntries } from '../helpers/bundleEntries.js';
@@ -10,18 +10,45 @@ import { logicalId, synthTaskpipe, tempDir } from './fixtures.js';
 import { withSpawnableStderr } from './spawnableStderr.js';
 
 /**
- * Most bytes a function's bundle may have: its size is most of the cold start. The
- * consumer's is larger because the built-in `email.send` brings the SES v2 client and a
- * MIME composer (about 240 KiB) into every consumer (docs/email.md, "Cost"). They are
- * loaded on the first email, so esbuild wraps them for lazy evaluation (about 60 KiB more
- * bytes, but no SES module runs at a cold start). The SNS client that publishes breaker
- * notices to the alarm topic (docs/pause-and-breakers.md) adds about 52 KiB, its query
- * protocol's XML parser among them; it too is loaded only on the first notice, so the
- * budget grew from 920 to 960 KiB for bytes that no cold start runs. The API carries the
- * same SNS client, loaded the same way, to announce breakers moved by hand (about 52 KiB):
- * its budget grew from 640 to 680 KiB.
+ * Most bytes a cold start may read: the start-up file and the chunks it imports
+ * statically. Its size is most of the cold start. What is loaded on first use by
+ * `import()` (the SES v2 client and the MIME composer for `email.send`, the SNS client for
+ * breaker notices, Secrets Manager for callback keys: about 330 KiB in the consumer) is
+ * split into chunks of its own, read only when first used (docs/performance.md). About
+ * 497 KiB (consumer) and 481 KiB (API) today.
  */
-const BUNDLE_BUDGET_BYTES = { consumer: 960 * 1024, api: 680 * 1024 };
+const STARTUP_BUDGET_BYTES = { consumer: 540 * 1024, api: 520 * 1024 };
+
+/** Packages loaded by `import()` on first use: in no start-up file, each in some chunk. */
+const LAZY_PACKAGES = {
+  consumer: ['@aws-sdk/client-sesv2', 'nodemailer', '@aws-sdk/client-sns'],
+  api: ['@aws-sdk/client-sns'],
+};
+
+/** The packages an output file was built from, as its source map lists them. */
+function packagesOf(file: string): Set<string> {
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+  return new Set(
+    map.sources.flatMap((s) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(s)?.[1] ?? []),
+  );
+}
+
+/** The output files a cold start reads: index.mjs and what it imports statically. */
+function startupFiles(dir: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const [, spec] of code.matchAll(
+      /(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?["'](\.[^"']+)["']/g,
+    )) {
+      visit(join(dirname(file), spec!));
+    }
+  };
+  visit(join(dir, 'index.mjs'));
+  return [...seen];
+}
 
 // The one synthesis with real bundling (esbuild, locally): every other test skips it.
 const entries = [DEFAULT_CONSUMER_ENTRY, DEFAULT_API_ENTRY];
@@ -29,7 +56,7 @@ const missing = missingEntries('the bundling test', entries);
 
 let outdir: string;
 let template: Template;
-let functions: { consumer: NodejsFunction; api: NodejsFunction };
+let functions: { consumer: LambdaFunction; api: LambdaFunction };
 
 beforeAll(() => {
   if (missing.length) return;
@@ -72,8 +99,8 @@ describe.skipIf(missing.length > 0).each([
     bundleDir = join(outdir, `asset.${hash}`);
   });
 
-  it('is one minified ESM file with a source map and no sources inlined', () => {
-    expect(readdirSync(bundleDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+  it('is minified ESM with source maps, no sources inlined, lazily loaded code in chunks', () => {
+    expect(readdirSync(bundleDir).sort()).toEqual(['chunks', 'index.mjs', 'index.mjs.map']);
     const code = readFileSync(join(bundleDir, 'index.mjs'), 'utf8');
     const lines = code.split('\n');
     expect(code.length / lines.length).toBeGreaterThan(1_000); // minified: few, long lines
@@ -81,16 +108,43 @@ describe.skipIf(missing.length > 0).each([
     const map = JSON.parse(readFileSync(join(bundleDir, 'index.mjs.map'), 'utf8'));
     expect(map.sources.some((s: string) => s.endsWith(source))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
+    const chunks = readdirSync(join(bundleDir, 'chunks'));
+    for (const chunk of chunks.filter((f) => f.endsWith('.mjs'))) {
+      expect(chunks).toContain(`${chunk}.map`);
+    }
   });
 
-  it('bundles the dependencies, within a cold-start budget', () => {
-    const bytes = statSync(join(bundleDir, 'index.mjs')).size;
-    // About 940 KiB (consumer) and 636 KiB (API) today. \`import { z } from 'zod'\` in one
-    // task type pulls in zod's whole classic API, locales included (+300 KiB): the budget
-    // catches it, and so does the locale check below.
-    expect(bytes).toBeLessThan(BUNDLE_BUDGET_BYTES[name]);
-    expect(readFileSync(join(bundleDir, 'index.mjs'), 'utf8')).not.toContain('Ungültige Eingabe');
+  it('keeps what is loaded on first use out of the start-up files, within a budget', () => {
+    const startup = startupFiles(bundleDir);
+    const chunks = readdirSync(join(bundleDir, 'chunks'))
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => join(bundleDir, 'chunks', f));
+    const lazy = chunks.filter((f) => !startup.includes(f));
+    const startupPackages = new Set(startup.flatMap((f) => [...packagesOf(f)]));
+    const lazyPackages = new Set(lazy.flatMap((f) => [...packagesOf(f)]));
+    for (const pkg of LAZY_PACKAGES[name]) {
+      expect(startupPackages).not.toContain(pkg);
+      expect(lazyPackages).toContain(pkg);
+    }
+    expect(startupPackages).toContain('zod'); // the packages a first batch runs stay
+    const bytes = startup.reduce((sum, f) => sum + statSync(f).size, 0);
+    // \`import { z } from 'zod'\` in one task type pulls in zod's whole classic API, locales
+    // included (+300 KiB): the budget catches it, and so does the locale check below.
+    expect(bytes).toBeLessThan(STARTUP_BUDGET_BYTES[name]);
+    const code = [...startup, ...chunks].map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(code).not.toContain('Ungültige Eingabe');
     expect(handlerProps).toMatchObject({ Handler: 'index.handler' });
+  });
+
+  it('loads every lazily loaded chunk in Node', () => {
+    const chunks = readdirSync(join(bundleDir, 'chunks')).filter((f) => f.endsWith('.mjs'));
+    const script = `for (const f of ${JSON.stringify(chunks.map((f) => join(bundleDir, 'chunks', f)))}) await import(f); console.log('loaded');`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out.trim()).toBe('loaded');
   });
 
   it('loads in Node and exports the handler', () => {

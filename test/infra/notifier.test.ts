@@ -326,8 +326,8 @@ describe.skipIf(!entryExists)('notifier bundle', () => {
     bundleDir = join(outdir, `asset.${hash}`);
   }, 120_000);
 
-  it('is one ESM file with a source map, that loads and exports the handler', () => {
-    expect(readdirSync(bundleDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+  it('is ESM with a source map, that loads and exports the handler', () => {
+    expect(readdirSync(bundleDir)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
     const script = `import(${JSON.stringify(join(bundleDir, 'index.mjs'))}).then((m) => console.log(typeof m.handler))`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       env: {
