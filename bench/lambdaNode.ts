@@ -24,40 +24,64 @@ export interface NodeBinary {
 }
 
 let resolved: Promise<NodeBinary> | undefined;
+let mayFetch = false;
+
+/** Lets `lambdaNode` fetch the binary: the bench's command line does, tests do not. */
+export function allowFetchingLambdaNode(): void {
+  mayFetch = true;
+}
 
 /**
  * The binary to measure with: this process's Node if it is of the functions' major
  * version; else `TASKPIPE_BENCH_NODE`; else the pinned version from the npm registry's
- * `node-<platform>-<arch>` package, fetched once into ~/.cache/taskpipe. Without it (no
- * registry), this process's Node, with the reason.
+ * `node-<platform>-<arch>` package, fetched once into ~/.cache/taskpipe (only once
+ * `allowFetchingLambdaNode` was called). Without it, this process's Node, with the reason.
  */
 export function lambdaNode(progress: (line: string) => void = () => {}): Promise<NodeBinary> {
-  resolved ??= resolveNode(progress);
+  resolved ??= findLambdaNode({
+    running: process.version,
+    given: process.env.TASKPIPE_BENCH_NODE,
+    cacheRoot: join(homedir(), '.cache', 'taskpipe'),
+    mayFetch,
+    progress,
+  });
   return resolved;
+}
+
+/** Where to look, and whether to fetch: `lambdaNode`'s inputs, apart for tests. */
+export interface NodeSearch {
+  /** This process's version, `v20.20.2`. */
+  running: string;
+  given: string | undefined;
+  cacheRoot: string;
+  mayFetch: boolean;
+  progress: (line: string) => void;
 }
 
 const major = (version: string) => version.replace(/^v/, '').split('.')[0];
 
-async function resolveNode(progress: (line: string) => void): Promise<NodeBinary> {
-  if (major(process.version) === major(LAMBDA_NODE_VERSION)) {
-    return { path: process.execPath, version: process.version };
+export async function findLambdaNode(search: NodeSearch): Promise<NodeBinary> {
+  const { running, given, mayFetch, progress } = search;
+  if (major(running) === major(LAMBDA_NODE_VERSION)) {
+    return { path: process.execPath, version: running };
   }
-  const given = process.env.TASKPIPE_BENCH_NODE;
   if (given) return { path: given, version: await versionOf(given) };
   const dir = join(
-    homedir(),
-    '.cache',
-    'taskpipe',
+    search.cacheRoot,
     `node-v${LAMBDA_NODE_VERSION}-${process.platform}-${process.arch}`,
   );
   const path = join(dir, 'bin', 'node');
+  const fallback = (why: string): NodeBinary => {
+    const text = `Node ${LAMBDA_NODE_VERSION} ${why}; measured on this machine's ${running}`;
+    progress(text);
+    return { path: process.execPath, version: running, fallback: text };
+  };
+  if (!existsSync(path) && !mayFetch) return fallback(`is not in ${search.cacheRoot}`);
   try {
     if (!existsSync(path)) await fetchNode(dir, progress);
     return { path, version: await versionOf(path) };
   } catch (error) {
-    const fallback = `Node ${LAMBDA_NODE_VERSION} could not be fetched (${(error as Error).message.split('\n')[0]}); measured on this machine's ${process.version}`;
-    progress(fallback);
-    return { path: process.execPath, version: process.version, fallback };
+    return fallback(`could not be fetched (${(error as Error).message.split('\n')[0]})`);
   }
 }
 

@@ -10,7 +10,7 @@ import {
   renderInstructions,
   runInstructions,
 } from './instructions/runInstructions.js';
-import { lambdaNode } from './lambdaNode.js';
+import { allowFetchingLambdaNode, lambdaNode } from './lambdaNode.js';
 import { runModel } from './model/runModel.js';
 import { withBenchReport } from './performanceDoc.js';
 import { renderReport } from './report.js';
@@ -32,6 +32,7 @@ const SCALE_RUN = fileURLToPath(new URL('./scale-last-run.md', import.meta.url))
 const PERFORMANCE_DOC = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
 
 async function main(args: string[]): Promise<void> {
+  allowFetchingLambdaNode();
   const model = numberAfter(args, '--model');
   if (model !== undefined) {
     const pollerHourPrice = numberAfter(args, '--poller-hour-price');
