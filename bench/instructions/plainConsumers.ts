@@ -1,6 +1,5 @@
 import {
   type DynamoDBClient,
-  GetItemCommand,
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -13,11 +12,13 @@ import { runTask } from '../consumers.js';
 
 /**
  * The baseline of the instruction count: a consumer written by hand with plain SDK calls,
- * making the same DynamoDB requests per task as ours at `level` on a first delivery —
- * `full`: a conditional create-or-claim update, then a conditional finish; `terminal`: a
- * consistent read, then one conditional settle; `failures`: a consistent read. It parses
- * the envelope and the payload and runs the task, as ours does. What it leaves out is what
- * ours adds: leases, attempts, retries, timeouts, logs and metrics.
+ * making the same DynamoDB requests per task as ours at `level` on the first delivery of a
+ * task the TaskClient sent (no row yet, and marked so: `freshBatch`) —
+ * `full`: a conditional create-or-claim update, then a conditional finish; `terminal`: one
+ * conditional settle; `failures`: none (ours skips the read on such a delivery and writes
+ * nothing on success). It parses the envelope and the payload and runs the task, as ours
+ * does. What it leaves out is what ours adds: leases, attempts, retries, timeouts, logs and
+ * metrics. test/bench/baselineParity.test.ts holds the two to the same requests.
  */
 export function plainConsumer(
   level: TrackingLevel,
@@ -37,10 +38,6 @@ export function plainConsumer(
         ReturnValues: 'ALL_NEW',
       } satisfies UpdateItemCommandInput),
     );
-  const read = (id: string) =>
-    dynamodb.send(
-      new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }),
-    );
   const notEnded = 'attribute_not_exists(#s) OR #s <> :s';
   const steps: Record<TrackingLevel, (id: string, body: string) => Promise<unknown>> = {
     full: async (id, body) => {
@@ -49,12 +46,10 @@ export function plainConsumer(
       await update(id, 'SUCCEEDED', notEnded);
     },
     terminal: async (id, body) => {
-      await read(id);
       await runTask(body);
       await update(id, 'SUCCEEDED', notEnded);
     },
-    failures: async (id, body) => {
-      await read(id);
+    failures: async (_, body) => {
       await runTask(body);
     },
   };
