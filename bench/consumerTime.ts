@@ -1,4 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
+import { UNRECORDED_ATTRIBUTE } from '../functions/core/consumer/firstDelivery.js';
 import { newEnvelope } from '../functions/core/newEnvelope.js';
 import { LOCAL_REGION } from '../local/clients.js';
 import { lambdaContext } from '../local/esm/lambdaContext.js';
@@ -89,7 +90,10 @@ export async function measureConsumerTime(
 
 let sequence = 0;
 
-/** A batch as the event source mapping delivers it, with envelopes the TaskClient would send. */
+/**
+ * A batch as the event source mapping delivers it, of messages as the TaskClient sends them:
+ * its envelopes, marked as having no row (`taskpipe.unrecorded`), first receives.
+ */
 export function freshBatch(size: number, queueArn: string): SQSEvent {
   const now = Date.now();
   const messages = Array.from({ length: size }, () => {
@@ -99,6 +103,7 @@ export function freshBatch(size: number, queueArn: string): SQSEvent {
       ReceiptHandle: `bench-receipt-${sequence}`,
       Body: JSON.stringify(newEnvelope({ type: 'noop', payload: {}, priority: 'default' }, now)),
       Attributes: { SentTimestamp: String(now), ApproximateReceiveCount: '1' },
+      MessageAttributes: { [UNRECORDED_ATTRIBUTE]: { DataType: 'String', StringValue: '1' } },
     };
   });
   return toSqsEvent(messages, queueArn, LOCAL_REGION);

@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import { DynamoTaskStore } from '../functions/adapters/dynamodb/DynamoTaskStore.js';
 import { SqsQueue } from '../functions/adapters/sqs/SqsQueue.js';
 import { createConsumer } from '../functions/consumer/createConsumer.js';
-import { parseEnvelope } from '../functions/core/envelope.js';
+import { type Envelope, parseEnvelope } from '../functions/core/envelope.js';
 import type { Logger, QueueRoute } from '../functions/core/ports.js';
 import { createRegistry, type TaskRegistry } from '../functions/core/registry.js';
 import type { TaskContext, TrackingLevel } from '../functions/core/task.js';
@@ -166,8 +166,12 @@ function powertoolsConsumer(s: ConsumerSetup): SqsHandler {
 }
 
 /** Parses the envelope and payload and runs the task's handler, as every variant must. */
-export async function runTask(body: string): Promise<unknown> {
-  const envelope = parseEnvelope(body);
+export function runTask(body: string): Promise<unknown> {
+  return runEnvelope(parseEnvelope(body));
+}
+
+/** Parses the payload of an envelope already parsed and runs the task's handler. */
+export async function runEnvelope(envelope: Envelope): Promise<unknown> {
   const definition = registry.get(envelope.type);
   const payload = registry.parsePayload(envelope.type, envelope.payload);
   const ctx: TaskContext = {

@@ -10,7 +10,7 @@ import { bundle } from '../bundles.js';
 import { freshBatch } from '../consumerTime.js';
 import { round } from '../stats.js';
 import { countInstructions } from './callgrind.js';
-import type { SteadyJob } from './steadyDriver.js';
+import type { SteadyJob } from './steadyHandler.js';
 
 export interface InstructionSizes {
   levels: TrackingLevel[];
