@@ -28,7 +28,12 @@ import { registry } from '../../functions/tasks/index.js';
 import { createLocalResources } from '../../local/resources.js';
 import type { Backend } from '../helpers/backend.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/backend.js';
-import { browserUnavailable, launchBrowser, screenshotDir } from '../helpers/browser.js';
+import {
+  browserUnavailable,
+  eventually,
+  launchBrowser,
+  screenshotDir,
+} from '../helpers/browser.js';
 import { motoAvailability, startMoto } from '../helpers/moto.js';
 import { promtoolCheck, promtoolUnavailable } from '../helpers/promtool.js';
 
@@ -270,27 +275,25 @@ describe.skipIf(!moto.available && !process.env.CI)('taskpipe console --stack', 
         const problems: string[] = [];
         page.on('pageerror', (e) => problems.push(e.message));
         await page.goto(consoleUrl);
-        await expect
-          .poll(() => page.locator('header .target').textContent())
-          .toBe(`AWS · ${TEST_REGION}`);
+        await eventually(() => page.locator('header .target').textContent()).toBe(
+          `AWS · ${TEST_REGION}`,
+        );
         expect(await page.locator('header .target').getAttribute('title')).toBe(
           `stack ${STACK} (${TEST_REGION})`,
         );
-        await expect
-          .poll(() => page.getByText('Redrive with: npx taskpipe redrive --queue default').count())
-          .toBe(1);
+        await eventually(() =>
+          page.getByText('Redrive with: npx taskpipe redrive --queue default').count(),
+        ).toBe(1);
         // The charts drew CloudWatch's points: three succeeded noop tasks in the last hour.
-        await expect
-          .poll(() =>
-            page.getByRole('img', { name: /^Throughput: 3 succeeded and \d+ failed/ }).count(),
-          )
-          .toBe(1);
-        await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(3);
+        await eventually(() =>
+          page.getByRole('img', { name: /^Throughput: 3 succeeded and \d+ failed/ }).count(),
+        ).toBe(1);
+        await eventually(() => page.locator('.chart-canvas canvas').count()).toBe(3);
         await page.screenshot({ path: join(shots, 'console-stack-overview.png'), fullPage: true });
 
         await page.goto(new URL(`#/tasks/${taskId}`, consoleUrl).href);
         const link = page.getByRole('link', { name: /CloudWatch Logs Insights/ });
-        await expect.poll(() => link.count()).toBe(1);
+        await eventually(() => link.count()).toBe(1);
         expect(await link.getAttribute('href')).toContain(taskId);
         expect(await page.locator('main').textContent()).toContain('<b>kept as text</b>');
         expect(await page.locator('main b').count()).toBe(0);
