@@ -15,10 +15,18 @@ import type { SteadyJob } from './steadyHandler.js';
 export interface InstructionSizes {
   levels: TrackingLevel[];
   batchSizes: number[];
-  warmupBatches: number;
-  /** Batches of the shorter run; the longer runs twice as many. */
-  batches: number;
+  /**
+   * Tasks run before counting starts, at every batch size: V8 compiles the hot paths for a
+   * few thousand tasks, so the same warm-up in tasks (not in batches) keeps compiling out
+   * of the per-task figure at every size.
+   */
+  warmupTasks: number;
+  /** Tasks of the shorter run; the longer runs twice as many. */
+  tasks: number;
 }
+
+/** The batches that hold at least `tasks` tasks. */
+export const batchesFor = (tasks: number, batchSize: number) => Math.ceil(tasks / batchSize);
 
 export interface OverheadRow {
   level: TrackingLevel;
@@ -63,7 +71,7 @@ export async function measureOverhead(
             consumer,
             level,
             batchSize,
-            warmupBatches: sizes.warmupBatches,
+            warmupBatches: batchesFor(sizes.warmupTasks, batchSize),
             batches,
             endpoints: backend.endpoints,
             tableName,
@@ -75,13 +83,10 @@ export async function measureOverhead(
             POWERTOOLS_LOG_LEVEL: 'SILENT',
           });
         };
-        const extra = sizes.batches * batchSize;
+        const batches = batchesFor(sizes.tasks, batchSize);
+        const extra = batches * batchSize;
         const per = async (consumer: SteadyJob['consumer']) =>
-          perTask(
-            await count(consumer, sizes.batches),
-            await count(consumer, 2 * sizes.batches),
-            extra,
-          );
+          perTask(await count(consumer, batches), await count(consumer, 2 * batches), extra);
         const [oursPerTask, plainPerTask] = await Promise.all([per('ours'), per('plain')]);
         const row = {
           level,

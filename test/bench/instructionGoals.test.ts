@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { COLD_START_GOALS, instructionGoals, OVERHEAD_GOAL } from '../../bench/goals.js';
-import type { InstructionResults } from '../../bench/instructions/runInstructions.js';
+import {
+  type InstructionResults,
+  renderInstructions,
+} from '../../bench/instructions/runInstructions.js';
 
 const results = (ratios: number[], consumerCold: number): InstructionResults => ({
   node: { path: '/usr/bin/node', version: 'v24.22.3' },
+  sizes: { levels: ['full'], batchSizes: [10, 100], warmupTasks: 2_000, tasks: 1_000 },
   overhead: ratios.map((ratio, i) => ({
     level: 'full',
     batchSize: i === 0 ? 10 : 100,
@@ -40,5 +44,17 @@ describe('the instruction goals', () => {
     const cold = instructionGoals(results([], over));
     expect(cold).toHaveLength(1);
     expect(cold[0]).toMatchObject({ value: over, met: false });
+  });
+
+  it('are rendered with the Node and the sizes they were counted with', () => {
+    const text = renderInstructions(results([1.1, 1.2], 1.4));
+    expect(text).toContain('Counted on Node v24.22.3, the version Lambda');
+    expect(text).toContain('n = 1,000, each run after the same 2,000-task warm-up');
+    expect(text).toMatch(/\| full\s+\| 100\s+\| 1,200,000\s+\| 1,000,000\s+\| 1\.20×/);
+    expect(text).toContain('**Cold start in instructions**');
+    const fallback = { path: '/usr/bin/node', version: 'v20.20.2', fallback: 'not fetched' };
+    const noCold = renderInstructions({ ...results([1.1], 1.4), cold: [], node: fallback });
+    expect(noCold).toContain('Counted on Node v20.20.2 (not fetched).');
+    expect(noCold).not.toContain('Cold start');
   });
 });
