@@ -38,6 +38,17 @@ export interface OverheadRow {
 }
 
 /**
+ * A level and size whose per-task work is below the counts' noise: the run of 2n tasks
+ * counted fewer instructions than the run of n (at `failures` a task makes no request, a
+ * few hundred thousand instructions, where totals of billions move by about 1%).
+ */
+export interface NoisyRow {
+  level: TrackingLevel;
+  batchSize: number;
+  belowNoise: string;
+}
+
+/**
  * Instructions per task from two counted runs that differ only in the number of batches:
  * start-up, module loading and warm-up are in both and cancel out.
  */
@@ -54,7 +65,7 @@ export async function measureOverhead(
   backend: BenchBackend,
   sizes: InstructionSizes,
   progress: (line: string) => void,
-): Promise<OverheadRow[]> {
+): Promise<{ rows: OverheadRow[]; noisy: NoisyRow[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'taskpipe-cg-bundle-'));
   try {
     const { file } = await bundle(
@@ -64,6 +75,7 @@ export async function measureOverhead(
     const { tableName } = await backend.tables('bench-cg');
     const route = await backend.queue('bench-cg');
     const rows: OverheadRow[] = [];
+    const noisy: NoisyRow[] = [];
     for (const level of sizes.levels) {
       for (const batchSize of sizes.batchSizes) {
         const count = async (consumer: SteadyJob['consumer'], batches: number) => {
@@ -85,9 +97,20 @@ export async function measureOverhead(
         };
         const batches = batchesFor(sizes.tasks, batchSize);
         const extra = batches * batchSize;
-        const per = async (consumer: SteadyJob['consumer']) =>
-          perTask(await count(consumer, batches), await count(consumer, 2 * batches), extra);
+        const per = async (consumer: SteadyJob['consumer']) => {
+          const short = await count(consumer, batches);
+          const long = await count(consumer, 2 * batches);
+          return long > short
+            ? perTask(short, long, extra)
+            : `${consumer}: ${2 * extra} tasks counted ${long.toLocaleString('en-US')}, ${extra} tasks ${short.toLocaleString('en-US')}`;
+        };
         const [oursPerTask, plainPerTask] = await Promise.all([per('ours'), per('plain')]);
+        if (typeof oursPerTask === 'string' || typeof plainPerTask === 'string') {
+          const why = [oursPerTask, plainPerTask].filter((p) => typeof p === 'string').join('; ');
+          noisy.push({ level, batchSize, belowNoise: why });
+          progress(`${level}, batch ${batchSize}: below the noise (${why})`);
+          continue;
+        }
         const row = {
           level,
           batchSize,
@@ -101,7 +124,7 @@ export async function measureOverhead(
       }
     }
     await backend.dropTables(tableName);
-    return rows;
+    return { rows, noisy };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

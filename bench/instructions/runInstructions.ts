@@ -8,6 +8,7 @@ import {
   type InstructionSizes,
   measureColdInstructions,
   measureOverhead,
+  type NoisyRow,
   type OverheadRow,
 } from './measureInstructions.js';
 
@@ -16,6 +17,8 @@ export interface InstructionResults {
   node: NodeBinary;
   sizes: InstructionSizes;
   overhead: OverheadRow[];
+  /** Levels and sizes whose per-task work the counts could not tell from noise. */
+  belowNoise?: NoisyRow[];
   cold: ColdInstructionsRow[];
 }
 
@@ -51,8 +54,8 @@ export async function runInstructions(
   try {
     // Cold start first: five processes, against the overhead's 24 at the full sizes.
     const cold = options.cold === false ? [] : await measureColdInstructions(backend, progress);
-    const overhead = await measureOverhead(backend, sizes, progress);
-    return { node, sizes, overhead, cold };
+    const { rows: overhead, noisy } = await measureOverhead(backend, sizes, progress);
+    return { node, sizes, overhead, ...(noisy.length ? { belowNoise: noisy } : {}), cold };
   } finally {
     await backend.stop();
   }
@@ -75,6 +78,10 @@ export function renderInstructions(r: InstructionResults): string {
         o.plainPerTask.toLocaleString('en-US'),
         `${o.ratio.toFixed(2)}×`,
       ]),
+    ),
+    ...(r.belowNoise ?? []).map(
+      (n) =>
+        `\n\`${n.level}\`, batch of ${n.batchSize}: below the counts' noise, not a figure (${n.belowNoise}).`,
     ),
   ];
   if (!r.cold.length) return [...lines, ''].join('\n');
