@@ -56,5 +56,12 @@ describe('the instruction goals', () => {
     const noCold = renderInstructions({ ...results([1.1], 1.4), cold: [], node: fallback });
     expect(noCold).toContain('Counted on Node v20.20.2 (not fetched).');
     expect(noCold).not.toContain('Cold start');
+    const noisy = renderInstructions({
+      ...results([1.1], 1.4),
+      belowNoise: [{ level: 'failures', batchSize: 100, belowNoise: 'ours: 2000 tasks counted 1' }],
+    });
+    expect(noisy).toContain(
+      "`failures`, batch of 100: below the counts' noise, not a figure (ours: 2000 tasks counted 1).",
+    );
   });
 });
