@@ -61,12 +61,7 @@ async function main(args: string[]): Promise<void> {
     if (results) process.stdout.write(renderInstructions(results));
     return;
   }
-  if (
-    (args.includes('--final') ||
-      !args.some((a) => a.startsWith('--') && a !== '--smoke' && a !== '--write-docs')) &&
-    (await reranOnLambdaNode(args))
-  )
-    return;
+  if (measuresFunctions(args) && (await reranOnLambdaNode(args))) return;
   if (args.includes('--final')) {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
     const report = await finalRun(
@@ -119,6 +114,11 @@ async function main(args: string[]): Promise<void> {
   // --write-readme is the flag's former name, from when the section lived in the README.
   if (args.includes('--write-docs') || args.includes('--write-readme')) await writeDoc(report);
 }
+
+/** `--final` and the plain run (with at most --smoke, --write-docs) measure the functions. */
+const PLAIN_RUN_FLAGS = new Set(['--smoke', '--write-docs']);
+const measuresFunctions = (args: string[]) =>
+  args.includes('--final') || args.every((a) => !a.startsWith('--') || PLAIN_RUN_FLAGS.has(a));
 
 /**
  * The bench's figures are the functions' as Lambda runs them, so the full run and
